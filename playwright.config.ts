@@ -1,0 +1,42 @@
+import { defineConfig } from '@playwright/test';
+
+// scripts/e2e.ts picks a free port and a fresh database file, builds the app and then runs
+// Playwright; the server below is the real one serving the built explorer.
+const port = Number(process.env.E2E_PORT ?? 5055);
+const db = process.env.E2E_DB ?? '.tmp/e2e.db';
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? 'list' : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: `node --import tsx src/server/main.ts --port ${port} --backend-store-uri sqlite:///${db} --static-dir dist --synchronous NORMAL`,
+    url: `http://127.0.0.1:${port}/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

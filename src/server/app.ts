@@ -1,0 +1,95 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MlflowError } from './errors.ts';
+import { experimentRoutes } from './routes/experiment-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import type { TraceStore } from './storage/trace-store.ts';
+
+export interface AppOptions {
+  store: TraceStore;
+  /** Folder with the built explorer (index.html + assets); absent means API only. */
+  staticDir?: string;
+  /** Host-header allowlist (lower case, without port); `*` allows any. */
+  allowedHosts?: string[];
+  logger?: boolean;
+}
+
+const API_PREFIXES = ['/api/', '/ajax-api/'];
+
+/** Builds the Fastify app without listening, so tests can drive it through `inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 20 * 1024 * 1024,
+    // MLflow clients send ids in query strings as repeated keys.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+  });
+
+  const allowed = options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]'];
+  app.addHook('onRequest', async (request, reply) => {
+    // DNS-rebinding defence: a browser tricked into calling us under a foreign name sends that name as Host.
+    if (allowed.includes('*')) return;
+    const host = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!allowed.includes(host)) {
+      reply.code(403).send({ error_code: 'PERMISSION_DENIED', message: `Host '${host}' is not allowed.` });
+    }
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'");
+    reply.header('X-Frame-Options', 'SAMEORIGIN');
+    reply.header('Referrer-Policy', 'no-referrer');
+    return payload;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof MlflowError) {
+      return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, body too large, unsupported media type).
+      const code = status === 413 ? 'REQUEST_LIMIT_EXCEEDED' : status === 404 ? 'ENDPOINT_NOT_FOUND' : 'INVALID_PARAMETER_VALUE';
+      const message = status === 413 ? 'Request body is too large (limit 20 MiB).' : `Bad Request. ${safeMessage(error)}`;
+      return reply.code(status).send({ error_code: code, message });
+    }
+    request.log.error(error);
+    return reply.code(500).send({ error_code: 'INTERNAL_ERROR', message: 'Internal server error.' });
+  });
+
+  await app.register(healthRoutes);
+  await app.register(experimentRoutes, { store: options.store });
+
+  const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
+  const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
+  if (hasUi) {
+    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    if (API_PREFIXES.some((p) => path.startsWith(p)) || path.startsWith('/v1/')) {
+      return reply
+        .code(404)
+        .send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint for ${request.method} ${path}` });
+    }
+    if (hasUi && request.method === 'GET') {
+      const asset = path.startsWith('/assets/') ? path.slice(1) : undefined;
+      if (asset) return reply.code(404).send('Not found');
+      // History fallback: deep links such as /traces/tr-123 load the single-page app.
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `Not found: ${path}` });
+  });
+
+  return app;
+}
+
+function safeMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Fastify's messages name the problem (e.g. "Body is not valid JSON"); cut anything long.
+  return message.split('\n')[0].slice(0, 200);
+}

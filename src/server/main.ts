@@ -1,0 +1,40 @@
+import { buildApp } from './app.ts';
+import { parseServerArgs, sqlitePathFromUri, UsageError } from './config.ts';
+import { openSqlite } from './storage/open-sqlite.ts';
+import { SqliteTraceStore } from './storage/sqlite-trace-store.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Starts a trace server from command-line flags; resolves once listening. */
+export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const config = parseServerArgs(argv);
+  const store = new SqliteTraceStore(openSqlite(sqlitePathFromUri(config.backendStoreUri), { synchronous: config.synchronous }));
+  const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+  const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
+  const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts });
+  const address = await app.listen({ host: config.host, port: config.port });
+  return {
+    url: address,
+    close: async () => {
+      await app.close();
+      store.close();
+    },
+  };
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  startServer(process.argv.slice(2)).then(
+    ({ url, close }) => {
+      console.log(`trace-explorer listening on ${url}`);
+      const stop = () => void close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (error: unknown) => {
+      console.error(error instanceof UsageError ? error.message : error);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}

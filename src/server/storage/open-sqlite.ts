@@ -1,0 +1,37 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.ts';
+
+export interface OpenOptions {
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * Opens (creating if needed) a SQLite database with this project's pragmas and applies pending
+ * migrations. WAL lets readers run beside the single writer; `synchronous` is set explicitly
+ * because better-sqlite3's default (NORMAL) is not power-loss durable.
+ */
+export function openSqlite(path: string, options: OpenOptions = {}): Database.Database {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // MLflow's LIKE is case-sensitive on every backend.
+  db.pragma('case_sensitive_like = ON');
+  db.pragma('cache_size = -65536');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
+  const current = row.v ?? 0;
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version);
+    })();
+  }
+}
