@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 // Playwright; the server below is the real one serving the built explorer.
 const port = Number(process.env.E2E_PORT ?? 5055);
 const db = process.env.E2E_DB ?? '.tmp/e2e.db';
+const dist = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node --import tsx src/server/main.ts --port ${port} --backend-store-uri sqlite:///${db} --static-dir dist --synchronous NORMAL`,
+    command: `node --import tsx src/server/main.ts --port ${port} --backend-store-uri sqlite:///${db} --static-dir ${dist} --synchronous NORMAL`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     timeout: 60_000,

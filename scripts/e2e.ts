@@ -7,13 +7,15 @@ import { freePort } from './free-port.ts';
 
 // Builds the explorer, then runs Playwright against the real server on a fresh SQLite file.
 const chromium = ensureChromium();
-execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-e2e-'));
+// A build folder per run, so that runs side by side never serve each other's half-written assets.
+const dist = join(dir, 'dist');
+execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
 const port = await freePort();
 try {
   execFileSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, E2E_PORT: String(port), E2E_DB: join(dir, 'e2e.db'), CHROMIUM_PATH: chromium },
+    env: { ...process.env, E2E_PORT: String(port), E2E_DB: join(dir, 'e2e.db'), E2E_DIST: dist, CHROMIUM_PATH: chromium },
   });
 } catch {
   process.exitCode = 1;

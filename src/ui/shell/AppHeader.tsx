@@ -1,6 +1,7 @@
 import type { Route } from '../app-url.ts';
 import { pageHref } from '../app-url.ts';
 import { navigate } from '../navigation.ts';
+import { sharedParams } from '../shared-view-url.ts';
 import { ExperimentPicker } from './ExperimentPicker.tsx';
 
 const TABS = [
@@ -17,7 +18,8 @@ export function AppHeader({ route }: { route: Route }) {
       <ExperimentPicker experimentId={route.experimentId} />
       <nav className="tabs" aria-label="Pages">
         {TABS.map((tab) => {
-          const href = pageHref(tab.page, route.experimentId);
+          // Switching tabs keeps the filter and time range (shared view state).
+          const href = pageHref(tab.page, route.experimentId, sharedParams(new URLSearchParams(window.location.search)));
           const current = route.page === tab.page || (tab.page === 'traces' && route.page === 'trace');
           return (
             <a
