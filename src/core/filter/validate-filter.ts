@@ -1,0 +1,186 @@
+// Semantic checks, separate from syntax: identifiers, value types, comparators. The order of the
+// diagnostics follows MLflow's, so the first error is the one an MLflow server would report:
+// identifier and value errors (raised while MLflow parses each clause) come before comparator
+// errors (raised later, in the store).
+import type { ComparisonNode, FilterDialect, FilterExpr, ListValue, ScalarValue } from './ast.ts';
+import { comparatorsFor, isNumericAttribute } from './comparators-for.ts';
+import type { Diagnostic, DiagnosticCode, FixIt } from './diagnostic.ts';
+import { pythonSet } from './python-repr.ts';
+import { quoteValue } from './quote.ts';
+import { resolveField } from './resolve-field.ts';
+import { LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS } from './vocabulary.ts';
+
+export interface ValidateOptions {
+  dialect?: FilterDialect;
+}
+
+export function collectComparisons(ast: FilterExpr | null): ComparisonNode[] {
+  const out: ComparisonNode[] = [];
+  if (ast === null) return out;
+  const stack: FilterExpr[] = [ast];
+  while (stack.length > 0) {
+    const e = stack.pop() as FilterExpr;
+    if (e.type === 'comparison') out.push(e);
+    else if (e.type === 'and' || e.type === 'or') for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
+    else if (e.type === 'not' || e.type === 'group') stack.push(e.expr);
+  }
+  return out;
+}
+
+function scalarText(v: ScalarValue): string {
+  return v.type === 'string' ? `${v.quote}${v.value}${v.quote}` : v.raw;
+}
+
+function listText(v: ListValue): string {
+  return `(${v.items.map(scalarText).join(', ')})`;
+}
+
+/** Parses a numeric attribute's quoted value the way a database would compare it loosely; null when not a number. */
+export function numericValue(s: string): number | null {
+  const t = s.trim();
+  if (t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function validateFilter(ast: FilterExpr | null, options: ValidateOptions = {}): Diagnostic[] {
+  const dialect = options.dialect ?? 'extended';
+  const comparisons = collectComparisons(ast);
+  const parseErrors: Diagnostic[] = [];
+  const storeErrors: Diagnostic[] = [];
+  for (const c of comparisons) checkClause(c, dialect, parseErrors);
+  for (const c of comparisons) checkComparator(c, dialect, storeErrors);
+  return [...parseErrors, ...storeErrors];
+}
+
+function push(out: Diagnostic[], code: DiagnosticCode, r: { from: number; to: number }, message: string, hint?: string, fix?: FixIt): false {
+  const d: Diagnostic = { code, message, from: r.from, to: r.to, severity: 'error' };
+  if (hint !== undefined) d.hint = hint;
+  if (fix !== undefined) d.fix = fix;
+  out.push(d);
+  return false;
+}
+
+/** Identifier and value-type checks (MLflow's parse phase). */
+function checkClause(c: ComparisonNode, dialect: FilterDialect, out: Diagnostic[]): boolean {
+  const ref = c.field.ref;
+  if (ref === null) {
+    const r = resolveField(c.field.text);
+    if (!r.ok) {
+      const hint =
+        r.code === 'invalid-entity-type'
+          ? 'prefixes are tag, metadata, span, feedback, expectation, issue or trace; dotted keys need backticks'
+          : r.code === 'invalid-attribute-key'
+            ? 'use tag.<key> or metadata.<key> for custom keys'
+            : undefined;
+      push(out, r.code, c.field, r.message, hint);
+    }
+    return false;
+  }
+  const v = c.value;
+  const entity = c.field.entity;
+  if (v === null || c.op === null || entity === null) return true;
+  if (v.type === 'word') {
+    return push(
+      out,
+      'unquoted-value',
+      v,
+      `Parameter value is either not quoted or unidentified quote types used for string value ${v.raw}. Use either single or double quotes.`,
+      v.raw.toUpperCase() === 'NULL' ? 'use IS NULL / IS NOT NULL' : 'use quotes around the value',
+      { from: v.from, to: v.to, insert: quoteValue(v.raw) },
+    );
+  }
+  if (v.type === 'number') {
+    if (isNumericAttribute(ref)) return true;
+    if (entity === 'attribute') {
+      return push(out, 'numeric-value', v, `Only the '${pythonSet(NUMERIC_ATTRIBUTE_KEYS)}' attributes support comparison with numeric values.`, 'use quotes around the value', {
+        from: v.from,
+        to: v.to,
+        insert: quoteValue(v.raw),
+      });
+    }
+    return push(out, 'numeric-value', v, `Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${v.raw}`, 'use quotes around the value', {
+      from: v.from,
+      to: v.to,
+      insert: quoteValue(v.raw),
+    });
+  }
+  if (v.type === 'list') {
+    const listAllowed =
+      entity === 'attribute'
+        ? ref.kind !== 'prompt' && !(ref.kind === 'span') && !isNumericAttribute(ref)
+        : entity === 'tag' || entity === 'span' || (entity === 'request_metadata' && dialect === 'extended');
+    if (!listAllowed) {
+      if (entity === 'attribute') {
+        return push(out, 'list-value', v, `Only the '${pythonSet(LIST_ATTRIBUTE_KEYS)}' attributes support comparison with a list of values.`);
+      }
+      return push(out, 'list-value', v, `Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${listText(v)}`);
+    }
+    if (v.items.length === 0) {
+      return push(out, 'empty-list', v, 'While parsing a list in the query, expected a non-empty list of string values, but got empty list', 'add at least one quoted value');
+    }
+    if (v.items.some((i) => i.type !== 'string')) {
+      return push(
+        out,
+        'invalid-list-item',
+        v,
+        `While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: ${listText(v)}`,
+        'quote every list item',
+      );
+    }
+  }
+  return true;
+}
+
+/** Comparator and value-shape checks (MLflow's store phase). */
+function checkComparator(c: ComparisonNode, dialect: FilterDialect, out: Diagnostic[]): void {
+  const ref = c.field.ref;
+  if (ref === null || c.op === null) return;
+  const op = c.op.op;
+  const allowed = comparatorsFor(ref, dialect);
+  if (!allowed.includes(op)) {
+    const set = pythonSet(allowed);
+    const message =
+      ref.kind === 'span' || ref.kind === 'span-attribute'
+        ? `span.${ref.kind === 'span' ? ref.key : `attributes.${ref.key}`} comparator '${op}' not one of '${set}'`
+        : ref.kind === 'feedback' || ref.kind === 'expectation'
+          ? `assessment.${ref.key} comparator '${op}' not one of '${set}'`
+          : ref.kind === 'issue'
+            ? `issue.id comparator '${op}' not one of '${set}'`
+            : ref.kind === 'prompt'
+              ? `Invalid comparator '${op}' for prompts filter. Only '=' is supported with format: prompt = "name/version"`
+              : `Invalid comparator '${op}' not one of '${set}'`;
+    const replacement = op === '==' ? '=' : op === '<>' ? '!=' : undefined;
+    const extendedOnly = dialect === 'mlflow' && comparatorsFor(ref, 'extended').includes(op);
+    push(
+      out,
+      'invalid-comparator',
+      c.op,
+      message,
+      replacement !== undefined ? `write ${replacement}` : extendedOnly ? `${op} on tags and metadata needs the extended dialect` : `use one of ${allowed.join(', ')}`,
+      replacement !== undefined ? { from: c.op.from, to: c.op.to, insert: replacement } : undefined,
+    );
+    return;
+  }
+  const v = c.value;
+  if (v === null) return;
+  const wantsList = op === 'IN' || op === 'NOT IN';
+  if (wantsList && v.type !== 'list') {
+    push(out, 'expected-list', v, `Invalid value for comparator '${op}': expected a parenthesised list of quoted strings, e.g. ('a', 'b')`, 'wrap the values in parentheses', {
+      from: v.from,
+      to: v.to,
+      insert: `(${v.type === 'string' ? `${v.quote}${v.value}${v.quote}` : quoteValue(v.raw)})`,
+    });
+    return;
+  }
+  if (!wantsList && v.type === 'list') {
+    push(out, 'unexpected-list', v, `Invalid value for comparator '${op}': a list is only allowed with IN and NOT IN`, 'use IN with a list');
+    return;
+  }
+  if (v.type !== 'string') return;
+  if (ref.kind === 'prompt' && v.value.split('/').length !== 2) {
+    push(out, 'invalid-prompt-value', v, `Invalid prompts filter value '${v.value}'. Expected format: prompt = "name/version"`, 'write the prompt as name/version');
+  } else if (isNumericAttribute(ref) && numericValue(v.value) === null) {
+    push(out, 'invalid-number', v, `Invalid numeric value '${v.value}' for attribute '${ref.key}'.`, 'compare numeric attributes with a number');
+  }
+}
