@@ -1,0 +1,32 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { EXTENSION_PREFIX, type KeysResponse } from '../../core/model.ts';
+import type { MetricsRequest, MetricsResponse } from '../../core/stats/trace-metrics-wire.ts';
+import { api, apiRequest } from './http-client.ts';
+
+export const metricsQueries = {
+  all: () => ['trace-metrics'] as const,
+  /**
+   * One aggregation over all matching traces. The request body is the key: it holds the filter
+   * text, the time window and the dimensions, which are exactly what makes two answers differ.
+   */
+  query: (request: MetricsRequest) =>
+    queryOptions({
+      queryKey: [...metricsQueries.all(), request],
+      queryFn: ({ signal }) => apiRequest<MetricsResponse>('POST', api('3.0/mlflow/traces/metrics'), request, signal),
+      // Keep the previous picture on screen while a new filter computes, instead of blanking charts.
+      placeholderData: keepPreviousData,
+      staleTime: 30_000,
+    }),
+};
+
+export const keyCatalogQueries = {
+  all: () => ['key-catalog'] as const,
+  /** The tag and metadata keys seen in an experiment, most used first. */
+  keys: (experimentId: string) =>
+    queryOptions({
+      queryKey: [...keyCatalogQueries.all(), experimentId],
+      queryFn: ({ signal }) =>
+        apiRequest<KeysResponse>('POST', api(`${EXTENSION_PREFIX.slice(1)}/keys`), { experiment_ids: [experimentId] }, signal),
+      staleTime: 60_000,
+    }),
+};
