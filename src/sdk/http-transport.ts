@@ -1,0 +1,38 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { TraceInfo } from '../core/model.ts';
+import { MlflowRestClient } from './mlflow-rest-client.ts';
+import type { TraceTransport } from './trace-transport.ts';
+
+export interface HttpTransportOptions {
+  trackingUri: string;
+  experimentId: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Exports like MLflow's Python SDK against an MLflow ≥ 3.4 server (mlflow-api.md §4.1): spans as
+ * OTLP/protobuf to /v1/traces with the experiment in `x-mlflow-experiment-id`, then StartTraceV3.
+ */
+export function createHttpTransport(options: HttpTransportOptions): TraceTransport {
+  const client = new MlflowRestClient(options.trackingUri, fetch, options.timeoutMs ?? 10_000);
+  const exporter = new OTLPTraceExporter({
+    url: `${client.baseUrl}/v1/traces`,
+    headers: { 'x-mlflow-experiment-id': options.experimentId },
+    timeoutMillis: options.timeoutMs ?? 10_000,
+  });
+  return {
+    exportSpans: (spans: ReadableSpan[]) =>
+      new Promise<void>((resolve, reject) => {
+        exporter.export(spans, (result) => {
+          // ExportResultCode.SUCCESS is 0; @opentelemetry/core is not a direct dependency.
+          if (result.code === 0) resolve();
+          else reject(result.error ?? new Error('OTLP export failed'));
+        });
+      }),
+    startTrace: async (info: TraceInfo) => {
+      await client.request('POST', '/api/3.0/mlflow/traces', { body: { trace: { trace_info: info } } });
+    },
+    shutdown: () => exporter.shutdown(),
+  };
+}
