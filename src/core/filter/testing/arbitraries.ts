@@ -1,6 +1,6 @@
-// fast-check generators shared by the filter's property tests (core) and the SQL differential
-// test (server). Small vocabularies on purpose, so random filters actually match random traces.
-import fc from 'fast-check';
+// fast-check generators shared by the filter property checks in core and the SQL differential
+// check in the server. Small vocabularies on purpose, so random filters actually match random traces.
+import * as fc from 'fast-check';
 import type { EvalAssessment, EvalSpan, EvalTrace } from '../evaluate-filter.ts';
 import { quoteKey, quoteValue } from '../quote.ts';
 
