@@ -1,0 +1,51 @@
+import { useMemo, useState } from 'react';
+import { andFilters, equalsClause, type ClauseField } from './filter-clause.ts';
+import { TracesGrid } from './TracesGrid.tsx';
+import { orderByFor, type SortSpec } from './traces-url.ts';
+import { useTraceRows } from './useTraceRows.ts';
+import { SearchStatus } from './SearchStatus.tsx';
+import { ApiError } from '../api/http-client.ts';
+
+/** The traces of one expanded group: the page's search with the group's clause ANDed. */
+export function GroupTraces(props: {
+  id: string;
+  experimentId: string;
+  serverFilter: string;
+  field: ClauseField;
+  value: string;
+  count: number;
+  sort: SortSpec;
+  onSort: (sort: SortSpec) => void;
+  openTraceId: string | null;
+  onOpen: (traceId: string) => void;
+}) {
+  const { experimentId, serverFilter, field, value, sort } = props;
+  const params = useMemo(
+    () => ({ experimentId, filter: andFilters(serverFilter, equalsClause(field, value === '' ? null : value)), orderBy: orderByFor(sort) }),
+    [experimentId, serverFilter, field, value, sort],
+  );
+  const { query, rows } = useTraceRows(params);
+  const [activeIndex, setActiveIndex] = useState(0);
+  const error = query.error ? (query.error instanceof ApiError ? query.error : new ApiError(0, 'UNKNOWN', query.error.message)) : null;
+  return (
+    <div id={props.id} className="group-traces">
+      <TracesGrid
+        label={`Traces where ${field.key} is ${value || 'not set'}`}
+        idPrefix={`${props.id}-row`}
+        rows={rows}
+        total={props.count}
+        sort={sort}
+        onSort={props.onSort}
+        activeIndex={activeIndex}
+        onActiveIndexChange={setActiveIndex}
+        openTraceId={props.openTraceId}
+        onOpen={props.onOpen}
+        hasNextPage={query.hasNextPage}
+        isFetchingNextPage={query.isFetchingNextPage}
+        fetchNextPage={() => void query.fetchNextPage()}
+        maxHeight={Math.min(12, Math.max(rows.length, 1)) * 34 + 40}
+        emptyState={<SearchStatus filterMessage={null} error={error} loading={query.isPending} hasFilter={false} onRetry={() => void query.refetch()} onClear={() => {}} />}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { useId } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { CONTEXT_KEYS } from '../../core/model.ts';
+import { catalogQueries } from '../api/catalog-queries.ts';
+import { clauseValue, setClause, type ClauseField } from './filter-clause.ts';
+
+const QUICK: readonly { label: string; field: ClauseField }[] = [
+  { label: 'Environment', field: { kind: 'metadata', key: CONTEXT_KEYS.environment } },
+  { label: 'App version', field: { kind: 'metadata', key: CONTEXT_KEYS.appVersion } },
+];
+
+/** Dropdowns that edit the same filter text as the search bar (one clause per key). */
+export function QuickFilters({ experimentId, filter, onCommit }: { experimentId: string; filter: string; onCommit: (filter: string) => void }) {
+  return (
+    <div className="quick-filters">
+      {QUICK.map((quick) => (
+        <QuickFilter key={quick.field.key} experimentId={experimentId} label={quick.label} field={quick.field} filter={filter} onCommit={onCommit} />
+      ))}
+    </div>
+  );
+}
+
+function QuickFilter(props: { experimentId: string; label: string; field: ClauseField; filter: string; onCommit: (filter: string) => void }) {
+  const id = useId();
+  const { data: values, isError } = useQuery(catalogQueries.values(props.experimentId, props.field.kind, props.field.key));
+  const current = clauseValue(props.filter, props.field) ?? '';
+  const options = values ?? [];
+  return (
+    <div className="quick-filter">
+      <label htmlFor={id} className="label-text">
+        {props.label}
+      </label>
+      <select
+        id={id}
+        value={current}
+        aria-invalid={isError || undefined}
+        onChange={(event) => props.onCommit(setClause(props.filter, props.field, event.target.value || undefined))}
+      >
+        <option value="">Any</option>
+        {current && !options.some((o) => o.value === current) && <option value={current}>{current}</option>}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.value} ({option.count.toLocaleString()})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+import { memo, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
+import { isSortableColumn, traceColumns, traceTableFeatures } from './trace-columns.tsx';
+import type { TraceRow } from './trace-row.ts';
+import type { SortColumn, SortSpec } from './traces-url.ts';
+import { useColumnPrefs } from './useColumnPrefs.ts';
+import { RowActiveContext } from './row-active-context.ts';
+import './traces-grid.css';
+
+export const ROW_HEIGHT = 34;
+/** Rows kept rendered beyond the viewport; small, because every row costs ~40 DOM nodes. */
+const OVERSCAN = 6;
+/** Start fetching the next server page when this close to the end of what is loaded. */
+const PREFETCH_ROWS = 40;
+
+export interface TracesGridProps {
+  label: string;
+  rows: readonly TraceRow[];
+  /** Total matching rows when known (for aria-rowcount). */
+  total?: number;
+  sort: SortSpec;
+  onSort: (sort: SortSpec) => void;
+  activeIndex: number;
+  onActiveIndexChange: (index: number) => void;
+  openTraceId: string | null;
+  onOpen: (traceId: string) => void;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => void;
+  /** Shown in place of rows when there are none (loading, empty, error). */
+  emptyState?: ReactNode;
+  /** Caps the grid's height (expanded groups); otherwise it fills its container. */
+  maxHeight?: number;
+  /** Prefix for row element ids (aria-activedescendant), unique per grid on the page. */
+  idPrefix: string;
+}
+
+const mutableRows = (rows: readonly TraceRow[]) => rows as TraceRow[];
+
+function resolve<T>(updater: Updater<T>, old: T): T {
+  return typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater;
+}
+
+export function TracesGrid(props: TracesGridProps) {
+  const { rows, sort, onSort, activeIndex, onActiveIndexChange, openTraceId, onOpen, idPrefix } = props;
+  const { visibility, sizing, setVisibility, setSizing } = useColumnPrefs();
+  const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort.column, sort.desc]);
+  const table = useTable({
+    features: traceTableFeatures,
+    columns: traceColumns,
+    data: mutableRows(rows),
+    getRowId: (row) => row.id,
+    state: { sorting, columnVisibility: visibility, columnSizing: sizing },
+    // The server sorts (§6.7); the table only shows which column is sorted.
+    manualSorting: true,
+    enableSortingRemoval: false,
+    enableColumnResizing: true,
+    columnResizeMode: 'onChange',
+    onSortingChange: (updater) => {
+      const next = resolve(updater, sorting)[0];
+      if (next && isSortableColumn(next.id)) onSort({ column: next.id as SortColumn, desc: next.desc });
+    },
+    onColumnVisibilityChange: (updater) => setVisibility(resolve(updater, visibility)),
+    onColumnSizingChange: (updater) => setSizing(resolve(updater, sizing)),
+  });
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const tableRows = table.getRowModel().rows;
+  // useVirtualizer returns a mutable instance the React Compiler cannot memoise; this component
+  // is not compiled, so the warning does not apply.
+  // oxlint-disable-next-line react/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: tableRows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    getItemKey: (index) => tableRows[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length > 0 ? items[items.length - 1].index : -1;
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= tableRows.length - PREFETCH_ROWS) fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, lastIndex, tableRows.length, fetchNextPage]);
+
+  // Keep the keyboard cursor on screen: j/k may move it past the viewport.
+  useEffect(() => {
+    if (activeIndex >= 0 && activeIndex < tableRows.length) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+  }, [activeIndex, tableRows.length, virtualizer]);
+
+  const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  // Widths as CSS variables on the grid: resizing re-renders the header, not every row.
+  const columnVars: Record<string, string> = {};
+  for (const header of headers) columnVars[`--col-${header.column.id}`] = `${header.getSize()}px`;
+  const totalWidth = table.getTotalSize();
+  const visibleIds = table.getVisibleLeafColumns().map((column) => column.id).join(',');
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const next = Math.max(0, Math.min(tableRows.length - 1, activeIndex + (event.key === 'ArrowDown' ? 1 : -1)));
+      onActiveIndexChange(next);
+    } else if (event.key === 'Enter' && tableRows[activeIndex]) {
+      event.preventDefault();
+      onOpen(tableRows[activeIndex].id);
+    }
+  };
+
+  const activeRow = tableRows[activeIndex];
+  return (
+    <div
+      ref={scrollRef}
+      role="grid"
+      aria-label={props.label}
+      aria-rowcount={(props.total ?? tableRows.length) + 1}
+      aria-colcount={headers.length}
+      aria-activedescendant={activeRow ? `${idPrefix}-${activeRow.id}` : undefined}
+      tabIndex={0}
+      className="traces-grid"
+      style={{ ...columnVars, maxHeight: props.maxHeight } as CSSProperties}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="grid-head" style={{ width: totalWidth }}>
+        <div role="row" aria-rowindex={1} className="grid-row grid-header-row">
+          {headers.map((header, i) => {
+            const sorted = header.column.getIsSorted();
+            const canSort = header.column.getCanSort() && isSortableColumn(header.column.id);
+            return (
+              <div
+                key={header.id}
+                role="columnheader"
+                aria-colindex={i + 1}
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                className="grid-cell grid-header-cell"
+                style={{ width: `var(--col-${header.column.id})` }}
+              >
+                {canSort ? (
+                  <button
+                    type="button"
+                    className="sort-button"
+                    title={`Sort by ${String(header.column.columnDef.header)}`}
+                    onClick={() => onSort({ column: header.column.id as SortColumn, desc: sorted === 'desc' ? false : sorted === 'asc' ? true : defaultDesc(header.column.id) })}
+                  >
+                    <table.FlexRender header={header} />
+                    <span aria-hidden="true" className="sort-mark">
+                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                    </span>
+                  </button>
+                ) : (
+                  <span className="header-label">
+                    <table.FlexRender header={header} />
+                  </span>
+                )}
+                {header.column.getCanResize() && (
+                  <span
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={`Resize ${String(header.column.columnDef.header)}`}
+                    className={`resizer${header.column.getIsResizing() ? ' resizing' : ''}`}
+                    onMouseDown={header.getResizeHandler()}
+                    onTouchStart={header.getResizeHandler()}
+                    onDoubleClick={() => header.column.resetSize()}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {tableRows.length === 0 ? (
+        <div role="rowgroup">
+          <div role="row" className="grid-empty-row">
+            <div role="gridcell" className="grid-empty">
+              {props.emptyState}
+            </div>
+          </div>
+        </div>
+      ) : (
+        <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
+          {items.map((item) => {
+            const row = tableRows[item.index];
+            return (
+              <TraceGridRow
+                key={row.id}
+                row={row}
+                index={item.index}
+                start={item.start}
+                active={item.index === activeIndex}
+                open={row.id === openTraceId}
+                visibleIds={visibleIds}
+                idPrefix={idPrefix}
+                onActivate={onActiveIndexChange}
+                onOpen={onOpen}
+              >
+                {row.getVisibleCells().map((cell, i) => (
+                  <div key={cell.id} role="gridcell" aria-colindex={i + 1} className="grid-cell" style={{ width: `var(--col-${cell.column.id})` }}>
+                    <table.FlexRender cell={cell} />
+                  </div>
+                ))}
+              </TraceGridRow>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Time and latency read best newest/slowest first; text columns A→Z. */
+const defaultDesc = (column: string) => column === 'start' || column === 'latency';
+
+interface TraceGridRowProps {
+  row: Row<typeof traceTableFeatures, TraceRow>;
+  index: number;
+  start: number;
+  active: boolean;
+  open: boolean;
+  /** Changes when the column set changes, so memoised rows re-render their cells. */
+  visibleIds: string;
+  idPrefix: string;
+  onActivate: (index: number) => void;
+  onOpen: (traceId: string) => void;
+  children: ReactNode;
+}
+
+const TraceGridRow = memo(
+  function TraceGridRow({ row, index, start, active, open, idPrefix, onActivate, onOpen, children }: TraceGridRowProps) {
+    return (
+      <RowActiveContext.Provider value={active}>
+        <div
+          id={`${idPrefix}-${row.id}`}
+          role="row"
+          aria-rowindex={index + 2}
+          aria-selected={open}
+          className={`grid-row${active ? ' active' : ''}${open ? ' open' : ''}`}
+          style={{ transform: `translateY(${start}px)` }}
+          onClick={() => {
+            onActivate(index);
+            onOpen(row.id);
+          }}
+        >
+          {children}
+        </div>
+      </RowActiveContext.Provider>
+    );
+  },
+  // Cells are derived from the row's data; skip re-rendering when nothing that shows changed.
+  (a, b) =>
+    a.row.original === b.row.original &&
+    a.index === b.index &&
+    a.start === b.start &&
+    a.active === b.active &&
+    a.open === b.open &&
+    a.visibleIds === b.visibleIds &&
+    a.onActivate === b.onActivate &&
+    a.onOpen === b.onOpen,
+);

@@ -1,0 +1,82 @@
+// The traces table's feature set and columns. Both live at module scope: TanStack Table v9
+// recomputes its models when these identities change.
+import {
+  columnResizingFeature,
+  columnSizingFeature,
+  columnVisibilityFeature,
+  createColumnHelper,
+  rowSortingFeature,
+  tableFeatures,
+} from '@tanstack/react-table';
+import { CONTEXT_KEYS, METADATA } from '../../core/model.ts';
+import { CopyTraceId } from './CopyTraceId.tsx';
+import { FilterValue } from './FilterValue.tsx';
+import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
+import { SORT_COLUMNS } from './traces-url.ts';
+
+export const traceTableFeatures = tableFeatures({ columnVisibilityFeature, columnSizingFeature, columnResizingFeature, rowSortingFeature });
+
+const helper = createColumnHelper<typeof traceTableFeatures, TraceRow>();
+
+const sortable = (id: string) => (SORT_COLUMNS as readonly string[]).includes(id);
+
+const STATUS_LABEL: Record<TraceRow['state'], string> = { OK: 'OK', ERROR: 'Error', IN_PROGRESS: 'Running', STATE_UNSPECIFIED: '—' };
+
+export const traceColumns = helper.columns([
+  helper.accessor('id', { header: 'Trace ID', size: 170, enableHiding: false, cell: (c) => <CopyTraceId id={c.getValue()} /> }),
+  helper.accessor('name', { header: 'Name', size: 140, cell: (c) => <span className="ellipsis">{c.getValue() || '—'}</span> }),
+  helper.accessor('request', { header: 'Request', size: 260, enableSorting: false, cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span> }),
+  helper.accessor('response', { header: 'Response', size: 260, enableSorting: false, cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span> }),
+  helper.accessor('state', {
+    id: 'status',
+    header: 'Status',
+    size: 84,
+    cell: (c) => <span className={`status status-${c.getValue()}`}>{STATUS_LABEL[c.getValue()]}</span>,
+  }),
+  helper.accessor('latencyMs', { id: 'latency', header: 'Latency', size: 90, cell: (c) => <span className="num">{formatLatency(c.getValue())}</span> }),
+  helper.accessor('startMs', { id: 'start', header: 'Start time', size: 150, cell: (c) => <span className="ellipsis">{formatTime(c.getValue())}</span> }),
+  helper.accessor('user', { header: 'User', size: 110, cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.user} value={c.getValue()} /> }),
+  helper.accessor('session', { header: 'Session', size: 120, cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.session} value={c.getValue()} /> }),
+  helper.accessor('version', { header: 'App version', size: 100, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.appVersion} value={c.getValue()} /> }),
+  helper.accessor('environment', { header: 'Environment', size: 110, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.environment} value={c.getValue()} /> }),
+  helper.accessor('tokens', { header: 'Tokens', size: 80, enableSorting: false, cell: (c) => <span className="num">{c.getValue() ?? '—'}</span> }),
+  helper.accessor('tags', {
+    header: 'Tags',
+    size: 180,
+    enableSorting: false,
+    // At most two chips per row keeps the DOM bounded; the rest is counted.
+    cell: (c) => {
+      const tags = c.getValue();
+      return (
+        <span className="chips">
+          {tags.slice(0, 2).map(([key, value]) => (
+            <FilterValue key={key} kind="tag" fieldKey={key} value={value} label={`${key}=${value}`} />
+          ))}
+          {tags.length > 2 && <span className="muted">+{tags.length - 2}</span>}
+        </span>
+      );
+    },
+  }),
+  helper.display({
+    id: 'feedback',
+    header: 'Feedback',
+    size: 90,
+    cell: (c) => {
+      const { feedbackUp: up, feedbackDown: down } = c.row.original;
+      if (up === 0 && down === 0) return <span className="muted">—</span>;
+      return (
+        <span aria-label={`${up} thumbs up, ${down} thumbs down`}>
+          👍 {up} 👎 {down}
+        </span>
+      );
+    },
+  }),
+]);
+
+/** Column ids and header labels, for the column chooser. */
+export const COLUMN_LABELS: readonly { id: string; label: string }[] = traceColumns.map((column) => ({
+  id: column.id ?? ('accessorKey' in column ? String(column.accessorKey) : ''),
+  label: typeof column.header === 'string' ? column.header : '',
+}));
+
+export const isSortableColumn = sortable;

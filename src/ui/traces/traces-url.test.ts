@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { groupIdentifier, orderByFor, parseTracesView, tracesHref, type TracesView } from './traces-url.ts';
+
+const base: TracesView = {
+  experimentId: '7',
+  filter: '',
+  range: { kind: 'all' },
+  group: { kind: 'none' },
+  groupOrder: 'count',
+  sort: { column: 'start', desc: true },
+  trace: null,
+};
+
+describe('traces-url', () => {
+  it.each<[string, Partial<TracesView>, string]>([
+    ['defaults', {}, '/traces?experiment=7'],
+    ['filter and range', { filter: "metadata.environment = 'prod'", range: { kind: 'last', preset: '24h' } }, "/traces?experiment=7&q=metadata.environment+%3D+%27prod%27&range=24h"],
+    ['session grouping by recency', { group: { kind: 'session' }, groupOrder: 'recent' }, '/traces?experiment=7&group=session&gorder=recent'],
+    ['tag grouping', { group: { kind: 'tag', key: 'team.name' } }, '/traces?experiment=7&group=tag%3Ateam.name'],
+    ['sort', { sort: { column: 'latency', desc: false } }, '/traces?experiment=7&sort=latency%3Aasc'],
+    ['open trace', { trace: 'tr-abc' }, '/traces?experiment=7&trace=tr-abc'],
+  ])('round-trips %s', (_name, patch, href) => {
+    const view = { ...base, ...patch };
+    expect(tracesHref(view)).toBe(href);
+    expect(parseTracesView(href)).toEqual(view);
+  });
+
+  it.each([
+    ['sort=bogus:asc', base.sort],
+    ['sort=latency:sideways', base.sort],
+  ])('ignores a malformed %s', (query, sort) => {
+    expect(parseTracesView(`/traces?experiment=7&${query}`).sort).toEqual(sort);
+  });
+
+  it('orders with tie-breakers and quotes dotted keys', () => {
+    expect(orderByFor({ column: 'user', desc: true })).toEqual(['metadata.`mlflow.trace.user` DESC', 'timestamp_ms DESC', 'request_id ASC']);
+    expect(orderByFor({ column: 'start', desc: false })).toEqual(['timestamp_ms ASC', 'request_id ASC']);
+  });
+
+  it.each<[TracesView['group'], string | null]>([
+    [{ kind: 'none' }, null],
+    [{ kind: 'session' }, 'metadata.`mlflow.trace.session`'],
+    [{ kind: 'version' }, 'metadata.app_version'],
+    [{ kind: 'tag', key: 'team' }, 'tag.team'],
+    [{ kind: 'metadata', key: 'a.b' }, 'metadata.`a.b`'],
+  ])('group identifier for %j', (group, identifier) => {
+    expect(groupIdentifier(group)).toBe(identifier);
+  });
+});
