@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { MlflowError } from './errors.ts';
 import { experimentRoutes } from './routes/experiment-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { lenientJson } from './routes/mlflow-request.ts';
+import { traceRoutes } from './routes/trace-routes.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
 export interface AppOptions {
@@ -33,7 +35,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (allowed.includes('*')) return;
     const host = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
     if (!allowed.includes(host)) {
-      reply.code(403).send({ error_code: 'PERMISSION_DENIED', message: `Host '${host}' is not allowed.` });
+      return reply.code(403).send({ error_code: 'PERMISSION_DENIED', message: `Host '${host}' is not allowed.` });
+    }
+  });
+
+  // MLflow parses bodies itself (Flask get_json(force=True, silent=True)): any content type, bad JSON
+  // is {}. Parse every body as bytes and decide per route, so Fastify never answers 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if (isRawBodyRoute(request.url)) done(null, body);
+    else done(null, lenientJson((body as Buffer).toString('utf8')));
+  });
+
+  app.addHook('preParsing', async (request, reply) => {
+    // MLflow checks Content-Type on POST and PUT only (server/validation._validate_content_type).
+    if (request.method !== 'POST' && request.method !== 'PUT') return;
+    const path = request.url.split('?')[0];
+    if (!API_PREFIXES.some((p) => path.startsWith(p)) || isRawBodyRoute(path)) return;
+    const type = request.headers['content-type'];
+    if (type === undefined || type === '') {
+      return reply.code(400).send({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Bad Request. Content-Type header is missing.' });
+    }
+    if (type.split(';')[0].trim().toLowerCase() !== 'application/json') {
+      return reply
+        .code(400)
+        .send({ error_code: 'INVALID_PARAMETER_VALUE', message: "Bad Request. Content-Type must be one of ['application/json']." });
     }
   });
 
@@ -62,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(experimentRoutes, { store: options.store });
+  await app.register(traceRoutes, { store: options.store });
 
   const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
   const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
@@ -86,6 +113,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** Routes whose body is not MLflow JSON: OTLP export and artifact uploads. */
+function isRawBodyRoute(url: string): boolean {
+  return url.startsWith('/v1/') || url.startsWith('/api/2.0/mlflow-artifacts/') || url.startsWith('/ajax-api/2.0/mlflow-artifacts/');
 }
 
 function safeMessage(error: unknown): string {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { invalidParameter } from '../errors.ts';
+import { invalidParameter, type MlflowError } from '../errors.ts';
 
 export type RequestFields = Record<string, unknown>;
 
@@ -15,29 +15,147 @@ export function bothPrefixes(path: string): string[] {
 export function readRequest(request: FastifyRequest): RequestFields {
   const query = (request.query ?? {}) as RequestFields;
   if (request.method === 'GET' && Object.keys(query).length > 0) return query;
-  const body = request.body;
-  if (typeof body === 'string') {
+  const body = asObject(request.body);
+  if (body) return body;
+  // DELETE /tags?key=... (one UI helper sends the key as a query parameter).
+  return request.method === 'DELETE' ? query : {};
+}
+
+function asObject(value: unknown): RequestFields | undefined {
+  if (typeof value === 'string') {
     try {
-      const parsed: unknown = JSON.parse(body);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as RequestFields) : {};
+      return asObject(JSON.parse(value));
     } catch {
-      return {};
+      return undefined;
     }
   }
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as RequestFields) : query;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) ? (value as RequestFields) : undefined;
+}
+
+/** Decodes a JSON request body the way Flask's get_json(force, silent) does: bad JSON is {}, a JSON string is decoded again. */
+export function lenientJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'string') {
+      try {
+        return JSON.parse(parsed);
+      } catch {
+        return {};
+      }
+    }
+    return parsed;
+  } catch {
+    return {};
+  }
+}
+
+const camelCache = new Map<string, string>();
+/** The lowerCamelCase json_name protobuf also accepts for a snake_case field. */
+export function camelName(name: string): string {
+  let c = camelCache.get(name);
+  if (c === undefined) {
+    c = name.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
+    camelCache.set(name, c);
+  }
+  return c;
+}
+
+/** A field by its proto name or its lowerCamelCase json_name. */
+export function field(fields: RequestFields, name: string): unknown {
+  const v = fields[name];
+  if (v !== undefined) return v;
+  const camel = camelName(name);
+  return camel === name ? undefined : fields[camel];
+}
+
+export function typeError(name: string, value: unknown): MlflowError {
+  return invalidParameter(
+    `Invalid value ${pyRepr(value)} for parameter '${name}' supplied:  Hint: Value was of type '${pyType(value)}'. See the API docs for more information about request parameters.`,
+  );
+}
+
+export function missingParameter(name: string): MlflowError {
+  return invalidParameter(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
 }
 
 export function requireString(fields: RequestFields, name: string): string {
-  const value = fields[name];
-  if (value === undefined || value === null || value === '') {
-    throw invalidParameter(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
-  }
-  if (typeof value !== 'string') {
-    throw invalidParameter(
-      `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied:  Hint: Value was of type '${pyType(value)}'. See the API docs for more information about request parameters.`,
-    );
-  }
+  const value = optionalString(fields, name);
+  if (value === undefined || value === '') throw missingParameter(name);
   return value;
+}
+
+export function optionalString(fields: RequestFields, name: string): string | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw typeError(name, value);
+  return value;
+}
+
+/** An int64 field: a JSON number or a numeric string (protobuf's JSON mapping allows both). */
+export function optionalInt(fields: RequestFields, name: string): number | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
+  throw typeError(name, value);
+}
+
+export function optionalNumber(fields: RequestFields, name: string): number | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  throw typeError(name, value);
+}
+
+/** A bool: JSON true/false, or 'true'/'false' (any case) from a query string. */
+export function optionalBool(fields: RequestFields, name: string): boolean | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lower = value.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    throw invalidParameter(`Invalid boolean value: ${value}, must be 'true' or 'false'.`);
+  }
+  throw typeError(name, value);
+}
+
+/** A repeated string field; a single query-string value counts as a one-element list. */
+export function optionalStringList(fields: RequestFields, name: string): string[] | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) throw typeError(name, value);
+  return list as string[];
+}
+
+export function optionalObject(fields: RequestFields, name: string): RequestFields | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw typeError(name, value);
+  return value as RequestFields;
+}
+
+export function optionalArray(fields: RequestFields, name: string): unknown[] | undefined {
+  const value = field(fields, name);
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw typeError(name, value);
+  return value;
+}
+
+/** A map<string,string> field; non-string values are a type error. */
+export function optionalStringMap(fields: RequestFields, name: string): Record<string, string> | undefined {
+  const value = optionalObject(fields, name);
+  if (!value) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw typeError(name, value);
+    out[k] = v;
+  }
+  return out;
 }
 
 /** The Python type name MLflow's messages use. */
@@ -54,4 +172,17 @@ export function pyType(value: unknown): string {
     default:
       return 'dict';
   }
+}
+
+/** Roughly Python's repr of a decoded JSON value, as MLflow prints it in "Invalid value" messages. */
+export function pyRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  const text = `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `'${k}': ${pyRepr(v)}`)
+    .join(', ')}}`;
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }

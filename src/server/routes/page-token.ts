@@ -1,27 +1,35 @@
 import { invalidParameter } from '../errors.ts';
+import type { PageCursor } from '../storage/trace-store.ts';
 
-// MLflow's page token: base64 of JSON {"offset": N}. Clients treat it as opaque.
-export function encodePageToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64');
+// MLflow's page token: base64 of JSON {"offset": N}. Clients treat it as opaque. For the default
+// trace order we add the last row's sort key ("after"), so the next page is an index seek
+// (keyset paging) instead of skipping N rows; MLflow-style tokens without it still work.
+export function encodePageToken(offset: number, after?: PageCursor['after']): string {
+  return Buffer.from(JSON.stringify(after ? { offset, after: [after.ts, after.id] } : { offset })).toString('base64');
 }
 
 export function decodePageToken(token: string | undefined): number {
-  if (!token) return 0;
-  let decoded: string;
-  try {
-    decoded = Buffer.from(token, 'base64').toString('utf8');
-  } catch {
-    throw invalidParameter('Invalid page token, could not base64-decode');
-  }
+  return decodePageCursor(token).offset;
+}
+
+export function decodePageCursor(token: string | undefined): PageCursor {
+  if (!token) return { offset: 0 };
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(token)) throw invalidParameter('Invalid page token, could not base64-decode');
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoded);
   } catch {
-    throw invalidParameter(`Invalid page token, decoded value=${decoded}`);
+    throw invalidParameter(`Invalid page token, decoded value=${decoded.slice(0, 200)}`);
   }
-  const offset = (parsed as { offset?: unknown } | null)?.offset;
+  const record = typeof parsed === 'object' && parsed !== null ? (parsed as { offset?: unknown; after?: unknown }) : {};
+  const offset = record.offset;
   if (typeof offset !== 'number' || !Number.isInteger(offset) || offset <= 0) {
-    throw invalidParameter(`Invalid page token, parsed value=${JSON.stringify(parsed)}`);
+    throw invalidParameter(`Invalid page token, parsed value=${JSON.stringify(parsed)?.slice(0, 200)}`);
   }
-  return offset;
+  const after = record.after;
+  if (Array.isArray(after) && after.length === 2 && typeof after[0] === 'number' && Number.isFinite(after[0]) && typeof after[1] === 'string') {
+    return { offset, after: { ts: after[0], id: after[1] } };
+  }
+  return { offset };
 }

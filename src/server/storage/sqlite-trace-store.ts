@@ -1,7 +1,42 @@
 import type Database from 'better-sqlite3';
-import type { Experiment } from '../../core/model.ts';
-import { MlflowError } from '../errors.ts';
-import type { TraceStore } from './trace-store.ts';
+import { randomUUID } from 'node:crypto';
+import type {
+  Assessment,
+  CountResponse,
+  Experiment,
+  GroupsResponse,
+  KeyKind,
+  KeysResponse,
+  TraceInfo,
+  ValuesResponse,
+} from '../../core/model.ts';
+import { METADATA, TAGS } from '../../core/model.ts';
+import { invalidParameter, MlflowError, notFound } from '../errors.ts';
+import { GroupCommit } from './group-commit.ts';
+import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
+import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
+import type { SpanRecord } from './span-record.ts';
+import { queryMetricsSql } from './sqlite-metrics.ts';
+import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from './sqlite-extensions.ts';
+import {
+  toAssessment,
+  toTraceInfo,
+  TRACE_COLUMNS,
+  type AssessmentRow,
+  type KeyValueRow,
+  type TraceRow,
+} from './trace-rows.ts';
+import type {
+  AssessmentInput,
+  AssessmentUpdate,
+  DeleteTracesInput,
+  GroupsQuery,
+  SearchTracesQuery,
+  SearchTracesResult,
+  SpanBatch,
+  TraceInfoInput,
+  TraceStore,
+} from './trace-store.ts';
 
 interface ExperimentRow {
   experiment_id: number;
@@ -12,18 +47,46 @@ interface ExperimentRow {
   last_update_time: number;
 }
 
+interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  type: string | null;
+  status: string;
+  start_time_ns: bigint;
+  end_time_ns: bigint | null;
+  content: string;
+}
+
 export const DEFAULT_EXPERIMENT_ID = '0';
+const IDS_JSON = '(SELECT value FROM json_each(?))';
 
 export class SqliteTraceStore implements TraceStore {
   readonly db: Database.Database;
+  readonly commit: GroupCommit;
+  private readonly now: () => number;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Counts statements run by reads (benchmark: statements per search page). */
+  statementCount = 0;
 
   constructor(db: Database.Database, now: () => number = Date.now) {
     this.db = db;
     this.now = now;
+    this.commit = new GroupCommit(db);
     this.ensureDefaultExperiment();
   }
 
-  private readonly now: () => number;
+  /** A cached prepared statement; SQL text here is always a constant or built from allowlisted parts. */
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    this.statementCount++;
+    return s;
+  }
 
   private ensureDefaultExperiment(): void {
     const t = this.now();
@@ -36,52 +99,50 @@ export class SqliteTraceStore implements TraceStore {
       .run(t, t);
   }
 
-  createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): string {
-    const t = this.now();
-    return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM experiments WHERE name = ?').get(input.name)) {
+  // ---- experiments ----------------------------------------------------------------------------
+
+  createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): Promise<string> {
+    return this.commit.run(() => {
+      const t = this.now();
+      if (this.stmt('SELECT 1 FROM experiments WHERE name = ?').get(input.name)) {
         throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${input.name}) already exists.`);
       }
-      const next = this.db.prepare('SELECT COALESCE(MAX(experiment_id), 0) + 1 AS id FROM experiments').get() as { id: number };
-      this.db
-        .prepare(
-          `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
-           VALUES (?, ?, ?, 'active', ?, ?)`,
-        )
-        .run(next.id, input.name, input.artifactLocation ?? `mlflow-artifacts:/${next.id}`, t, t);
-      const insertTag = this.db.prepare('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)');
+      const next = this.stmt('SELECT COALESCE(MAX(experiment_id), 0) + 1 AS id FROM experiments').get() as { id: number };
+      this.stmt(
+        `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+         VALUES (?, ?, ?, 'active', ?, ?)`,
+      ).run(next.id, input.name, input.artifactLocation ?? `mlflow-artifacts:/${next.id}`, t, t);
+      const insertTag = this.stmt('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)');
       for (const tag of input.tags ?? []) insertTag.run(next.id, tag.key, tag.value);
       return String(next.id);
-    })();
+    });
   }
 
-  getExperiment(experimentId: string): Experiment | undefined {
+  async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     if (!/^\d+$/.test(experimentId)) return undefined;
-    const row = this.db.prepare('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as ExperimentRow | undefined;
+    const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as ExperimentRow | undefined;
     return row && this.toExperiment(row);
   }
 
-  getExperimentByName(name: string): Experiment | undefined {
-    const row = this.db.prepare('SELECT * FROM experiments WHERE name = ?').get(name) as ExperimentRow | undefined;
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const row = this.stmt('SELECT * FROM experiments WHERE name = ?').get(name) as ExperimentRow | undefined;
     return row && this.toExperiment(row);
   }
 
-  searchExperiments(input: { maxResults: number; offset: number; viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' }): Experiment[] {
+  async searchExperiments(input: { maxResults: number; offset: number; viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' }): Promise<Experiment[]> {
     const where = input.viewType === 'ALL' ? '' : `WHERE lifecycle_stage = '${input.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`;
-    const rows = this.db
-      .prepare(`SELECT * FROM experiments ${where} ORDER BY last_update_time DESC, experiment_id ASC LIMIT ? OFFSET ?`)
-      .all(input.maxResults, input.offset) as ExperimentRow[];
+    const rows = this.stmt(`SELECT * FROM experiments ${where} ORDER BY last_update_time DESC, experiment_id ASC LIMIT ? OFFSET ?`).all(
+      input.maxResults,
+      input.offset,
+    ) as ExperimentRow[];
     return rows.map((row) => this.toExperiment(row));
   }
 
-  close(): void {
-    this.db.close();
-  }
-
   private toExperiment(row: ExperimentRow): Experiment {
-    const tags = this.db
-      .prepare('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key')
-      .all(row.experiment_id) as { key: string; value: string }[];
+    const tags = this.stmt('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(row.experiment_id) as {
+      key: string;
+      value: string;
+    }[];
     return {
       experiment_id: String(row.experiment_id),
       name: row.name,
@@ -92,4 +153,517 @@ export class SqliteTraceStore implements TraceStore {
       ...(tags.length > 0 ? { tags } : {}),
     };
   }
+
+  /** MLflow's checks when a trace names its experiment (StartTraceV3, OTLP). */
+  private requireActiveExperiment(experimentId: string): ExperimentRow {
+    if (!/^-?\d+$/.test(experimentId)) {
+      throw invalidParameter(`Invalid experiment ID '${experimentId}'. Experiment ID must be a valid integer.`);
+    }
+    const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as ExperimentRow | undefined;
+    if (!row) throw notFound(`No Experiment with id=${experimentId} exists`);
+    if (row.lifecycle_stage !== 'active') {
+      throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+    }
+    return row;
+  }
+
+  // ---- trace writes -----------------------------------------------------------------------------
+
+  startTrace(input: TraceInfoInput): Promise<TraceInfo> {
+    return this.commit.run(() => {
+      const experiment = this.requireActiveExperiment(input.experimentId);
+      const existing = this.stmt('SELECT experiment_id FROM traces WHERE trace_id = ?').get(input.traceId) as { experiment_id: number } | undefined;
+      if (existing) {
+        this.stmt(
+          `UPDATE traces SET client_request_id = COALESCE(?, client_request_id), timestamp_ms = ?, execution_time_ms = ?, state = ?,
+             request_preview = COALESCE(?, request_preview), response_preview = COALESCE(?, response_preview) WHERE trace_id = ?`,
+        ).run(
+          input.clientRequestId ?? null,
+          input.requestTimeMs,
+          input.executionTimeMs ?? null,
+          input.state,
+          input.requestPreview ?? null,
+          input.responsePreview ?? null,
+          input.traceId,
+        );
+      } else {
+        this.stmt(
+          `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          input.traceId,
+          experiment.experiment_id,
+          input.clientRequestId ?? null,
+          input.requestTimeMs,
+          input.executionTimeMs ?? null,
+          input.state,
+          input.requestPreview ?? null,
+          input.responsePreview ?? null,
+        );
+      }
+      const putTag = this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
+      for (const [key, value] of Object.entries(input.tags)) {
+        // Keep the spans location OTLP ingestion recorded: it tells clients the spans are stored here.
+        if (key === TAGS.spansLocation && existing) continue;
+        putTag.run(input.traceId, key, value);
+      }
+      const artifactBase = experiment.artifact_location.replace(/\/+$/, '');
+      putTag.run(input.traceId, TAGS.artifactLocation, `${artifactBase}/traces/${input.traceId}/artifacts`);
+      const putMeta = this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+      for (const [key, value] of Object.entries(input.metadata)) putMeta.run(input.traceId, key, value);
+      putMeta.run(input.traceId, METADATA.infoFinalized, 'true');
+      for (const assessment of input.assessments) this.insertAssessment({ ...assessment, traceId: input.traceId });
+      const info = this.loadInfos([input.traceId])[0];
+      return info;
+    });
+  }
+
+  deleteTraces(input: DeleteTracesInput): Promise<number> {
+    return this.commit.run(() => {
+      const experimentId = Number(input.experimentId);
+      if ('traceIds' in input) {
+        return this.stmt(`DELETE FROM traces WHERE experiment_id = ? AND trace_id IN ${IDS_JSON}`).run(experimentId, JSON.stringify(input.traceIds)).changes;
+      }
+      return this.stmt(
+        `DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM traces WHERE experiment_id = ? AND timestamp_ms <= ?
+           ORDER BY timestamp_ms ASC LIMIT ?)`,
+      ).run(experimentId, input.maxTimestampMillis, input.maxTraces ?? -1).changes;
+    });
+  }
+
+  private requireTrace(traceId: string): void {
+    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId)) throw notFound(`Trace with ID '${traceId}' not found.`);
+  }
+
+  setTraceTag(traceId: string, key: string, value: string): Promise<void> {
+    return this.commit.run(() => {
+      this.requireTrace(traceId);
+      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, key, value);
+    });
+  }
+
+  deleteTraceTag(traceId: string, key: string): Promise<void> {
+    return this.commit.run(() => {
+      this.requireTrace(traceId);
+      const { changes } = this.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(traceId, key);
+      if (changes === 0) throw notFound(`No trace tag with key '${key}' for trace with ID '${traceId}'`);
+    });
+  }
+
+  linkTracesToRun(traceIds: string[], runId: string): Promise<void> {
+    return this.commit.run(() => {
+      const link = this.stmt('INSERT OR IGNORE INTO trace_run_links (trace_id, run_id) SELECT trace_id, ? FROM traces WHERE trace_id = ?');
+      for (const id of traceIds) link.run(runId, id);
+    });
+  }
+
+  linkPrompts(traceId: string, prompts: { name: string; version: string }[]): Promise<void> {
+    return this.commit.run(() => {
+      this.requireTrace(traceId);
+      const link = this.stmt('INSERT OR IGNORE INTO trace_prompt_links (trace_id, name, version) VALUES (?, ?, ?)');
+      for (const p of prompts) link.run(traceId, p.name, p.version);
+      // MLflow also records the links in the mlflow.linkedPrompts tag.
+      const all = this.stmt('SELECT name, version FROM trace_prompt_links WHERE trace_id = ? ORDER BY rowid').all(traceId) as {
+        name: string;
+        version: string;
+      }[];
+      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.linkedPrompts, JSON.stringify(all));
+    });
+  }
+
+  // ---- spans ------------------------------------------------------------------------------------
+
+  logSpans(batch: SpanBatch): Promise<void> {
+    return this.commit.run(() => {
+      const experiment = this.requireActiveExperiment(batch.experimentId);
+      const byTrace = new Map<string, SpanRecord[]>();
+      for (const span of batch.spans) {
+        const list = byTrace.get(span.traceId);
+        if (list) list.push(span);
+        else byTrace.set(span.traceId, [span]);
+      }
+      for (const [traceId, spans] of byTrace) this.logTraceSpans(experiment, traceId, spans);
+    });
+  }
+
+  private logTraceSpans(experiment: ExperimentRow, traceId: string, spans: SpanRecord[]): void {
+    let minStart = spans[0].startTimeNs;
+    let maxEnd = spans[0].endTimeNs ?? spans[0].startTimeNs;
+    for (const s of spans) {
+      if (s.startTimeNs < minStart) minStart = s.startTimeNs;
+      const end = s.endTimeNs ?? s.startTimeNs;
+      if (end > maxEnd) maxEnd = end;
+    }
+    const startMs = Number(minStart / 1_000_000n);
+    const endMs = Number(maxEnd / 1_000_000n);
+    const root = spans.find((s) => s.parentSpanId === null);
+    const rootState = root ? (root.status === 'ERROR' ? 'ERROR' : 'OK') : undefined;
+    const existing = this.stmt('SELECT timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id = ?').get(traceId) as
+      | { timestamp_ms: number; execution_time_ms: number | null; state: string }
+      | undefined;
+    let finalized = false;
+    if (!existing) {
+      this.stmt(
+        `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?)`,
+      ).run(
+        traceId,
+        experiment.experiment_id,
+        startMs,
+        endMs - startMs,
+        rootState ?? 'IN_PROGRESS',
+        root?.derived?.requestPreview ?? null,
+        root?.derived?.responsePreview ?? null,
+      );
+      const artifactBase = experiment.artifact_location.replace(/\/+$/, '');
+      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(
+        traceId,
+        TAGS.artifactLocation,
+        `${artifactBase}/traces/${traceId}/artifacts`,
+      );
+    } else {
+      finalized = this.stmt('SELECT 1 FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, METADATA.infoFinalized) !== undefined;
+      if (!finalized) {
+        const oldEnd = existing.timestamp_ms + (existing.execution_time_ms ?? 0);
+        const newStart = Math.min(existing.timestamp_ms, startMs);
+        const newEnd = Math.max(oldEnd, endMs);
+        this.stmt('UPDATE traces SET timestamp_ms = ?, execution_time_ms = ? WHERE trace_id = ?').run(newStart, newEnd - newStart, traceId);
+      }
+      if (rootState && (existing.state === 'IN_PROGRESS' || existing.state === 'STATE_UNSPECIFIED')) {
+        this.stmt('UPDATE traces SET state = ? WHERE trace_id = ?').run(rootState, traceId);
+      }
+      if (root) {
+        this.stmt(
+          'UPDATE traces SET request_preview = COALESCE(request_preview, ?), response_preview = COALESCE(response_preview, ?) WHERE trace_id = ?',
+        ).run(root.derived?.requestPreview ?? null, root.derived?.responsePreview ?? null, traceId);
+      }
+    }
+
+    // Token usage is summed over spans; a re-sent span replaces its earlier contribution (idempotent).
+    const usage: Record<string, number> = {};
+    let usageChanged = false;
+    const oldUsage = this.stmt(
+      `SELECT json_extract(content, '$.attributes."mlflow.chat.tokenUsage"') AS u FROM spans WHERE trace_id = ? AND span_id = ?`,
+    );
+    const upsert = this.stmt(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type,
+         status = excluded.status, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, content = excluded.content`,
+    );
+    let sessionId: string | undefined;
+    let userId: string | undefined;
+    for (const span of spans) {
+      const derived = span.derived;
+      if (existing && derived?.tokenUsage) {
+        const old = oldUsage.get(traceId, span.spanId) as { u: string | null } | undefined;
+        if (old?.u) addUsage(usage, parseUsage(old.u), -1);
+      }
+      if (derived?.tokenUsage) {
+        addUsage(usage, derived.tokenUsage, 1);
+        usageChanged = true;
+      }
+      sessionId ??= derived?.sessionId;
+      userId ??= derived?.userId;
+      upsert.run(traceId, span.spanId, span.parentSpanId, span.name, span.type, span.status, span.startTimeNs, span.endTimeNs, span.content);
+    }
+    const putMetaIfAbsent = this.stmt('INSERT OR IGNORE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+    if (usageChanged && !finalized) {
+      const current = this.stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, METADATA.tokenUsage) as
+        | { value: string }
+        | undefined;
+      const total = current ? parseUsage(current.value) : {};
+      addUsage(total, usage, 1);
+      this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, METADATA.tokenUsage, JSON.stringify(total));
+    }
+    if (sessionId !== undefined) putMetaIfAbsent.run(traceId, METADATA.session, sessionId);
+    if (userId !== undefined) putMetaIfAbsent.run(traceId, METADATA.user, userId);
+    const putTag = this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
+    putTag.run(traceId, TAGS.spansLocation, 'TRACKING_STORE');
+    // Our choice (MLflow leaves OTLP-only traces unnamed): name the trace after its root span.
+    if (root) this.stmt('INSERT OR IGNORE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.traceName, root.name);
+  }
+
+  putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void> {
+    return this.commit.run(() => {
+      this.requireTrace(traceId);
+      this.stmt('DELETE FROM spans WHERE trace_id = ?').run(traceId);
+      const insert = this.stmt(
+        `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const s of spans) insert.run(traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content);
+      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.spansLocation, 'TRACKING_STORE');
+    });
+  }
+
+  async getSpans(traceId: string): Promise<SpanRecord[] | undefined> {
+    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId)) return undefined;
+    return (await this.getSpansOfTraces([traceId])).get(traceId) ?? [];
+  }
+
+  async getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
+    const rows = this.stmt(
+      `SELECT trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content FROM spans
+       WHERE trace_id IN ${IDS_JSON} ORDER BY trace_id, parent_span_id IS NOT NULL, start_time_ns, span_id`,
+    )
+      .safeIntegers(true)
+      .all(JSON.stringify(traceIds)) as SpanRow[];
+    const out = new Map<string, SpanRecord[]>();
+    for (const r of rows) {
+      const record: SpanRecord = {
+        traceId: r.trace_id,
+        spanId: r.span_id,
+        parentSpanId: r.parent_span_id,
+        name: r.name,
+        type: r.type,
+        status: r.status as SpanRecord['status'],
+        startTimeNs: r.start_time_ns,
+        endTimeNs: r.end_time_ns,
+        content: r.content,
+      };
+      const list = out.get(r.trace_id);
+      if (list) list.push(record);
+      else out.set(r.trace_id, [record]);
+    }
+    return out;
+  }
+
+  // ---- trace reads ------------------------------------------------------------------------------
+
+  async getTraceInfo(traceId: string): Promise<TraceInfo | undefined> {
+    return this.loadInfos([traceId])[0];
+  }
+
+  async getTraceInfos(traceIds: string[]): Promise<TraceInfo[]> {
+    return this.loadInfos(traceIds);
+  }
+
+  /** Trace infos for ids in the given order: four statements whatever the count. */
+  private loadInfos(traceIds: string[]): TraceInfo[] {
+    if (traceIds.length === 0) return [];
+    const idsJson = JSON.stringify(traceIds);
+    const rows = this.stmt(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.trace_id IN ${IDS_JSON}`).all(idsJson) as TraceRow[];
+    const byId = new Map(rows.map((r) => [r.trace_id, r]));
+    return this.assemble(traceIds.map((id) => byId.get(id)).filter((r): r is TraceRow => r !== undefined));
+  }
+
+  /** Attaches tags, metadata and assessments to trace rows with three batched statements. */
+  private assemble(rows: TraceRow[]): TraceInfo[] {
+    if (rows.length === 0) return [];
+    const idsJson = JSON.stringify(rows.map((r) => r.trace_id));
+    const tags = groupKeyValues(this.stmt(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN ${IDS_JSON}`).all(idsJson) as KeyValueRow[]);
+    const metadata = groupKeyValues(
+      this.stmt(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN ${IDS_JSON}`).all(idsJson) as KeyValueRow[],
+    );
+    const assessments = new Map<string, Assessment[]>();
+    const assessmentRows = this.stmt(`SELECT * FROM assessments WHERE trace_id IN ${IDS_JSON} ORDER BY create_time, assessment_id`).all(
+      idsJson,
+    ) as AssessmentRow[];
+    for (const row of assessmentRows) {
+      const list = assessments.get(row.trace_id);
+      if (list) list.push(toAssessment(row));
+      else assessments.set(row.trace_id, [toAssessment(row)]);
+    }
+    return rows.map((r) => toTraceInfo(r, tags.get(r.trace_id) ?? {}, metadata.get(r.trace_id) ?? {}, assessments.get(r.trace_id) ?? []));
+  }
+
+  async searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
+    const before = this.statementCount;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const experimentIds = query.experimentIds.map((id) => Number(id));
+    if (experimentIds.length === 0) return { traces: [], statements: 0 };
+    where.push(experimentIds.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`);
+    params.push(...experimentIds);
+    const filter = compileSearchFilter(query.filter);
+    if (filter) {
+      where.push(`(${filter.sql})`);
+      params.push(...filter.params);
+    }
+    const order = compileSearchOrder(query.orderBy);
+    let offset = query.cursor.offset;
+    const after = query.cursor.after;
+    if (order.isDefault && after) {
+      // Keyset paging: seek past the previous page's last (timestamp_ms DESC, trace_id ASC) key.
+      where.push('t.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)');
+      params.push(after.ts, after.ts, after.id);
+      offset = 0;
+    }
+    const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+    const rows = this.stmt(sql).all(...params, query.maxResults, offset) as TraceRow[];
+    const traces = this.assemble(rows);
+    const last = rows[rows.length - 1];
+    const next =
+      rows.length === query.maxResults && last
+        ? { offset: query.cursor.offset + rows.length, ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}) }
+        : undefined;
+    return { traces, next, statements: this.statementCount - before };
+  }
+
+  // ---- assessments ------------------------------------------------------------------------------
+
+  private insertAssessment(input: AssessmentInput): AssessmentRow {
+    const t = this.now();
+    const id = input.assessmentId || `a-${randomUUID().replace(/-/g, '')}`;
+    const row: AssessmentRow = {
+      assessment_id: id,
+      trace_id: input.traceId,
+      name: input.name,
+      type: input.type,
+      value: input.valueJson,
+      valid: input.valid === false ? 0 : 1,
+      overrides: input.overrides ?? null,
+      span_id: input.spanId ?? null,
+      source_type: input.sourceType,
+      source_id: input.sourceId ?? null,
+      rationale: input.rationale ?? null,
+      metadata: input.metadata && Object.keys(input.metadata).length > 0 ? JSON.stringify(input.metadata) : null,
+      error: input.error ?? null,
+      create_time: input.createTimeMs || t,
+      last_update_time: input.lastUpdateTimeMs || t,
+    };
+    this.stmt(
+      `INSERT OR REPLACE INTO assessments (assessment_id, trace_id, name, type, value, valid, overrides, span_id, source_type, source_id,
+         rationale, metadata, error, create_time, last_update_time)
+       VALUES (@assessment_id, @trace_id, @name, @type, @value, @valid, @overrides, @span_id, @source_type, @source_id,
+         @rationale, @metadata, @error, @create_time, @last_update_time)`,
+    ).run(row);
+    return row;
+  }
+
+  createAssessment(input: AssessmentInput): Promise<Assessment> {
+    return this.commit.run(() => {
+      if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(input.traceId)) {
+        throw notFound(`Trace with request_id '${input.traceId}' not found`);
+      }
+      if (input.overrides) {
+        const { changes } = this.stmt('UPDATE assessments SET valid = 0 WHERE assessment_id = ? AND trace_id = ?').run(input.overrides, input.traceId);
+        // The braces are in MLflow's message too (an f-string that lost its f).
+        if (changes === 0) throw notFound(`Assessment with ID '${input.overrides}' not found for trace '{trace_id}'`);
+      }
+      return toAssessment(this.insertAssessment(input));
+    });
+  }
+
+  private requireAssessment(traceId: string, assessmentId: string): AssessmentRow {
+    const row = this.stmt('SELECT * FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(assessmentId, traceId) as AssessmentRow | undefined;
+    if (row) return row;
+    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId)) throw notFound(`Trace with request_id '${traceId}' not found`);
+    throw notFound(`Assessment with ID '${assessmentId}' not found for trace '${traceId}'`);
+  }
+
+  async getAssessment(traceId: string, assessmentId: string): Promise<Assessment> {
+    return toAssessment(this.requireAssessment(traceId, assessmentId));
+  }
+
+  updateAssessment(traceId: string, assessmentId: string, update: AssessmentUpdate): Promise<Assessment> {
+    return this.commit.run(() => {
+      const row = this.requireAssessment(traceId, assessmentId);
+      const next: AssessmentRow = { ...row, last_update_time: this.now() };
+      if (update.name !== undefined) next.name = update.name;
+      if (update.valueJson) {
+        if (update.valueJson.type !== row.type) {
+          throw invalidParameter(
+            update.valueJson.type === 'feedback'
+              ? 'Cannot update feedback value on an Expectation assessment.'
+              : 'Cannot update expectation value on a Feedback assessment.',
+          );
+        }
+        next.value = update.valueJson.json;
+        if (update.valueJson.type === 'feedback') next.error = update.valueJson.error ?? null;
+      }
+      if (update.rationale !== undefined) next.rationale = update.rationale;
+      if (update.metadata !== undefined) {
+        const merged = { ...(row.metadata ? (JSON.parse(row.metadata) as Record<string, string>) : {}), ...update.metadata };
+        next.metadata = Object.keys(merged).length > 0 ? JSON.stringify(merged) : null;
+      }
+      if (update.valid !== undefined) next.valid = update.valid ? 1 : 0;
+      this.stmt(
+        `UPDATE assessments SET name = @name, value = @value, error = @error, rationale = @rationale, metadata = @metadata, valid = @valid,
+           last_update_time = @last_update_time WHERE assessment_id = @assessment_id`,
+      ).run(next);
+      return toAssessment(next);
+    });
+  }
+
+  deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
+    return this.commit.run(() => {
+      const row = this.stmt('SELECT overrides FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(assessmentId, traceId) as
+        | { overrides: string | null }
+        | undefined;
+      if (!row) return;
+      this.stmt('DELETE FROM assessments WHERE assessment_id = ?').run(assessmentId);
+      if (row.overrides) this.stmt('UPDATE assessments SET valid = 1 WHERE assessment_id = ?').run(row.overrides);
+    });
+  }
+
+  // ---- aggregation and extensions ---------------------------------------------------------------
+
+  async queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]> {
+    return queryMetricsSql(this, query);
+  }
+
+  async listKeys(experimentIds: string[], limit: number): Promise<KeysResponse> {
+    return listKeysSql(this, experimentIds, limit);
+  }
+
+  async listValues(input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number }): Promise<ValuesResponse> {
+    return listValuesSql(this, input);
+  }
+
+  async countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse> {
+    return countTracesSql(this, input);
+  }
+
+  async listGroups(query: GroupsQuery): Promise<GroupsResponse> {
+    return listGroupsSql(this, query);
+  }
+
+  /** Refreshes planner statistics; cheap with analysis_limit, so it can run after bulk loads. */
+  optimize(): void {
+    this.db.pragma('analysis_limit = 1000');
+    this.db.exec('PRAGMA optimize=0x10002');
+  }
+
+  close(): void {
+    try {
+      this.db.pragma('analysis_limit = 1000');
+      this.db.exec('PRAGMA optimize');
+    } catch {
+      // Closing must not fail because statistics could not be refreshed.
+    }
+    this.db.close();
+  }
+}
+
+function groupKeyValues(rows: KeyValueRow[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const r of rows) {
+    let map = out.get(r.trace_id);
+    if (!map) {
+      map = {};
+      out.set(r.trace_id, map);
+    }
+    map[r.key] = r.value;
+  }
+  return out;
+}
+
+function parseUsage(text: string): Record<string, number> {
+  try {
+    let value: unknown = JSON.parse(text);
+    if (typeof value === 'string') value = JSON.parse(value);
+    const out: Record<string, number> = {};
+    if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (typeof v === 'number') out[k] = v;
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function addUsage(into: Record<string, number>, add: Record<string, number>, sign: 1 | -1): void {
+  for (const [k, v] of Object.entries(add)) into[k] = (into[k] ?? 0) + sign * v;
 }

@@ -1,13 +1,143 @@
-import type { Experiment } from '../../core/model.ts';
+import type {
+  Assessment,
+  CountResponse,
+  Experiment,
+  GroupsResponse,
+  KeyKind,
+  KeysResponse,
+  TraceInfo,
+  TraceState,
+  ValuesResponse,
+} from '../../core/model.ts';
+import type { SpanRecord } from './span-record.ts';
+import type { MetricsQuery, MetricDataPoint } from './metrics-query.ts';
+
+/** A trace info as StartTraceV3 received it, already decoded from the wire. */
+export interface TraceInfoInput {
+  traceId: string;
+  experimentId: string;
+  clientRequestId?: string;
+  requestTimeMs: number;
+  executionTimeMs?: number;
+  state: TraceState;
+  requestPreview?: string;
+  responsePreview?: string;
+  metadata: Record<string, string>;
+  tags: Record<string, string>;
+  assessments: AssessmentInput[];
+}
+
+/** An assessment to create; ids and times are filled in by the store when absent. */
+export interface AssessmentInput {
+  assessmentId?: string;
+  traceId: string;
+  name: string;
+  type: 'feedback' | 'expectation' | 'issue';
+  /** The value as JSON text (MLflow stores json.dumps(value)); null when absent. */
+  valueJson: string | null;
+  /** Extra wire fields kept verbatim: feedback.error, expectation.serialized_value. */
+  error?: string;
+  serializedFormat?: string;
+  spanId?: string;
+  sourceType: string;
+  sourceId?: string;
+  rationale?: string;
+  metadata?: Record<string, string>;
+  overrides?: string;
+  valid?: boolean;
+  createTimeMs?: number;
+  lastUpdateTimeMs?: number;
+}
+
+export interface AssessmentUpdate {
+  name?: string;
+  valueJson?: { type: 'feedback' | 'expectation'; json: string | null; serializedFormat?: string; error?: string };
+  rationale?: string;
+  metadata?: Record<string, string>;
+  valid?: boolean;
+}
+
+/** Where a page starts: MLflow's offset, plus the previous page's last sort key for keyset paging. */
+export interface PageCursor {
+  offset: number;
+  after?: { ts: number; id: string };
+}
+
+export interface SearchTracesQuery {
+  experimentIds: string[];
+  filter?: string;
+  orderBy?: string[];
+  maxResults: number;
+  cursor: PageCursor;
+}
+
+export interface SearchTracesResult {
+  traces: TraceInfo[];
+  /** Present when the page is full (MLflow returns a token whenever count == max_results). */
+  next?: PageCursor;
+  /** SQL statements this page took (for the benchmark's "statements per page"). */
+  statements: number;
+}
+
+export type DeleteTracesInput =
+  | { experimentId: string; traceIds: string[] }
+  | { experimentId: string; maxTimestampMillis: number; maxTraces?: number };
+
+/** One batch of spans from OTLP, already converted (see otlp/convert-span.ts). */
+export interface SpanBatch {
+  experimentId: string;
+  spans: SpanRecord[];
+}
+
+export interface GroupsQuery {
+  experimentIds: string[];
+  groupBy: { kind: KeyKind; key: string };
+  filter?: string;
+  order: 'count' | 'recent';
+  maxResults: number;
+  offset: number;
+}
 
 /**
  * What routes need from storage. SQL lives only behind this interface, so a PostgreSQL
- * implementation can replace SQLite without touching a route.
+ * implementation can replace SQLite without touching a route. Writes resolve after commit.
  */
 export interface TraceStore {
-  createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): string;
-  getExperiment(experimentId: string): Experiment | undefined;
-  getExperimentByName(name: string): Experiment | undefined;
-  searchExperiments(input: { maxResults: number; offset: number; viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' }): Experiment[];
+  createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): Promise<string>;
+  getExperiment(experimentId: string): Promise<Experiment | undefined>;
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  searchExperiments(input: { maxResults: number; offset: number; viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' }): Promise<Experiment[]>;
+
+  startTrace(input: TraceInfoInput): Promise<TraceInfo>;
+  getTraceInfo(traceId: string): Promise<TraceInfo | undefined>;
+  /** Infos in request order; unknown ids are skipped. */
+  getTraceInfos(traceIds: string[]): Promise<TraceInfo[]>;
+  /** Stored spans of a trace (root first, then by start time), or undefined if the trace is unknown. */
+  getSpans(traceId: string): Promise<SpanRecord[] | undefined>;
+  getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>>;
+  searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult>;
+  deleteTraces(input: DeleteTracesInput): Promise<number>;
+  setTraceTag(traceId: string, key: string, value: string): Promise<void>;
+  deleteTraceTag(traceId: string, key: string): Promise<void>;
+  linkTracesToRun(traceIds: string[], runId: string): Promise<void>;
+  linkPrompts(traceId: string, prompts: { name: string; version: string }[]): Promise<void>;
+
+  /** OTLP ingestion: upserts spans by (trace_id, span_id) and creates or widens trace rows (§7.3, §7.4). */
+  logSpans(batch: SpanBatch): Promise<void>;
+  /** traces.json upload: replaces the trace's spans by these. */
+  putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void>;
+
+  createAssessment(input: AssessmentInput): Promise<Assessment>;
+  getAssessment(traceId: string, assessmentId: string): Promise<Assessment>;
+  updateAssessment(traceId: string, assessmentId: string, update: AssessmentUpdate): Promise<Assessment>;
+  deleteAssessment(traceId: string, assessmentId: string): Promise<void>;
+
+  queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]>;
+
+  listKeys(experimentIds: string[], limit: number): Promise<KeysResponse>;
+  listValues(input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number }): Promise<ValuesResponse>;
+  countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse>;
+  listGroups(query: GroupsQuery): Promise<GroupsResponse>;
+
   close(): void;
 }
