@@ -8,6 +8,7 @@ describe('equalityClause', () => {
     ['tag', 'my key', "it's", 'tag.`my key` = "it\'s"'],
     ['feedback', 'user_satisfaction', 'false', "feedback.user_satisfaction = 'false'"],
     ['metadata', 'k', `both ' and "`, null],
+    ['tag', 'and', 'x', "tag.`and` = 'x'"],
     ['metadata', 'back`tick', 'v', null],
     ['metadata', '', 'v', null],
   ] as const)('%s %j %j', (prefix, key, value, expected) => {

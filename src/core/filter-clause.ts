@@ -1,21 +1,14 @@
-// Prints one equality clause in MLflow's filter syntax (mlflow-api.md §6) for "click a value to
-// filter by it". MLflow strings have no escapes, so a value is wrapped in whichever quote it
-// does not contain; a value containing both cannot be expressed and yields null.
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Prints one equality clause for "click a value to filter by it", spelled the way the filter
+// module's canonical printer spells it (so the link shares a URL and cache entry with a typed
+// filter). MLflow strings have no escapes: a value holding both quote characters, or a key
+// holding a backtick, is not reliably expressible and yields null (the value is then not clickable).
+import { quoteKey, quoteValue } from './filter/quote.ts';
 
 export type ClausePrefix = 'metadata' | 'tag' | 'feedback';
-
-export function quoteFilterValue(value: string): string | null {
-  if (!value.includes("'")) return `'${value}'`;
-  if (!value.includes('"')) return `"${value}"`;
-  return null;
-}
 
 /** e.g. ``metadata.`mlflow.trace.user` = 'u1'`` or `tag.env = 'prod'`; null when not expressible. */
 export function equalityClause(prefix: ClausePrefix, key: string, value: string): string | null {
   if (key === '' || key.includes('`')) return null;
-  const quoted = quoteFilterValue(value);
-  if (quoted === null) return null;
-  const field = PLAIN_KEY.test(key) ? key : `\`${key}\``;
-  return `${prefix}.${field} = ${quoted}`;
+  if (value.includes("'") && value.includes('"')) return null;
+  return `${prefix}.${quoteKey(key)} = ${quoteValue(value)}`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SpanDict } from './model.ts';
 import { ancestorsOf, buildSpanTree, parseAttributes, searchSpans, visibleRows } from './span-tree.ts';
 
 const span = (id: string, parent: string | null | undefined, start: number, end: number | null, extra: Record<string, unknown> = {}) => ({
@@ -92,7 +93,7 @@ describe('visibleRows and searchSpans', () => {
 
 describe('parseAttributes', () => {
   it('JSON-decodes every value and keeps non-JSON text', () => {
-    const attrs = parseAttributes(span('a', null, 0, 1, { attributes: { 'mlflow.spanInputs': '{"q":"hi"}', weird: 'not json', '<img src=x>': '1' } }));
+    const attrs = parseAttributes(span('a', null, 0, 1, { attributes: { 'mlflow.spanInputs': '{"q":"hi"}', weird: 'not json', '<img src=x>': '1' } }) as unknown as SpanDict);
     expect(attrs).toEqual([['mlflow.spanInputs', { q: 'hi' }], ['weird', 'not json'], ['<img src=x>', 1]]);
   });
 });

@@ -18,9 +18,7 @@ describe('tagKeyProblem', () => {
     ['..', 'path segments'],
     ['a/..', 'path segments'],
   ])('%j', (key, expected) => {
-    const problem = tagKeyProblem(key);
-    if (expected === null) expect(problem).toBeNull();
-    else expect(problem).toContain(expected);
+    expect(tagKeyProblem(key) ?? 'acceptable').toContain(expected ?? 'acceptable');
   });
 
   it('treats mlflow.* as system tags', () => {

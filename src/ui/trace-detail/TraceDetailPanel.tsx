@@ -1,3 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { METADATA } from '../../core/model.ts';
+import { traceDetailQueries } from '../api/trace-detail-queries.ts';
+import { FeedbackSection } from './FeedbackSection.tsx';
+import { MetadataSection } from './MetadataSection.tsx';
+import { PanelResizeHandle } from './PanelResizeHandle.tsx';
+import { SessionView } from './SessionView.tsx';
+import { TagsSection } from './TagsSection.tsx';
+import { TraceHeader } from './TraceHeader.tsx';
+import { TraceSpansArea } from './TraceSpansArea.tsx';
+import { useTraceDetailLayout } from './trace-detail-layout-store.ts';
+import { useFeedbackActions } from './useFeedbackActions.ts';
+import { useTraceDetailKeys } from './useTraceDetailKeys.ts';
+import './trace-detail.css';
+
 export interface TraceDetailPanelProps {
   traceId: string;
   experimentId: string;
@@ -8,11 +25,105 @@ export interface TraceDetailPanelProps {
   onStep?: (delta: 1 | -1) => void;
 }
 
-export function TraceDetailPanel({ traceId, onClose }: TraceDetailPanelProps) {
+type SideTab = 'feedback' | 'tags' | 'metadata';
+const TABS: { id: SideTab; label: string }[] = [
+  { id: 'feedback', label: 'Feedback' },
+  { id: 'tags', label: 'Tags' },
+  { id: 'metadata', label: 'Metadata' },
+];
+
+/** One trace: header, span tree and timeline, span details, feedback, tags, metadata and its session. */
+export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onStep }: TraceDetailPanelProps) {
+  const info = useQuery(traceDetailQueries.info(traceId));
+  const width = useTraceDetailLayout((s) => s.panelWidth);
+  const [tab, setTab] = useState<SideTab>('feedback');
+  // The session view belongs to the trace it was opened from; another trace starts on its spans.
+  const [sessionFor, setSessionFor] = useState<string | null>(null);
+  const [comment, setComment] = useState('');
+  const commentRef = useRef<HTMLTextAreaElement>(null);
+  const reviewerRef = useRef<HTMLInputElement>(null);
+  const newTagKeyRef = useRef<HTMLInputElement>(null);
+  const feedback = useFeedbackActions(info.data);
+
+  const focusIn = (next: SideTab, element: () => HTMLElement | null) => {
+    // The tab panel must be visible before its field can take focus.
+    flushSync(() => {
+      setSessionFor(null);
+      setTab(next);
+    });
+    element()?.focus();
+  };
+  const thumbs = (value: boolean) => {
+    if (!feedback.ready) return focusIn('feedback', () => reviewerRef.current);
+    feedback.mutation.mutate({ kind: 'give', value, rationale: comment }, { onSuccess: () => setComment('') });
+    setTab('feedback');
+  };
+  useTraceDetailKeys({
+    thumbsUp: () => thumbs(true),
+    thumbsDown: () => thumbs(false),
+    comment: () => focusIn('feedback', () => commentRef.current ?? reviewerRef.current),
+    tag: () => focusIn('tags', () => newTagKeyRef.current),
+    step: onStep,
+  });
+
+  const session = info.data?.trace_metadata[METADATA.session];
+  const sessionOpen = sessionFor === traceId && Boolean(session);
   return (
-    <section aria-label="Trace detail" className="trace-detail">
-      <p className="placeholder">Trace {traceId}</p>
-      {onClose && <button onClick={onClose}>Close</button>}
+    <section
+      aria-label="Trace detail"
+      className={`trace-detail trace-detail-${variant}`}
+      style={variant === 'panel' ? { width } : undefined}
+    >
+      {variant === 'panel' && <PanelResizeHandle />}
+      {info.isPending && <p className="td-muted td-pad" role="status">Loading trace…</p>}
+      {info.isError && (
+        <div className="td-pad">
+          <p className="td-error-box" role="alert">
+            {'status' in info.error && info.error.status === 404 ? `Trace ${traceId} was not found.` : `Could not load the trace: ${info.error.message}`}
+          </p>
+          {onClose && <button type="button" onClick={onClose}>Close</button>}
+        </div>
+      )}
+      {info.data && (
+        <>
+          <TraceHeader info={info.data} sessionOpen={sessionOpen} onToggleSession={() => setSessionFor(sessionOpen ? null : traceId)} onClose={onClose} />
+          {sessionOpen && session ? (
+            <div className="td-body td-body-session">
+              <button type="button" className="td-back" onClick={() => setSessionFor(null)}>← Back to spans</button>
+              <SessionView experimentId={experimentId} sessionId={session} currentTraceId={traceId} />
+            </div>
+          ) : (
+            <div className="td-body">
+              <TraceSpansArea traceId={traceId} />
+              <aside className="td-side" aria-label="Feedback, tags and metadata">
+                <div role="tablist" aria-label="Trace sections" className="td-tabs">
+                  {TABS.map((t) => {
+                    const count =
+                      t.id === 'feedback' ? (info.data.assessments ?? []).filter((a) => a.valid !== false).length
+                      : t.id === 'tags' ? Object.keys(info.data.tags).length
+                      : Object.keys(info.data.trace_metadata).length;
+                    return (
+                      <button key={t.id} type="button" role="tab" id={`td-tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`td-panel-${t.id}`} className="td-tab" onClick={() => setTab(t.id)}>
+                        {t.label} <span className="td-count">{count}</span>
+                      </button>
+                    );
+                  })}
+                </div>
+                {/* All panels stay mounted (hidden), so shortcuts can focus their fields at once. */}
+                <div role="tabpanel" id="td-panel-feedback" aria-labelledby="td-tab-feedback" hidden={tab !== 'feedback'}>
+                  <FeedbackSection info={info.data} actions={feedback} comment={comment} onCommentChange={setComment} commentRef={commentRef} reviewerRef={reviewerRef} />
+                </div>
+                <div role="tabpanel" id="td-panel-tags" aria-labelledby="td-tab-tags" hidden={tab !== 'tags'}>
+                  <TagsSection info={info.data} experimentId={experimentId} newKeyRef={newTagKeyRef} />
+                </div>
+                <div role="tabpanel" id="td-panel-metadata" aria-labelledby="td-tab-metadata" hidden={tab !== 'metadata'}>
+                  <MetadataSection info={info.data} experimentId={experimentId} />
+                </div>
+              </aside>
+            </div>
+          )}
+        </>
+      )}
     </section>
   );
 }

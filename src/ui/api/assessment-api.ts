@@ -1,0 +1,32 @@
+import type { Assessment, JsonValue } from '../../core/model.ts';
+import { api, apiRequest } from './http-client.ts';
+
+// Assessment writes (mlflow-api.md §3.11). Editing is "create with `overrides`", which keeps
+// the history (the old one becomes valid=false) the way MLflow's own UI does it.
+export interface NewFeedback {
+  traceId: string;
+  name: string;
+  value: JsonValue;
+  reviewerId: string;
+  rationale?: string;
+  overrides?: string;
+}
+
+const assessmentsPath = (traceId: string) => api(`3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments`);
+
+export async function createFeedback(feedback: NewFeedback): Promise<Assessment> {
+  const response = await apiRequest<{ assessment: Assessment }>('POST', assessmentsPath(feedback.traceId), {
+    assessment: {
+      assessment_name: feedback.name,
+      trace_id: feedback.traceId,
+      source: { source_type: 'HUMAN', source_id: feedback.reviewerId },
+      feedback: { value: feedback.value },
+      rationale: feedback.rationale || undefined,
+      overrides: feedback.overrides,
+    },
+  });
+  return response.assessment;
+}
+
+export const deleteAssessment = (traceId: string, assessmentId: string) =>
+  apiRequest<Record<string, never>>('DELETE', `${assessmentsPath(traceId)}/${encodeURIComponent(assessmentId)}`);

@@ -1,0 +1,38 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { JsonValue, TraceInfo } from '../../core/model.ts';
+import { traceDetailQueries } from '../api/trace-detail-queries.ts';
+import { createFeedback, deleteAssessment } from '../api/assessment-api.ts';
+import { useFeedbackPreferences } from './feedback-preferences-store.ts';
+import { ownFeedback } from './feedback-values.ts';
+
+export type FeedbackAction =
+  | { kind: 'give'; value: JsonValue; rationale: string; overrides?: string }
+  | { kind: 'delete'; assessmentId: string };
+
+/**
+ * Giving feedback when the reviewer already has some under the same name overrides it (MLflow
+ * keeps the old one as valid=false), so one click both creates and edits. Both the buttons and
+ * the `+`/`-` shortcuts go through here.
+ */
+export function useFeedbackActions(info: TraceInfo | undefined) {
+  const queryClient = useQueryClient();
+  const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
+  const reviewerId = useFeedbackPreferences((s) => s.reviewerId);
+  const traceId = info?.trace_id ?? '';
+  const mutation = useMutation<unknown, Error, FeedbackAction>({
+    mutationFn: (action) => {
+      if (action.kind === 'delete') return deleteAssessment(traceId, action.assessmentId);
+      const overrides = action.overrides ?? ownFeedback(info?.assessments ?? [], feedbackName, reviewerId)?.assessment_id;
+      return createFeedback({ traceId, name: feedbackName, value: action.value, reviewerId, rationale: action.rationale, overrides });
+    },
+    onSettled: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: traceDetailQueries.infoKey(traceId) }),
+        queryClient.invalidateQueries({ queryKey: traceDetailQueries.sessionKey() }),
+      ]);
+    },
+  });
+  return { mutation, feedbackName, reviewerId, ready: reviewerId !== '' && info !== undefined };
+}
+
+export type FeedbackActions = ReturnType<typeof useFeedbackActions>;
