@@ -31,9 +31,7 @@ describe('compareLatency', () => {
     { base: { value: 0, low: 0, high: 0 }, cand: { value: 5, low: 1, high: 9 }, verdict: 'regression', delta: 5, relative: undefined },
   ])('$base.value → $cand.value is $verdict', ({ base, cand, verdict, delta, relative }) => {
     const result = compareLatency(base, cand);
-    expect(result.verdict).toBe(verdict);
-    expect(result.delta).toBeCloseTo(delta, 10);
-    if (relative === undefined) expect(result.relative).toBeUndefined();
-    else expect(result.relative).toBeCloseTo(relative, 10);
+    const rounded = (x: number | undefined) => (x === undefined ? undefined : Number(x.toFixed(10)));
+    expect({ verdict: result.verdict, delta: rounded(result.delta), relative: rounded(result.relative) }).toEqual({ verdict, delta, relative });
   });
 });

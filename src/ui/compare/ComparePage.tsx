@@ -1,8 +1,161 @@
+import { Suspense } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { keyCatalogQueries } from '../api/metrics-queries.ts';
+import { isString, readPreference } from '../local-preferences.ts';
+import { navigate, useLocationHref } from '../navigation.ts';
+import { SearchBar } from '../search-bar/SearchBar.tsx';
+import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
+import { BaselineComparison } from './BaselineComparison.tsx';
+import { formatBucket } from './bucket-size.ts';
+import { parseCompareView, writeCompareView, type CompareView } from './compare-url.ts';
+import { formatMs, formatPercent } from './format.ts';
+import { LazyErrorRateBarChart, LazyLatencyBarChart, LazyTrendChart } from './lazy-charts.ts';
+import { RangePicker } from './RangePicker.tsx';
+import { SeriesTable } from './SeriesTable.tsx';
+import { useCompareData } from './useCompareData.ts';
+import { useNowMinute } from './useNowMinute.ts';
+import { versionColors } from './version-colors.ts';
+import { addClause, defaultVersionKey, dimensionOf, parseVersionKey, versionClause } from './version-key.ts';
+import { VersionKeyPicker } from './VersionKeyPicker.tsx';
+import { VersionTable } from './VersionTable.tsx';
+import './compare.css';
+
+const FEEDBACK_NAME_PREFERENCE = 'feedbackName';
+const DEFAULT_FEEDBACK_NAME = 'user_satisfaction';
+
+/** Writes shared and page view state into the current URL (a new history entry: these are navigations a person may want to go back from). */
+function updateUrl(change: { shared?: SharedView; view?: CompareView }) {
+  const url = new URL(window.location.href);
+  if (change.shared) writeSharedView(url.searchParams, change.shared);
+  if (change.view) writeCompareView(url.searchParams, change.view);
+  navigate(`${url.pathname}?${url.searchParams.toString()}`);
+}
+
+const ChartLoading = () => <div className="chart-loading" aria-hidden="true" />;
+
 export function ComparePage({ experimentId }: { experimentId: string }) {
+  const href = useLocationHref();
+  const search = new URL(href, 'http://x').searchParams;
+  const shared = parseSharedView(search);
+  const view = parseCompareView(search);
+  const catalog = useQuery(keyCatalogQueries.keys(experimentId));
+  const versionKey = (view.versionKey ? parseVersionKey(view.versionKey) : undefined) ?? defaultVersionKey(catalog.data?.keys);
+  const dimension = dimensionOf(versionKey);
+  const keyLabel = versionKey.key;
+  const nowMs = useNowMinute();
+  const feedbackName = readPreference(FEEDBACK_NAME_PREFERENCE, DEFAULT_FEEDBACK_NAME, isString);
+  const data = useCompareData({ experimentId, shared, dimension, feedbackName, nowMs });
+  const { rows } = data;
+  const colorOf = versionColors(rows.map((r) => r.version));
+
+  const versions = rows.map((r) => r.version);
+  // Defaults in natural order: the newest value is the candidate, the one before it the baseline.
+  const candidate = view.candidate && versions.includes(view.candidate) ? view.candidate : versions[versions.length - 1];
+  const baseline = view.baseline && versions.includes(view.baseline) ? view.baseline : versions[Math.max(0, versions.length - 2)];
+
+  const filterTo = (version: string) => updateUrl({ shared: { ...shared, filter: addClause(shared.filter, versionClause(versionKey, version)) } });
+  const selectRange = (fromMs: number, toMs: number) => updateUrl({ shared: { ...shared, range: { kind: 'custom', fromMs, toMs } } });
+  const chartProps = { rows, keyLabel, colorOf, onVersionClick: filterTo };
+
   return (
-    <section aria-label="Compare versions" className="compare-page">
-      <h1 className="page-title">Compare versions</h1>
-      <p className="placeholder">Version comparison for experiment {experimentId} arrives soon.</p>
+    <section aria-label="Compare versions" className="compare-page" aria-busy={data.loading || data.updating}>
+      <div className="compare-toolbar">
+        <SearchBar experimentId={experimentId} value={shared.filter} onCommit={(filter) => updateUrl({ shared: { ...shared, filter } })} />
+      </div>
+      <div className="compare-controls">
+        <VersionKeyPicker
+          catalog={catalog.data?.keys}
+          value={dimension}
+          // A new key has new values: the old baseline and candidate mean nothing under it.
+          onChange={(next) => updateUrl({ view: { versionKey: next } })}
+        />
+        <RangePicker range={shared.range} onChange={(range) => updateUrl({ shared: { ...shared, range } })} />
+        <span className="compare-status" role="status">
+          {data.loading ? 'Loading…' : data.updating ? 'Updating…' : `${rows.length} ${rows.length === 1 ? 'value' : 'values'} of ${keyLabel}`}
+        </span>
+      </div>
+
+      {data.error && (
+        <p className="compare-error" role="alert">
+          Could not load the comparison: {data.error.message}
+        </p>
+      )}
+
+      {!data.loading && !data.error && rows.length === 0 && (
+        <div className="compare-empty">
+          <h2>Nothing to compare</h2>
+          <p>
+            No traces with <code>{dimension}</code> match this filter and time range. Widen the filter or time range, or compare by another key.
+          </p>
+        </div>
+      )}
+
+      {rows.length > 0 && (
+        <>
+          {rows.length === 1 ? (
+            <p className="compare-note">
+              Only one value of <code>{keyLabel}</code> (<strong>{rows[0].version}</strong>) matches. Widen the filter or compare by another key to see differences.
+            </p>
+          ) : (
+            <BaselineComparison
+              rows={rows}
+              keyLabel={keyLabel}
+              baseline={baseline}
+              candidate={candidate}
+              onChange={(change) => updateUrl({ view: { ...view, baseline, candidate, ...change } })}
+            />
+          )}
+
+          <div className="chart-grid">
+            <figure className="chart-card">
+              <figcaption>
+                <strong>Error rate by {keyLabel}</strong> <span className="muted">whiskers: 95% Wilson interval · click a bar to filter</span>
+              </figcaption>
+              <Suspense fallback={<ChartLoading />}>
+                <LazyErrorRateBarChart {...chartProps} />
+              </Suspense>
+            </figure>
+            <figure className="chart-card">
+              <figcaption>
+                <strong>Latency by {keyLabel}</strong> <span className="muted">p50 / p95 / p99 · whiskers: 95% bounds</span>
+              </figcaption>
+              <Suspense fallback={<ChartLoading />}>
+                <LazyLatencyBarChart {...chartProps} />
+              </Suspense>
+            </figure>
+          </div>
+
+          <VersionTable rows={rows} keyLabel={keyLabel} colorOf={colorOf} baseline={rows.length > 1 ? baseline : undefined} candidate={rows.length > 1 ? candidate : undefined} onVersionClick={filterTo} />
+
+          {data.window && (
+            <>
+              <h2 className="section-title">
+                Over time <span className="muted">({formatBucket(data.window.bucketSeconds)} buckets · drag across a chart to zoom in)</span>
+              </h2>
+              <div className="chart-grid">
+                <figure className="chart-card">
+                  <figcaption>
+                    <strong>Error rate over time</strong>
+                  </figcaption>
+                  <Suspense fallback={<ChartLoading />}>
+                    <LazyTrendChart series={data.errorSeries} window={data.window} yLabel="Error rate" formatValue={(v) => formatPercent(v, 0)} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                  </Suspense>
+                  <SeriesTable series={data.errorSeries} label="Error rate over time" bucketSeconds={data.window.bucketSeconds} formatValue={(v) => formatPercent(v)} />
+                </figure>
+                <figure className="chart-card">
+                  <figcaption>
+                    <strong>p95 latency over time</strong>
+                  </figcaption>
+                  <Suspense fallback={<ChartLoading />}>
+                    <LazyTrendChart series={data.latencySeries} window={data.window} yLabel="p95 latency" formatValue={formatMs} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                  </Suspense>
+                  <SeriesTable series={data.latencySeries} label="p95 latency over time" bucketSeconds={data.window.bucketSeconds} formatValue={formatMs} />
+                </figure>
+              </div>
+            </>
+          )}
+        </>
+      )}
     </section>
   );
 }

@@ -1,0 +1,37 @@
+import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFit } from '../charts/ChartFit.tsx';
+import { axisLabel, axisPreset, barPreset, CHART_HEIGHT, chartMargin, errorBarPreset, gridPreset, tooltipPreset } from '../charts/chart-presets.ts';
+import { toErrorRateData } from './chart-data.ts';
+import { formatPercent } from './format.ts';
+import type { VersionRow } from './version-rows.ts';
+
+export interface VersionBarChartProps {
+  rows: readonly VersionRow[];
+  keyLabel: string;
+  colorOf: (version: string) => string;
+  onVersionClick: (version: string) => void;
+  /** Fixed width for tests; the page lets the chart fill its column. */
+  width?: number;
+}
+
+/** Error rate per version with its Wilson 95% interval as an error bar; a bar click filters to that version. */
+export function ErrorRateBarChart({ rows, keyLabel, colorOf, onVersionClick, width }: VersionBarChartProps) {
+  const data = toErrorRateData(rows);
+  if (data.length === 0) return <p className="chart-empty">No error rates to show.</p>;
+  return (
+    <ChartFit width={width}>
+      <BarChart data={data} width={width} height={CHART_HEIGHT} margin={chartMargin} accessibilityLayer>
+        <CartesianGrid {...gridPreset} />
+        <XAxis dataKey="version" {...axisPreset} label={axisLabel(keyLabel, 'x')} />
+        <YAxis {...axisPreset} tickFormatter={(v: number) => formatPercent(v, 0)} label={axisLabel('Error rate', 'y')} width={56} />
+        <Tooltip {...tooltipPreset} formatter={(value) => [formatPercent(Number(value)), 'Error rate']} />
+        <Bar {...barPreset} dataKey="rate" name="Error rate" onClick={(_, index) => onVersionClick(data[index].version)}>
+          {data.map((d) => (
+            <Cell key={d.version} fill={colorOf(d.version)} aria-label={`${d.version}: ${formatPercent(d.rate)} errors`} />
+          ))}
+          <ErrorBar dataKey="ci" {...errorBarPreset} />
+        </Bar>
+      </BarChart>
+    </ChartFit>
+  );
+}

@@ -1,0 +1,35 @@
+import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFit } from '../charts/ChartFit.tsx';
+import { axisLabel, axisPreset, barPreset, CHART_HEIGHT, chartMargin, errorBarPreset, gridPreset, legendPreset, tooltipPreset } from '../charts/chart-presets.ts';
+import { toLatencyData } from './chart-data.ts';
+import { PERCENTILES } from './compare-requests.ts';
+import type { VersionBarChartProps } from './ErrorRateBarChart.tsx';
+import { formatMs } from './format.ts';
+
+// Percentiles are told apart by opacity, not hue, so that hue keeps meaning "version" on the page.
+const OPACITY = { 50: 0.4, 95: 0.7, 99: 1 } as const;
+
+/** p50/p95/p99 per version, with the server's confidence bounds as error bars where it sent them. */
+export function LatencyBarChart({ rows, keyLabel, colorOf, onVersionClick, width }: VersionBarChartProps) {
+  const data = toLatencyData(rows);
+  if (data.length === 0) return <p className="chart-empty">No latency to show.</p>;
+  return (
+    <ChartFit width={width}>
+      <BarChart data={data} width={width} height={CHART_HEIGHT} margin={chartMargin} accessibilityLayer>
+        <CartesianGrid {...gridPreset} />
+        <XAxis dataKey="version" {...axisPreset} label={axisLabel(keyLabel, 'x')} />
+        <YAxis {...axisPreset} tickFormatter={(v: number) => formatMs(v)} label={axisLabel('Latency', 'y')} width={64} />
+        <Tooltip {...tooltipPreset} formatter={(value, name) => [formatMs(Number(value)), name]} />
+        <Legend {...legendPreset} verticalAlign="top" height={24} wrapperStyle={{ ...legendPreset.wrapperStyle, cursor: 'default' }} />
+        {PERCENTILES.map((p) => (
+          <Bar key={p} {...barPreset} dataKey={`p${p}`} name={`p${p}`} fill="var(--text-muted)" fillOpacity={OPACITY[p]} onClick={(_, index) => onVersionClick(data[index].version)}>
+            {data.map((d) => (
+              <Cell key={d.version} fill={colorOf(d.version)} />
+            ))}
+            <ErrorBar dataKey={`ci${p}`} {...errorBarPreset} />
+          </Bar>
+        ))}
+      </BarChart>
+    </ChartFit>
+  );
+}

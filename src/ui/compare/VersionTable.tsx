@@ -1,0 +1,73 @@
+import { formatCount, formatMs, formatPercent } from './format.ts';
+import type { VersionRow } from './version-rows.ts';
+
+export interface VersionTableProps {
+  rows: readonly VersionRow[];
+  keyLabel: string;
+  colorOf: (version: string) => string;
+  baseline: string | undefined;
+  candidate: string | undefined;
+  onVersionClick: (version: string) => void;
+}
+
+function latencyCell(row: VersionRow, p: 50 | 95 | 99) {
+  const estimate = row.latency[p];
+  if (!estimate) return '—';
+  const bounds = estimate.low !== undefined && estimate.high !== undefined ? ` (${formatMs(estimate.low)}–${formatMs(estimate.high)})` : '';
+  return (
+    <>
+      {formatMs(estimate.value)}
+      {bounds && <span className="muted">{bounds}</span>}
+    </>
+  );
+}
+
+/** The per-version numbers, also the text alternative of the bar charts. */
+export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onVersionClick }: VersionTableProps) {
+  return (
+    <table className="version-table">
+      <caption>Per {keyLabel}: all matching traces. Intervals are 95%.</caption>
+      <thead>
+        <tr>
+          <th scope="col">{keyLabel}</th>
+          <th scope="col" className="num">Traces</th>
+          <th scope="col" className="num">Errors</th>
+          <th scope="col" className="num">Error rate (95% CI)</th>
+          <th scope="col" className="num">p50</th>
+          <th scope="col" className="num">p95 (95% CI)</th>
+          <th scope="col" className="num">p99</th>
+          <th scope="col" className="num">👍 share</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.version} data-version={row.version}>
+            <th scope="row">
+              <span className="swatch" style={{ background: colorOf(row.version) }} aria-hidden="true" />
+              <button type="button" className="link-button" onClick={() => onVersionClick(row.version)} title={`Filter to ${keyLabel} = ${row.version}`}>
+                {row.version}
+              </button>
+              {row.version === baseline && <span className="role-badge">baseline</span>}
+              {row.version === candidate && <span className="role-badge">candidate</span>}
+            </th>
+            <td className="num">{formatCount(row.count)}</td>
+            <td className="num">{formatCount(row.errors)}</td>
+            <td className="num">
+              {formatPercent(row.errorRate?.estimate)}
+              {row.errorRate && (
+                <span className="muted">
+                  {' '}
+                  ({formatPercent(row.errorRate.low)}–{formatPercent(row.errorRate.high)})
+                </span>
+              )}
+            </td>
+            <td className="num">{latencyCell(row, 50)}</td>
+            <td className="num">{latencyCell(row, 95)}</td>
+            <td className="num">{latencyCell(row, 99)}</td>
+            <td className="num">{row.thumbsUp === undefined ? <span className="muted">no feedback</span> : formatPercent(row.thumbsUp, 0)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
