@@ -2,23 +2,44 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { startServer } from '../src/server/main.ts';
 import { UsageError } from '../src/server/config.ts';
 import { buildIfNeeded } from './build-if-needed.ts';
+import { DemoUsageError, parseDemoArgs } from './demo/demo-args.ts';
+import { seedDemo } from './demo/seed-demo.ts';
 
-// `npm run demo -- [--host] [--port] [--backend-store-uri]`: a fresh SQLite file, the explorer,
-// and (once the SDK lands) realistic demo traces sent through the real ingestion API.
-const args = process.argv.slice(2);
-if (!args.includes('--backend-store-uri')) {
-  mkdirSync('.demo', { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`.demo/demo.db${suffix}`, { force: true });
-  args.push('--backend-store-uri', 'sqlite:///.demo/demo.db', '--synchronous', 'NORMAL');
-}
-buildIfNeeded();
+// `npm run demo -- [--host] [--port] [--backend-store-uri] [--traces 3000] [--seed 42]`: a fresh SQLite
+// file, the explorer, and realistic demo traces sent through the SDK and the real ingestion API.
 try {
+  const { serverArgs: args, traces, seed } = parseDemoArgs(process.argv.slice(2));
+  if (!args.some((a) => a === '--backend-store-uri' || a.startsWith('--backend-store-uri='))) {
+    mkdirSync('.demo', { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`.demo/demo.db${suffix}`, { force: true });
+    args.push('--backend-store-uri', 'sqlite:///.demo/demo.db', '--synchronous', 'NORMAL');
+  }
+  buildIfNeeded();
   const { url, close } = await startServer(args);
-  console.log(`trace-explorer demo listening on ${url}`);
   const stop = () => void close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`trace-explorer demo listening on ${url}`);
+  if (traces > 0) {
+    // The server listens on 0.0.0.0 when asked to; the seeder still talks to it over loopback.
+    const trackingUri = url.replace('//0.0.0.0', '//127.0.0.1').replace('//[::]', '//127.0.0.1');
+    process.stdout.write(`Seeding ${traces} demo traces (seed ${seed})…`);
+    const result = await seedDemo({
+      trackingUri,
+      traces,
+      seed,
+      onProgress: (done, total) => process.stdout.write(`\rSeeding demo traces… ${done}/${total}`),
+    });
+    const { summary } = result;
+    console.log(`\rSeeded ${summary.traces} traces (${summary.spans} spans, ${summary.sessions} sessions, ${summary.users} users, ${summary.feedback} feedback) in ${result.seconds} s.`);
+    for (const [version, v] of Object.entries(summary.byVersion)) {
+      console.log(`  app_version ${version}: ${v.traces} traces, ${(v.errorRate * 100).toFixed(1)}% errors, p50 ${v.p50Ms} ms, ${(v.feedbackDownRate * 100).toFixed(0)}% thumbs down`);
+    }
+    if (result.failedTraces > 0) console.warn(`  ${result.failedTraces} traces failed to export; see the warnings above.`);
+    console.log(`Open ${url}/traces?experiment=${result.experimentId}`);
+  }
 } catch (error) {
-  console.error(error instanceof UsageError ? error.message : error);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  const usage = error instanceof UsageError || error instanceof DemoUsageError;
+  console.error(usage ? (error as Error).message : error);
+  process.exit(usage ? 2 : 1);
 }
