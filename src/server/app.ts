@@ -7,6 +7,8 @@ import { experimentRoutes } from './routes/experiment-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { lenientJson } from './routes/mlflow-request.ts';
 import { traceRoutes } from './routes/trace-routes.ts';
+import { otlpRoutes } from './routes/otlp-routes.ts';
+import { artifactRoutes } from './routes/artifact-routes.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
 export interface AppOptions {
@@ -89,6 +91,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
+  await app.register(otlpRoutes, { store: options.store });
+  await app.register(artifactRoutes, { store: options.store });
 
   const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
   const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));

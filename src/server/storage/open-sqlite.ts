@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
+import { registerSqliteFunctions } from './sqlite-functions.ts';
 
 export interface OpenOptions {
   synchronous?: 'FULL' | 'NORMAL';
@@ -20,6 +21,7 @@ export function openSqlite(path: string, options: OpenOptions = {}): Database.Da
   db.pragma('case_sensitive_like = ON');
   db.pragma('cache_size = -65536');
   migrate(db);
+  registerSqliteFunctions(db);
   return db;
 }
 

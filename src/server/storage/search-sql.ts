@@ -1,6 +1,11 @@
 // Turns a search request's filter and order_by into SQL over `traces t`. The filter language
-// (src/core/filter) does the parsing and compiling; this module adds paging and the default
-// order, and is the only place that knows how the two fit together.
+// (src/core/filter) does the parsing and compiling; this module adds the NULLS-LAST ordering,
+// the default order, and is the only place that knows how the two fit together.
+import { checkFilter } from '../../core/filter/check-filter.ts';
+import { compileFilter } from '../../core/filter/compile-filter.ts';
+import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
+import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
+import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
 import { invalidParameter } from '../errors.ts';
 
 export interface SqlFragment {
@@ -10,6 +15,7 @@ export interface SqlFragment {
 
 export interface CompiledOrder {
   sql: string;
+  params: unknown[];
   /** True for MLflow's default order (timestamp_ms DESC, request_id ASC): keyset paging applies. */
   isDefault: boolean;
 }
@@ -17,14 +23,41 @@ export interface CompiledOrder {
 export const DEFAULT_ORDER_SQL = 't.timestamp_ms DESC, t.trace_id ASC';
 export const MAX_FILTER_LENGTH = 8 * 1024;
 
-/** The WHERE fragment for a filter string, or undefined when it matches everything. */
+/** The WHERE fragment for a filter string (extended dialect), or undefined when it matches everything. */
 export function compileSearchFilter(filter: string | undefined): SqlFragment | undefined {
   if (filter === undefined || filter.trim() === '') return undefined;
-  if (filter.length > MAX_FILTER_LENGTH) throw invalidParameter(`Filter string is too long (${filter.length} characters; the limit is ${MAX_FILTER_LENGTH}).`);
-  throw invalidParameter('Search filters are not supported by this server build yet.');
+  if (filter.length > MAX_FILTER_LENGTH) {
+    throw invalidParameter(`Filter string is too long (${filter.length} characters; the limit is ${MAX_FILTER_LENGTH}).`);
+  }
+  const checked = checkFilter(filter, 'extended');
+  if (!checked.ok) throw invalidParameter(checked.diagnostic.message);
+  if (checked.expr === null) return undefined;
+  return compileFilter(checked.expr, sqliteDialect);
 }
 
 export function compileSearchOrder(orderBy: string[] | undefined): CompiledOrder {
-  if (!orderBy || orderBy.length === 0) return { sql: DEFAULT_ORDER_SQL, isDefault: true };
-  throw invalidParameter('order_by is not supported by this server build yet.');
+  if (!orderBy || orderBy.length === 0) return { sql: DEFAULT_ORDER_SQL, params: [], isDefault: true };
+  const parsed = parseOrderBy(orderBy);
+  if (!parsed.ok) throw invalidParameter(parsed.message);
+  const terms = parsed.terms;
+  const isDefault =
+    terms.length === 2 &&
+    terms[0].field.kind === 'attribute' &&
+    terms[0].field.key === 'timestamp_ms' &&
+    !terms[0].ascending &&
+    terms[1].field.kind === 'attribute' &&
+    terms[1].field.key === 'request_id' &&
+    terms[1].ascending;
+  if (isDefault) return { sql: DEFAULT_ORDER_SQL, params: [], isDefault: true };
+  const compiled = compileOrderBy(terms, sqliteDialect);
+  const params: unknown[] = [];
+  const parts: string[] = [];
+  for (const term of compiled) {
+    // MLflow sorts NULL (missing tag, unknown duration) last in both directions.
+    parts.push(`(${term.sql}) IS NULL`);
+    params.push(...term.params);
+    parts.push(`${term.sql} ${term.ascending ? 'ASC' : 'DESC'}`);
+    params.push(...term.params);
+  }
+  return { sql: parts.join(', '), params, isDefault: false };
 }

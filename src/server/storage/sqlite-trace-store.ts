@@ -491,7 +491,7 @@ export class SqliteTraceStore implements TraceStore {
       offset = 0;
     }
     const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
-    const rows = this.stmt(sql).all(...params, query.maxResults, offset) as TraceRow[];
+    const rows = this.stmt(sql).all(...params, ...order.params, query.maxResults, offset) as TraceRow[];
     const traces = this.assemble(rows);
     const last = rows[rows.length - 1];
     const next =

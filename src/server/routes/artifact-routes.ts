@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MlflowError, notFound } from '../errors.ts';
+import { spanDictFile } from '../otlp/span-json.ts';
+import { parseSpanDictFile } from '../otlp/span-dict-upload.ts';
+import type { TraceStore } from '../storage/trace-store.ts';
+import { invalidParameter } from '../errors.ts';
+
+/** `<exp>/traces/<trace_id>/artifacts/traces.json`: where clients put a trace's spans (§3.12). */
+const TRACES_JSON = /^(?:[^/]+\/)*traces\/([^/]+)\/artifacts\/traces\.json$/;
+
+function sendSpanFile(reply: FastifyReply, contents: string[]): FastifyReply {
+  // MLflow serves traces.json as a text/plain attachment; clients parse it as JSON regardless.
+  return reply
+    .header('Content-Disposition', 'attachment; filename=traces.json')
+    .type('text/plain; charset=utf-8')
+    .send(spanDictFile(contents));
+}
+
+export async function artifactRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+  const getTraceArtifact = async (request: FastifyRequest, reply: FastifyReply) => {
+    const query = request.query as Record<string, unknown>;
+    const requestId = query.request_id;
+    if (typeof requestId !== 'string' || requestId === '') {
+      throw new MlflowError('BAD_REQUEST', 'Request must include the "request_id" query parameter.');
+    }
+    if (query.path !== undefined) throw notFound(`Attachment '${String(query.path)}' not found for trace '${requestId}'.`);
+    const spans = await store.getSpans(requestId);
+    if (!spans) throw notFound(`Trace with ID '${requestId}' not found.`);
+    return sendSpanFile(reply, spans.map((s) => s.content));
+  };
+  for (const version of ['2.0', '3.0']) app.get(`/ajax-api/${version}/mlflow/get-trace-artifact`, getTraceArtifact);
+
+  for (const prefix of ['/api', '/ajax-api']) {
+    app.put(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request) => {
+      const path = (request.params as { '*': string })['*'];
+      const match = TRACES_JSON.exec(path);
+      if (!match) throw new MlflowError('NOT_IMPLEMENTED', 'This server stores only trace data (traces/<trace_id>/artifacts/traces.json).');
+      const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : typeof request.body === 'string' ? request.body : '';
+      let spans;
+      try {
+        spans = parseSpanDictFile(body, match[1]);
+      } catch (error) {
+        throw invalidParameter(`Invalid traces.json: ${(error as Error).message}`);
+      }
+      await store.putTraceSpans(match[1], spans);
+      return {};
+    });
+    app.get(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request, reply) => {
+      const path = (request.params as { '*': string })['*'];
+      const match = TRACES_JSON.exec(path);
+      if (!match) throw notFound(`Artifact '${path}' not found.`);
+      const spans = await store.getSpans(match[1]);
+      if (!spans) throw notFound(`Artifact '${path}' not found.`);
+      return sendSpanFile(reply, spans.map((s) => s.content));
+    });
+  }
+}

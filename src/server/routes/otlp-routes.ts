@@ -1,0 +1,99 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { MlflowError } from '../errors.ts';
+import { convertOtlpSpan } from '../otlp/convert-span.ts';
+import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpResponse, OtlpFormatError, type OtlpSpan } from '../otlp/decode-otlp.ts';
+import type { SpanRecord } from '../storage/span-record.ts';
+import type { TraceStore } from '../storage/trace-store.ts';
+
+export const MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024;
+
+/** FastAPI's error shape, which MLflow's OTLP route uses instead of the MLflow envelope (§3.13). */
+class OtlpHttpError extends Error {
+  readonly status: number;
+  readonly detail: unknown;
+  constructor(status: number, detail: unknown) {
+    super(typeof detail === 'string' ? detail : 'OTLP request error');
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+function decompress(body: Buffer, encoding: string | undefined): Buffer {
+  const enc = (encoding ?? '').trim().toLowerCase();
+  const options = { maxOutputLength: MAX_DECOMPRESSED_BYTES };
+  try {
+    if (enc === '' || enc === 'identity') return body;
+    if (enc === 'gzip' || enc === 'x-gzip') return gunzipSync(body, options);
+    if (enc === 'deflate') {
+      try {
+        return inflateSync(body, options);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw error;
+        return inflateRawSync(body, options);
+      }
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new OtlpHttpError(413, `Request body exceeds ${MAX_DECOMPRESSED_BYTES} bytes after decompression`);
+    }
+    throw new OtlpHttpError(400, 'Failed to decompress request body');
+  }
+  throw new OtlpHttpError(400, `Unsupported Content-Encoding: ${encoding}`);
+}
+
+export async function otlpRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+  const errorHandler = (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof OtlpHttpError) return reply.code(error.status).send({ detail: error.detail });
+    if (error instanceof MlflowError) return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 413) return reply.code(413).send({ detail: `Request body exceeds ${MAX_DECOMPRESSED_BYTES} bytes` });
+    if (typeof status === 'number' && status >= 400 && status < 500) return reply.code(status).send({ detail: 'Invalid request' });
+    return reply.code(422).send({ detail: 'Failed to log OpenTelemetry spans' });
+  };
+
+  app.post('/v1/traces', { errorHandler }, async (request, reply) => {
+    const experimentId = request.headers['x-mlflow-experiment-id'];
+    if (typeof experimentId !== 'string' || experimentId === '') {
+      throw new OtlpHttpError(422, [
+        { type: 'missing', loc: ['header', 'x-mlflow-experiment-id'], msg: 'Field required', input: null },
+      ]);
+    }
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (contentType !== 'application/x-protobuf' && contentType !== 'application/json') {
+      throw new OtlpHttpError(
+        400,
+        `Invalid Content-Type: ${request.headers['content-type'] ?? ''}. Expected: application/x-protobuf or application/json`,
+      );
+    }
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const body = decompress(raw, request.headers['content-encoding']);
+    let otlpSpans: OtlpSpan[];
+    try {
+      otlpSpans = contentType === 'application/json' ? decodeOtlpJson(body.toString('utf8')) : decodeOtlpProtobuf(body);
+    } catch (error) {
+      if (error instanceof OtlpFormatError) throw new OtlpHttpError(400, error.message);
+      throw error;
+    }
+    const spans: SpanRecord[] = [];
+    let rejected = 0;
+    let reason = '';
+    for (const s of otlpSpans) {
+      const converted = convertOtlpSpan(s);
+      if (typeof converted === 'string') {
+        rejected++;
+        reason ||= converted;
+      } else spans.push(converted);
+    }
+    // MLflow answers 422 when a span cannot be converted; with some good spans we store those
+    // and report the rest through OTLP partial success instead.
+    if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
+    await store.logSpans({ experimentId, spans });
+    if (contentType === 'application/json') {
+      return reply
+        .type('application/json')
+        .send(rejected > 0 ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: reason } } : {});
+    }
+    return reply.type('application/x-protobuf').send(Buffer.from(encodeOtlpResponse(rejected, reason)));
+  });
+}
