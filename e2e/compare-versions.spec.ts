@@ -1,0 +1,93 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './console-guard.ts';
+import { createExperiment, logFeedback, logTrace, uniqueName } from './fixtures/seed-api.ts';
+
+// Three versions with clearly ordered error rates (like the demo: 1.1.0 worst, 1.2.0 best),
+// two environments, and some 👍/👎 feedback, all sent through the real ingestion API.
+const PLAN = [
+  { version: '1.0.0', traces: 30, errors: 3, medianMs: 800, environment: (i: number) => (i % 2 ? 'prod' : 'staging') },
+  { version: '1.1.0', traces: 30, errors: 9, medianMs: 1400, environment: () => 'prod' },
+  { version: '1.2.0', traces: 30, errors: 1, medianMs: 500, environment: () => 'staging' },
+] as const;
+
+async function seed(request: APIRequestContext, name: string): Promise<string> {
+  const experimentId = await createExperiment(request, uniqueName(name));
+  const now = Date.now();
+  const jobs = PLAN.flatMap((plan, v) =>
+    Array.from({ length: plan.traces }, (_, i) => async () => {
+      const traceId = await logTrace(request, experimentId, {
+        name: 'chat',
+        // Spread over the last three hours so the time charts have several buckets.
+        startMs: now - 3 * 3_600_000 + (v * plan.traces + i) * 100_000,
+        durationMs: plan.medianMs * (0.6 + ((i * 37) % 80) / 100),
+        state: i < plan.errors ? 'ERROR' : 'OK',
+        metadata: { app_version: plan.version, environment: plan.environment(i) },
+      });
+      if (i % 5 === 0) await logFeedback(request, traceId, { name: 'user_satisfaction', value: i % 10 === 0 });
+    }),
+  );
+  // A few at a time: enough to be quick, few enough not to trip the server's limits.
+  for (let i = 0; i < jobs.length; i += 10) await Promise.all(jobs.slice(i, i + 10).map((job) => job()));
+  return experimentId;
+}
+
+const versionTable = (page: Page) => page.getByRole('table', { name: /^Per / });
+
+async function errorRates(page: Page): Promise<Record<string, number>> {
+  const rows = versionTable(page).locator('tbody tr');
+  const rates: Record<string, number> = {};
+  for (const row of await rows.all()) {
+    const version = (await row.getAttribute('data-version')) ?? '';
+    const cell = await row.locator('td').nth(2).innerText();
+    rates[version] = Number(/([\d.]+)%/.exec(cell)?.[1]);
+  }
+  return rates;
+}
+
+test('three versions appear with the seeded error-rate order', async ({ page, request }) => {
+  const experimentId = await seed(request, 'compare-order');
+  await page.goto(`/compare?experiment=${experimentId}`);
+  await expect(versionTable(page).locator('tbody tr')).toHaveCount(3);
+  const rates = await errorRates(page);
+  expect(rates).toEqual({ '1.0.0': 10, '1.1.0': 30, '1.2.0': expect.closeTo(3.3, 1) });
+  expect(rates['1.1.0']).toBeGreaterThan(rates['1.0.0']);
+  expect(rates['1.0.0']).toBeGreaterThan(rates['1.2.0']);
+  await expect(page.getByRole('figure', { name: /Error rate by app_version/ }).locator('.recharts-bar-rectangle')).toHaveCount(3);
+  await expect(page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-line')).toHaveCount(3);
+  await page.screenshot({ path: '/tmp/compare-three-versions.png', fullPage: true });
+});
+
+test('clicking a version bar filters to that version, also on the Traces tab', async ({ page, request }) => {
+  const experimentId = await seed(request, 'compare-click');
+  await page.goto(`/compare?experiment=${experimentId}&range=24h`);
+  const bars = page.getByRole('figure', { name: /Error rate by app_version/ }).locator('.recharts-bar-rectangle path');
+  await expect(bars).toHaveCount(3);
+  await bars.nth(1).click();
+  await expect(page).toHaveURL(/q=metadata.app_version/);
+  expect(new URL(page.url()).searchParams.get('q')).toBe("metadata.app_version = '1.1.0'");
+  await expect(versionTable(page).locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByText(/Only one value of/)).toBeVisible();
+  await page.screenshot({ path: '/tmp/compare-one-version.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'Traces', exact: true }).click();
+  await expect(page).toHaveURL(/\/traces\?/);
+  expect(new URL(page.url()).searchParams.get('q')).toBe("metadata.app_version = '1.1.0'");
+  expect(new URL(page.url()).searchParams.get('range')).toBe('24h');
+  // The Traces tab counts all matching traces on the server: exactly the 30 of 1.1.0.
+  await expect(page.locator('.match-count')).toHaveText('30 traces');
+});
+
+test('switching the key to environment redraws the comparison', async ({ page, request }) => {
+  const experimentId = await seed(request, 'compare-key');
+  await page.goto(`/compare?experiment=${experimentId}`);
+  await expect(versionTable(page).locator('tbody tr')).toHaveCount(3);
+  await page.getByRole('combobox', { name: 'Compare by' }).selectOption('metadata.environment');
+  await expect(page).toHaveURL(/key=metadata.environment/);
+  await expect(versionTable(page).locator('tbody tr')).toHaveCount(2);
+  await expect(versionTable(page).locator('tbody tr').first()).toHaveAttribute('data-version', 'prod');
+  // prod: 15 of 1.0.0 (1 error) + 30 of 1.1.0 (9 errors) = 10/45.
+  const rates = await errorRates(page);
+  expect(rates.prod).toBeCloseTo(22.2, 1);
+  await expect(page.getByRole('figure', { name: /Error rate by environment/ }).locator('.recharts-bar-rectangle')).toHaveCount(2);
+  await page.screenshot({ path: '/tmp/compare-environment.png', fullPage: true });
+});
