@@ -96,14 +96,10 @@ function isSpanClause(e: FilterExpr): e is ComparisonNode {
 }
 
 /** Children of an AND-chain with nested groups and ANDs flattened: they form one conjunction. */
-export function conjuncts(e: FilterExpr): FilterExpr[] {
-  const out: FilterExpr[] = [];
-  const visit = (x: FilterExpr): void => {
-    if (x.type === 'group') visit(x.expr);
-    else if (x.type === 'and') x.children.forEach(visit);
-    else out.push(x);
-  };
-  visit(e);
+export function conjuncts(e: FilterExpr, out: FilterExpr[] = []): FilterExpr[] {
+  if (e.type === 'group') conjuncts(e.expr, out);
+  else if (e.type === 'and') for (const c of e.children) conjuncts(c, out);
+  else out.push(e);
   return out;
 }
 

@@ -52,6 +52,15 @@ function resolveSpanKey(key: string): FieldRef | { code: DiagnosticCode; message
   };
 }
 
+// Module-level helpers rather than closures: resolveField runs once per clause on every keystroke.
+function fail(code: DiagnosticCode, message: string, entity: EntityType, prefix: string | null): FieldResolution {
+  return { ok: false, code, message, entity, prefix };
+}
+
+function done(ref: FieldRef, entity: EntityType, prefix: string | null): FieldResolution {
+  return { ok: true, ref, entity, prefix };
+}
+
 export function resolveField(text: string): FieldResolution {
   const dot = text.indexOf('.');
   const prefix = dot < 0 ? null : text.slice(0, dot);
@@ -67,31 +76,29 @@ export function resolveField(text: string): FieldResolution {
     };
   }
   const key = trimBackticks(stripQuotes(rawKey));
-  const fail = (code: DiagnosticCode, message: string): FieldResolution => ({ ok: false, code, message, entity, prefix });
-  const done = (ref: FieldRef): FieldResolution => ({ ok: true, ref, entity, prefix });
 
   if (entity === 'attribute' && !(ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
-    return fail('invalid-attribute-key', `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ATTRIBUTE_KEYS)}'`);
+    return fail('invalid-attribute-key', `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ATTRIBUTE_KEYS)}'`, entity, prefix);
   }
   if (entity === 'span') {
     const r = resolveSpanKey(key);
-    return 'kind' in r ? done(r) : fail(r.code, r.message);
+    return 'kind' in r ? done(r, entity, prefix) : fail(r.code, r.message, entity, prefix);
   }
   const remapped = remap(key);
-  if (remapped) return done(remapped);
+  if (remapped) return done(remapped, entity, prefix);
   switch (entity) {
     case 'attribute':
-      return done({ kind: 'attribute', key: ATTRIBUTE_ALIASES[key] });
+      return done({ kind: 'attribute', key: ATTRIBUTE_ALIASES[key] }, entity, prefix);
     case 'tag':
     case 'request_metadata':
-      if (key === '') return fail('empty-key', `Invalid identifier '${text}': a key is required after '${prefix}.'`);
-      return done({ kind: entity === 'tag' ? 'tag' : 'metadata', key });
+      if (key === '') return fail('empty-key', `Invalid identifier '${text}': a key is required after '${prefix}.'`, entity, prefix);
+      return done({ kind: entity === 'tag' ? 'tag' : 'metadata', key }, entity, prefix);
     case 'feedback':
     case 'expectation':
-      if (key === '') return fail('empty-key', 'Assessment field name cannot be empty');
-      return done({ kind: entity, key });
+      if (key === '') return fail('empty-key', 'Assessment field name cannot be empty', entity, prefix);
+      return done({ kind: entity, key }, entity, prefix);
     case 'issue':
-      if (key !== 'id') return fail('invalid-issue-key', `Invalid issue attribute '${key}'. Supported attributes: id.`);
-      return done({ kind: 'issue', key: 'id' });
+      if (key !== 'id') return fail('invalid-issue-key', `Invalid issue attribute '${key}'. Supported attributes: id.`, entity, prefix);
+      return done({ kind: 'issue', key: 'id' }, entity, prefix);
   }
 }
