@@ -1,3 +1,17 @@
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { analyzeFilter } from '../../core/filter/analyze-filter.ts';
+import { traceHref } from '../app-url.ts';
+import { catalogQueries } from '../api/catalog-queries.ts';
+import { navigate } from '../navigation.ts';
+import { cursorSituation } from './cursor-situation.ts';
+import { FilterHighlight } from './FilterHighlight.tsx';
+import { EXTENDED_NEEDED, interpretInput } from './interpret-input.ts';
+import { readRecentFilters, rememberFilter } from './recent-filters.ts';
+import { suggestionsFor, valueKeyAt, type Suggestion } from './suggestions.ts';
+import { SuggestionList } from './SuggestionList.tsx';
+import './search-bar.css';
+
 export interface SearchBarProps {
   experimentId: string;
   /** The committed (applied) filter, canonical text. */
@@ -6,6 +20,197 @@ export interface SearchBarProps {
   onCommit: (filter: string) => void;
 }
 
-export function SearchBar({ value }: SearchBarProps) {
-  return <input aria-label="Filter traces" defaultValue={value} readOnly />;
+const NO_KEYS: never[] = [];
+
+/** Opens a pasted trace id: beside the table on the Traces page, as its own page elsewhere. */
+function openTrace(traceId: string, experimentId: string) {
+  if (window.location.pathname.startsWith('/traces') || window.location.pathname === '/') {
+    const search = new URLSearchParams(window.location.search);
+    search.set('trace', traceId);
+    navigate(`/traces?${search.toString()}`);
+  } else navigate(traceHref(traceId, experimentId));
+}
+
+export function SearchBar({ experimentId, value, onCommit }: SearchBarProps) {
+  const id = useId();
+  const listboxId = `${id}-listbox`;
+  const messageId = `${id}-message`;
+  // The draft follows the applied filter whenever that changes from outside (quick filters,
+  // clicked values, back/forward): the "previous value" pattern, not an effect.
+  const [draft, setDraft] = useState(value);
+  const [applied, setApplied] = useState(value);
+  if (applied !== value) {
+    setApplied(value);
+    setDraft(value);
+  }
+  const [cursor, setCursor] = useState(value.length);
+  const [menu, setMenu] = useState<'closed' | 'suggest' | 'recent'>('closed');
+  const [activeOption, setActiveOption] = useState(-1);
+  const [refused, setRefused] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const pendingCursor = useRef<number | null>(null);
+
+  const { data: capabilities } = useQuery(catalogQueries.capabilities());
+  const dialect = capabilities?.filter_dialects.includes('extended') ? 'extended' : 'mlflow';
+  const { data: keys } = useQuery(catalogQueries.keys(experimentId));
+  const situation = useMemo(() => cursorSituation(draft, cursor), [draft, cursor]);
+  const valueKey = valueKeyAt(situation);
+  const { data: values } = useQuery({
+    ...catalogQueries.values(experimentId, valueKey?.kind ?? 'metadata', valueKey?.key ?? ''),
+    enabled: valueKey !== null && menu === 'suggest',
+  });
+
+  const analysis = useMemo(() => analyzeFilter(draft, { dialect }), [draft, dialect]);
+  const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
+  const interpretation = useMemo(() => interpretInput(draft, dialect), [draft, dialect]);
+  // Free text and trace ids are not filters; do not underline them as broken ones.
+  const showDiagnostics = interpretation.kind === 'invalid';
+
+  // An empty bar offers the recent filters first: one ArrowDown + Enter re-applies one.
+  const recentMode = menu === 'recent' || (menu === 'suggest' && draft.trim() === '' && readRecentFilters().length > 0);
+  const options: Suggestion[] = useMemo(() => {
+    if (recentMode) return readRecentFilters().map((f) => ({ label: f, insert: f, from: 0, to: Number.MAX_SAFE_INTEGER, detail: 'recent' }));
+    if (menu === 'suggest') return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? (values ?? []) : [] }, dialect);
+    return [];
+  }, [menu, recentMode, situation, keys, values, valueKey, dialect]);
+  const expanded = options.length > 0;
+
+  // After inserting a suggestion, put the caret after it (React has just rewritten the value).
+  useLayoutEffect(() => {
+    if (pendingCursor.current !== null && inputRef.current) {
+      inputRef.current.setSelectionRange(pendingCursor.current, pendingCursor.current);
+      pendingCursor.current = null;
+    }
+  });
+
+  const edit = (text: string, caret: number) => {
+    setDraft(text);
+    setCursor(caret);
+    setRefused(null);
+    setActiveOption(-1);
+  };
+
+  const commit = (text: string) => {
+    const result = interpretInput(text, dialect);
+    if (result.kind === 'trace') {
+      setMenu('closed');
+      setDraft(value);
+      openTrace(result.traceId, experimentId);
+      return;
+    }
+    if (result.kind === 'invalid') {
+      setMenu('closed');
+      setRefused(result.needsExtended ? EXTENDED_NEEDED : result.diagnostic.message);
+      return;
+    }
+    setMenu('closed');
+    setRefused(null);
+    setDraft(result.text);
+    rememberFilter(result.text);
+    onCommit(result.text);
+  };
+
+  const accept = (option: Suggestion) => {
+    if (recentMode) {
+      commit(option.insert);
+      return;
+    }
+    const to = Math.min(option.to, draft.length);
+    const rest = draft.slice(to);
+    const text = draft.slice(0, option.from) + option.insert + rest.replace(/^\s+/, option.insert.endsWith(' ') ? '' : ' ');
+    const caret = option.from + option.insert.length;
+    pendingCursor.current = caret;
+    edit(text, caret);
+    setMenu('suggest');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      if (!expanded) {
+        setMenu(draft.trim() === '' || menu === 'closed' ? 'recent' : 'suggest');
+        setActiveOption(0);
+      } else setActiveOption((i) => (i + 1) % options.length);
+    } else if (event.key === 'ArrowUp' && expanded) {
+      event.preventDefault();
+      setActiveOption((i) => (i <= 0 ? options.length - 1 : i - 1));
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      if (expanded && activeOption >= 0) accept(options[activeOption]);
+      else commit(draft);
+    } else if (event.key === 'Tab' && expanded && !event.shiftKey && situation.kind !== 'none' && !recentMode) {
+      event.preventDefault();
+      accept(options[Math.max(0, activeOption)]);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      if (expanded) setMenu('closed');
+      else {
+        setDraft(value);
+        setRefused(null);
+      }
+    }
+  };
+
+  const dirty = draft !== value;
+  const message = refused ?? (showDiagnostics && firstError && draft.trim() !== '' ? firstError.message : null);
+  const hint = showDiagnostics ? firstError?.hint : undefined;
+  const fix = showDiagnostics ? firstError?.fix : undefined;
+
+  return (
+    <div className="search-bar">
+      <label htmlFor={id} className="search-label">
+        Filter
+      </label>
+      <div className={`search-field${message ? ' invalid' : ''}`}>
+        <FilterHighlight text={draft} diagnostics={showDiagnostics ? analysis.diagnostics : []} inputRef={inputRef} />
+        <input
+          ref={inputRef}
+          id={id}
+          role="combobox"
+          aria-expanded={expanded}
+          aria-controls={listboxId}
+          aria-autocomplete="list"
+          aria-activedescendant={expanded && activeOption >= 0 ? `${listboxId}-${activeOption}` : undefined}
+          aria-describedby={messageId}
+          aria-invalid={message ? true : undefined}
+          className="search-input"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="metadata.environment = 'prod' AND execution_time_ms > 1000 — or type text, or paste a trace id"
+          value={draft}
+          onChange={(event) => {
+            edit(event.target.value, event.target.selectionStart ?? event.target.value.length);
+            setMenu('suggest');
+          }}
+          onSelect={(event) => setCursor(event.currentTarget.selectionStart ?? draft.length)}
+          onFocus={() => draft === '' && setMenu('recent')}
+          onBlur={() => setMenu('closed')}
+          onKeyDown={onKeyDown}
+        />
+        {expanded && <SuggestionList id={listboxId} options={options} active={activeOption} onPick={accept} />}
+      </div>
+      <button type="button" className="primary" onClick={() => commit(draft)} disabled={!dirty && !refused}>
+        Apply
+      </button>
+      <div id={messageId} className="search-message" role={refused ? 'alert' : 'status'} aria-live="polite">
+        {message && (
+          <>
+            <span className="search-error">{message}</span>
+            {hint && <span className="search-hint"> — {hint}</span>}
+            {fix && (
+              <button
+                type="button"
+                className="search-fix"
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => edit(draft.slice(0, fix.from) + fix.insert + draft.slice(fix.to), fix.from + fix.insert.length)}
+              >
+                Fix: {fix.insert.trim() === '' ? 'remove' : `use ${fix.insert.trim()}`}
+              </button>
+            )}
+          </>
+        )}
+        {!message && dirty && <span className="search-pending">Press Enter to apply, Esc to restore.</span>}
+      </div>
+    </div>
+  );
 }
