@@ -8,7 +8,7 @@ import { parseSharedView, writeSharedView, type SharedView } from '../shared-vie
 import { BaselineComparison } from './BaselineComparison.tsx';
 import { formatBucket } from './bucket-size.ts';
 import { parseCompareView, writeCompareView, type CompareView } from './compare-url.ts';
-import { formatMs, formatPercent } from './format.ts';
+import { formatMs, formatMsTick, formatPercent, formatPercentTick } from './format.ts';
 import { LazyErrorRateBarChart, LazyLatencyBarChart, LazyTrendChart } from './lazy-charts.ts';
 import { RangePicker } from './RangePicker.tsx';
 import { SeriesTable } from './SeriesTable.tsx';
@@ -117,7 +117,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             </figure>
             <figure className="chart-card">
               <figcaption>
-                <strong>Latency by {keyLabel}</strong> <span className="muted">p50 / p95 / p99 · whiskers: 95% bounds</span>
+                <strong>Latency by {keyLabel}</strong> <span className="muted">p50 / p95 / p99, lighter = lower percentile · whiskers: 95% bounds</span>
               </figcaption>
               <Suspense fallback={<ChartLoading />}>
                 <LazyLatencyBarChart {...chartProps} />
@@ -138,7 +138,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>Error rate over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={data.errorSeries} window={data.window} yLabel="Error rate" formatValue={(v) => formatPercent(v, 0)} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart series={data.errorSeries} window={data.window} yLabel="Error rate" formatValue={(v) => formatPercent(v)} formatTick={formatPercentTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
                   </Suspense>
                   <SeriesTable series={data.errorSeries} label="Error rate over time" bucketSeconds={data.window.bucketSeconds} formatValue={(v) => formatPercent(v)} />
                 </figure>
@@ -147,7 +147,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>p95 latency over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={data.latencySeries} window={data.window} yLabel="p95 latency" formatValue={formatMs} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart series={data.latencySeries} window={data.window} yLabel="p95 latency" formatValue={formatMs} formatTick={formatMsTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
                   </Suspense>
                   <SeriesTable series={data.latencySeries} label="p95 latency over time" bucketSeconds={data.window.bucketSeconds} formatValue={formatMs} />
                 </figure>

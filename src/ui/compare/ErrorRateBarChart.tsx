@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Tooltip, XAxis, YAxis } f
 import { ChartFit } from '../charts/ChartFit.tsx';
 import { axisLabel, axisPreset, barPreset, CHART_HEIGHT, chartMargin, errorBarPreset, gridPreset, tooltipPreset } from '../charts/chart-presets.ts';
 import { toErrorRateData } from './chart-data.ts';
-import { formatPercent } from './format.ts';
+import { formatPercent, formatPercentTick } from './format.ts';
 import type { VersionRow } from './version-rows.ts';
 
 export interface VersionBarChartProps {
@@ -23,7 +23,7 @@ export function ErrorRateBarChart({ rows, keyLabel, colorOf, onVersionClick, wid
       <BarChart data={data} width={width} height={CHART_HEIGHT} margin={chartMargin} accessibilityLayer>
         <CartesianGrid {...gridPreset} />
         <XAxis dataKey="version" {...axisPreset} label={axisLabel(keyLabel, 'x')} />
-        <YAxis {...axisPreset} tickFormatter={(v: number) => formatPercent(v, 0)} label={axisLabel('Error rate', 'y')} width={56} />
+        <YAxis {...axisPreset} tickFormatter={formatPercentTick} label={axisLabel('Error rate', 'y')} width={56} />
         <Tooltip {...tooltipPreset} formatter={(value) => [formatPercent(Number(value)), 'Error rate']} />
         <Bar {...barPreset} dataKey="rate" name="Error rate" onClick={(_, index) => onVersionClick(data[index].version)}>
           {data.map((d) => (

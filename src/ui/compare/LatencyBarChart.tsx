@@ -4,7 +4,7 @@ import { axisLabel, axisPreset, barPreset, CHART_HEIGHT, chartMargin, errorBarPr
 import { toLatencyData } from './chart-data.ts';
 import { PERCENTILES } from './compare-requests.ts';
 import type { VersionBarChartProps } from './ErrorRateBarChart.tsx';
-import { formatMs } from './format.ts';
+import { formatMs, formatMsTick } from './format.ts';
 
 // Percentiles are told apart by opacity, not hue, so that hue keeps meaning "version" on the page.
 const OPACITY = { 50: 0.4, 95: 0.7, 99: 1 } as const;
@@ -18,7 +18,7 @@ export function LatencyBarChart({ rows, keyLabel, colorOf, onVersionClick, width
       <BarChart data={data} width={width} height={CHART_HEIGHT} margin={chartMargin} accessibilityLayer>
         <CartesianGrid {...gridPreset} />
         <XAxis dataKey="version" {...axisPreset} label={axisLabel(keyLabel, 'x')} />
-        <YAxis {...axisPreset} tickFormatter={(v: number) => formatMs(v)} label={axisLabel('Latency', 'y')} width={64} />
+        <YAxis {...axisPreset} tickFormatter={formatMsTick} label={axisLabel('Latency', 'y')} width={64} />
         <Tooltip {...tooltipPreset} formatter={(value, name) => [formatMs(Number(value)), name]} />
         <Legend {...legendPreset} verticalAlign="top" height={24} wrapperStyle={{ ...legendPreset.wrapperStyle, cursor: 'default' }} />
         {PERCENTILES.map((p) => (

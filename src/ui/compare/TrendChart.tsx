@@ -4,7 +4,7 @@ import type { MouseHandlerDataParam } from 'recharts';
 import { ChartFit } from '../charts/ChartFit.tsx';
 import { axisLabel, axisPreset, CHART_HEIGHT, chartMargin, gridPreset, legendPreset, lineSeriesPreset, selectionPreset, tooltipPreset } from '../charts/chart-presets.ts';
 import type { TimeWindow } from './compare-requests.ts';
-import { formatTime } from './format.ts';
+import { formatTime, formatTimeTick } from './format.ts';
 import type { SeriesPoint, VersionSeries } from './version-series.ts';
 
 export interface TrendChartProps {
@@ -12,6 +12,8 @@ export interface TrendChartProps {
   window: TimeWindow;
   yLabel: string;
   formatValue: (value: number) => string;
+  /** Shorter form for axis ticks. */
+  formatTick: (value: number) => string;
   colorOf: (version: string) => string;
   onVersionClick: (version: string) => void;
   /** Called with [from, to) in ms after the person drags across buckets. */
@@ -25,7 +27,7 @@ const pointIndex = (state: MouseHandlerDataParam): number | undefined => {
 };
 
 /** One line per version over time; drag across it to zoom the page's time range, click a legend entry to filter. */
-export function TrendChart({ series, window, yLabel, formatValue, colorOf, onVersionClick, onRangeSelect, width }: TrendChartProps) {
+export function TrendChart({ series, window, yLabel, formatValue, formatTick, colorOf, onVersionClick, onRangeSelect, width }: TrendChartProps) {
   // The drag in progress: bucket indices where it started and where the pointer is now.
   const [drag, setDrag] = useState<{ from: number; to: number } | undefined>();
   const { points, versions } = series;
@@ -67,10 +69,10 @@ export function TrendChart({ series, window, yLabel, formatValue, colorOf, onVer
           scale="time"
           domain={[window.startMs, window.endMs]}
           {...axisPreset}
-          tickFormatter={(t: number) => formatTime(t, window.bucketSeconds)}
+          tickFormatter={(t: number) => formatTimeTick(t, window.endMs - window.startMs)}
           label={axisLabel('Time', 'x')}
         />
-        <YAxis {...axisPreset} tickFormatter={formatValue} label={axisLabel(yLabel, 'y')} width={64} />
+        <YAxis {...axisPreset} tickFormatter={formatTick} label={axisLabel(yLabel, 'y')} width={64} />
         <Tooltip {...tooltipPreset} labelFormatter={(t) => formatTime(Number(t), window.bucketSeconds)} formatter={(value, name) => [formatValue(Number(value)), name]} />
         <Legend {...legendPreset} verticalAlign="top" height={24} onClick={(entry) => entry.value !== undefined && onVersionClick(entry.value)} />
         {versions.map((version) => (

@@ -29,3 +29,20 @@ export function formatTime(ms: number, bucketSeconds: number): string {
   const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
   return bucketSeconds >= 86_400 ? day : `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/** Axis ticks: as few digits as tell the ticks apart (3.5%, 10%). */
+export const formatPercentTick = (share: number): string => `${Number((share * 100).toFixed(1))}%`;
+
+/** Axis ticks for durations: 2.5 s rather than 2.50 s. */
+export const formatMsTick = (ms: number): string => (Math.abs(ms) >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`);
+
+/** Time-axis ticks: the date only matters when the window spans days. */
+export function formatTimeTick(ms: number, windowMs: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const day = `${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  if (windowMs <= 86_400_000) return clock;
+  if (windowMs <= 7 * 86_400_000) return `${day} ${clock}`;
+  return day;
+}
