@@ -1,0 +1,106 @@
+// Compare page benchmark: the server part of "filter change → charts updated". For each filter
+// the page fires its metrics requests in parallel (per-version counts, percentiles with bounds,
+// feedback, and the two bucketed series); the time to the last answer is what the person waits
+// for before the charts can redraw. Run with `npm run bench -- ui-compare [--traces N]`, or pass
+// `url` + `experimentId` to measure an already-seeded server (e.g. the 1M-trace database).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MetricsRequest } from '../src/core/stats/trace-metrics-wire.ts';
+import { countsRequest, feedbackRequest, latencyRequest, PERCENTILES, type TimeWindow } from '../src/ui/compare/compare-requests.ts';
+import { chooseBucketSeconds } from '../src/ui/compare/bucket-size.ts';
+
+export interface UiCompareBenchOptions {
+  /** Traces to seed into a fresh server (ignored with `url`). */
+  traces?: number;
+  url?: string;
+  experimentId?: string;
+  repetitions?: number;
+}
+
+// Filter edits a person makes on this page: none, narrowing to an environment, to errors, to one
+// version, and a range-restricted OR.
+const FILTERS = ['', "metadata.environment = 'production'", "status = 'ERROR'", "metadata.app_version = '1.1.0'", "(metadata.environment = 'production' OR metadata.environment = 'staging') AND execution_time_ms > 1000"];
+
+async function post(url: string, body: MetricsRequest): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}/ajax-api/3.0/mlflow/traces/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`metrics ${response.status}: ${text.slice(0, 300)}`);
+  return performance.now() - started;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+/** The requests the page sends for one filter over the last 30 days. */
+function pageRequests(experimentId: string, filter: string, nowMs: number): { name: string; body: MetricsRequest }[] {
+  const startMs = nowMs - 30 * 86_400_000;
+  const effective = [filter && (/\bor\b/i.test(filter) ? `(${filter})` : filter), `timestamp_ms >= ${startMs}`].filter(Boolean).join(' AND ');
+  const scope = { experimentId, dimension: 'metadata.app_version', filter: effective };
+  const window: TimeWindow = { startMs, endMs: nowMs, bucketSeconds: chooseBucketSeconds(nowMs - startMs) };
+  return [
+    { name: 'counts', body: countsRequest(scope) },
+    { name: 'percentiles+CI', body: latencyRequest(scope, PERCENTILES) },
+    { name: 'feedback', body: feedbackRequest(scope) },
+    { name: 'error series', body: countsRequest(scope, window) },
+    { name: 'p95 series', body: latencyRequest(scope, [95], window) },
+  ];
+}
+
+export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Promise<string> {
+  const repetitions = options.repetitions ?? 5;
+  let url = options.url;
+  let experimentId = options.experimentId;
+  let cleanup = async () => {};
+  let seeded = 'existing server';
+  if (!url) {
+    const traces = options.traces ?? 3000;
+    const dir = mkdtempSync(join(tmpdir(), 'ui-compare-bench-'));
+    const { startServer } = await import('../src/server/main.ts');
+    const { seedDemo } = await import('../scripts/demo/seed-demo.ts');
+    const { shutdown } = await import('../src/sdk/index.ts');
+    const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL']);
+    url = server.url;
+    const result = await seedDemo({ trackingUri: url, traces });
+    await shutdown();
+    experimentId = result.experimentId;
+    seeded = `${result.summary.traces.toLocaleString('en-US')} demo traces, fresh SQLite`;
+    cleanup = async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  if (!experimentId) throw new Error('experimentId is required with url');
+
+  try {
+    const nowMs = Date.now();
+    const wall: number[] = [];
+    const perRequest = new Map<string, number[]>();
+    // One warm-up round so that the first measured filter does not pay for cold caches alone.
+    await Promise.all(pageRequests(experimentId, '', nowMs).map((r) => post(url, r.body)));
+    for (let rep = 0; rep < repetitions; rep++) {
+      for (const filter of FILTERS) {
+        const started = performance.now();
+        const requests = pageRequests(experimentId, filter, nowMs);
+        const times = await Promise.all(requests.map((r) => post(url, r.body)));
+        wall.push(performance.now() - started);
+        requests.forEach((r, i) => perRequest.set(r.name, [...(perRequest.get(r.name) ?? []), times[i]]));
+      }
+    }
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const lines = [
+      `Server part of "filter change → charts updated" (${seeded}; ${FILTERS.length} filters × ${repetitions}; the page's ${pageRequests(experimentId, '', nowMs).length} metrics requests in parallel). Target: ≤ 200 ms at 1M traces.`,
+      '',
+      '| measure | p50 | p95 | max |',
+      '|---|---|---|---|',
+      `| all requests of one filter change (wall) | ${ms(percentile(wall, 50))} | ${ms(percentile(wall, 95))} | ${ms(Math.max(...wall))} |`,
+      ...[...perRequest].map(([name, xs]) => `| ${name} | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
+    ];
+    return lines.join('\n');
+  } finally {
+    await cleanup();
+  }
+}
