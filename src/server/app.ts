@@ -9,6 +9,9 @@ import { lenientJson } from './routes/mlflow-request.ts';
 import { traceRoutes } from './routes/trace-routes.ts';
 import { otlpRoutes } from './routes/otlp-routes.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
+import { assessmentRoutes } from './routes/assessment-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
+import { extensionRoutes } from './routes/extension-routes.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
 export interface AppOptions {
@@ -93,6 +96,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(traceRoutes, { store: options.store });
   await app.register(otlpRoutes, { store: options.store });
   await app.register(artifactRoutes, { store: options.store });
+  await app.register(assessmentRoutes, { store: options.store });
+  await app.register(metricsRoutes, { store: options.store });
+  await app.register(extensionRoutes, { store: options.store });
 
   const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
   const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));

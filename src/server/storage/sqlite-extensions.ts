@@ -1,16 +1,168 @@
-import type { CountResponse, GroupsResponse, KeyKind, KeysResponse, ValuesResponse } from '../../core/model.ts';
+// The explorer's extension queries (key catalog, value suggestions, match counts, groups).
+// Identifiers (table names) come only from allowlists; every value is bound.
+import type { CountResponse, GroupSummary, GroupsResponse, KeyKind, KeysResponse, ValuesResponse } from '../../core/model.ts';
+import { exactQuantile } from '../../core/stats/quantile.ts';
+import { compileSearchFilter } from './search-sql.ts';
 import type { SqliteTraceStore } from './sqlite-trace-store.ts';
 import type { GroupsQuery } from './trace-store.ts';
 
-export function listKeysSql(_store: SqliteTraceStore, _experimentIds: string[], _limit: number): KeysResponse {
-  return { keys: [] };
+/** Key catalogs and value suggestions look at this many most recent traces (fast at any size). */
+export const CATALOG_SAMPLE = 5000;
+/** A prefix search over values stops after scanning this many matching rows. */
+const PREFIX_SCAN_LIMIT = 20000;
+
+const TABLES: Record<KeyKind, string> = { tag: 'trace_tags', metadata: 'trace_metadata' };
+
+interface Scope {
+  sql: string;
+  params: unknown[];
 }
-export function listValuesSql(_store: SqliteTraceStore, _input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number }): ValuesResponse {
-  return { values: [] };
+
+/** `t.experiment_id IN (...)` plus an optional compiled filter, over alias t. */
+function scope(experimentIds: string[], filter?: string): Scope {
+  const ids = experimentIds.map(Number).filter((n) => Number.isInteger(n));
+  const parts = [ids.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`];
+  const params: unknown[] = [...ids];
+  const compiled = compileSearchFilter(filter);
+  if (compiled) {
+    parts.push(`(${compiled.sql})`);
+    params.push(...compiled.params);
+  }
+  return { sql: parts.join(' AND '), params };
 }
-export function countTracesSql(_store: SqliteTraceStore, _input: { experimentIds: string[]; filter?: string; cap: number }): CountResponse {
-  return { count: 0, exact: true };
+
+function sampleSql(s: Scope): string {
+  return `SELECT t.trace_id FROM traces t WHERE ${s.sql} ORDER BY t.timestamp_ms DESC LIMIT ${CATALOG_SAMPLE}`;
 }
-export function listGroupsSql(_store: SqliteTraceStore, _query: GroupsQuery): GroupsResponse {
-  return { groups: [] };
+
+export function listKeysSql(store: SqliteTraceStore, experimentIds: string[], limit: number): KeysResponse {
+  const s = scope(experimentIds);
+  const keys: KeysResponse['keys'] = [];
+  for (const kind of ['metadata', 'tag'] as const) {
+    const rows = store
+      .stmt(`SELECT key, COUNT(*) AS count FROM ${TABLES[kind]} WHERE trace_id IN (${sampleSql(s)}) GROUP BY key ORDER BY count DESC, key LIMIT ?`)
+      .all(...s.params, limit) as { key: string; count: number }[];
+    for (const r of rows) keys.push({ kind, key: r.key, count: r.count });
+  }
+  keys.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  return { keys: keys.slice(0, limit) };
+}
+
+export function listValuesSql(
+  store: SqliteTraceStore,
+  input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number },
+): ValuesResponse {
+  const s = scope(input.experimentIds);
+  const table = TABLES[input.kind];
+  if (input.prefix) {
+    // A prefix is a range on the (key, value, trace_id) index, so rare values are found too.
+    const upper = `${input.prefix}\u{10FFFF}`;
+    const rows = store
+      .stmt(
+        `SELECT value, COUNT(*) AS count FROM (SELECT g.value FROM ${table} g JOIN traces t ON t.trace_id = g.trace_id
+           WHERE g.key = ? AND g.value >= ? AND g.value < ? AND ${s.sql} LIMIT ${PREFIX_SCAN_LIMIT})
+         GROUP BY value ORDER BY count DESC, value LIMIT ?`,
+      )
+      .all(input.key, input.prefix, upper, ...s.params, input.limit) as { value: string; count: number }[];
+    return { values: rows };
+  }
+  const rows = store
+    .stmt(
+      `SELECT g.value AS value, COUNT(*) AS count FROM ${table} g WHERE g.key = ? AND g.trace_id IN (${sampleSql(s)})
+       GROUP BY g.value ORDER BY count DESC, g.value LIMIT ?`,
+    )
+    .all(input.key, ...s.params, input.limit) as { value: string; count: number }[];
+  return { values: rows };
+}
+
+export function countTracesSql(store: SqliteTraceStore, input: { experimentIds: string[]; filter?: string; cap: number }): CountResponse {
+  const s = scope(input.experimentIds, input.filter);
+  const row = store.stmt(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM traces t WHERE ${s.sql} LIMIT ?)`).get(...s.params, input.cap + 1) as { n: number };
+  return row.n > input.cap ? { count: input.cap, exact: false } : { count: row.n, exact: true };
+}
+
+export function listGroupsSql(store: SqliteTraceStore, query: GroupsQuery): GroupsResponse {
+  const s = scope(query.experimentIds, query.filter);
+  const table = TABLES[query.groupBy.kind];
+  const wanted = query.offset + query.maxResults;
+  let values: string[];
+  let hasMore: boolean;
+  if (query.order === 'recent') {
+    // Walk traces newest first through the time index and stop once the page's groups are seen:
+    // the order of first sight is the order of each group's latest trace.
+    const seen: string[] = [];
+    const seenSet = new Set<string>();
+    const it = store
+      .stmt(
+        `SELECT g.value AS value FROM traces t JOIN ${table} g ON g.trace_id = t.trace_id AND g.key = ?
+         WHERE ${s.sql} ORDER BY t.timestamp_ms DESC, t.trace_id`,
+      )
+      .iterate(query.groupBy.key, ...s.params) as IterableIterator<{ value: string }>;
+    for (const row of it) {
+      if (seenSet.has(row.value)) continue;
+      seenSet.add(row.value);
+      seen.push(row.value);
+      if (seen.length > wanted) break;
+    }
+    if (typeof it.return === 'function') it.return();
+    hasMore = seen.length > wanted;
+    values = seen.slice(query.offset, wanted);
+  } else {
+    const rows = store
+      .stmt(
+        `SELECT g.value AS value, COUNT(*) AS n FROM traces t JOIN ${table} g ON g.trace_id = t.trace_id AND g.key = ?
+         WHERE ${s.sql} GROUP BY g.value ORDER BY n DESC, g.value LIMIT ? OFFSET ?`,
+      )
+      .all(query.groupBy.key, ...s.params, query.maxResults + 1, query.offset) as { value: string; n: number }[];
+    hasMore = rows.length > query.maxResults;
+    values = rows.slice(0, query.maxResults).map((r) => r.value);
+  }
+  if (values.length === 0) return { groups: [] };
+  const valuesJson = JSON.stringify(values);
+  const members = store
+    .stmt(
+      `SELECT g.value AS value, t.timestamp_ms AS ts, t.execution_time_ms AS ms, t.state AS state FROM ${table} g
+       JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql}`,
+    )
+    .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; ts: number; ms: number | null; state: string }[];
+  const feedback = store
+    .stmt(
+      `SELECT g.value AS value, a.value AS v, COUNT(*) AS n FROM ${table} g JOIN traces t ON t.trace_id = g.trace_id
+       JOIN assessments a ON a.trace_id = g.trace_id AND a.type = 'feedback' AND a.valid = 1 AND a.value IN ('true', 'false')
+       WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql} GROUP BY g.value, a.value`,
+    )
+    .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; v: string; n: number }[];
+  const byValue = new Map<string, { count: number; errors: number; first: number; last: number; durations: number[]; up: number; down: number }>();
+  for (const v of values) byValue.set(v, { count: 0, errors: 0, first: Infinity, last: -Infinity, durations: [], up: 0, down: 0 });
+  for (const m of members) {
+    const g = byValue.get(m.value);
+    if (!g) continue;
+    g.count++;
+    if (m.state === 'ERROR') g.errors++;
+    g.first = Math.min(g.first, m.ts);
+    g.last = Math.max(g.last, m.ts);
+    if (m.ms !== null) g.durations.push(m.ms);
+  }
+  for (const f of feedback) {
+    const g = byValue.get(f.value);
+    if (!g) continue;
+    if (f.v === 'true') g.up += f.n;
+    else g.down += f.n;
+  }
+  const groups: GroupSummary[] = values.map((value) => {
+    const g = byValue.get(value)!;
+    const sorted = Float64Array.from(g.durations).sort();
+    return {
+      value,
+      count: g.count,
+      error_count: g.errors,
+      p50_ms: sorted.length > 0 ? exactQuantile(sorted, 0.5) : null,
+      p95_ms: sorted.length > 0 ? exactQuantile(sorted, 0.95) : null,
+      feedback_up: g.up,
+      feedback_down: g.down,
+      first_ms: g.first === Infinity ? 0 : g.first,
+      last_ms: g.last === -Infinity ? 0 : g.last,
+    };
+  });
+  return { groups, ...(hasMore ? { next_page_token: Buffer.from(JSON.stringify({ offset: query.offset + values.length })).toString('base64') } : {}) };
 }

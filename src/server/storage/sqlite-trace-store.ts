@@ -13,6 +13,7 @@ import type {
 import { METADATA, TAGS } from '../../core/model.ts';
 import { invalidParameter, MlflowError, notFound } from '../errors.ts';
 import { GroupCommit } from './group-commit.ts';
+import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
@@ -65,6 +66,7 @@ const IDS_JSON = '(SELECT value FROM json_each(?))';
 export class SqliteTraceStore implements TraceStore {
   readonly db: Database.Database;
   readonly commit: GroupCommit;
+  readonly metricsColumns: MetricsColumns;
   private readonly now: () => number;
   private readonly statements = new Map<string, Database.Statement>();
   /** Counts statements run by reads (benchmark: statements per search page). */
@@ -74,6 +76,7 @@ export class SqliteTraceStore implements TraceStore {
     this.db = db;
     this.now = now;
     this.commit = new GroupCommit(db);
+    this.metricsColumns = new MetricsColumns(db);
     this.ensureDefaultExperiment();
   }
 
@@ -213,6 +216,7 @@ export class SqliteTraceStore implements TraceStore {
       for (const [key, value] of Object.entries(input.metadata)) putMeta.run(input.traceId, key, value);
       putMeta.run(input.traceId, METADATA.infoFinalized, 'true');
       for (const assessment of input.assessments) this.insertAssessment({ ...assessment, traceId: input.traceId });
+      this.metricsColumns.touch(input.traceId);
       const info = this.loadInfos([input.traceId])[0];
       return info;
     });
@@ -220,6 +224,7 @@ export class SqliteTraceStore implements TraceStore {
 
   deleteTraces(input: DeleteTracesInput): Promise<number> {
     return this.commit.run(() => {
+      this.metricsColumns.invalidate();
       const experimentId = Number(input.experimentId);
       if ('traceIds' in input) {
         return this.stmt(`DELETE FROM traces WHERE experiment_id = ? AND trace_id IN ${IDS_JSON}`).run(experimentId, JSON.stringify(input.traceIds)).changes;
@@ -239,6 +244,7 @@ export class SqliteTraceStore implements TraceStore {
     return this.commit.run(() => {
       this.requireTrace(traceId);
       this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, key, value);
+      this.metricsColumns.touch(traceId);
     });
   }
 
@@ -246,6 +252,7 @@ export class SqliteTraceStore implements TraceStore {
     return this.commit.run(() => {
       this.requireTrace(traceId);
       const { changes } = this.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(traceId, key);
+      this.metricsColumns.touch(traceId);
       if (changes === 0) throw notFound(`No trace tag with key '${key}' for trace with ID '${traceId}'`);
     });
   }
@@ -263,11 +270,12 @@ export class SqliteTraceStore implements TraceStore {
       const link = this.stmt('INSERT OR IGNORE INTO trace_prompt_links (trace_id, name, version) VALUES (?, ?, ?)');
       for (const p of prompts) link.run(traceId, p.name, p.version);
       // MLflow also records the links in the mlflow.linkedPrompts tag.
-      const all = this.stmt('SELECT name, version FROM trace_prompt_links WHERE trace_id = ? ORDER BY rowid').all(traceId) as {
+      const all = this.stmt('SELECT name, version FROM trace_prompt_links WHERE trace_id = ? ORDER BY name, version').all(traceId) as {
         name: string;
         version: string;
       }[];
       this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.linkedPrompts, JSON.stringify(all));
+      this.metricsColumns.touch(traceId);
     });
   }
 
@@ -287,6 +295,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   private logTraceSpans(experiment: ExperimentRow, traceId: string, spans: SpanRecord[]): void {
+    this.metricsColumns.touch(traceId);
     let minStart = spans[0].startTimeNs;
     let maxEnd = spans[0].endTimeNs ?? spans[0].startTimeNs;
     for (const s of spans) {

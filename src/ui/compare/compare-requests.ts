@@ -24,9 +24,14 @@ export interface TimeWindow {
   bucketSeconds: number;
 }
 
-const base = (scope: CompareScope): Pick<MetricsRequest, 'experiment_ids' | 'filter'> => ({
+// MLflow's default of 1,000 points would silently cut a series (versions × statuses × buckets)
+// short; ask for the server's maximum instead.
+export const MAX_POINTS = 10_000;
+
+const base = (scope: CompareScope): Pick<MetricsRequest, 'experiment_ids' | 'filter' | 'max_results'> => ({
   experiment_ids: [scope.experimentId],
   ...(scope.filter ? { filter: scope.filter } : {}),
+  max_results: MAX_POINTS,
 });
 
 const bucketed = (window: TimeWindow | undefined) =>
@@ -84,6 +89,7 @@ export function extentProbeRequest(experimentId: string, filter: string, nowMs: 
     time_interval_seconds: DAY_MS / 1000,
     start_time_ms: 0,
     end_time_ms: nowMs,
+    max_results: MAX_POINTS,
   };
 }
 

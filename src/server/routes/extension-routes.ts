@@ -1,0 +1,100 @@
+// This project's own endpoints for the explorer, under EXTENSION_PREFIX so a real MLflow server
+// answers 404 and the UI can feature-detect them (documented in src/server/README.md).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EXTENSION_PREFIX, TAGS, type Capabilities, type KeyKind } from '../../core/model.ts';
+import { invalidParameter } from '../errors.ts';
+import type { TraceStore } from '../storage/trace-store.ts';
+import { MLFLOW_COMPAT_VERSION } from './health-routes.ts';
+import { bothPrefixes, missingParameter, optionalInt, optionalString, optionalStringList, readRequest, requireString, type RequestFields } from './mlflow-request.ts';
+import { decodePageToken } from './page-token.ts';
+
+function experimentIds(body: RequestFields): string[] {
+  const ids = optionalStringList(body, 'experiment_ids');
+  if (!ids || ids.length === 0) throw missingParameter('experiment_ids');
+  const bad = ids.filter((id) => !/^\d+$/.test(id));
+  if (bad.length > 0) throw invalidParameter(`Invalid experiment IDs: ${bad.join(', ')}`);
+  return ids;
+}
+
+function boundedInt(body: RequestFields, name: string, fallback: number, max: number): number {
+  const value = optionalInt(body, name) ?? fallback;
+  if (value < 1 || value > max) throw invalidParameter(`Invalid value ${value} for parameter '${name}' supplied. It must be between 1 and ${max}.`);
+  return value;
+}
+
+function kindOf(body: RequestFields): KeyKind {
+  const kind = requireString(body, 'kind');
+  if (kind !== 'tag' && kind !== 'metadata') throw invalidParameter(`Invalid kind '${kind}': expected 'tag' or 'metadata'.`);
+  return kind;
+}
+
+const unquote = (s: string) => s.replace(/^`(.*)`$/s, '$1').replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
+
+/** A grouping identifier: `metadata.<key>`, `tag.<key>` (keys may be backticked), or `name` for the trace name tag. */
+export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
+  const trimmed = text.trim();
+  if (trimmed === 'name' || trimmed === 'trace.name') return { kind: 'tag', key: TAGS.traceName };
+  const dot = trimmed.indexOf('.');
+  const prefix = dot < 0 ? '' : trimmed.slice(0, dot);
+  const key = unquote(trimmed.slice(dot + 1));
+  const kind = prefix === 'tag' || prefix === 'tags' ? 'tag' : prefix === 'metadata' || prefix === 'request_metadata' ? 'metadata' : undefined;
+  if (!kind || key === '') {
+    throw invalidParameter(`Invalid group_by '${text}': expected 'metadata.<key>' or 'tag.<key>' (backticks around keys with dots are fine).`);
+  }
+  return { kind, key };
+}
+
+export async function extensionRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+  const capabilities = async (): Promise<Capabilities & { extensions: string[] }> => ({
+    filter_dialects: ['mlflow', 'extended'],
+    version: MLFLOW_COMPAT_VERSION,
+    extensions: ['keys', 'values', 'count', 'groups', 'metrics.dimensions', 'metrics.filter', 'metrics.confidence_level'],
+  });
+
+  const keys = async (request: FastifyRequest) => {
+    const body = readRequest(request);
+    return store.listKeys(experimentIds(body), boundedInt(body, 'limit', 200, 1000));
+  };
+
+  const values = async (request: FastifyRequest) => {
+    const body = readRequest(request);
+    return store.listValues({
+      experimentIds: experimentIds(body),
+      kind: kindOf(body),
+      key: requireString(body, 'key'),
+      prefix: optionalString(body, 'prefix') || undefined,
+      limit: boundedInt(body, 'limit', 20, 1000),
+    });
+  };
+
+  const count = async (request: FastifyRequest) => {
+    const body = readRequest(request);
+    return store.countTraces({
+      experimentIds: experimentIds(body),
+      filter: optionalString(body, 'filter') || undefined,
+      cap: boundedInt(body, 'cap', 10_000, 1_000_000),
+    });
+  };
+
+  const groups = async (request: FastifyRequest) => {
+    const body = readRequest(request);
+    const order = optionalString(body, 'order') ?? 'count';
+    if (order !== 'count' && order !== 'recent') throw invalidParameter(`Invalid order '${order}': expected 'count' or 'recent'.`);
+    return store.listGroups({
+      experimentIds: experimentIds(body),
+      groupBy: parseGroupBy(requireString(body, 'group_by')),
+      filter: optionalString(body, 'filter') || undefined,
+      order,
+      maxResults: boundedInt(body, 'max_results', 50, 500),
+      offset: decodePageToken(optionalString(body, 'page_token') || undefined),
+    });
+  };
+
+  for (const base of bothPrefixes(EXTENSION_PREFIX)) {
+    app.get(`${base}/capabilities`, capabilities);
+    app.post(`${base}/keys`, keys);
+    app.post(`${base}/values`, values);
+    app.post(`${base}/count`, count);
+    app.post(`${base}/groups`, groups);
+  }
+}

@@ -1,0 +1,236 @@
+// In-memory columns for trace-level metrics at a million traces. A join of traces with a
+// metadata key costs one B-tree seek per trace (~1 s at 1M), too slow for the version-comparison
+// page, so the first metrics query loads (experiment, start, duration, state) per trace rowid
+// into typed arrays, and each dimension key it meets into a dictionary-encoded column; later
+// queries are a linear scan (~10 ms per million). Writes mark traces dirty and the next query
+// re-reads just those rows; deletes drop everything (they are rare). SQL stays the source of
+// truth: anything these columns cannot answer exactly goes to the SQL path.
+import type Database from 'better-sqlite3';
+import { TAGS } from '../../core/model.ts';
+import { bucketLabel, type GroupValues } from './metrics-aggregate.ts';
+import type { MetricsQuery } from './metrics-query.ts';
+import { compileSearchFilter } from './search-sql.ts';
+
+const STATES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
+const STATE_CODE = new Map(STATES.map((s, i) => [s, i]));
+
+interface DimColumn {
+  codes: Int32Array;
+  dict: string[];
+  index: Map<string, number>;
+}
+
+type DimRef = { kind: 'tag' | 'metadata'; key: string } | { kind: 'state' };
+
+/** Beyond this many dirty traces a full reload is cheaper than a refresh. */
+const MAX_DIRTY = 200_000;
+
+export class MetricsColumns {
+  private readonly db: Database.Database;
+  private loaded = false;
+  private capacity = 0;
+  private exp = new Int32Array(0);
+  private ts = new Float64Array(0);
+  private dur = new Float64Array(0);
+  private state = new Uint8Array(0);
+  private dims = new Map<string, DimColumn>();
+  private dirty = new Set<string>();
+  /** Off switch for tests that compare against the SQL path. */
+  enabled = true;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  touch(traceId: string): void {
+    if (!this.loaded) return;
+    this.dirty.add(traceId);
+    if (this.dirty.size > MAX_DIRTY) this.invalidate();
+  }
+
+  invalidate(): void {
+    this.loaded = false;
+    this.dims.clear();
+    this.dirty.clear();
+  }
+
+  /** Group values for the query, or undefined when it needs the SQL path. */
+  tryQuery(query: MetricsQuery): GroupValues[] | undefined {
+    if (!this.enabled || query.viewType !== 'TRACES' || (query.metricName !== 'trace_count' && query.metricName !== 'latency')) return undefined;
+    const dimRefs: DimRef[] = [];
+    for (const d of query.dimensions) {
+      if (d.kind !== 'builtin') dimRefs.push({ kind: d.kind, key: d.key });
+      else if (d.name === 'trace_status') dimRefs.push({ kind: 'state' });
+      else if (d.name === 'trace_name') dimRefs.push({ kind: 'tag', key: TAGS.traceName });
+      else return undefined;
+    }
+    this.ensureLoaded();
+    const filterCols: { col: DimColumn; code: number }[] = [];
+    let stateFilter = -1;
+    for (const f of query.filters) {
+      if (f.entity === 'trace.status') {
+        const code = STATE_CODE.get(f.value) ?? 99;
+        if (stateFilter !== -1 && stateFilter !== code) return [];
+        stateFilter = code;
+      } else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata') {
+        const col = this.dimension(f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
+        filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
+      } else return undefined;
+    }
+    const mask = this.filterMask(query);
+    const cols = dimRefs.map((d) => (d.kind === 'state' ? undefined : this.dimension(d.kind, d.key)));
+    const expIds = new Set(query.experimentIds.map(Number).filter((n) => Number.isInteger(n)));
+    const start = query.startTimeMs ?? -Infinity;
+    const end = query.endTimeMs ?? Infinity;
+    const interval = query.timeIntervalSeconds !== undefined ? query.timeIntervalSeconds * 1000 : undefined;
+    const wantValues = query.metricName === 'latency' && query.aggregations.some((a) => a.type !== 'COUNT');
+    const groups = new Map<string, GroupValues>();
+    const { exp, ts, dur, state } = this;
+    const n = this.capacity;
+    const keyParts: number[] = new Array(cols.length + 1);
+    outer: for (let r = 0; r < n; r++) {
+      const st = state[r];
+      if (st === 0 || !expIds.has(exp[r])) continue;
+      const t = ts[r];
+      if (t < start || t > end) continue;
+      if (stateFilter !== -1 && st !== stateFilter) continue;
+      for (const f of filterCols) if (f.col.codes[r] !== f.code) continue outer;
+      if (mask && mask[r] === 0) continue;
+      let k = 0;
+      if (interval !== undefined) keyParts[k++] = Math.floor(t / interval) * interval;
+      for (const col of cols) {
+        if (col === undefined) keyParts[k++] = st;
+        else {
+          const c = col.codes[r];
+          if (c < 0) continue outer;
+          keyParts[k++] = c;
+        }
+      }
+      const key = keyParts.slice(0, k).join(',');
+      let g = groups.get(key);
+      if (!g) {
+        const dims: string[] = [];
+        let i = 0;
+        if (interval !== undefined) dims.push(bucketLabel(keyParts[i++]));
+        for (const col of cols) {
+          const c = keyParts[i++];
+          dims.push(col === undefined ? STATES[c] : col.dict[c]);
+        }
+        g = { dims, count: 0, values: [] };
+        groups.set(key, g);
+      }
+      g.count++;
+      if (wantValues) {
+        const d = dur[r];
+        if (!Number.isNaN(d)) (g.values as number[]).push(d);
+      }
+    }
+    return [...groups.values()];
+  }
+
+  /** Rowids matching the extension `filter` (full search grammar), via SQL. */
+  private filterMask(query: MetricsQuery): Uint8Array | undefined {
+    const compiled = compileSearchFilter(query.filter);
+    if (!compiled) return undefined;
+    const mask = new Uint8Array(this.capacity);
+    const ids = query.experimentIds.map(Number).filter((n) => Number.isInteger(n));
+    const rows = this.db
+      .prepare(`SELECT t.rowid FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'}) AND (${compiled.sql})`)
+      .pluck()
+      .iterate(...ids, ...compiled.params) as IterableIterator<number>;
+    for (const r of rows) if (r < mask.length) mask[r] = 1;
+    return mask;
+  }
+
+  private grow(minCapacity: number): void {
+    if (minCapacity <= this.capacity) return;
+    const cap = Math.max(minCapacity, Math.ceil(this.capacity * 1.5), 1024);
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T, fill?: number): T => {
+      const next = make(cap);
+      if (fill !== undefined) next.fill(fill);
+      next.set(old);
+      return next;
+    };
+    this.exp = grow(this.exp, (k) => new Int32Array(k));
+    this.ts = grow(this.ts, (k) => new Float64Array(k));
+    this.dur = grow(this.dur, (k) => new Float64Array(k), Number.NaN);
+    this.state = grow(this.state, (k) => new Uint8Array(k));
+    for (const col of this.dims.values()) col.codes = grow(col.codes, (k) => new Int32Array(k), -1);
+    this.capacity = cap;
+  }
+
+  private setRow(row: [number, number, number, number | null, string]): void {
+    const [rowid, experimentId, timestamp, duration, st] = row;
+    if (rowid >= this.capacity) this.grow(rowid + 1);
+    this.exp[rowid] = experimentId;
+    this.ts[rowid] = timestamp;
+    this.dur[rowid] = duration === null ? Number.NaN : duration;
+    this.state[rowid] = STATE_CODE.get(st) ?? 4;
+  }
+
+  private ensureLoaded(): void {
+    if (!this.loaded) {
+      this.capacity = 0;
+      this.exp = new Int32Array(0);
+      this.ts = new Float64Array(0);
+      this.dur = new Float64Array(0);
+      this.state = new Uint8Array(0);
+      const max = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM traces').pluck().get() as number) + 1;
+      this.grow(max);
+      const rows = this.db
+        .prepare('SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces')
+        .raw(true)
+        .iterate() as IterableIterator<[number, number, number, number | null, string]>;
+      for (const row of rows) this.setRow(row);
+      this.loaded = true;
+      this.dirty.clear();
+      return;
+    }
+    if (this.dirty.size === 0) return;
+    const ids = JSON.stringify([...this.dirty]);
+    this.dirty.clear();
+    const rows = this.db
+      .prepare('SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id IN (SELECT value FROM json_each(?))')
+      .raw(true)
+      .all(ids) as [number, number, number, number | null, string][];
+    for (const row of rows) this.setRow(row);
+    for (const [name, col] of this.dims) {
+      const [kind, key] = name.split('\u0000') as ['tag' | 'metadata', string];
+      for (const row of rows) col.codes[row[0]] = -1;
+      const values = this.db
+        .prepare(
+          `SELECT t.rowid, g.value FROM ${kind === 'tag' ? 'trace_tags' : 'trace_metadata'} g JOIN traces t ON t.trace_id = g.trace_id
+           WHERE g.key = ? AND g.trace_id IN (SELECT value FROM json_each(?))`,
+        )
+        .raw(true)
+        .all(key, ids) as [number, string][];
+      for (const [rowid, value] of values) col.codes[rowid] = this.code(col, value);
+    }
+  }
+
+  private code(col: DimColumn, value: string): number {
+    let c = col.index.get(value);
+    if (c === undefined) {
+      c = col.dict.length;
+      col.dict.push(value);
+      col.index.set(value, c);
+    }
+    return c;
+  }
+
+  private dimension(kind: 'tag' | 'metadata', key: string): DimColumn {
+    const name = `${kind}\u0000${key}`;
+    let col = this.dims.get(name);
+    if (col) return col;
+    col = { codes: new Int32Array(this.capacity).fill(-1), dict: [], index: new Map() };
+    const rows = this.db
+      .prepare(
+        `SELECT t.rowid, g.value FROM ${kind === 'tag' ? 'trace_tags' : 'trace_metadata'} g JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ?`,
+      )
+      .raw(true)
+      .iterate(key) as IterableIterator<[number, string]>;
+    for (const [rowid, value] of rows) if (rowid < col.codes.length) col.codes[rowid] = this.code(col, value);
+    this.dims.set(name, col);
+    return col;
+  }
+}
