@@ -36,6 +36,7 @@ try {
       console.log(`  app_version ${version}: ${v.traces} traces, ${(v.errorRate * 100).toFixed(1)}% errors, p50 ${v.p50Ms} ms, ${(v.feedbackDownRate * 100).toFixed(0)}% thumbs down`);
     }
     if (result.failedTraces > 0) console.warn(`  ${result.failedTraces} traces failed to export; see the warnings above.`);
+    if (result.failedAssessments > 0) console.warn(`  ${result.failedAssessments} feedback/expectation calls failed.`);
     console.log(`Open ${url}/traces?experiment=${result.experimentId}`);
   }
 } catch (error) {

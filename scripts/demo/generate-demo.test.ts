@@ -54,14 +54,12 @@ describe('generateDemo', () => {
   it('nests agent → retriever → embedding, chat model and tool spans; errors carry an error on a span and the root', () => {
     const types = new Set(traces.flatMap((t) => t.spans.map((s) => s.type)));
     for (const type of ['AGENT', 'RETRIEVER', 'EMBEDDING', 'CHAT_MODEL', 'TOOL']) expect(types).toContain(type);
-    for (const t of traces) {
-      expect(t.spans[0].parent).toBeUndefined();
-      t.spans.slice(1).forEach((s, i) => expect(s.parent).toBeLessThanOrEqual(i));
-      if (t.state === 'ERROR') {
-        expect(t.spans[0].error).toBeDefined();
-        expect(t.spans.slice(1).some((s) => s.error)).toBe(true);
-      }
-    }
+    const badParents = traces.filter((t) => t.spans[0].parent !== undefined || t.spans.slice(1).some((s, i) => s.parent === undefined || s.parent > i));
+    expect(badParents).toEqual([]);
+    const failed = traces.filter((t) => t.state === 'ERROR');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.filter((t) => !t.spans[0].error || !t.spans.slice(1).some((s) => s.error))).toEqual([]);
+    expect(traces.filter((t) => t.state === 'OK' && t.spans.some((s) => s.error))).toEqual([]);
     expect(traces.filter((t) => t.spans.some((s) => s.tokenUsage)).length).toBeGreaterThan(2500);
   });
 

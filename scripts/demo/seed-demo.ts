@@ -15,6 +15,7 @@ export interface SeedDemoResult {
   summary: DemoSummary;
   seconds: number;
   failedTraces: number;
+  failedAssessments: number;
 }
 
 // Traces handed to the SDK between flushes: bounds memory and keeps the SDK's queue from overflowing.
@@ -100,8 +101,14 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult
       : []),
     ...trace.expectations.map((e) => () => logExpectation({ traceId: traceIds[i], name: e.name, value: e.value, source: { sourceType: 'HUMAN', sourceId: e.sourceId } })),
   ]);
+  let failedAssessments = 0;
   await runPool(assessments, ASSESSMENT_CONCURRENCY, async (log) => {
-    await log();
+    try {
+      await log();
+    } catch (error) {
+      // Report the first failure and keep going: the traces themselves are already stored.
+      if (failedAssessments++ === 0) console.warn(`\nLogging demo assessments failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   });
 
   return {
@@ -110,5 +117,6 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult
     summary: summarizeDemo(plan),
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
     failedTraces: getExportStats().failedTraces + getExportStats().droppedTraces,
+    failedAssessments,
   };
 }
