@@ -35,7 +35,7 @@ export { requiresExtended } from './requires-extended.ts';
 export { resolveField, type FieldResolution } from './resolve-field.ts';
 export { comparatorsFor, isNumericAttribute } from './comparators-for.ts';
 export { printFilter, printFieldRef, printValue } from './print-filter.ts';
-export { quoteKey, quoteValue, isPlainKey } from './quote.ts';
+export { canQuoteValue, quoteKey, quoteValue, isPlainKey } from './quote.ts';
 export { completionAt, type CompletionContext, type CompletionOptions } from './completion-at.ts';
 export { parseOrderBy, type OrderByResult, type OrderField, type OrderTerm } from './parse-order-by.ts';
 export { compileOrderBy, type CompiledOrderTerm } from './compile-order-by.ts';

@@ -36,7 +36,7 @@ const FILTERISH = fc.oneof(
 );
 
 describe('parseFilter', () => {
-  it('never throws, and every range nests inside the text (property)', () => {
+  it('never throws, and every range nests inside the text (property)', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(FILTERISH, fc.constantFrom('mlflow' as const, 'extended' as const), (text, dialect) => {
         const r = analyzeFilter(text, { dialect });
@@ -48,7 +48,7 @@ describe('parseFilter', () => {
     );
   });
 
-  it('prints canonically and idempotently (property)', () => {
+  it('prints canonically and idempotently (property)', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(filterArb, (text) => {
         const once = printFilter(parseFilter(text).ast);
@@ -62,7 +62,7 @@ describe('parseFilter', () => {
     );
   });
 
-  it('accepts in mlflow exactly the generated filters that do not require the extended dialect (property)', () => {
+  it('accepts in mlflow exactly the generated filters that do not require the extended dialect (property)', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(filterArb, (text) => {
         const ext = checkFilter(text, 'extended');

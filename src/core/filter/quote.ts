@@ -19,6 +19,11 @@ function fitsIn(s: string, q: string): boolean {
   return run % 2 === 0;
 }
 
+/** False for the rare value MLflow's syntax cannot express: it holds a lone ' and a lone ". */
+export function canQuoteValue(value: string): boolean {
+  return fitsIn(value, "'") || fitsIn(value, '"');
+}
+
 /** Quotes a value for the filter text: 'v', or "v" when v contains a lone single quote. */
 export function quoteValue(value: string): string {
   if (fitsIn(value, "'")) return `'${value}'`;

@@ -69,7 +69,7 @@ function evalMatches(text: string, traces: EvalTrace[]): string[] {
 }
 
 describe('filter: SQL compiler vs reference evaluator', () => {
-  it('select the same traces for random filters over random traces', () => {
+  it('select the same traces for random filters over random traces', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(tracesArb, fc.array(filterArb, { minLength: 25, maxLength: 25 }), (traces, filters) => {
         load(traces);

@@ -2,7 +2,7 @@
 // check in the server. Small vocabularies on purpose, so random filters actually match random traces.
 import * as fc from 'fast-check';
 import type { EvalAssessment, EvalSpan, EvalTrace } from '../evaluate-filter.ts';
-import { quoteKey, quoteValue } from '../quote.ts';
+import { canQuoteValue, quoteKey, quoteValue } from '../quote.ts';
 
 const TAG_KEYS = ['env', 'color', 'mlflow.traceName', 'a.b'];
 const META_KEYS = ['mlflow.sourceRun', 'mlflow.trace.session', 'env'];
@@ -25,7 +25,7 @@ const PROMPTS = [
 ];
 
 const pick = <T>(xs: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
-const str = fc.oneof(pick(STRINGS), fc.string({ maxLength: 4 }));
+const str = fc.oneof(pick(STRINGS), fc.string({ maxLength: 4 }).filter(canQuoteValue));
 const quoted = (a: fc.Arbitrary<string>): fc.Arbitrary<string> => a.map(quoteValue);
 const list = (a: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.array(a, { minLength: 1, maxLength: 3 }).map((xs) => `(${xs.map(quoteValue).join(', ')})`);
 
