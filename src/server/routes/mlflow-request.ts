@@ -123,11 +123,14 @@ export function optionalBool(fields: RequestFields, name: string): boolean | und
   throw typeError(name, value);
 }
 
-/** A repeated string field; a single query-string value counts as a one-element list. */
-export function optionalStringList(fields: RequestFields, name: string): string[] | undefined {
+/**
+ * A repeated string field. In a JSON body it must be an array; from a query string
+ * (`fromQuery`), one value counts as a one-element list.
+ */
+export function optionalStringList(fields: RequestFields, name: string, fromQuery = false): string[] | undefined {
   const value = field(fields, name);
   if (value === undefined || value === null) return undefined;
-  const list = typeof value === 'string' ? [value] : value;
+  const list = fromQuery && typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) throw typeError(name, value);
   return list as string[];
 }

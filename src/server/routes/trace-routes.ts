@@ -78,7 +78,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
   };
 
   const batchGet = async (request: FastifyRequest, reply: FastifyReply) => {
-    const ids = optionalStringList(readRequest(request), 'trace_ids');
+    const ids = optionalStringList(readRequest(request), 'trace_ids', request.method === 'GET');
     if (!ids || ids.length === 0) throw missingParameter('trace_ids');
     if (ids.length > 1000) throw invalidParameter(`Too many trace_ids: ${ids.length} (at most 1000).`);
     const infos = await store.getTraceInfos(ids);

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExperiment, createTestServer, startTrace, type TestServer } from '../test-helpers.ts';
+
+let server: TestServer;
+let exp: string;
+const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
+
+beforeAll(async () => {
+  server = await createTestServer();
+  exp = await createExperiment(server.app, 'metrics');
+  for (let i = 0; i < 40; i++) {
+    await startTrace(server.app, {
+      traceId: `tr-m${i}`,
+      experimentId: exp,
+      startMs: T0 + i * 60_000,
+      durationMs: (i + 1) * 10,
+      state: i % 4 === 0 ? 'ERROR' : 'OK',
+      metadata: { app_version: i % 2 ? 'v2' : 'v1', ...(i === 0 ? {} : { env: 'prod' }) },
+      tags: { 'mlflow.traceName': 'chat' },
+    });
+    if (i % 5 === 0) {
+      await server.app.inject({
+        method: 'POST',
+        url: `/api/3.0/mlflow/traces/tr-m${i}/assessments`,
+        payload: { assessment: { assessment_name: 'thumbs', source: { source_type: 'HUMAN' }, feedback: { value: i % 10 === 0 } } },
+      });
+    }
+  }
+});
+afterAll(() => server.close());
+
+const metrics = (payload: Record<string, unknown>) =>
+  server.app.inject({ method: 'POST', url: '/ajax-api/3.0/mlflow/traces/metrics', payload: { experiment_ids: [exp], ...payload } });
+
+describe('QueryTraceMetrics', () => {
+  it('counts traces by version and status (extension dimension)', async () => {
+    const response = await metrics({ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['metadata.app_version', 'trace_status'] });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data_points).toEqual([
+      { metric_name: 'trace_count', dimensions: { 'metadata.app_version': 'v1', trace_status: 'ERROR' }, values: { COUNT: 10 } },
+      { metric_name: 'trace_count', dimensions: { 'metadata.app_version': 'v1', trace_status: 'OK' }, values: { COUNT: 10 } },
+      { metric_name: 'trace_count', dimensions: { 'metadata.app_version': 'v2', trace_status: 'OK' }, values: { COUNT: 20 } },
+    ]);
+  });
+
+  it('computes exact percentiles with confidence bounds, in time buckets', async () => {
+    const response = await metrics({
+      view_type: 'TRACES',
+      metric_name: 'latency',
+      aggregations: [{ aggregation_type: 'AVG' }, { aggregation_type: 'PERCENTILE', percentile_value: 50 }],
+      dimensions: ['metadata.app_version'],
+      confidence_level: 0.95,
+      filter: "metadata.env = 'prod'",
+    });
+    const points = response.json().data_points;
+    expect(points).toHaveLength(2);
+    // v2: durations 20, 40, ..., 400 → median 210.
+    expect(points[1]).toMatchObject({ dimensions: { 'metadata.app_version': 'v2' }, values: { AVG: 210, 'P50.0': 210 } });
+    expect(points[1].values['P50.0_LOW']).toBeLessThan(210);
+    expect(points[1].values['P50.0_HIGH']).toBeGreaterThan(210);
+    const bucketed = await metrics({
+      view_type: 'TRACES',
+      metric_name: 'trace_count',
+      aggregations: [{ aggregation_type: 'COUNT' }],
+      time_interval_seconds: 3600,
+      start_time_ms: T0,
+      end_time_ms: T0 + 3_600_000,
+    });
+    expect(bucketed.json().data_points).toEqual([{ metric_name: 'trace_count', dimensions: { time_bucket: '2025-01-01T10:00:00+00:00' }, values: { COUNT: 40 } }]);
+  });
+
+  it('agrees with the SQL path when the in-memory columns are off', async () => {
+    const body = { view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'PERCENTILE', percentile_value: 95 }], dimensions: ['metadata.app_version', 'trace_status'], filters: ['trace.status = "OK"'] };
+    const fast = (await metrics(body)).json();
+    server.store.metricsColumns.enabled = false;
+    const slow = (await metrics(body)).json();
+    server.store.metricsColumns.enabled = true;
+    expect(fast).toEqual(slow);
+    // A write after the columns loaded is seen by the next query.
+    await startTrace(server.app, { traceId: 'tr-late', experimentId: exp, startMs: T0, durationMs: 5, metadata: { app_version: 'v3' } });
+    const after = (await metrics({ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['metadata.app_version'] })).json();
+    expect(after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version'])).toEqual(['v1', 'v2', 'v3']);
+  });
+
+  it('averages feedback per name and version (ASSESSMENTS view)', async () => {
+    const response = await metrics({ view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] });
+    expect(response.json().data_points).toEqual([
+      { metric_name: 'assessment_value', dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v1' }, values: { AVG: 1 } },
+      { metric_name: 'assessment_value', dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v2' }, values: { AVG: 0 } },
+    ]);
+    const count = await metrics({ view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['assessment_value'] });
+    expect(count.json().data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions.assessment_value)).toEqual(['false', 'true']);
+  });
+
+  it.each([
+    [{ view_type: 'TRACES', metric_name: 'nope', aggregations: [{ aggregation_type: 'COUNT' }] }, 'metric_name must be one of ['],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'MIN' }] }, "Found invalid aggregation_type(s): ['MIN']"],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['span_name'] }, "Found invalid dimension(s): ['span_name']"],
+    [{ view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'PERCENTILE' }] }, 'percentile_value is required'],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], time_interval_seconds: 60 }, 'start_time_ms and end_time_ms are required if time_interval_seconds is set'],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.status != "OK"'] }, "Invalid comparator: '!=', only '=' operator is supported"],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.name = "x"'] }, "Invalid entity 'name' specified for view type 'trace'. Valid entities are ['status', 'tag', 'metadata']"],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.metadata = "x"'] }, "Filtering by metadata requires a key, e.g. 'trace.metadata.<key> = <value>'"],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['status = "x"'] }, "Invalid identifier 'status'"],
+    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.status = "OK" AND trace.status = "OK"'] }, 'Invalid clause(s) in filter string: AND'],
+    [{ metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }] }, "Missing value for required parameter 'view_type'"],
+  ])('validates case %#', async (payload, message) => {
+    const response = await metrics(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain(message);
+  });
+});

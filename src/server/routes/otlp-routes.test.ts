@@ -1,0 +1,214 @@
+import { gzipSync, deflateRawSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServer, otlpJsonBody, startTrace, type TestServer } from '../test-helpers.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await createTestServer();
+});
+afterAll(() => server.close());
+
+const TID = 'abcdef0123456789abcdef0123456789';
+const ROOT = '1111111111111111';
+const CHILD = '2222222222222222';
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  server.app.inject({
+    method: 'POST',
+    url: '/v1/traces',
+    payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': '0', ...headers },
+  });
+
+const child = otlpJsonBody([
+  {
+    traceId: TID,
+    spanId: CHILD,
+    parentSpanId: ROOT,
+    name: 'llm',
+    startNs: '1700000000200000000',
+    endNs: '1700000000900000000',
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 4, 'gen_ai.request.model': 'gpt-x', 'user.id': 'u1' },
+  },
+]);
+const root = otlpJsonBody([
+  {
+    traceId: TID,
+    spanId: ROOT,
+    name: 'agent',
+    startNs: '1700000000123456789',
+    endNs: '1700000001123456789',
+    attributes: { 'openinference.span.kind': 'AGENT', 'input.value': '{"messages":[{"role":"user","content":"hello"}]}', 'output.value': 'hi!', 'session.id': 'sess-1' },
+    status: 2,
+  },
+]);
+
+describe('OTLP JSON ingestion', () => {
+  it('keeps a trace IN_PROGRESS until its root span arrives, then applies root status and previews', async () => {
+    const first = await post(child);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({});
+    let info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${TID}` })).json().trace.trace_info;
+    expect(info.state).toBe('IN_PROGRESS');
+    expect(info.tags['mlflow.trace.spansLocation']).toBe('TRACKING_STORE');
+    expect(info.trace_metadata['mlflow.trace.user']).toBe('u1');
+    await post(root);
+    await post(root); // re-sent: idempotent
+    await post(child);
+    info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${TID}` })).json().trace.trace_info;
+    expect(info).toMatchObject({ state: 'ERROR', request_preview: 'hello', response_preview: '"hi!"', request_time: '2023-11-14T22:13:20.123Z', execution_duration: '1s' });
+    expect(info.tags['mlflow.traceName']).toBe('agent');
+    expect(info.trace_metadata['mlflow.trace.session']).toBe('sess-1');
+    expect(JSON.parse(info.trace_metadata['mlflow.trace.tokenUsage'])).toEqual({ input_tokens: 10, output_tokens: 4, total_tokens: 14 });
+  });
+
+  it('serves spans as OTel proto JSON (GetTrace) and as span dicts (get-trace-artifact)', async () => {
+    const got = await server.app.inject({ url: `/ajax-api/3.0/mlflow/traces/get?trace_id=tr-${TID}` });
+    expect(got.statusCode).toBe(200);
+    // Nanoseconds stay exact on the wire (JSON numbers beyond 2^53).
+    expect(got.body).toContain('"start_time_unix_nano":1700000000123456789');
+    const spans = got.json().trace.spans;
+    expect(spans).toHaveLength(2);
+    expect(spans[0].name).toBe('agent');
+    expect(spans[0].parent_span_id).toBeUndefined();
+    expect(spans[0].trace_id).toBe(Buffer.from(TID, 'hex').toString('base64'));
+    expect(spans[0].status).toEqual({ code: 'STATUS_CODE_ERROR' });
+    const attrs = Object.fromEntries(spans[1].attributes.map((a: { key: string; value: unknown }) => [a.key, a.value]));
+    expect(attrs['mlflow.spanType']).toEqual({ string_value: 'CHAT_MODEL' });
+    expect(attrs['mlflow.llm.model']).toEqual({ string_value: 'gpt-x' });
+    expect(attrs['gen_ai.usage.input_tokens']).toEqual({ int_value: 10 });
+
+    const artifact = await server.app.inject({ url: `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-${TID}` });
+    expect(artifact.headers['content-disposition']).toBe('attachment; filename=traces.json');
+    expect(artifact.headers['content-type']).toMatch(/^text\/plain/);
+    const file = JSON.parse(artifact.body);
+    expect(file.spans[0].parent_span_id).toBeNull();
+    expect(JSON.parse(file.spans[0].attributes['mlflow.spanType'])).toBe('AGENT');
+    expect(JSON.parse(file.spans[0].attributes['mlflow.spanInputs'])).toEqual({ messages: [{ role: 'user', content: 'hello' }] });
+    const batch = await server.app.inject({ url: `/api/3.0/mlflow/traces/batchGet?trace_ids=tr-${TID}&trace_ids=tr-none` });
+    expect(batch.json().traces).toHaveLength(1);
+    const missing = await server.app.inject({ url: '/ajax-api/3.0/mlflow/get-trace-artifact' });
+    expect(missing.json()).toEqual({ error_code: 'BAD_REQUEST', message: 'Request must include the "request_id" query parameter.' });
+  });
+
+  it('keeps the spans location and span previews when StartTraceV3 comes after OTLP', async () => {
+    const body = await startTrace(server.app, { traceId: `tr-${TID}`, startMs: 1700000000123, durationMs: 1000, state: 'ERROR', tags: { 'mlflow.trace.spansLocation': 'ARTIFACT_REPO' } });
+    const info = (body.trace as { trace_info: { tags: Record<string, string>; request_preview: string } }).trace_info;
+    expect(info.tags['mlflow.trace.spansLocation']).toBe('TRACKING_STORE');
+    expect(info.request_preview).toBe('hello');
+  });
+
+  it('uses mlflow.traceRequestId when present and reports partial success for bad spans', async () => {
+    const body = otlpJsonBody([
+      { traceId: '0'.repeat(31) + '1', spanId: '3'.repeat(16), name: 'r', startNs: '1', endNs: '2', attributes: { 'mlflow.traceRequestId': '"tr-custom"' } },
+      { traceId: '', spanId: '', name: 'bad', startNs: '1', endNs: '2' },
+    ]);
+    const response = await post(body);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().partialSuccess.rejectedSpans).toBe('1');
+    expect((await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-custom' })).statusCode).toBe(200);
+  });
+
+  it('accepts gzip and raw deflate', async () => {
+    const tid = 'f'.repeat(32);
+    const body = JSON.stringify(otlpJsonBody([{ traceId: tid, spanId: '4'.repeat(16), name: 'z', startNs: '10', endNs: '20' }]));
+    expect((await post(gzipSync(body), { 'content-encoding': 'gzip' })).statusCode).toBe(200);
+    expect((await post(deflateRawSync(body), { 'content-encoding': 'deflate' })).statusCode).toBe(200);
+    const bad = await post(body, { 'content-encoding': 'br' });
+    expect(bad.json()).toEqual({ detail: 'Unsupported Content-Encoding: br' });
+  });
+
+  it('answers errors in FastAPI\'s shape', async () => {
+    const noHeader = await server.app.inject({ method: 'POST', url: '/v1/traces', payload: root, headers: { 'content-type': 'application/json' } });
+    expect(noHeader.statusCode).toBe(422);
+    expect(noHeader.json().detail[0].loc).toEqual(['header', 'x-mlflow-experiment-id']);
+    expect((await post('{not json')).json()).toEqual({ detail: 'Invalid OpenTelemetry format' });
+    expect((await post({})).json()).toEqual({ detail: 'Invalid OpenTelemetry format - no spans found' });
+    const allBad = await post(otlpJsonBody([{ traceId: '', spanId: '', name: 'bad', startNs: '1', endNs: '2' }]));
+    expect(allBad.statusCode).toBe(422);
+    const type = await post(root, { 'content-type': 'text/plain' });
+    expect(type.json().detail).toMatch(/^Invalid Content-Type: text\/plain/);
+    const exp = await post(root, { 'x-mlflow-experiment-id': '424242' });
+    expect(exp.statusCode).toBe(404);
+    expect(exp.json().error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    const huge = await post(gzipSync(Buffer.alloc(21 * 1024 * 1024, 32)), { 'content-encoding': 'gzip' });
+    expect(huge.statusCode).toBe(413);
+  });
+});
+
+describe('OTLP protobuf ingestion', () => {
+  it('decodes protobuf and answers with an empty protobuf response', async () => {
+    const root = protobuf.parse(readFileSync(new URL('../otlp/otlp-trace.proto', import.meta.url), 'utf8')).root;
+    const Request = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
+    const tid = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    const message = Request.fromObject({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: tid,
+                  spanId: Buffer.from('5555555555555555', 'hex'),
+                  name: 'proto-root',
+                  startTimeUnixNano: '1700000000000000001',
+                  endTimeUnixNano: '1700000000500000001',
+                  attributes: [{ key: 'traceloop.span.kind', value: { stringValue: 'workflow' } }],
+                  status: { code: 1 },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      payload: Buffer.from(Request.encode(message).finish()),
+      headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/x-protobuf');
+    expect(response.rawPayload.length).toBe(0);
+    const got = await server.app.inject({ url: '/api/3.0/mlflow/traces/get?trace_id=tr-0123456789abcdef0123456789abcdef' });
+    expect(got.body).toContain('"end_time_unix_nano":1700000000500000001');
+    expect(got.json().trace.trace_info).toMatchObject({ state: 'OK', tags: { 'mlflow.traceName': 'proto-root' } });
+    expect(got.json().trace.spans[0].attributes).toContainEqual({ key: 'mlflow.spanType', value: { string_value: 'WORKFLOW' } });
+  });
+});
+
+describe('traces.json upload (MLflow TypeScript SDK)', () => {
+  it('stores uploaded spans as the trace\'s spans and serves them back', async () => {
+    await startTrace(server.app, { traceId: 'tr-ts-sdk', startMs: 1_700_000_000_000, durationMs: 5 });
+    const file = {
+      spans: [
+        {
+          trace_id: Buffer.from('9'.repeat(32), 'hex').toString('base64'),
+          span_id: Buffer.from('6'.repeat(16), 'hex').toString('base64'),
+          parent_span_id: '',
+          name: 'ts-root',
+          start_time_unix_nano: 1700000000000000000,
+          end_time_unix_nano: 1700000000005000000,
+          status: { code: 'STATUS_CODE_OK', message: '' },
+          attributes: { 'mlflow.spanType': '"CHAIN"', 'mlflow.spanInputs': '{"q":1}' },
+          events: [],
+        },
+      ],
+    };
+    const put = await server.app.inject({
+      method: 'PUT',
+      url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json',
+      payload: JSON.stringify(file),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(put.statusCode).toBe(200);
+    const get = await server.app.inject({ url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json' });
+    expect(JSON.parse(get.body).spans[0]).toMatchObject({ name: 'ts-root', parent_span_id: null });
+    const trace = await server.app.inject({ url: '/api/3.0/mlflow/traces/get?trace_id=tr-ts-sdk' });
+    expect(trace.json().trace.spans[0]).toMatchObject({ name: 'ts-root', status: { code: 'STATUS_CODE_OK' } });
+    const bad = await server.app.inject({ method: 'PUT', url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json', payload: 'nope' });
+    expect(bad.statusCode).toBe(400);
+  });
+});
