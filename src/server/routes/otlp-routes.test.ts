@@ -139,8 +139,8 @@ describe('OTLP JSON ingestion', () => {
 
 describe('OTLP protobuf ingestion', () => {
   it('decodes protobuf and answers with an empty protobuf response', async () => {
-    const root = protobuf.parse(readFileSync(new URL('../otlp/otlp-trace.proto', import.meta.url), 'utf8')).root;
-    const Request = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
+    const protoRoot = protobuf.parse(readFileSync(new URL('../otlp/otlp-trace.proto', import.meta.url), 'utf8')).root;
+    const Request = protoRoot.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
     const tid = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
     const message = Request.fromObject({
       resourceSpans: [
