@@ -3,6 +3,14 @@
 
 /** JSON-encodes a value for a span attribute; never throws (cycles, bigints, functions are tolerated). */
 export function toAttributeValue(value: unknown): string {
+  // Fast path for plain data (the common case): a replacer function costs a call per nested value.
+  if (!(value instanceof Error || value instanceof Map || value instanceof Set)) {
+    try {
+      return JSON.stringify(value) ?? 'null';
+    } catch {
+      // Cycles or bigints: take the tolerant path below.
+    }
+  }
   try {
     const seen = new WeakSet<object>();
     const text = JSON.stringify(value, (_key, v: unknown) => {
