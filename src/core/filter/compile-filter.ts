@@ -83,8 +83,14 @@ function condition(expr: string, op: Comparator, value: ValueNode | null, p: Par
     case '>':
     case '>=': {
       const raw = scalarOf(value);
-      const v = asNumber ? (typeof raw === 'number' ? raw : (numericValue(raw) ?? invalid())) : raw;
-      return `${expr} ${op} ${p.bind(v)}`;
+      if (!asNumber) return `${expr} ${op} ${p.bind(raw)}`;
+      const n = typeof raw === 'number' ? raw : (numericValue(raw) ?? invalid());
+      if (Number.isInteger(n) || !Number.isFinite(n)) return `${expr} ${op} ${p.bind(n)}`;
+      // Numeric attributes are integer milliseconds: round a fractional bound so PostgreSQL keeps an
+      // integer parameter type (and its index) instead of failing to parse 2.5 as bigint.
+      if (op === '=') return '1 = 0';
+      if (op === '!=') return `${expr} IS NOT NULL`;
+      return `${expr} ${op} ${p.bind(op === '>' || op === '<=' ? Math.floor(n) : Math.ceil(n))}`;
     }
     default:
       return invalid();
