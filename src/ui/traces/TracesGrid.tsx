@@ -75,6 +75,8 @@ export function TracesGrid(props: TracesGridProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
+    // Before the first measurement assume a typical viewport, so the first paint already has rows.
+    initialRect: { width: 1200, height: 600 },
     getItemKey: (index) => tableRows[index]?.id ?? index,
   });
   const items = virtualizer.getVirtualItems();
