@@ -9,7 +9,9 @@ export interface VersionKeyPickerProps {
 
 /** Which tag or metadata key splits traces into the groups compared. */
 export function VersionKeyPicker({ catalog, value, onChange }: VersionKeyPickerProps) {
-  const options = (kind: 'metadata' | 'tag') => (catalog ?? []).filter((k) => k.kind === kind).map((k) => ({ dimension: `${kind}.${k.key}`, label: k.key, count: k.count }));
+  // MLflow's own bookkeeping keys (trace name, schema version, artifact location…) are not
+  // something anyone compares releases by; they would only bury the application's keys.
+  const options = (kind: 'metadata' | 'tag') => (catalog ?? []).filter((k) => k.kind === kind && !k.key.startsWith('mlflow.')).map((k) => ({ dimension: `${kind}.${k.key}`, label: k.key, count: k.count }));
   const known = (catalog ?? []).some((k) => `${k.kind}.${k.key}` === value);
   return (
     <label className="field">
