@@ -1,8 +1,10 @@
 // fast-check generators shared by the filter property checks in core and the SQL differential
 // check in the server. Small vocabularies on purpose, so random filters actually match random traces.
 import * as fc from 'fast-check';
-import type { EvalAssessment, EvalSpan, EvalTrace } from '../evaluate-filter.ts';
-import { canQuoteValue, quoteKey, quoteValue } from '../quote.ts';
+import { describe, expect, it } from 'vitest';
+import { checkFilter } from './check-filter.ts';
+import type { EvalAssessment, EvalSpan, EvalTrace } from './evaluate-filter.ts';
+import { canQuoteValue, quoteKey, quoteValue } from './quote.ts';
 
 const TAG_KEYS = ['env', 'color', 'mlflow.traceName', 'a.b'];
 const META_KEYS = ['mlflow.sourceRun', 'mlflow.trace.session', 'env'];
@@ -113,3 +115,16 @@ export const tracesArb: fc.Arbitrary<EvalTrace[]> = fc
     { minLength: 1, maxLength: 10 },
   )
   .map((ts) => ts.map((t, i) => ({ ...t, trace_id: `tr-${i}` })));
+
+// This file is a test file so that core's import-boundary rule (no packages outside tests) holds;
+// its own check keeps the generators honest: everything they produce must be a valid filter.
+describe('filter generators', () => {
+  it('produce only valid extended-dialect filters', () => {
+    fc.assert(
+      fc.property(filterArb, (text) => {
+        expect(checkFilter(text, 'extended').ok).toBe(true);
+      }),
+      { seed: 17, numRuns: 300 },
+    );
+  });
+});

@@ -6,7 +6,7 @@ import { checkFilter } from './check-filter.ts';
 import { parseFilter } from './parse-filter.ts';
 import { printFilter } from './print-filter.ts';
 import { requiresExtended } from './requires-extended.ts';
-import { filterArb } from './testing/arbitraries.ts';
+import { filterArb } from './filter-arbitraries.test.ts';
 
 /** Every node's range must lie inside its parent's and inside the text. */
 function rangesNest(e: FilterExpr, from: number, to: number): boolean {

@@ -9,7 +9,7 @@ import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
 import { evaluateFilter, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
 import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
-import { filterArb, tracesArb } from '../../core/filter/testing/arbitraries.ts';
+import { filterArb, tracesArb } from '../../core/filter/filter-arbitraries.test.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 
