@@ -1,7 +1,8 @@
 // The server's one call: parse + validate and return the first error as MLflow would report it.
 import type { FilterDialect, FilterExpr } from './ast.ts';
 import type { Diagnostic } from './diagnostic.ts';
-import { invalidClauseMessage, parseFilter } from './parse-filter.ts';
+import { invalidClauseMessage } from './invalid-clause-message.ts';
+import { parseFilter } from './parse-filter.ts';
 import { validateFilter } from './validate-filter.ts';
 
 export type CheckResult = { ok: true; expr: FilterExpr | null } | { ok: false; diagnostic: Diagnostic };
