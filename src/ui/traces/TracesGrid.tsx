@@ -121,7 +121,7 @@ export function TracesGrid(props: TracesGridProps) {
       aria-colcount={headers.length}
       aria-activedescendant={activeRow ? `${idPrefix}-${activeRow.id}` : undefined}
       tabIndex={0}
-      className="traces-grid"
+      className={props.maxHeight ? 'traces-grid nested' : 'traces-grid'}
       style={{ ...columnVars, maxHeight: props.maxHeight } as CSSProperties}
       onKeyDown={onKeyDown}
     >

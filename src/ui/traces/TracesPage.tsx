@@ -52,7 +52,10 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const searchParams = useMemo(() => ({ experimentId, filter: serverFilter, orderBy }), [experimentId, serverFilter, orderBy]);
   // Grouped, the flat list is only needed for stepping through the filtered set from the panel.
   const { query, rows } = useTraceRows(searchParams, check.ok && (!grouped || view.trace !== null));
-  const [activeIndex, setActiveIndex] = useState(0);
+  // -1 until the person moves the cursor: then it follows the open trace (e.g. from a link).
+  const [cursorIndex, setActiveIndex] = useState(-1);
+  const openIndex = view.trace ? rows.findIndex((row) => row.id === view.trace) : -1;
+  const activeIndex = Math.min(cursorIndex >= 0 ? cursorIndex : Math.max(0, openIndex), Math.max(0, rows.length - 1));
 
 
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
@@ -65,7 +68,13 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
         setActiveIndex(next);
         update({ trace: rows[next].id }, { replace: true });
       } else if (next >= rows.length && hasNextPage && !isFetchingNextPage) {
-        await fetchNextPage();
+        // Past the loaded rows: page in the next server page and step into it.
+        const result = await fetchNextPage();
+        const nextTrace = result.data?.pages.flatMap((page) => page.traces)[next];
+        if (nextTrace) {
+          setActiveIndex(next);
+          update({ trace: nextTrace.trace_id }, { replace: true });
+        }
       }
     },
     [rows, hasNextPage, isFetchingNextPage, fetchNextPage],
@@ -122,7 +131,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 rows={rows}
                 sort={view.sort}
                 onSort={(sort) => update({ sort })}
-                activeIndex={Math.min(activeIndex, Math.max(0, rows.length - 1))}
+                activeIndex={activeIndex}
                 onActiveIndexChange={setActiveIndex}
                 openTraceId={view.trace}
                 onOpen={open}
