@@ -114,6 +114,18 @@ describe('parseFilter', () => {
     expect(typeof d?.hint).toBe('string');
   });
 
+  it.each([
+    ["state = 'OK'", 'did you mean status?'],
+    ["STATUS = 'OK'", 'did you mean status?'],
+    ["execution_tim_ms > 5", 'did you mean execution_time_ms?'],
+    ["TAG.env = 'x'", 'did you mean tag.?'],
+    ["metdata.env = 'x'", 'did you mean metadata.?'],
+    ["span.nam = 'x'", 'did you mean span.name?'],
+    ["zzz = 'x'", 'use tag.<key> or metadata.<key> for custom keys'],
+  ])('suggests the nearest key: %s', (text, hint) => {
+    expect(analyzeFilter(text).diagnostics[0]?.hint).toBe(hint);
+  });
+
   it('limits input size', () => {
     const text = `tag.a = '${'x'.repeat(9000)}'`;
     const r = parseFilter(text);

@@ -3,12 +3,13 @@
 // identifier and value errors (raised while MLflow parses each clause) come before comparator
 // errors (raised later, in the store).
 import type { ComparisonNode, FilterDialect, FilterExpr, ListValue, ScalarValue } from './ast.ts';
+import { closestWord } from './closest-word.ts';
 import { comparatorsFor, isNumericAttribute } from './comparators-for.ts';
 import type { Diagnostic, DiagnosticCode, FixIt } from './diagnostic.ts';
 import { pythonSet } from './python-repr.ts';
 import { quoteValue } from './quote.ts';
 import { resolveField } from './resolve-field.ts';
-import { LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS } from './vocabulary.ts';
+import { LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS, SUGGESTED_PREFIXES } from './vocabulary.ts';
 
 export interface ValidateOptions {
   dialect?: FilterDialect;
@@ -61,19 +62,34 @@ function push(out: Diagnostic[], code: DiagnosticCode, r: { from: number; to: nu
   return false;
 }
 
+const ATTRIBUTE_WORDS = ['status', 'request_id', 'client_request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'name', 'run_id', 'prompt'];
+const SPAN_WORDS = ['name', 'type', 'status', 'content', 'attributes'];
+
+function resolutionHint(code: DiagnosticCode, text: string, prefix: string | null): string | undefined {
+  const dot = text.indexOf('.');
+  const key = dot < 0 ? text : text.slice(dot + 1);
+  if (code === 'invalid-entity-type') {
+    const guess = prefix === null ? null : closestWord(prefix.replace(/^[`'"]/, ''), SUGGESTED_PREFIXES);
+    return guess ? `did you mean ${guess}.?` : 'prefixes are tag, metadata, span, feedback, expectation, issue or trace; dotted keys need backticks';
+  }
+  if (code === 'invalid-attribute-key') {
+    const guess = closestWord(key, ATTRIBUTE_WORDS);
+    return guess ? `did you mean ${guess}?` : 'use tag.<key> or metadata.<key> for custom keys';
+  }
+  if (code === 'invalid-span-key') {
+    const guess = closestWord(key, SPAN_WORDS);
+    return guess ? `did you mean span.${guess === 'attributes' ? 'attributes.<key>' : guess}?` : undefined;
+  }
+  return undefined;
+}
+
 /** Identifier and value-type checks (MLflow's parse phase). */
 function checkClause(c: ComparisonNode, dialect: FilterDialect, out: Diagnostic[]): boolean {
   const ref = c.field.ref;
   if (ref === null) {
     const r = resolveField(c.field.text);
     if (!r.ok) {
-      const hint =
-        r.code === 'invalid-entity-type'
-          ? 'prefixes are tag, metadata, span, feedback, expectation, issue or trace; dotted keys need backticks'
-          : r.code === 'invalid-attribute-key'
-            ? 'use tag.<key> or metadata.<key> for custom keys'
-            : undefined;
-      push(out, r.code, c.field, r.message, hint);
+      push(out, r.code, c.field, r.message, resolutionHint(r.code, c.field.text, r.prefix));
     }
     return false;
   }
