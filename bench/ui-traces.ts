@@ -39,38 +39,41 @@ interface BenchState {
   firstRowMs: number | null;
 }
 
-const readState = (page: Page) => page.evaluate(() => (window as unknown as { traceBench: BenchState }).traceBench);
+const readState = (page: Page): Promise<BenchState> => page.evaluate('window.traceBench');
 
 const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
+// A string, not a function: the bench runs under tsx, whose helpers (`__name`) do not exist in
+// the page. Scrolls like a person dragging fast, a viewport and a half per frame, waiting for
+// pages to arrive; then back up through everything loaded.
+const SCROLL = (target: number) => `(async () => {
+  const grid = document.querySelector('[role="grid"][aria-label="Traces"]');
+  if (!grid) throw new Error('no grid');
+  const started = performance.now();
+  let maxNodes = 0;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  const loadedRows = () => Math.round(grid.scrollHeight / 34);
+  let idle = 0;
+  while (loadedRows() < ${target} && idle < 600) {
+    const before = grid.scrollTop;
+    grid.scrollTop += grid.clientHeight * 1.5;
+    await frame();
+    maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
+    idle = grid.scrollTop === before ? idle + 1 : 0;
+  }
+  while (grid.scrollTop > 0) {
+    grid.scrollTop -= grid.clientHeight * 3;
+    await frame();
+    maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
+  }
+  return { rows: loadedRows(), maxNodes, seconds: (performance.now() - started) / 1000 };
+})()`;
+
 async function scrollThrough(page: Page, targetRows: number): Promise<{ rows: number; maxNodes: number; seconds: number }> {
-  return page.evaluate(async (target) => {
-    const grid = document.querySelector<HTMLElement>('[role="grid"][aria-label="Traces"]');
-    if (!grid) throw new Error('no grid');
-    const started = performance.now();
-    let maxNodes = 0;
-    const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-    const loadedRows = () => Math.round(grid.scrollHeight / 34);
-    let idle = 0;
-    // Scroll like a person dragging fast: a viewport and a half per frame, waiting for pages.
-    while (loadedRows() < target && idle < 600) {
-      const before = grid.scrollTop;
-      grid.scrollTop += grid.clientHeight * 1.5;
-      await frame();
-      maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
-      idle = grid.scrollTop === before ? idle + 1 : 0;
-    }
-    // And back up through everything loaded, which must stay just as light.
-    while (grid.scrollTop > 0) {
-      grid.scrollTop -= grid.clientHeight * 3;
-      await frame();
-      maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
-    }
-    return { rows: loadedRows(), maxNodes, seconds: (performance.now() - started) / 1000 };
-  }, targetRows);
+  return page.evaluate(SCROLL(targetRows));
 }
 
 export async function runUiTracesBench(options: UiTracesBenchOptions = {}): Promise<string> {

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { checkFilter } from '../../core/filter/check-filter.ts';
 import { ApiError } from '../api/http-client.ts';
 import { catalogQueries } from '../api/catalog-queries.ts';
+import { traceQueries } from '../api/trace-queries.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
 import { effectiveFilter } from '../shared-view-url.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
@@ -95,6 +96,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   });
 
   const detailWidth = useDetailWidth((s) => s.width);
+  // The same query MatchCount shows (deduplicated by key): gives the grid its true row count.
+  const { data: count } = useQuery({ ...traceQueries.count(experimentId, serverFilter), enabled: check.ok });
   const searchError = query.error instanceof ApiError ? query.error : null;
 
   return (
@@ -129,6 +132,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 label="Traces"
                 idPrefix="trace-row"
                 rows={rows}
+                total={count?.exact ? count.count : undefined}
                 sort={view.sort}
                 onSort={(sort) => update({ sort })}
                 activeIndex={activeIndex}
