@@ -57,7 +57,7 @@ test('👎 with a comment is saved as feedback and found by feedback.user_satisf
   await page.keyboard.type('The answer cites the wrong doc.');
   await page.getByRole('button', { name: 'Thumbs down' }).click();
   const list = page.getByRole('list', { name: 'Assessments' });
-  await expect(list).toContainText('👎 no');
+  await expect(list).toContainText('thumbs down');
   await expect(list).toContainText('The answer cites the wrong doc.');
   await expect(list).toContainText('reviewer@example.com');
   expect(await searchIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([traceId]);

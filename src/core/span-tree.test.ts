@@ -62,7 +62,8 @@ describe('buildSpanTree', () => {
     const wideTree = buildSpanTree(wide);
     const deepTree = buildSpanTree(deep);
     const rows = visibleRows(deepTree, new Set());
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A guard against quadratic work (which takes minutes here), loose enough for a busy CI box.
+    expect(performance.now() - started).toBeLessThan(3000);
     expect(wideTree.nodes).toHaveLength(30_001);
     expect(deepTree.nodes[29_999].depth).toBe(29_999);
     expect(rows).toHaveLength(30_000);

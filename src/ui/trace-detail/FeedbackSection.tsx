@@ -5,6 +5,7 @@ import { useFeedbackPreferences } from './feedback-preferences-store.ts';
 import { LABELS, formatAssessmentValue, isOwn } from './feedback-values.ts';
 import type { FeedbackActions } from './useFeedbackActions.ts';
 import { formatTime } from './format.ts';
+import { ThumbIcon } from './ThumbIcon.tsx';
 
 interface FeedbackSectionProps {
   info: TraceInfo;
@@ -89,19 +90,20 @@ function AssessmentItem({ assessment, reviewerId, actions }: { assessment: Asses
           <textarea aria-label="Edit comment" value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} />
           <div className="td-feedback-buttons">
             {[
-              { value: true, label: '👍' },
-              { value: false, label: '👎' },
+              { value: true, label: 'Thumbs up' },
+              { value: false, label: 'Thumbs down' },
               ...LABELS,
             ].map((choice) => (
               <button
                 key={String(choice.value)}
                 type="button"
+                aria-label={typeof choice.value === 'boolean' ? `${choice.label} (edit)` : undefined}
                 onClick={() => {
                   actions.mutation.mutate({ kind: 'give', value: choice.value, rationale, overrides: assessment.assessment_id });
                   setEditing(false);
                 }}
               >
-                {choice.label}
+                {typeof choice.value === 'boolean' ? <ThumbIcon down={!choice.value} /> : choice.label}
               </button>
             ))}
             <button type="button" onClick={() => setEditing(false)}>Cancel</button>
@@ -123,10 +125,10 @@ export function FeedbackSection({ info, actions, comment, onCommentChange, comme
     <section className="td-section" aria-label="Feedback">
       <ReviewerSetup reviewerRef={reviewerRef} />
       <div className="td-feedback-give">
-        <textarea ref={commentRef} aria-label="Comment (optional)" placeholder="Comment (optional), then 👍 or 👎" value={comment} onChange={(e) => onCommentChange(e.target.value)} rows={2} />
+        <textarea ref={commentRef} aria-label="Comment (optional)" placeholder="Comment (optional), then thumbs up or down" value={comment} onChange={(e) => onCommentChange(e.target.value)} rows={2} />
         <div className="td-feedback-buttons">
-          <button type="button" aria-label="Thumbs up" title="Thumbs up (+)" disabled={!ready || mutation.isPending} onClick={() => give(true)}>👍</button>
-          <button type="button" aria-label="Thumbs down" title="Thumbs down (-)" disabled={!ready || mutation.isPending} onClick={() => give(false)}>👎</button>
+          <button type="button" aria-label="Thumbs up" title="Thumbs up (+)" disabled={!ready || mutation.isPending} onClick={() => give(true)}><ThumbIcon /></button>
+          <button type="button" aria-label="Thumbs down" title="Thumbs down (-)" disabled={!ready || mutation.isPending} onClick={() => give(false)}><ThumbIcon down /></button>
           {LABELS.map((l) => (
             <button key={l.value} type="button" disabled={!ready || mutation.isPending} onClick={() => give(l.value)}>{l.label}</button>
           ))}

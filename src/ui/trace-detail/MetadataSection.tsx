@@ -77,7 +77,7 @@ export function MetadataSection({ info, experimentId }: { info: TraceInfo; exper
   return (
     <section className="td-section td-readonly" aria-label="Metadata">
       <p className="td-readonly-note">
-        <span aria-hidden="true">🔒</span> Read-only: metadata is fixed when the trace is logged. Click a value to see every trace with it.
+        <strong>Read-only:</strong> metadata is fixed when the trace is logged. Click a value to see every trace with it.
       </p>
       {rows.length + customRows.length === 0 && <p className="td-muted">No metadata.</p>}
       {rows.length > 0 && <dl className="td-kv">{rows.map(renderRow)}</dl>}

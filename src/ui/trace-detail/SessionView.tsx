@@ -15,7 +15,7 @@ function feedbackSummary(trace: TraceInfo): string {
     if (a.feedback.value === true) up++;
     if (a.feedback.value === false) down++;
   }
-  return [up ? `👍 ${up}` : '', down ? `👎 ${down}` : ''].filter(Boolean).join(' ');
+  return [up ? `${up} up` : '', down ? `${down} down` : ''].filter(Boolean).join(' · ');
 }
 
 /** Every trace of a session, oldest first, read as a conversation with a link to each turn. */
@@ -41,7 +41,7 @@ export function SessionView({ experimentId, sessionId, currentTraceId }: { exper
                   <span className="td-muted">{formatTime(trace.request_time)}</span>
                   <span className="td-muted">{formatDuration(parseWireDuration(trace.execution_duration))}</span>
                   <span className={`td-status td-status-${trace.state === 'ERROR' ? 'error' : trace.state === 'OK' ? 'ok' : 'other'}`}>{trace.state}</span>
-                  {feedback && <span aria-label="feedback">{feedback}</span>}
+                  {feedback && <span className="td-chip">feedback: {feedback}</span>}
                   <AppLink href={traceHref(trace.trace_id, experimentId)} className="td-turn-link">
                     {current ? 'This trace' : 'Open trace'}
                   </AppLink>

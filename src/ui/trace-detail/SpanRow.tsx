@@ -71,10 +71,8 @@ export const SpanRow = memo(function SpanRow(props: SpanRowProps) {
       </div>
       <div className="span-row-timeline" aria-hidden="true">
         <div className="span-bar" style={{ left: `${left * 100}%`, width: `max(2px, ${width * 100}%)` }} />
-        <span className="span-duration" style={{ left: `min(calc(${(left + width) * 100}% + 4px), calc(100% - 64px))` }}>
-          {formatDuration(durationMs)}
-        </span>
       </div>
+      <div className="span-row-duration">{formatDuration(durationMs)}</div>
     </div>
   );
 });

@@ -36,6 +36,9 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Render the first rows in the same commit as the tree instead of waiting a frame for the
+    // scroll box to be measured: on big traces that frame is the slowest of the open.
+    initialRect: { width: 0, height: typeof window === 'undefined' ? 600 : window.innerHeight },
   });
 
   const toggle = useCallback((index: number) => {
@@ -135,6 +138,7 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
             </span>
           ))}
         </div>
+        <div className="span-row-duration">Duration</div>
       </div>
       <div
         ref={scrollRef}

@@ -79,7 +79,7 @@ export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps)
               <span className="td-tag-key">{key}</span>
               <span className="td-tag-value">{href ? <AppLink href={href} className="td-filter-link" title="Show traces with this tag value">{value}</AppLink> : value}</span>
               {system ? (
-                <span className="td-lock" title="System tag: read-only">🔒<span className="sr-only">read-only</span></span>
+                <span className="td-chip td-lock" title="System tag set by MLflow">read-only</span>
               ) : (
                 <span className="td-tag-actions">
                   <button type="button" className="td-small" aria-label={`Edit tag ${key}`} onClick={() => setEditing({ key, value })}>Edit</button>

@@ -82,13 +82,13 @@ describe('TraceDetailPanel', () => {
     renderPanel();
     expect(await screen.findByRole('heading', { name: 'chat <b>bold</b>' })).toBeTruthy();
     expect(screen.getByText('req-42')).toBeTruthy();
-    expect(screen.getByText('1.50 s')).toBeTruthy();
+    expect(screen.getAllByText('1.50 s').length).toBeGreaterThan(0);
     const tree = await screen.findByRole('tree', { name: 'Span tree' });
     expect(within(tree).getAllByRole('treeitem')).toHaveLength(3);
     expect(within(tree).getByText('tool <img src=x>')).toBeTruthy();
     // The root is selected: its chat input renders as a conversation, as text.
     expect(screen.getByRole('list', { name: 'Inputs conversation' }).textContent).toContain('<script>alert(1)</script> hi');
-    expect(document.querySelector('script, img, svg')).toBeNull();
+    expect(document.querySelector('script, img, iframe, svg:not(.td-thumb)')).toBeNull();
   });
 
   it('shows token usage, model and exception stack traces for a selected span', async () => {

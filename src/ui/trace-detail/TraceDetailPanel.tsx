@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { METADATA } from '../../core/model.ts';
@@ -35,6 +35,8 @@ const TABS: { id: SideTab; label: string }[] = [
 /** One trace: header, span tree and timeline, span details, feedback, tags, metadata and its session. */
 export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onStep }: TraceDetailPanelProps) {
   const info = useQuery(traceDetailQueries.info(traceId));
+  // Spans load in parallel with the info, not after it: on a 30k-span trace that is the long pole.
+  usePrefetchQuery(traceDetailQueries.spans(traceId));
   const width = useTraceDetailLayout((s) => s.panelWidth);
   const [tab, setTab] = useState<SideTab>('feedback');
   // The session view belongs to the trace it was opened from; another trace starts on its spans.

@@ -21,8 +21,8 @@ export function formatAssessmentValue(a: Assessment): string {
 }
 
 function formatValue(value: JsonValue | undefined): string {
-  if (value === true) return '👍 yes';
-  if (value === false) return '👎 no';
+  if (value === true) return 'thumbs up';
+  if (value === false) return 'thumbs down';
   const label = LABELS.find((l) => l.value === value);
   if (label) return label.label;
   if (typeof value === 'string') return value;
