@@ -1,5 +1,4 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { EXTENSION_PREFIX, type KeysResponse } from '../../core/model.ts';
 import type { MetricsRequest, MetricsResponse } from '../../core/stats/trace-metrics-wire.ts';
 import { api, apiRequest } from './http-client.ts';
 
@@ -16,17 +15,5 @@ export const metricsQueries = {
       // Keep the previous picture on screen while a new filter computes, instead of blanking charts.
       placeholderData: keepPreviousData,
       staleTime: 30_000,
-    }),
-};
-
-export const keyCatalogQueries = {
-  all: () => ['key-catalog'] as const,
-  /** The tag and metadata keys seen in an experiment, most used first. */
-  keys: (experimentId: string) =>
-    queryOptions({
-      queryKey: [...keyCatalogQueries.all(), experimentId],
-      queryFn: ({ signal }) =>
-        apiRequest<KeysResponse>('POST', api(`${EXTENSION_PREFIX.slice(1)}/keys`), { experiment_ids: [experimentId] }, signal),
-      staleTime: 60_000,
     }),
 };

@@ -70,7 +70,10 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
               const b = base?.latency[p];
               const c = cand?.latency[p];
               const delta = b && c ? compareLatency(b, c) : undefined;
-              const bounds = (e: typeof b) => (e?.low !== undefined && e.high !== undefined ? `${formatMs(e.low)}–${formatMs(e.high)}` : 'no bounds');
+              const hasBounds = (e: typeof b) => e?.low !== undefined && e.high !== undefined;
+              const bounds = (e: typeof b) => (e && hasBounds(e) ? `${formatMs(e.low)}–${formatMs(e.high)}` : 'no bounds');
+              // The server omits bounds when there are too few traces for an exact interval at this percentile.
+              const evidence = !b || !c ? '—' : hasBounds(b) || hasBounds(c) ? `95% CI ${bounds(b)} vs ${bounds(c)}` : 'too few traces for 95% bounds';
               return (
                 <tr key={p}>
                   <th scope="row">Latency p{p}</th>
@@ -80,7 +83,7 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
                     {delta ? formatSignedMs(delta.delta) : '—'}
                     {delta?.relative !== undefined && <span className="muted"> ({delta.relative >= 0 ? '+' : '−'}{Math.abs(delta.relative * 100).toFixed(0)}%)</span>}
                   </td>
-                  <td>{b && c ? `95% CI ${bounds(b)} vs ${bounds(c)}` : '—'}</td>
+                  <td>{evidence}</td>
                   <td>
                     <VerdictBadge verdict={delta?.verdict ?? 'not-enough-data'} />
                   </td>

@@ -13,8 +13,10 @@ const VERSIONS: FakeVersion[] = [
 function renderPage(versions: FakeVersion[]) {
   const requests: MetricsRequest[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    const body = JSON.parse(String(init.body)) as MetricsRequest;
+    const body = JSON.parse(String(init.body ?? '{}')) as MetricsRequest;
     if (url.endsWith('/keys')) return new Response(JSON.stringify({ keys: [{ kind: 'metadata', key: 'app_version', count: 2000 }, { kind: 'tag', key: 'environment', count: 2000 }] }));
+    if (url.endsWith('/values')) return new Response(JSON.stringify({ values: versions.map((v) => ({ value: v.version, count: v.ok + v.errors })) }));
+    if (!url.endsWith('/metrics')) return new Response(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'not faked' }), { status: 404 });
     requests.push(body);
     return new Response(JSON.stringify(fakeMetrics(body, versions)));
   });

@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { keyCatalogQueries } from '../api/metrics-queries.ts';
+import { catalogQueries } from '../api/catalog-queries.ts';
 import { isString, readPreference } from '../local-preferences.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
@@ -38,15 +38,16 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const search = new URL(href, 'http://x').searchParams;
   const shared = parseSharedView(search);
   const view = parseCompareView(search);
-  const catalog = useQuery(keyCatalogQueries.keys(experimentId));
-  const versionKey = (view.versionKey ? parseVersionKey(view.versionKey) : undefined) ?? defaultVersionKey(catalog.data?.keys);
+  const catalog = useQuery(catalogQueries.keys(experimentId));
+  const versionKey = (view.versionKey ? parseVersionKey(view.versionKey) : undefined) ?? defaultVersionKey(catalog.data);
   const dimension = dimensionOf(versionKey);
   const keyLabel = versionKey.key;
   const nowMs = useNowMinute();
   const feedbackName = readPreference(FEEDBACK_NAME_PREFERENCE, DEFAULT_FEEDBACK_NAME, isString);
   const data = useCompareData({ experimentId, shared, dimension, feedbackName, nowMs });
   const { rows } = data;
-  const colorOf = versionColors(rows.map((r) => r.version));
+  const catalogValues = useQuery(catalogQueries.values(experimentId, versionKey.kind, versionKey.key));
+  const colorOf = versionColors(catalogValues.data?.map((v) => v.value) ?? [], rows.map((r) => r.version));
 
   const versions = rows.map((r) => r.version);
   // Defaults in natural order: the newest value is the candidate, the one before it the baseline.
@@ -64,7 +65,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
       </div>
       <div className="compare-controls">
         <VersionKeyPicker
-          catalog={catalog.data?.keys}
+          catalog={catalog.data}
           value={dimension}
           // A new key has new values: the old baseline and candidate mean nothing under it.
           onChange={(next) => updateUrl({ view: { versionKey: next } })}
