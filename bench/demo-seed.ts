@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { startServer } from '../src/server/main.ts';
 import { shutdown } from '../src/sdk/index.ts';
 import { seedDemo } from '../scripts/demo/seed-demo.ts';
+import { seedInWorker } from '../scripts/demo/seed-in-worker.ts';
 
 const flag = process.argv.indexOf('--traces');
 const traces = flag >= 0 ? Number(process.argv[flag + 1]) : 3000;
 const dir = mkdtempSync(join(tmpdir(), 'demo-seed-bench-'));
 const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL']);
 try {
-  const result = await seedDemo({ trackingUri: server.url, traces, onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`) });
+  const result = await (process.argv.includes('--same-thread') ? seedDemo : seedInWorker)({ trackingUri: server.url, traces, onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`) });
   process.stderr.write('\n');
   console.log(`| traces | spans | assessments | seconds | traces/s |\n|---|---|---|---|---|`);
   const { summary } = result;

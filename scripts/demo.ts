@@ -3,7 +3,7 @@ import { startServer } from '../src/server/main.ts';
 import { UsageError } from '../src/server/config.ts';
 import { buildIfNeeded } from './build-if-needed.ts';
 import { DemoUsageError, parseDemoArgs } from './demo/demo-args.ts';
-import { seedDemo } from './demo/seed-demo.ts';
+import { seedInWorker } from './demo/seed-in-worker.ts';
 
 // `npm run demo -- [--host] [--port] [--backend-store-uri] [--traces 3000] [--seed 42]`: a fresh SQLite
 // file, the explorer, and realistic demo traces sent through the SDK and the real ingestion API.
@@ -24,7 +24,7 @@ try {
     // The server listens on 0.0.0.0 when asked to; the seeder still talks to it over loopback.
     const trackingUri = url.replace('//0.0.0.0', '//127.0.0.1').replace('//[::]', '//127.0.0.1');
     process.stdout.write(`Seeding ${traces} demo traces (seed ${seed})…`);
-    const result = await seedDemo({
+    const result = await seedInWorker({
       trackingUri,
       traces,
       seed,

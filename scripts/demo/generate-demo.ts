@@ -308,7 +308,8 @@ export function generateDemo(options: DemoOptions = {}): DemoTrace[] {
     const history: TurnContext['history'] = [];
     for (let turn = 0; turn < turns && turnStart < nowMs - 60_000; turn++) {
       const question = fill(turn === 0 ? topic.question : topic.followUps[(turn - 1) % topic.followUps.length] ?? 'Thanks, anything else I should know?', user);
-      const answer = fill(turn === 0 ? topic.answer : `${prng.pick(FOLLOW_UP_OPENERS)} ${topic.answer.split('. ')[turn % 2] ?? topic.answer}`, user);
+      const sentence = (topic.answer.split('. ')[turn % 2] ?? topic.answer).replace(/\.?$/, '.');
+      const answer = fill(turn === 0 ? topic.answer : `${prng.pick(FOLLOW_UP_OPENERS)} ${sentence}`, user);
       const built = buildTurn({ prng, user, topic, version, environment: user.environment, streaming, history: [...history], question, answer, startMs: turnStart });
       const metadata: Record<string, string> = {
         [METADATA.user]: user.id,
