@@ -49,3 +49,17 @@ describe('export failures', () => {
     expect(queue.stats()).toMatchObject({ exportedTraces: 2, droppedTraces: 1, queued: 0 });
   });
 });
+
+describe('export order', () => {
+  it('sends spans before the trace infos of the same batch, many traces per OTLP request', async () => {
+    const calls: string[] = [];
+    init({
+      transport: { exportSpans: async (spans) => void calls.push(`spans:${spans.length}`), startTrace: async (info) => void calls.push(`info:${info.tags['mlflow.traceName']}`) },
+      scheduleDelayMs: 10_000,
+    });
+    for (const name of ['a', 'b', 'c']) trace(() => trace(() => 1, { name: `${name}-child` })(), { name })();
+    await flush();
+    expect(calls[0]).toBe('spans:6');
+    expect(calls.slice(1).sort()).toEqual(['info:a', 'info:b', 'info:c']);
+  });
+});
