@@ -14,6 +14,7 @@ import { RangePicker } from './RangePicker.tsx';
 import { SeriesTable } from './SeriesTable.tsx';
 import { useCompareData } from './useCompareData.ts';
 import { useNowMinute } from './useNowMinute.ts';
+import { onlyVersions, topVersions } from './top-versions.ts';
 import { versionColors } from './version-colors.ts';
 import { addClause, defaultVersionKey, dimensionOf, parseVersionKey, versionClause } from './version-key.ts';
 import { VersionKeyPicker } from './VersionKeyPicker.tsx';
@@ -56,7 +57,9 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
 
   const filterTo = (version: string) => updateUrl({ shared: { ...shared, filter: addClause(shared.filter, versionClause(versionKey, version)) } });
   const selectRange = (fromMs: number, toMs: number) => updateUrl({ shared: { ...shared, range: { kind: 'custom', fromMs, toMs } } });
-  const chartProps = { rows, keyLabel, colorOf, onVersionClick: filterTo };
+  const chartRows = topVersions(rows);
+  const charted = chartRows.map((r) => r.version);
+  const chartProps = { rows: chartRows, keyLabel, colorOf, onVersionClick: filterTo };
 
   return (
     <section aria-label="Compare versions" className="compare-page" aria-busy={data.loading || data.updating}>
@@ -107,6 +110,11 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             />
           )}
 
+          {chartRows.length < rows.length && (
+            <p className="compare-note">
+              Charts show the {chartRows.length} values of <code>{keyLabel}</code> with the most traces; the table lists all {rows.length}.
+            </p>
+          )}
           <div className="chart-grid">
             <figure className="chart-card">
               <figcaption>
@@ -139,7 +147,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>Error rate over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={data.errorSeries} window={data.window} yLabel="Error rate" formatValue={(v) => formatPercent(v)} formatTick={formatPercentTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart series={onlyVersions(data.errorSeries, charted)} window={data.window} yLabel="Error rate" formatValue={(v) => formatPercent(v)} formatTick={formatPercentTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
                   </Suspense>
                   <SeriesTable series={data.errorSeries} label="Error rate over time" bucketSeconds={data.window.bucketSeconds} formatValue={(v) => formatPercent(v)} />
                 </figure>
@@ -148,7 +156,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>p95 latency over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={data.latencySeries} window={data.window} yLabel="p95 latency" formatValue={formatMs} formatTick={formatMsTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart series={onlyVersions(data.latencySeries, charted)} window={data.window} yLabel="p95 latency" formatValue={formatMs} formatTick={formatMsTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
                   </Suspense>
                   <SeriesTable series={data.latencySeries} label="p95 latency over time" bucketSeconds={data.window.bucketSeconds} formatValue={formatMs} />
                 </figure>
