@@ -67,6 +67,7 @@ test('👎 with a comment is saved as feedback and found by feedback.user_satisf
   await expect(list).toContainText('overridden');
   await expect.poll(() => searchIds(request, experimentId, "feedback.user_satisfaction = 'true'")).toEqual([traceId]);
   expect(await searchIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([]);
+  await page.screenshot({ path: '/tmp/trace-detail-feedback.png', fullPage: true });
 
   // The reviewer id is remembered across reloads.
   await page.reload();

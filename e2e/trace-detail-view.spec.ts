@@ -45,6 +45,10 @@ test('a trace opens with its spans, timeline and span details', async ({ page, r
   await detail.getByRole('searchbox', { name: 'Search spans' }).fill('retrieve');
   await expect(tree.getByRole('treeitem')).toHaveCount(2);
   await page.screenshot({ path: '/tmp/trace-detail-view.png', fullPage: true });
+  await detail.getByRole('searchbox', { name: 'Search spans' }).fill('');
+  await detail.getByRole('tab', { name: /Tags/ }).click();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/trace-detail-dark.png', fullPage: true });
 });
 
 test('a 30,000-span trace opens within 2 s and scrolls to its last span', async ({ page, request }) => {

@@ -118,7 +118,7 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
           </span>
         ) : (
           <span className="td-muted">
-            {tree.nodes.length.toLocaleString()} spans
+            {tree.nodes.length.toLocaleString()} span{tree.nodes.length === 1 ? '' : 's'}
             {tree.errorCount > 0 && <span className="td-error-text"> · {tree.errorCount.toLocaleString()} with errors</span>}
           </span>
         )}
