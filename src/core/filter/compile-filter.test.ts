@@ -32,8 +32,11 @@ describe('compileFilter', () => {
     ["span.name = 'a' AND span.status = 'OK'", 't.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.name = ? AND s.status = ?)', ['a', 'OK']],
     [
       "feedback.rel = 'yes'",
-      't.trace_id IN (SELECT trace_id FROM assessments WHERE name = ? AND type = ? AND valid = 1 AND value IN (?, ?))',
-      ['rel', 'feedback', 'yes', '"yes"'],
+      't.trace_id IN (SELECT trace_id FROM assessments WHERE name = ? AND type = ? AND valid = 1 AND value IN (?, ?)' +
+        ' UNION SELECT m.trace_id FROM trace_metadata m WHERE m.key = ? AND m.value IN' +
+        ' (SELECT (CASE WHEN json_valid(metadata) THEN json_extract(metadata, ?) END) FROM assessments' +
+        ' WHERE name = ? AND type = ? AND valid = 1 AND value IN (?, ?) AND instr(metadata, ?) > 0))',
+      ['rel', 'feedback', 'yes', '"yes"', 'mlflow.trace.session', '$."mlflow.trace.session"', 'rel', 'feedback', 'yes', '"yes"', 'mlflow.trace.session'],
     ],
     ["prompt = 'qa/2'", 't.trace_id IN (SELECT trace_id FROM trace_prompt_links WHERE name = ? AND version = ?)', ['qa', '2']],
     ["issue.id = 'loop'", 't.trace_id IN (SELECT trace_id FROM assessments WHERE name = ? AND type = ? AND valid = 1)', ['loop', 'issue']],

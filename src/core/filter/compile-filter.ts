@@ -14,7 +14,7 @@ import type { AttributeKey, Comparator, ComparisonNode, FilterExpr, ValueNode } 
 import { isNumericAttribute } from './comparators-for.ts';
 import type { SqlDialect } from './sql-dialect.ts';
 import { numericValue } from './validate-filter.ts';
-import { SOURCE_RUN_METADATA } from './vocabulary.ts';
+import { SESSION_METADATA, SOURCE_RUN_METADATA } from './vocabulary.ts';
 
 export interface CompiledSql {
   sql: string;
@@ -152,18 +152,8 @@ function compileComparison(c: ComparisonNode, p: Params, d: SqlDialect): string 
     case 'span-attribute':
       return spanGroup([c], p, d);
     case 'feedback':
-    case 'expectation': {
-      const head = `SELECT trace_id FROM assessments WHERE name = ${p.bind(ref.key)} AND type = ${p.bind(ref.kind)} AND valid = 1`;
-      if (op === 'IS NULL') return `t.trace_id NOT IN (${head})`;
-      if (op === 'IS NOT NULL') return `t.trace_id IN (${head})`;
-      let cond: string;
-      if (op === '=' || op === '!=') {
-        // The value column holds JSON text: 'true' matches true, '5' matches 5, 'high' matches "high".
-        const raw = String(scalarOf(c.value));
-        cond = `value ${op === '=' ? 'IN' : 'NOT IN'} (${p.bind(raw)}, ${p.bind(JSON.stringify(raw))})`;
-      } else cond = condition('value', op, c.value, p, d);
-      return `t.trace_id IN (${head} AND ${cond})`;
-    }
+    case 'expectation':
+      return compileAssessment(ref.kind, ref.key, op, c.value, p, d);
     case 'issue':
       return `t.trace_id IN (SELECT trace_id FROM assessments WHERE name = ${p.bind(scalarOf(c.value))} AND type = ${p.bind('issue')} AND valid = 1)`;
     case 'prompt': {
@@ -171,6 +161,32 @@ function compileComparison(c: ComparisonNode, p: Params, d: SqlDialect): string 
       return `t.trace_id IN (SELECT trace_id FROM trace_prompt_links WHERE name = ${p.bind(name)} AND version = ${p.bind(version)})`;
     }
   }
+}
+
+/** The conditions on one assessment row (name, type, valid, value); binds as it goes. */
+function assessmentConditions(kind: 'feedback' | 'expectation', name: string, op: Comparator, value: ValueNode | null, p: Params, d: SqlDialect): string {
+  const head = `name = ${p.bind(name)} AND type = ${p.bind(kind)} AND valid = 1`;
+  if (op === 'IS NULL' || op === 'IS NOT NULL') return head;
+  if (op === '=' || op === '!=') {
+    // The value column holds JSON text: 'true' matches true, '5' matches 5, 'high' matches "high".
+    const raw = String(scalarOf(value));
+    return `${head} AND value ${op === '=' ? 'IN' : 'NOT IN'} (${p.bind(raw)}, ${p.bind(JSON.stringify(raw))})`;
+  }
+  return `${head} AND ${condition('value', op, value, p, d)}`;
+}
+
+/**
+ * Traces with a matching valid assessment: their own, or (MLflow after 3.11) one whose metadata names
+ * the trace's session in mlflow.trace.session, which applies to every trace of that session.
+ */
+function compileAssessment(kind: 'feedback' | 'expectation', name: string, op: Comparator, value: ValueNode | null, p: Params, d: SqlDialect): string {
+  const own = `SELECT trace_id FROM assessments WHERE ${assessmentConditions(kind, name, op, value, p, d)}`;
+  const sessionKey = p.bind(SESSION_METADATA);
+  const member = d.jsonMember('metadata', p.bind(d.jsonMemberArgument(SESSION_METADATA)));
+  const conds = assessmentConditions(kind, name, op, value, p, d);
+  const prefilter = d.contains('metadata', p.bind(SESSION_METADATA));
+  const shared = `SELECT m.trace_id FROM trace_metadata m WHERE m.key = ${sessionKey} AND m.value IN (SELECT ${member} FROM assessments WHERE ${conds} AND ${prefilter})`;
+  return `t.trace_id ${op === 'IS NULL' ? 'NOT IN' : 'IN'} (${own} UNION ${shared})`;
 }
 
 function compileExpr(e: FilterExpr, p: Params, d: SqlDialect): string {

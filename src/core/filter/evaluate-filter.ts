@@ -42,6 +42,11 @@ export interface EvalTrace {
   run_ids: string[];
   /** Prompt versions linked through link-prompts. */
   prompts: { name: string; version: string }[];
+  /**
+   * Assessments stored on other traces whose metadata names this trace's session
+   * (`mlflow.trace.session`): MLflow after 3.11 applies them to every trace of the session.
+   */
+  session_assessments?: EvalAssessment[];
 }
 
 function invalid(): never {
@@ -161,7 +166,8 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
       return spansHold([c], t);
     case 'feedback':
     case 'expectation': {
-      const found = t.assessments.filter((a) => a.valid && a.type === ref.kind && a.name === ref.key);
+      const all = t.session_assessments ? [...t.assessments, ...t.session_assessments] : t.assessments;
+      const found = all.filter((a) => a.valid && a.type === ref.kind && a.name === ref.key);
       if (op === 'IS NULL') return found.length === 0;
       if (op === 'IS NOT NULL') return found.length > 0;
       if (op === '=' || op === '!=') {

@@ -20,6 +20,7 @@ const ATTR_VALUES = ['"gpt-4"', '"GPT-4"', '5', 'true', '"5"', 'not json', '"LLM
 const ASSESSMENT_NAMES = ['rel', 'correct'];
 const ASSESSMENT_VALUES = ['true', 'false', '5', '"high"', '"yes"', '"Great answer"'];
 const RUNS = ['r1', 'r2', 'r3'];
+const SESSIONS = ['s1', 's2'];
 const PROMPTS = [
   { name: 'qa', version: '1' },
   { name: 'qa', version: '2' },
@@ -90,15 +91,35 @@ const spanArb: fc.Arbitrary<EvalSpan> = fc
   })
   .map((s) => ({ ...s, content: JSON.stringify({ name: s.name, status: { code: `STATUS_CODE_${s.status}` }, attributes: s.attributes }) }));
 
-const assessmentArb: fc.Arbitrary<EvalAssessment> = fc.record({
+/** An assessment plus the session named in its metadata (mlflow.trace.session), if any. */
+export interface GeneratedAssessment extends EvalAssessment {
+  session: string | null;
+}
+
+const assessmentArb: fc.Arbitrary<GeneratedAssessment> = fc.record({
   name: pick(ASSESSMENT_NAMES),
   type: pick(['feedback', 'expectation', 'issue'] as const),
   value: fc.option(pick(ASSESSMENT_VALUES), { nil: null }),
   valid: fc.boolean(),
+  session: fc.option(pick(SESSIONS), { nil: null, freq: 3 }),
 });
 
+export interface GeneratedTrace extends Omit<EvalTrace, 'assessments'> {
+  assessments: GeneratedAssessment[];
+}
+
+/** Fills session_assessments: every assessment, on any trace, that names this trace's session. */
+function withSessions(traces: GeneratedTrace[]): GeneratedTrace[] {
+  return traces.map((t) => {
+    const session = Object.hasOwn(t.metadata, 'mlflow.trace.session') ? t.metadata['mlflow.trace.session'] : null;
+    if (session === null) return t;
+    const shared = traces.filter((o) => o !== t).flatMap((o) => o.assessments.filter((a) => a.session === session));
+    return { ...t, session_assessments: shared };
+  });
+}
+
 /** Random traces with distinct ids tr-0, tr-1, ... */
-export const tracesArb: fc.Arbitrary<EvalTrace[]> = fc
+export const tracesArb: fc.Arbitrary<GeneratedTrace[]> = fc
   .array(
     fc.record({
       client_request_id: fc.option(pick(['c-1', 'c-2', 'tr-1']), { nil: null }),
@@ -106,7 +127,7 @@ export const tracesArb: fc.Arbitrary<EvalTrace[]> = fc
       execution_time_ms: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
       state: pick(STATES),
       tags: fc.dictionary(pick(TAG_KEYS), str, { maxKeys: 3 }),
-      metadata: fc.dictionary(pick(META_KEYS), fc.oneof(pick(RUNS), str), { maxKeys: 3 }),
+      metadata: fc.dictionary(pick(META_KEYS), fc.oneof(pick(RUNS), pick(SESSIONS), str), { maxKeys: 3 }),
       spans: fc.array(spanArb, { maxLength: 3 }),
       assessments: fc.array(assessmentArb, { maxLength: 3 }),
       run_ids: fc.uniqueArray(pick(RUNS), { maxLength: 2 }),
@@ -114,7 +135,7 @@ export const tracesArb: fc.Arbitrary<EvalTrace[]> = fc
     }),
     { minLength: 1, maxLength: 10 },
   )
-  .map((ts) => ts.map((t, i) => ({ ...t, trace_id: `tr-${i}` })));
+  .map((ts) => withSessions(ts.map((t, i) => ({ ...t, trace_id: `tr-${i}` }))));
 
 // This file is a test file so that core's import-boundary rule (no packages outside tests) holds;
 // its own check keeps the generators honest: everything they produce must be a valid filter.

@@ -17,6 +17,12 @@ export interface SqlDialect {
   spanAttributeSource(contentExpr: string): string;
   /** The attribute value text: the decoded string when the raw value is a JSON string, else the raw text. */
   spanAttributeValue(rawExpr: string): string;
+  /** The value to bind for `jsonMember` to read the top-level member `key`. */
+  jsonMemberArgument(key: string): string;
+  /** The string member of a JSON object held in `expr` (NULL when absent or not JSON), given a bound `jsonMemberArgument`. */
+  jsonMember(expr: string, argument: string): string;
+  /** Substring test, used as a cheap prefilter before JSON work. */
+  contains(expr: string, needle: string): string;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -30,6 +36,9 @@ export const sqliteDialect: SqlDialect = {
   spanAttributeSource: (c) => `json_each(${c}, '$.attributes') j`,
   // CASE is lazy in SQLite, so json_type never sees malformed JSON.
   spanAttributeValue: (v) => `(CASE WHEN json_valid(${v}) THEN (CASE WHEN json_type(${v}) = 'text' THEN json_extract(${v}, '$') ELSE ${v} END) ELSE ${v} END)`,
+  jsonMemberArgument: (key) => `$."${key}"`,
+  jsonMember: (e, a) => `(CASE WHEN json_valid(${e}) THEN json_extract(${e}, ${a}) END)`,
+  contains: (e, n) => `instr(${e}, ${n}) > 0`,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -41,4 +50,7 @@ export const postgresDialect: SqlDialect = {
   spanAttributeSource: (c) => `jsonb_each_text((${c})::jsonb -> 'attributes') j`,
   // Approximation: a value that starts with a double quote is taken as a JSON string.
   spanAttributeValue: (v) => `(CASE WHEN ${v} ~ '^\\s*".*"\\s*$' THEN ((${v})::jsonb #>> '{}') ELSE ${v} END)`,
+  jsonMemberArgument: (key) => key,
+  jsonMember: (e, a) => `(CASE WHEN ${e} ~ '^\\s*\\{' THEN (${e})::jsonb ->> ${a} END)`,
+  contains: (e, n) => `strpos(${e}, ${n}) > 0`,
 };

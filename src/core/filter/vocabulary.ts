@@ -72,6 +72,8 @@ export const KEYWORDS = ['AND', 'OR', 'NOT', 'IS', 'NULL', 'LIKE', 'ILIKE', 'RLI
 /** Identifier → canonical tag/metadata for MLflow's `_replace_key_to_tag_or_metadata` (matched case-insensitively). */
 export const TRACE_NAME_TAG = 'mlflow.traceName';
 export const SOURCE_RUN_METADATA = 'mlflow.sourceRun';
+/** Session id; an assessment carrying it in its own metadata applies to the whole session. */
+export const SESSION_METADATA = 'mlflow.trace.session';
 
 const STRING_OPS: readonly Comparator[] = ['=', '!=', 'LIKE', 'ILIKE', 'RLIKE'];
 

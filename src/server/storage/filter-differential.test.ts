@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkFilter } from '../../core/filter/check-filter.ts';
 import { compileFilter } from '../../core/filter/compile-filter.ts';
 import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
-import { evaluateFilter, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
+import { evaluateFilter, type EvalAssessment, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
 import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
-import { filterArb, tracesArb } from '../../core/filter/filter-arbitraries.test.ts';
+import { filterArb, tracesArb, type GeneratedAssessment } from '../../core/filter/filter-arbitraries.test.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 
@@ -31,7 +31,7 @@ const insert = {
   meta: db.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),
   span: db.prepare('INSERT INTO spans (trace_id, span_id, name, type, status, start_time_ns, content) VALUES (?, ?, ?, ?, ?, 0, ?)'),
   assessment: db.prepare(
-    "INSERT INTO assessments (assessment_id, trace_id, name, type, value, valid, source_type, create_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?, 'HUMAN', 0, 0)",
+    "INSERT INTO assessments (assessment_id, trace_id, name, type, value, valid, metadata, source_type, create_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?, ?, 'HUMAN', 0, 0)",
   ),
   run: db.prepare('INSERT INTO trace_run_links (trace_id, run_id) VALUES (?, ?)'),
   prompt: db.prepare('INSERT INTO trace_prompt_links (trace_id, name, version) VALUES (?, ?, ?)'),
@@ -45,7 +45,10 @@ const load = db.transaction((traces: EvalTrace[]) => {
     for (const [k, v] of Object.entries(t.tags)) insert.tag.run(t.trace_id, k, v);
     for (const [k, v] of Object.entries(t.metadata)) insert.meta.run(t.trace_id, k, v);
     t.spans.forEach((s, i) => insert.span.run(t.trace_id, `s${i}`, s.name, s.type, s.status, s.content));
-    for (const a of t.assessments) insert.assessment.run(`a${n++}`, t.trace_id, a.name, a.type, a.value, a.valid ? 1 : 0);
+    for (const a of t.assessments as (EvalAssessment & Partial<GeneratedAssessment>)[]) {
+      const metadata = a.session ? JSON.stringify({ 'mlflow.assessment.sourceRunId': 'r9', 'mlflow.trace.session': a.session }) : null;
+      insert.assessment.run(`a${n++}`, t.trace_id, a.name, a.type, a.value, a.valid ? 1 : 0, metadata);
+    }
     for (const r of t.run_ids) insert.run.run(t.trace_id, r);
     for (const p of t.prompts) insert.prompt.run(t.trace_id, p.name, p.version);
   }
@@ -135,6 +138,23 @@ describe('filter: SQL compiler vs reference evaluator', () => {
       ["status RLIKE '['", []],
     ];
     for (const [f, expected] of cases) {
+      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({ f, sql: expected, evaluator: expected });
+    }
+  });
+
+  it('applies session-scoped assessments to every trace of the session', () => {
+    const base = { client_request_id: null, timestamp_ms: 0, execution_time_ms: null, state: 'OK', tags: {}, spans: [], run_ids: [], prompts: [] };
+    const shared: GeneratedAssessment = { name: 'rel', type: 'feedback', value: 'true', valid: true, session: 's1' };
+    const traces = [
+      { ...base, trace_id: 'tr-0', metadata: { 'mlflow.trace.session': 's1' }, assessments: [shared] },
+      { ...base, trace_id: 'tr-1', metadata: { 'mlflow.trace.session': 's1' }, assessments: [], session_assessments: [shared] },
+      { ...base, trace_id: 'tr-2', metadata: { 'mlflow.trace.session': 's2' }, assessments: [] },
+    ];
+    load(traces);
+    for (const [f, expected] of [
+      ["feedback.rel = 'true'", ['tr-0', 'tr-1']],
+      ['feedback.rel IS NULL', ['tr-2']],
+    ] as const) {
       expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({ f, sql: expected, evaluator: expected });
     }
   });
