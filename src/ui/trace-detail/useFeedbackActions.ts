@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { JsonValue, TraceInfo } from '../../core/model.ts';
 import { traceDetailQueries } from '../api/trace-detail-queries.ts';
+import { invalidateTraceLists } from '../api/invalidate-trace-lists.ts';
 import { createFeedback, deleteAssessment } from '../api/assessment-api.ts';
 import { useFeedbackPreferences } from './feedback-preferences-store.ts';
 import { ownFeedback } from './feedback-values.ts';
@@ -29,6 +30,7 @@ export function useFeedbackActions(info: TraceInfo | undefined) {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: traceDetailQueries.infoKey(traceId) }),
         queryClient.invalidateQueries({ queryKey: traceDetailQueries.sessionKey() }),
+        invalidateTraceLists(queryClient),
       ]);
     },
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TraceInfo } from '../../core/model.ts';
 import { traceDetailQueries } from '../api/trace-detail-queries.ts';
+import { invalidateTraceLists } from '../api/invalidate-trace-lists.ts';
 import { deleteTraceTag, setTraceTag } from '../api/trace-tag-api.ts';
 
 export type TagChange = { kind: 'set'; key: string; value: string } | { kind: 'delete'; key: string };
@@ -28,6 +29,6 @@ export function useTagMutations(traceId: string) {
     onError: (_error, _change, context) => {
       if (context?.previous) queryClient.setQueryData(key, context.previous);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
+    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: key }), invalidateTraceLists(queryClient)]),
   });
 }
