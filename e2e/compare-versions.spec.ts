@@ -58,6 +58,26 @@ test('three versions appear with the seeded error-rate order', async ({ page, re
   await expect(page.getByRole('figure', { name: /Error rate by app_version/ }).locator('.recharts-bar-rectangle')).toHaveCount(3);
   await expect(page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-line')).toHaveCount(3);
   await page.screenshot({ path: '/tmp/compare-three-versions.png', fullPage: true });
+
+  // Dragging across a trend chart sets a custom time range around the selected buckets. Start
+  // from a window the seeded traces fill, so that the drag starts and ends on buckets with data.
+  const windowFrom = Date.now() - 3.5 * 3_600_000;
+  await page.goto(`/compare?experiment=${experimentId}&from=${Math.floor(windowFrom)}&to=${Date.now()}`);
+  await expect(page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-line')).toHaveCount(3);
+  const trend = page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-wrapper');
+  await trend.scrollIntoViewIfNeeded();
+  const box = (await trend.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).not.toHaveURL(new RegExp(`from=${Math.floor(windowFrom)}`));
+  const url = new URL(page.url());
+  expect(Number(url.searchParams.get('from'))).toBeGreaterThan(windowFrom);
+  expect(Number(url.searchParams.get('to'))).toBeGreaterThan(Number(url.searchParams.get('from')));
+  await expect(page.getByRole('combobox', { name: 'Time range' })).toHaveValue('custom');
+  await expect(versionTable(page).locator('tbody tr')).not.toHaveCount(0);
 });
 
 test('clicking a version bar filters to that version, also on the Traces tab', async ({ page, request }) => {
@@ -93,4 +113,10 @@ test('switching the key to environment redraws the comparison', async ({ page, r
   expect(rates.prod).toBeCloseTo(23.3, 1);
   await expect(page.getByRole('figure', { name: /Error rate by environment/ }).locator('.recharts-bar-rectangle')).toHaveCount(2);
   await page.screenshot({ path: '/tmp/compare-environment.png', fullPage: true });
+
+  // A legend entry of a trend chart filters to that value, like a bar does.
+  await page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-legend-item', { hasText: 'staging' }).click();
+  await expect(page).toHaveURL(/q=metadata.environment/);
+  expect(new URL(page.url()).searchParams.get('q')).toBe("metadata.environment = 'staging'");
+  await expect(versionTable(page).locator('tbody tr')).toHaveCount(1);
 });
