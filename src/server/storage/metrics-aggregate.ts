@@ -38,9 +38,9 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
   });
   for (const g of groups) {
     const values: Record<string, number> = {};
-    const sorted = query.aggregations.some((a) => a.type === 'PERCENTILE' || a.type === 'MIN' || a.type === 'MAX')
-      ? Float64Array.from(g.values).sort()
-      : undefined;
+    const needsOrder = query.aggregations.some((a) => a.type === 'PERCENTILE' || a.type === 'MIN' || a.type === 'MAX');
+    // Typed arrays sort numerically and natively; a Float64Array from the columns path is sorted in place.
+    const sorted = needsOrder ? (g.values instanceof Float64Array ? g.values : Float64Array.from(g.values)).sort() : undefined;
     let allNull = true;
     for (const a of query.aggregations) {
       const n = g.values.length;

@@ -84,10 +84,24 @@ export class MetricsColumns {
     const end = query.endTimeMs ?? Infinity;
     const interval = query.timeIntervalSeconds !== undefined ? query.timeIntervalSeconds * 1000 : undefined;
     const wantValues = query.metricName === 'latency' && query.aggregations.some((a) => a.type !== 'COUNT');
-    const groups = new Map<string, GroupValues>();
     const { exp, ts, dur, state } = this;
     const n = this.capacity;
-    const keyParts: number[] = new Array(cols.length + 1);
+    // Pass 1: a group number per row from a mixed-radix key (bucket, dimension codes), no strings.
+    const radices = cols.map((col) => (col === undefined ? STATES.length : col.dict.length));
+    let bucketBase = 0;
+    let buckets = 1;
+    if (interval !== undefined && Number.isFinite(start) && Number.isFinite(end)) {
+      bucketBase = Math.floor(start / interval);
+      buckets = Math.floor(end / interval) - bucketBase + 1;
+    }
+    const space = radices.reduce((a, b) => a * b, buckets);
+    const useTable = space <= 4_000_000;
+    const table = useTable ? new Int32Array(space).fill(-1) : undefined;
+    const map = useTable ? undefined : new Map<number, number>();
+    const composites: number[] = [];
+    const rowGroup = new Int32Array(n).fill(-1);
+    const counts: number[] = [];
+    const valueCounts: number[] = [];
     outer: for (let r = 0; r < n; r++) {
       const st = state[r];
       if (st === 0 || !expIds.has(exp[r])) continue;
@@ -96,36 +110,49 @@ export class MetricsColumns {
       if (stateFilter !== -1 && st !== stateFilter) continue;
       for (const f of filterCols) if (f.col.codes[r] !== f.code) continue outer;
       if (mask && mask[r] === 0) continue;
-      let k = 0;
-      if (interval !== undefined) keyParts[k++] = Math.floor(t / interval) * interval;
-      for (const col of cols) {
-        if (col === undefined) keyParts[k++] = st;
-        else {
-          const c = col.codes[r];
-          if (c < 0) continue outer;
-          keyParts[k++] = c;
-        }
+      let key = interval !== undefined ? Math.floor(t / interval) - bucketBase : 0;
+      for (let i = 0; i < cols.length; i++) {
+        const col = cols[i];
+        const c = col === undefined ? st : col.codes[r];
+        if (c < 0) continue outer;
+        key = key * radices[i] + c;
       }
-      const key = keyParts.slice(0, k).join(',');
-      let g = groups.get(key);
-      if (!g) {
-        const dims: string[] = [];
-        let i = 0;
-        if (interval !== undefined) dims.push(bucketLabel(keyParts[i++]));
-        for (const col of cols) {
-          const c = keyParts[i++];
-          dims.push(col === undefined ? STATES[c] : col.dict[c]);
-        }
-        g = { dims, count: 0, values: [] };
-        groups.set(key, g);
+      let g = table ? table[key] : (map!.get(key) ?? -1);
+      if (g === -1) {
+        g = composites.length;
+        composites.push(key);
+        counts.push(0);
+        valueCounts.push(0);
+        if (table) table[key] = g;
+        else map!.set(key, g);
       }
-      g.count++;
-      if (wantValues) {
+      rowGroup[r] = g;
+      counts[g]++;
+      if (wantValues && !Number.isNaN(dur[r])) valueCounts[g]++;
+    }
+    // Pass 2: each group's durations in one typed array (sorted later by the aggregator).
+    const values = valueCounts.map((c) => new Float64Array(wantValues ? c : 0));
+    if (wantValues) {
+      const fill = new Int32Array(values.length);
+      for (let r = 0; r < n; r++) {
+        const g = rowGroup[r];
+        if (g < 0) continue;
         const d = dur[r];
-        if (!Number.isNaN(d)) (g.values as number[]).push(d);
+        if (!Number.isNaN(d)) values[g][fill[g]++] = d;
       }
     }
-    return [...groups.values()];
+    return composites.map((composite, g) => {
+      const dims: string[] = new Array(cols.length);
+      let rest = composite;
+      for (let i = cols.length - 1; i >= 0; i--) {
+        const c = rest % radices[i];
+        rest = Math.floor(rest / radices[i]);
+        const col = cols[i];
+        dims[i] = col === undefined ? STATES[c] : col.dict[c];
+      }
+      if (interval !== undefined) dims.unshift(bucketLabel((rest + bucketBase) * interval));
+      return { dims, count: counts[g], values: values[g] };
+    });
   }
 
   /** Rowids matching the extension `filter` (full search grammar), via SQL. */

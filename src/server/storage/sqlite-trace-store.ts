@@ -15,7 +15,7 @@ import { invalidParameter, MlflowError, notFound } from '../errors.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
+import { compileSearchFilter, compileSearchOrder, correlatedFilter } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
 import { queryMetricsSql } from './sqlite-metrics.ts';
 import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from './sqlite-extensions.ts';
@@ -61,7 +61,26 @@ interface SpanRow {
 }
 
 export const DEFAULT_EXPERIMENT_ID = '0';
+
+/** A complete trace for bulkLoad. */
+export interface BulkTrace {
+  traceId: string;
+  experimentId: string;
+  clientRequestId?: string;
+  timestampMs: number;
+  executionTimeMs: number | null;
+  state: string;
+  requestPreview?: string;
+  responsePreview?: string;
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+  spans: SpanRecord[];
+  assessments?: AssessmentInput[];
+}
 const IDS_JSON = '(SELECT value FROM json_each(?))';
+/** Rows of the time index a filtered search probes before judging the filter rare. */
+const FIRST_WINDOW = 2000;
+const MAX_WINDOW = 60_000;
 
 export class SqliteTraceStore implements TraceStore {
   readonly db: Database.Database;
@@ -215,10 +234,22 @@ export class SqliteTraceStore implements TraceStore {
       const putMeta = this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
       for (const [key, value] of Object.entries(input.metadata)) putMeta.run(input.traceId, key, value);
       putMeta.run(input.traceId, METADATA.infoFinalized, 'true');
-      for (const assessment of input.assessments) this.insertAssessment({ ...assessment, traceId: input.traceId });
+      const assessments = input.assessments.map((a) => toAssessment(this.insertAssessment({ ...a, traceId: input.traceId })));
       this.metricsColumns.touch(input.traceId);
-      const info = this.loadInfos([input.traceId])[0];
-      return info;
+      if (existing) return this.loadInfos([input.traceId])[0];
+      // A new trace holds exactly what we just wrote: answer without reading it back.
+      const row: TraceRow = {
+        trace_id: input.traceId,
+        experiment_id: experiment.experiment_id,
+        client_request_id: input.clientRequestId ?? null,
+        timestamp_ms: input.requestTimeMs,
+        execution_time_ms: input.executionTimeMs ?? null,
+        state: input.state,
+        request_preview: input.requestPreview ?? null,
+        response_preview: input.responsePreview ?? null,
+      };
+      const tags = { ...input.tags, [TAGS.artifactLocation]: `${artifactBase}/traces/${input.traceId}/artifacts` };
+      return toTraceInfo(row, tags, { ...input.metadata, [METADATA.infoFinalized]: 'true' }, assessments);
     });
   }
 
@@ -477,30 +508,50 @@ export class SqliteTraceStore implements TraceStore {
     return rows.map((r) => toTraceInfo(r, tags.get(r.trace_id) ?? {}, metadata.get(r.trace_id) ?? {}, assessments.get(r.trace_id) ?? []));
   }
 
+  /** Turn off the newest-first window strategy (tests compare both plans). */
+  searchWindows = true;
+
   async searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
     const before = this.statementCount;
-    const where: string[] = [];
-    const params: unknown[] = [];
     const experimentIds = query.experimentIds.map((id) => Number(id));
     if (experimentIds.length === 0) return { traces: [], statements: 0 };
-    where.push(experimentIds.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`);
-    params.push(...experimentIds);
+    const scope = experimentIds.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`;
     const filter = compileSearchFilter(query.filter);
-    if (filter) {
-      where.push(`(${filter.sql})`);
-      params.push(...filter.params);
-    }
     const order = compileSearchOrder(query.orderBy);
     let offset = query.cursor.offset;
     const after = query.cursor.after;
-    if (order.isDefault && after) {
-      // Keyset paging: seek past the previous page's last (timestamp_ms DESC, trace_id ASC) key.
-      where.push('t.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)');
-      params.push(after.ts, after.ts, after.id);
-      offset = 0;
+    const keyset: { sql: string; params: unknown[] } | undefined =
+      order.isDefault && after ? { sql: 't.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)', params: [after.ts, after.ts, after.id] } : undefined;
+    if (keyset) offset = 0;
+
+    let rows: TraceRow[] | undefined;
+    const correlated = filter && order.isDefault && offset === 0 && this.searchWindows ? correlatedFilter(filter.sql) : undefined;
+    if (filter && correlated) {
+      // Newest-first window: the page is the first matches in time order, found by probing each
+      // row of the time index. A full page from a window prefix is exactly the answer. If the
+      // first window shows the filter is rare, the index-driven plan below is the fast one.
+      const windowed = (size: number) =>
+        this.stmt(
+          `SELECT * FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${scope}${keyset ? ` AND ${keyset.sql}` : ''}
+             ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated} LIMIT ?`,
+        ).all(...experimentIds, ...(keyset?.params ?? []), size, ...filter.params, query.maxResults) as TraceRow[];
+      const first = windowed(FIRST_WINDOW);
+      if (first.length === query.maxResults) rows = first;
+      else if (first.length > 0) {
+        const needed = Math.ceil((FIRST_WINDOW * query.maxResults * 1.5) / first.length);
+        if (needed <= MAX_WINDOW) {
+          const second = windowed(needed);
+          if (second.length === query.maxResults) rows = second;
+        }
+      }
+      rows?.sort((a, b) => b.timestamp_ms - a.timestamp_ms || (a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : 0));
     }
-    const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
-    const rows = this.stmt(sql).all(...params, ...order.params, query.maxResults, offset) as TraceRow[];
+    if (!rows) {
+      const where = [scope, ...(filter ? [`(${filter.sql})`] : []), ...(keyset ? [keyset.sql] : [])];
+      const params = [...experimentIds, ...(filter?.params ?? []), ...(keyset?.params ?? [])];
+      const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+      rows = this.stmt(sql).all(...params, ...order.params, query.maxResults, offset) as TraceRow[];
+    }
     const traces = this.assemble(rows);
     const last = rows[rows.length - 1];
     const next =
@@ -627,6 +678,33 @@ export class SqliteTraceStore implements TraceStore {
 
   async listGroups(query: GroupsQuery): Promise<GroupsResponse> {
     return listGroupsSql(this, query);
+  }
+
+  /**
+   * Bulk load for benchmarks and imports: inserts new traces with their tags, metadata, spans and
+   * assessments in one transaction, without the per-request checks of the API paths.
+   */
+  bulkLoad(traces: BulkTrace[]): void {
+    const insertTrace = this.stmt(
+      `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertTag = this.stmt('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
+    const insertMeta = this.stmt('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+    const insertSpan = this.stmt(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const t of traces) {
+        insertTrace.run(t.traceId, Number(t.experimentId), t.clientRequestId ?? null, t.timestampMs, t.executionTimeMs, t.state, t.requestPreview ?? null, t.responsePreview ?? null);
+        for (const [k, v] of Object.entries(t.tags)) insertTag.run(t.traceId, k, v);
+        for (const [k, v] of Object.entries(t.metadata)) insertMeta.run(t.traceId, k, v);
+        for (const s of t.spans) insertSpan.run(t.traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content);
+        for (const a of t.assessments ?? []) this.insertAssessment({ ...a, traceId: t.traceId });
+      }
+    })();
+    this.metricsColumns.invalidate();
   }
 
   /** Refreshes planner statistics; cheap with analysis_limit, so it can run after bulk loads. */

@@ -1,0 +1,331 @@
+// `npx tsx bench/server.ts [--traces N]` (or `npm run bench -- server`): builds a database of N
+// traces (default 1,000,000; 10 tags/metadata and 5 spans each) and measures the trace server on
+// this machine: HTTP ingest (StartTraceV3 at concurrency 32, OTLP protobuf batches of 512 spans),
+// server-side search latency per filter kind, version metrics, statements per page, bytes per trace.
+import protobuf from 'protobufjs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../src/server/app.ts';
+import { openSqlite } from '../src/server/storage/open-sqlite.ts';
+import type { MetricsQuery } from '../src/server/storage/metrics-query.ts';
+import type { SpanRecord } from '../src/server/storage/span-record.ts';
+import { SqliteTraceStore, type BulkTrace } from '../src/server/storage/sqlite-trace-store.ts';
+
+export interface ServerBenchOptions {
+  traces?: number;
+  /** Reuse (or build once and keep) the database at this path instead of a temporary one. */
+  db?: string;
+  /** Keep the database file (printed) instead of deleting it. */
+  keep?: boolean;
+  log?: (line: string) => void;
+}
+
+const VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '2.0.0', '2.1.0', '2.2.0', '2.3.0', '2.4.0'];
+const NAMES = Array.from({ length: 20 }, (_, i) => `workflow_${i}`);
+const TEAMS = ['search', 'support', 'billing', 'growth', 'platform'];
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 9, 1);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hex = (r: () => number, bytes: number) => {
+  let s = '';
+  for (let i = 0; i < bytes; i++) s += Math.floor(r() * 256).toString(16).padStart(2, '0');
+  return s;
+};
+
+function spanContent(traceHex: string, spanHex: string, parentHex: string | null, name: string, type: string, start: bigint, end: bigint, extra: string): string {
+  const b64 = (h: string) => Buffer.from(h, 'hex').toString('base64');
+  return `{"trace_id":"${b64(traceHex)}","span_id":"${b64(spanHex)}","parent_span_id":${parentHex ? `"${b64(parentHex)}"` : 'null'},"name":"${name}","start_time_unix_nano":${start},"end_time_unix_nano":${end},"events":[],"status":{"code":"STATUS_CODE_OK","message":""},"attributes":{"mlflow.traceRequestId":"\\"tr-${traceHex}\\"","mlflow.spanType":"\\"${type}\\""${extra}}}`;
+}
+
+/** The i-th synthetic trace: deterministic, with realistic skew (recent versions, common environments). */
+export function syntheticTrace(i: number, n: number, experimentId: string): BulkTrace {
+  const r = rng(i * 7919 + 17);
+  const traceHex = hex(r, 16);
+  const traceId = `tr-${traceHex}`;
+  const timestampMs = START + Math.floor((i / n) * 30 * DAY) + Math.floor(r() * 1000);
+  const versionIndex = Math.min(VERSIONS.length - 1, Math.floor((i / n) * VERSIONS.length + r() * 1.5));
+  const version = VERSIONS[versionIndex];
+  const error = r() < 0.03 + versionIndex * 0.003;
+  const duration = Math.round(Math.exp(6.5 + r() * 1.2 + (r() < 0.05 ? 1.5 : 0)) * (versionIndex === 7 ? 1.3 : 1));
+  const user = i % 100_000 === 4242 ? 'user-rare' : `user-${Math.floor(Math.pow(r(), 2) * 50_000)}`;
+  const environment = r() < 0.7 ? 'production' : r() < 0.6 ? 'staging' : 'dev';
+  const name = NAMES[Math.floor(Math.pow(r(), 1.5) * NAMES.length)];
+  const team = TEAMS[Math.floor(r() * TEAMS.length)];
+  const startNs = BigInt(timestampMs) * 1_000_000n;
+  const endNs = startNs + BigInt(duration) * 1_000_000n;
+  const ids = [hex(r, 8), hex(r, 8), hex(r, 8), hex(r, 8), hex(r, 8)];
+  const toolName = i % 100 === 7 ? 'rare_tool' : 'search_tool';
+  const step = (duration * 1_000_000) / 5;
+  const at = (k: number) => startNs + BigInt(Math.floor(step * k));
+  const spanDefs: [string, string, number | null, string][] = [
+    [name, 'CHAIN', null, `,"mlflow.spanInputs":"{\\"question\\": \\"q${i % 1000}\\"}","mlflow.spanOutputs":"\\"answer\\""`],
+    ['retrieve', 'RETRIEVER', 0, ''],
+    ['chat', 'CHAT_MODEL', 0, `,"mlflow.chat.tokenUsage":"{\\"input_tokens\\": 120, \\"output_tokens\\": 40, \\"total_tokens\\": 160}","mlflow.llm.model":"\\"gpt-x\\""`],
+    [toolName, 'TOOL', 0, ''],
+    ['parse', 'PARSER', 2, ''],
+  ];
+  const spans: SpanRecord[] = spanDefs.map(([spanName, type, parent, extra], k) => ({
+    traceId,
+    spanId: ids[k],
+    parentSpanId: parent === null ? null : ids[parent],
+    name: spanName,
+    type,
+    status: error && k === 3 ? 'ERROR' : 'OK',
+    startTimeNs: k === 0 ? startNs : at(k),
+    endTimeNs: k === 0 ? endNs : at(k + 1),
+    content: spanContent(traceHex, ids[k], parent === null ? null : ids[parent], spanName, type, k === 0 ? startNs : at(k), k === 0 ? endNs : at(k + 1), extra),
+  }));
+  const feedback = r() < 0.05;
+  return {
+    traceId,
+    experimentId,
+    timestampMs,
+    executionTimeMs: duration,
+    state: error ? 'ERROR' : 'OK',
+    requestPreview: `{"question": "q${i % 1000}"}`,
+    responsePreview: '"answer"',
+    metadata: {
+      app_version: version,
+      environment,
+      'mlflow.trace.session': `sess-${Math.floor(i / 5)}`,
+      'mlflow.trace.user': user,
+      region: ['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3],
+    },
+    tags: {
+      'mlflow.traceName': name,
+      team,
+      priority: ['p0', 'p1', 'p2'][Math.floor(r() * 3)],
+      'mlflow.artifactLocation': `mlflow-artifacts:/${experimentId}/traces/${traceId}/artifacts`,
+      'mlflow.trace.spansLocation': 'TRACKING_STORE',
+    },
+    spans,
+    assessments: feedback
+      ? [{ traceId, name: 'thumbs', type: 'feedback', valueJson: r() < 0.8 - versionIndex * 0.02 ? 'true' : 'false', sourceType: 'HUMAN', sourceId: 'bench', createTimeMs: timestampMs + 1000, lastUpdateTimeMs: timestampMs + 1000 }]
+      : [],
+  };
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function timeIt(runs: number, fn: () => Promise<unknown> | unknown): Promise<{ p50: number; p95: number; first: number }> {
+  const times: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), first: times[0] };
+}
+
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+export async function runServerBench(options: ServerBenchOptions = {}): Promise<string> {
+  const n = options.traces ?? 1_000_000;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const dir = options.db ? undefined : mkdtempSync(join(tmpdir(), 'trace-explorer-bench-'));
+  const dbPath = options.db ?? join(dir ?? '', 'bench.db');
+  const reuse = options.db !== undefined && existsSync(options.db);
+  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'FULL' }));
+  const rows: string[][] = [];
+  const add = (what: string, value: string, goal = '') => rows.push([what, value, goal]);
+  try {
+    const existing = (await store.getExperimentByName('bench'))?.experiment_id;
+    const experimentId = existing ?? (await store.createExperiment({ name: 'bench' }));
+    if (!reuse) {
+      // Bulk load only: a big page cache and no fsync until the end (the measured paths below run with FULL).
+      store.db.pragma('cache_size = -4000000');
+      store.db.pragma('synchronous = OFF');
+      const t0 = performance.now();
+      const chunk = 10_000;
+      for (let i = 0; i < n; i += chunk) {
+        const batch: BulkTrace[] = [];
+        for (let j = i; j < Math.min(n, i + chunk); j++) batch.push(syntheticTrace(j, n, experimentId));
+        store.bulkLoad(batch);
+        if ((i / chunk) % 10 === 0) log(`loaded ${i + batch.length} traces (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      }
+      const loadSeconds = (performance.now() - t0) / 1000;
+      const a0 = performance.now();
+      store.optimize();
+      const analyzeSeconds = (performance.now() - a0) / 1000;
+      store.db.pragma('synchronous = FULL');
+      store.db.pragma('wal_checkpoint(TRUNCATE)');
+      log(`bulk load ${loadSeconds.toFixed(0)} s, ANALYZE ${analyzeSeconds.toFixed(1)} s`);
+      add('Database', `${n.toLocaleString('en-US')} traces, 10 tags/metadata and 5 spans each; bulk load ${loadSeconds.toFixed(0)} s, ANALYZE ${analyzeSeconds.toFixed(1)} s`);
+    } else {
+      add('Database', `${n.toLocaleString('en-US')} traces, 10 tags/metadata and 5 spans each (reused ${dbPath})`);
+    }
+    store.db.pragma('cache_size = -262144');
+
+    // ---- size ----
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const sizes = store.db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
+    const total = sizes.reduce((s, r) => s + r.bytes, 0);
+    const spanBytes = sizes.filter((r) => r.name === 'spans' || r.name.startsWith('spans_')).reduce((s, r) => s + r.bytes, 0);
+    const spanTable = sizes.find((r) => r.name === 'spans')?.bytes ?? 0;
+    add('Bytes per trace excl. span payloads', `${((total - spanTable) / n).toFixed(0)} B (span name/type indexes included; ${((total - spanBytes) / n).toFixed(0)} B without them)`, '≤ 2,500 B');
+    add('Bytes per trace, all', `${(total / n).toFixed(0)} B (file ${(statSync(dbPath).size / 1e9).toFixed(2)} GB)`);
+
+    // ---- search ----
+    const search = (filter?: string, orderBy?: string[]) => store.searchTraces({ experimentIds: [experimentId], filter, orderBy, maxResults: 100, cursor: { offset: 0 } });
+    const cases: [string, string | undefined][] = [
+      ['latest 100', undefined],
+      ['common metadata value (70%)', "metadata.environment = 'production'"],
+      ['rare metadata value (10 traces)', "metadata.`mlflow.trace.user` = 'user-rare'"],
+      ['tag + status', "tag.team = 'billing' AND status = 'ERROR'"],
+      ['numeric range', 'execution_time_ms >= 2000 AND execution_time_ms < 2050'],
+      ['span name (1% of traces)', "span.name = 'rare_tool'"],
+      ['extended: OR of two metadata values', "metadata.app_version = '2.3.0' OR metadata.app_version = '1.0.0'"],
+    ];
+    let statements = 0;
+    for (const [label, filter] of cases) {
+      await search(filter);
+      const result = await search(filter);
+      statements = Math.max(statements, result.statements);
+      const t = await timeIt(30, () => search(filter));
+      add(`Search p50 / p95: ${label}`, `${ms(t.p50)} / ${ms(t.p95)} ms (${result.traces.length} rows)`, 'p95 ≤ 25 ms');
+    }
+    const page2 = await search(undefined);
+    const next = await store.searchTraces({ experimentIds: [experimentId], maxResults: 100, cursor: page2.next ?? { offset: 100 } });
+    const deep = await timeIt(20, () => store.searchTraces({ experimentIds: [experimentId], maxResults: 100, cursor: { offset: 500_000 < n ? 500_000 : Math.floor(n / 2), after: next.next?.after } }));
+    add('Search p50 / p95: next page (keyset token)', `${ms(deep.p50)} / ${ms(deep.p95)} ms`);
+    add('SQL statements per search page', `${statements} (1 page query + tags, metadata, assessments batched), any page size`);
+
+    // ---- metrics ----
+    const base: Pick<MetricsQuery, 'experimentIds' | 'filters' | 'maxResults'> = { experimentIds: [experimentId], filters: [], maxResults: 10_000 };
+    const byVersion = [{ kind: 'metadata', key: 'app_version', name: 'metadata.app_version' }] as MetricsQuery['dimensions'];
+    const percentiles = [50, 95, 99].map((p) => ({ type: 'PERCENTILE' as const, percentile: p }));
+    const metricCases: [string, MetricsQuery][] = [
+      ['count by version × status', { ...base, viewType: 'TRACES', metricName: 'trace_count', aggregations: [{ type: 'COUNT' }], dimensions: [...byVersion, { kind: 'builtin', name: 'trace_status' }] }],
+      ['p50/p95/p99 + 95% bounds by version', { ...base, viewType: 'TRACES', metricName: 'latency', aggregations: percentiles, dimensions: byVersion, confidenceLevel: 0.95 }],
+      ['same, daily buckets', { ...base, viewType: 'TRACES', metricName: 'latency', aggregations: percentiles, dimensions: byVersion, confidenceLevel: 0.95, timeIntervalSeconds: 86_400, startTimeMs: START, endTimeMs: START + 31 * DAY }],
+      ['same, filter environment = production', { ...base, viewType: 'TRACES', metricName: 'latency', aggregations: percentiles, dimensions: byVersion, confidenceLevel: 0.95, filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }] }],
+      ['👍 share by version (ASSESSMENTS)', { ...base, viewType: 'ASSESSMENTS', metricName: 'assessment_value', aggregations: [{ type: 'AVG' }], dimensions: [{ kind: 'builtin', name: 'assessment_name' }, ...byVersion] }],
+    ];
+    for (const [label, query] of metricCases) {
+      const cold = performance.now();
+      await store.queryMetrics(query);
+      const coldMs = performance.now() - cold;
+      const t = await timeIt(10, () => store.queryMetrics(query));
+      add(`Version metrics p50 / p95: ${label}`, `${ms(t.p50)} / ${ms(t.p95)} ms (first call ${ms(coldMs)} ms)`, '≤ 200 ms');
+    }
+
+    // ---- HTTP ingest ----
+    const app = await buildApp({ store });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    try {
+      const sample = Math.min(20_000, Math.max(2_000, Math.floor(n / 50)));
+      const bodies = Array.from({ length: sample }, (_, k) => {
+        const t = syntheticTrace(n + k, n, experimentId);
+        return JSON.stringify({
+          trace: {
+            trace_info: {
+              trace_id: t.traceId,
+              trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+              request_time: new Date(t.timestampMs).toISOString(),
+              execution_duration: `${(t.executionTimeMs ?? 0) / 1000}s`,
+              state: t.state,
+              request_preview: t.requestPreview,
+              response_preview: t.responsePreview,
+              trace_metadata: t.metadata,
+              tags: { 'mlflow.traceName': t.tags['mlflow.traceName'], team: t.tags.team, priority: t.tags.priority },
+            },
+          },
+        });
+      });
+      let next = 0;
+      const s0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < bodies.length) {
+            const body = bodies[next++];
+            const response = await fetch(`${url}/api/3.0/mlflow/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+            if (!response.ok) throw new Error(`StartTraceV3 ${response.status}: ${await response.text()}`);
+            await response.arrayBuffer();
+          }
+        }),
+      );
+      const startRate = sample / ((performance.now() - s0) / 1000);
+      add('Ingest: StartTraceV3 over HTTP, concurrency 32', `${Math.round(startRate).toLocaleString('en-US')} traces/s (${sample.toLocaleString('en-US')} traces, synchronous=FULL, largest group commit ${store.commit.maxBatch})`, '≥ 2,000/s');
+
+      const protoRoot = protobuf.parse(readFileSync(new URL('../src/server/otlp/otlp-trace.proto', import.meta.url), 'utf8')).root;
+      const Request = protoRoot.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
+      const batches = 40;
+      const payloads = Array.from({ length: batches }, (_, b) => {
+        const spans = [];
+        for (let k = 0; k < 512 / 4; k++) {
+          const r = rng(1_000_000_007 + b * 1000 + k);
+          const traceId = Buffer.from(hex(r, 16), 'hex');
+          const rootId = Buffer.from(hex(r, 8), 'hex');
+          const startNs = BigInt(START + b * 1000 + k) * 1_000_000n;
+          for (let s = 0; s < 4; s++) {
+            spans.push({
+              traceId,
+              spanId: s === 0 ? rootId : Buffer.from(hex(r, 8), 'hex'),
+              ...(s === 0 ? {} : { parentSpanId: rootId }),
+              name: s === 0 ? 'agent' : s === 1 ? 'chat' : 'tool',
+              startTimeUnixNano: (startNs + BigInt(s) * 1_000_000n).toString(),
+              endTimeUnixNano: (startNs + BigInt(s + 5) * 1_000_000n).toString(),
+              attributes: [
+                { key: 'gen_ai.operation.name', value: { stringValue: s === 1 ? 'chat' : 'execute_tool' } },
+                { key: 'gen_ai.usage.input_tokens', value: { intValue: 100 } },
+                { key: 'session.id', value: { stringValue: `otlp-${b}-${k % 8}` } },
+                { key: 'input.value', value: { stringValue: '{"messages": [{"role": "user", "content": "hello"}]}' } },
+              ],
+              status: { code: 1 },
+            });
+          }
+        }
+        return Buffer.from(Request.encode(Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish());
+      });
+      let nextBatch = 0;
+      const o0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (nextBatch < payloads.length) {
+            const body = payloads[nextBatch++];
+            const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId }, body });
+            if (!response.ok) throw new Error(`OTLP ${response.status}: ${await response.text()}`);
+            await response.arrayBuffer();
+          }
+        }),
+      );
+      const spanRate = (batches * 512) / ((performance.now() - o0) / 1000);
+      add('Ingest: OTLP protobuf, batches of 512 spans, 4 in flight', `${Math.round(spanRate).toLocaleString('en-US')} spans/s (${(batches * 512).toLocaleString('en-US')} spans)`, '≥ 20,000/s');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    store.close();
+    if (options.keep || options.db) log(`database kept at ${dbPath}`);
+    else if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+  const header = '| Measure | Result | Goal |\n|---|---|---|';
+  return `Machine: ${process.platform}, Node ${process.version}, 2 cores; server-side timings (store calls), warm cache.\n\n${header}\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const args = process.argv.slice(2);
+  const flag = args.indexOf('--traces');
+  const traces = flag >= 0 ? Number(args[flag + 1]) : undefined;
+  const dbFlag = args.indexOf('--db');
+  console.log(await runServerBench({ traces, keep: args.includes('--keep'), db: dbFlag >= 0 ? args[dbFlag + 1] : undefined }));
+}
