@@ -1,9 +1,9 @@
 import { Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { catalogQueries } from '../api/catalog-queries.ts';
-import { isString, readPreference } from '../local-preferences.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
+import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-store.ts';
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
 import { BaselineComparison } from './BaselineComparison.tsx';
 import { formatBucket } from './bucket-size.ts';
@@ -20,9 +20,6 @@ import { addClause, defaultVersionKey, dimensionOf, parseVersionKey, versionClau
 import { VersionKeyPicker } from './VersionKeyPicker.tsx';
 import { VersionTable } from './VersionTable.tsx';
 import './compare.css';
-
-const FEEDBACK_NAME_PREFERENCE = 'feedbackName';
-const DEFAULT_FEEDBACK_NAME = 'user_satisfaction';
 
 /** Writes shared and page view state into the current URL (a new history entry: these are navigations a person may want to go back from). */
 function updateUrl(change: { shared?: SharedView; view?: CompareView }) {
@@ -44,7 +41,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const dimension = dimensionOf(versionKey);
   const keyLabel = versionKey.key;
   const nowMs = useNowMinute();
-  const feedbackName = readPreference(FEEDBACK_NAME_PREFERENCE, DEFAULT_FEEDBACK_NAME, isString);
+  // The 👍 share is read from the same feedback name the reviewer labels with in the trace detail.
+  const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
   const data = useCompareData({ experimentId, shared, dimension, feedbackName, nowMs });
   const { rows } = data;
   const catalogValues = useQuery(catalogQueries.values(experimentId, versionKey.kind, versionKey.key));
