@@ -112,6 +112,15 @@ function toJsonOut(value: unknown): JsonOut {
   return out;
 }
 
+/** JSON text of a decoded attribute value; int64s beyond 2^53 (bigint) stay exact. */
+function fastJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return jsonText(toJsonOut(value));
+  }
+}
+
 /** Converts one OTLP span; returns a reason string when it cannot be converted. */
 export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
   if (!span.traceId || !span.spanId) return 'Cannot convert OpenTelemetry span to MLflow span: missing or invalid trace_id or span_id';
@@ -154,19 +163,16 @@ export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
   }
 
   const status = span.statusCode === 1 ? 'OK' : span.statusCode === 2 ? 'ERROR' : 'UNSET';
-  const attributes: Record<string, JsonOut> = {};
-  for (const [k, v] of Object.entries(a)) attributes[k] = jsonText(toJsonOut(v));
-  const dict: JsonOut = {
-    trace_id: Buffer.from(span.traceId, 'hex').toString('base64'),
-    span_id: Buffer.from(span.spanId, 'hex').toString('base64'),
-    parent_span_id: isRoot ? null : Buffer.from(span.parentSpanId, 'hex').toString('base64'),
-    name: span.name,
-    start_time_unix_nano: span.startTimeNs,
-    end_time_unix_nano: span.endTimeNs,
-    events: span.events.map((e) => ({ name: e.name, time_unix_nano: e.timeNs, attributes: toJsonOut(e.attributes) })),
-    status: { code: `STATUS_CODE_${status}`, message: span.statusMessage },
-    attributes,
-  };
+  const attributes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) attributes[k] = fastJson(v);
+  // Written by hand rather than through jsonText: this runs for every ingested span.
+  const b64 = (h: string) => Buffer.from(h, 'hex').toString('base64');
+  const events = span.events.map((e) => `{"name":${JSON.stringify(e.name)},"time_unix_nano":${e.timeNs},"attributes":${fastJson(e.attributes)}}`);
+  const content =
+    `{"trace_id":"${b64(span.traceId)}","span_id":"${b64(span.spanId)}","parent_span_id":${isRoot ? 'null' : `"${b64(span.parentSpanId)}"`},` +
+    `"name":${JSON.stringify(span.name)},"start_time_unix_nano":${span.startTimeNs},"end_time_unix_nano":${span.endTimeNs ?? 'null'},` +
+    `"events":[${events.join(',')}],"status":{"code":"STATUS_CODE_${status}","message":${JSON.stringify(span.statusMessage)}},` +
+    `"attributes":${JSON.stringify(attributes)}}`;
   return {
     traceId,
     spanId: span.spanId,
@@ -176,7 +182,7 @@ export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
     status,
     startTimeNs: span.startTimeNs,
     endTimeNs: span.endTimeNs,
-    content: jsonText(dict),
+    content,
     derived: {
       requestPreview: isRoot ? previewText(a[SPAN_ATTRIBUTES.inputs], 'user') : undefined,
       responsePreview: isRoot ? previewText(a[SPAN_ATTRIBUTES.outputs], 'assistant') : undefined,
