@@ -2,7 +2,8 @@
 // Identifiers (table names) come only from allowlists; every value is bound.
 import type { CountResponse, GroupSummary, GroupsResponse, KeyKind, KeysResponse, ValuesResponse } from '../../core/model.ts';
 import { exactQuantile } from '../../core/stats/quantile.ts';
-import { compileSearchFilter } from './search-sql.ts';
+import { compileSearchFilter, correlatedFilter } from './search-sql.ts';
+import { TRACE_COLUMNS } from './trace-rows.ts';
 import type { SqliteTraceStore } from './sqlite-trace-store.ts';
 import type { GroupsQuery } from './trace-store.ts';
 
@@ -76,6 +77,21 @@ export function listValuesSql(
 }
 
 export function countTracesSql(store: SqliteTraceStore, input: { experimentIds: string[]; filter?: string; cap: number }): CountResponse {
+  const compiled = compileSearchFilter(input.filter);
+  const correlated = compiled ? correlatedFilter(compiled.sql) : undefined;
+  if (compiled && correlated) {
+    // A common value reaches the cap within the newest rows; probing them one by one is cheap,
+    // while the index plan below would first collect every matching id.
+    const ids = input.experimentIds.map(Number).filter((n) => Number.isInteger(n));
+    const window = Math.min(4 * (input.cap + 1), 50_000);
+    const probe = store
+      .stmt(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
+           ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated} LIMIT ?)`,
+      )
+      .get(...ids, window, ...compiled.params, input.cap + 1) as { n: number };
+    if (probe.n > input.cap) return { count: input.cap, exact: false };
+  }
   const s = scope(input.experimentIds, input.filter);
   const row = store.stmt(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM traces t WHERE ${s.sql} LIMIT ?)`).get(...s.params, input.cap + 1) as { n: number };
   return row.n > input.cap ? { count: input.cap, exact: false } : { count: row.n, exact: true };
