@@ -177,11 +177,17 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   /** MLflow's checks when a trace names its experiment (StartTraceV3, OTLP). */
+  /** Active experiments seen by writes; there is no API to delete or rename one, so entries stay valid. */
+  private readonly activeExperiments = new Map<string, ExperimentRow>();
+
   private requireActiveExperiment(experimentId: string): ExperimentRow {
+    const cached = this.activeExperiments.get(experimentId);
+    if (cached) return cached;
     if (!/^-?\d+$/.test(experimentId)) {
       throw invalidParameter(`Invalid experiment ID '${experimentId}'. Experiment ID must be a valid integer.`);
     }
     const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as ExperimentRow | undefined;
+    if (row?.lifecycle_stage === 'active') this.activeExperiments.set(experimentId, row);
     if (!row) throw notFound(`No Experiment with id=${experimentId} exists`);
     if (row.lifecycle_stage !== 'active') {
       throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
@@ -223,17 +229,17 @@ export class SqliteTraceStore implements TraceStore {
           input.responsePreview ?? null,
         );
       }
-      const putTag = this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
-      for (const [key, value] of Object.entries(input.tags)) {
-        // Keep the spans location OTLP ingestion recorded: it tells clients the spans are stored here.
-        if (key === TAGS.spansLocation && existing) continue;
-        putTag.run(input.traceId, key, value);
-      }
       const artifactBase = experiment.artifact_location.replace(/\/+$/, '');
-      putTag.run(input.traceId, TAGS.artifactLocation, `${artifactBase}/traces/${input.traceId}/artifacts`);
-      const putMeta = this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
-      for (const [key, value] of Object.entries(input.metadata)) putMeta.run(input.traceId, key, value);
-      putMeta.run(input.traceId, METADATA.infoFinalized, 'true');
+      const tagsToWrite: Record<string, string> = { ...input.tags, [TAGS.artifactLocation]: `${artifactBase}/traces/${input.traceId}/artifacts` };
+      // Keep the spans location OTLP ingestion recorded: it tells clients the spans are stored here.
+      if (existing) delete tagsToWrite[TAGS.spansLocation];
+      // One statement per table: the pairs travel as one JSON array.
+      this.stmt(
+        "INSERT OR REPLACE INTO trace_tags (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j",
+      ).run(input.traceId, JSON.stringify(Object.entries(tagsToWrite)));
+      this.stmt(
+        "INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j",
+      ).run(input.traceId, JSON.stringify([...Object.entries(input.metadata), [METADATA.infoFinalized, 'true']]));
       const assessments = input.assessments.map((a) => toAssessment(this.insertAssessment({ ...a, traceId: input.traceId })));
       this.metricsColumns.touch(input.traceId);
       if (existing) return this.loadInfos([input.traceId])[0];
@@ -248,8 +254,7 @@ export class SqliteTraceStore implements TraceStore {
         request_preview: input.requestPreview ?? null,
         response_preview: input.responsePreview ?? null,
       };
-      const tags = { ...input.tags, [TAGS.artifactLocation]: `${artifactBase}/traces/${input.traceId}/artifacts` };
-      return toTraceInfo(row, tags, { ...input.metadata, [METADATA.infoFinalized]: 'true' }, assessments);
+      return toTraceInfo(row, tagsToWrite, { ...input.metadata, [METADATA.infoFinalized]: 'true' }, assessments);
     });
   }
 
