@@ -66,4 +66,18 @@ describe('extension endpoints', () => {
     expect(recent.groups[0].count).toBe(2);
     expect((await ext('groups', { group_by: 'span.name' })).statusCode).toBe(400);
   });
+
+  it('orders groups the same from the in-memory columns and from SQL', async () => {
+    for (const body of [
+      { group_by: 'metadata.app_version', order: 'count' },
+      { group_by: 'tag.team', order: 'recent', filter: "status = 'OK'" },
+      { group_by: 'metadata.`mlflow.trace.session`', order: 'recent', max_results: 1 },
+    ]) {
+      const fast = (await ext('groups', body)).json();
+      server.store.metricsColumns.enabled = false;
+      const slow = (await ext('groups', body)).json();
+      server.store.metricsColumns.enabled = true;
+      expect(fast).toEqual(slow);
+    }
+  });
 });

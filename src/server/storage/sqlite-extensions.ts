@@ -103,7 +103,18 @@ export function listGroupsSql(store: SqliteTraceStore, query: GroupsQuery): Grou
   const wanted = query.offset + query.maxResults;
   let values: string[];
   let hasMore: boolean;
-  if (query.order === 'recent') {
+  const fromColumns = store.metricsColumns.groupPage({
+    experimentIds: query.experimentIds,
+    kind: query.groupBy.kind,
+    key: query.groupBy.key,
+    filter: query.filter,
+    order: query.order,
+    offset: query.offset,
+    limit: query.maxResults,
+  });
+  if (fromColumns) {
+    ({ values, hasMore } = fromColumns);
+  } else if (query.order === 'recent') {
     // Walk traces newest first through the time index and stop once the page's groups are seen:
     // the order of first sight is the order of each group's latest trace.
     const seen: string[] = [];
