@@ -1,9 +1,11 @@
-// Compare page benchmark: the server part of "filter change → charts updated". For each filter
+// Compare page benchmark: "filter change → charts updated", end to end in Chromium and its
+// server part alone. For each filter
 // the page fires its metrics requests in parallel (per-version counts, percentiles with bounds,
 // feedback, and the two bucketed series); the time to the last answer is what the person waits
 // for before the charts can redraw. Run with `npm run bench -- ui-compare [--traces N]`, or pass
 // `url` + `experimentId` to measure an already-seeded server (e.g. the 1M-trace database).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricsRequest } from '../src/core/stats/trace-metrics-wire.ts';
@@ -16,6 +18,8 @@ export interface UiCompareBenchOptions {
   url?: string;
   experimentId?: string;
   repetitions?: number;
+  /** Also measure in Chromium (builds the explorer; default true when no `url` is given). */
+  browser?: boolean;
 }
 
 // Filter edits a person makes on this page: none, narrowing to an environment, to errors, to one
@@ -62,7 +66,10 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
     const { startServer } = await import('../src/server/main.ts');
     const { seedDemo } = await import('../scripts/demo/seed-demo.ts');
     const { shutdown } = await import('../src/sdk/index.ts');
-    const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL']);
+    const dist = join(dir, 'dist');
+    if (options.browser !== false) execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
+    const staticArgs = existsSync(join(dist, 'index.html')) ? ['--static-dir', dist] : [];
+    const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL', ...staticArgs]);
     url = server.url;
     const result = await seedDemo({ trackingUri: url, traces });
     await shutdown();
@@ -108,8 +115,68 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
       ...[...perRequest].map(([name, xs]) => `| ${name}, in parallel | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
       ...[...alone].map(([name, xs]) => `| ${name}, alone | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
     ];
+    if (options.browser ?? options.url === undefined) lines.push('', await browserBench(url, experimentId, repetitions));
     return lines.join('\n');
   } finally {
     await cleanup();
+  }
+}
+
+/**
+ * In Chromium: commit a new filter the way the search bar does (a history push plus the app's
+ * navigate event), then wait until the page is no longer busy and two frames have painted.
+ * Each repetition uses filters not seen before, so no answer comes from the query cache.
+ */
+async function browserBench(url: string, experimentId: string, repetitions: number): Promise<string> {
+  const { chromium } = await import('@playwright/test');
+  const { ensureChromium } = await import('../scripts/ensure-chromium.ts');
+  const browser = await chromium.launch({ executablePath: ensureChromium(), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+    await page.goto(`${url}/compare?experiment=${experimentId}&range=30d`);
+    await page.locator('.recharts-line').first().waitFor({ timeout: 30_000 });
+    const samples: number[] = [];
+    for (let rep = 0; rep < repetitions; rep++) {
+      for (const filter of FILTERS) {
+        const unique = [filter, `execution_time_ms >= ${rep}`].filter(Boolean).join(' AND ');
+        const search = new URLSearchParams({ experiment: experimentId, range: '30d', q: unique });
+        samples.push(
+          await page.evaluate(async (href) => {
+            const section = document.querySelector('section.compare-page')!;
+            const started = performance.now();
+            await new Promise<void>((resolve) => {
+              let sawBusy = false;
+              const observer = new MutationObserver(() => {
+                const busy = section.getAttribute('aria-busy') === 'true';
+                if (busy) sawBusy = true;
+                else if (sawBusy) {
+                  observer.disconnect();
+                  resolve();
+                }
+              });
+              observer.observe(section, { attributes: true, attributeFilter: ['aria-busy'] });
+              history.pushState(null, '', href);
+              window.dispatchEvent(new Event('trace-explorer:navigate'));
+              setTimeout(() => {
+                observer.disconnect();
+                resolve();
+              }, 10_000);
+            });
+            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+            return performance.now() - started;
+          }, `/compare?${search.toString()}`),
+        );
+      }
+    }
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    return [
+      `In Chromium, from a filter commit to the charts redrawn (${samples.length} filter changes, target ≤ 1 s):`,
+      '',
+      '| measure | p50 | p95 | max |',
+      '|---|---|---|---|',
+      `| filter change → charts updated | ${ms(percentile(samples, 50))} | ${ms(percentile(samples, 95))} | ${ms(Math.max(...samples))} |`,
+    ].join('\n');
+  } finally {
+    await browser.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useCallback, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { catalogQueries } from '../api/catalog-queries.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
@@ -22,9 +22,9 @@ import { VersionTable } from './VersionTable.tsx';
 import './compare.css';
 
 /** Writes shared and page view state into the current URL (a new history entry: these are navigations a person may want to go back from). */
-function updateUrl(change: { shared?: SharedView; view?: CompareView }) {
+function updateUrl(change: { shared?: (current: SharedView) => SharedView; view?: CompareView }) {
   const url = new URL(window.location.href);
-  if (change.shared) writeSharedView(url.searchParams, change.shared);
+  if (change.shared) writeSharedView(url.searchParams, change.shared(parseSharedView(url.searchParams)));
   if (change.view) writeCompareView(url.searchParams, change.view);
   navigate(`${url.pathname}?${url.searchParams.toString()}`);
 }
@@ -46,23 +46,30 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const data = useCompareData({ experimentId, shared, dimension, feedbackName, nowMs });
   const { rows } = data;
   const catalogValues = useQuery(catalogQueries.values(experimentId, versionKey.kind, versionKey.key));
-  const colorOf = versionColors(catalogValues.data?.map((v) => v.value) ?? [], rows.map((r) => r.version));
-
-  const versions = rows.map((r) => r.version);
+  const versions = useMemo(() => rows.map((r) => r.version), [rows]);
+  // Stable callbacks and memoised chart inputs: each of the page's queries answers separately,
+  // and without these every answer would redraw all four charts (Recharts renders are not cheap).
+  const colorOf = useMemo(() => versionColors(catalogValues.data?.map((v) => v.value) ?? [], versions), [catalogValues.data, versions]);
   // Defaults in natural order: the newest value is the candidate, the one before it the baseline.
   const candidate = view.candidate && versions.includes(view.candidate) ? view.candidate : versions[versions.length - 1];
   const baseline = view.baseline && versions.includes(view.baseline) ? view.baseline : versions[Math.max(0, versions.length - 2)];
 
-  const filterTo = (version: string) => updateUrl({ shared: { ...shared, filter: addClause(shared.filter, versionClause(versionKey, version)) } });
-  const selectRange = (fromMs: number, toMs: number) => updateUrl({ shared: { ...shared, range: { kind: 'custom', fromMs, toMs } } });
-  const chartRows = topVersions(rows);
-  const charted = chartRows.map((r) => r.version);
+  const { kind, key } = versionKey;
+  const filterTo = useCallback(
+    (version: string) => updateUrl({ shared: (current) => ({ ...current, filter: addClause(current.filter, versionClause({ kind, key }, version)) }) }),
+    [kind, key],
+  );
+  const selectRange = useCallback((fromMs: number, toMs: number) => updateUrl({ shared: (current) => ({ ...current, range: { kind: 'custom', fromMs, toMs } }) }), []);
+  const chartRows = useMemo(() => topVersions(rows), [rows]);
+  const charted = useMemo(() => chartRows.map((r) => r.version), [chartRows]);
+  const errorSeries = useMemo(() => onlyVersions(data.errorSeries, charted), [data.errorSeries, charted]);
+  const latencySeries = useMemo(() => onlyVersions(data.latencySeries, charted), [data.latencySeries, charted]);
   const chartProps = { rows: chartRows, keyLabel, colorOf, onVersionClick: filterTo };
 
   return (
     <section aria-label="Compare versions" className="compare-page" aria-busy={data.loading || data.updating}>
       <div className="compare-toolbar">
-        <SearchBar experimentId={experimentId} value={shared.filter} onCommit={(filter) => updateUrl({ shared: { ...shared, filter } })} />
+        <SearchBar experimentId={experimentId} value={shared.filter} onCommit={(filter) => updateUrl({ shared: (current) => ({ ...current, filter }) })} />
       </div>
       <div className="compare-controls">
         <VersionKeyPicker
@@ -71,7 +78,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
           // A new key has new values: the old baseline and candidate mean nothing under it.
           onChange={(next) => updateUrl({ view: { versionKey: next } })}
         />
-        <RangePicker range={shared.range} onChange={(range) => updateUrl({ shared: { ...shared, range } })} />
+        <RangePicker range={shared.range} onChange={(range) => updateUrl({ shared: (current) => ({ ...current, range }) })} />
         <span className="compare-status" role="status">
           {data.loading ? 'Loading…' : data.updating ? 'Updating…' : `${rows.length} ${rows.length === 1 ? 'value' : 'values'} of ${keyLabel}`}
         </span>
@@ -145,7 +152,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>Error rate over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={onlyVersions(data.errorSeries, charted)} window={data.window} yLabel="Error rate" formatValue={(v) => formatPercent(v)} formatTick={formatPercentTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart series={errorSeries} window={data.window} yLabel="Error rate" formatValue={formatPercent} formatTick={formatPercentTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
                   </Suspense>
                   <SeriesTable series={data.errorSeries} label="Error rate over time" bucketSeconds={data.window.bucketSeconds} formatValue={(v) => formatPercent(v)} />
                 </figure>
@@ -154,7 +161,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>p95 latency over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={onlyVersions(data.latencySeries, charted)} window={data.window} yLabel="p95 latency" formatValue={formatMs} formatTick={formatMsTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart series={latencySeries} window={data.window} yLabel="p95 latency" formatValue={formatMs} formatTick={formatMsTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
                   </Suspense>
                   <SeriesTable series={data.latencySeries} label="p95 latency over time" bucketSeconds={data.window.bucketSeconds} formatValue={formatMs} />
                 </figure>

@@ -38,7 +38,13 @@ export function useCompareData({ experimentId, shared, dimension, feedbackName, 
   // "All time" has no window to bucket: ask the server where the matching traces are first.
   const probe = useQuery({ ...metricsQueries.query(extentProbeRequest(experimentId, filter, nowMs)), enabled: fromMs === undefined });
   const extent = fromMs !== undefined ? { startMs: fromMs, endMs: toMs ?? nowMs } : probe.data ? extentFromProbe(probe.data, nowMs) : undefined;
-  const window: TimeWindow | undefined = extent && { ...extent, bucketSeconds: chooseBucketSeconds(extent.endMs - extent.startMs) };
+  const startMs = extent?.startMs;
+  const endMs = extent?.endMs;
+  // Memoised on its numbers so the memoised trend charts see the same window object across renders.
+  const window = useMemo<TimeWindow | undefined>(
+    () => (startMs === undefined || endMs === undefined ? undefined : { startMs, endMs, bucketSeconds: chooseBucketSeconds(endMs - startMs) }),
+    [startMs, endMs],
+  );
 
   const errorSeriesQuery = useQuery({ ...metricsQueries.query(countsRequest(scope, window ?? NO_WINDOW)), enabled: window !== undefined });
   const latencySeriesQuery = useQuery({ ...metricsQueries.query(latencyRequest(scope, [95], window ?? NO_WINDOW)), enabled: window !== undefined });
