@@ -1,11 +1,7 @@
 // Turns a search request's filter and order_by into SQL over `traces t`. The filter language
 // (src/core/filter) does the parsing and compiling; this module adds the NULLS-LAST ordering,
 // the default order, and is the only place that knows how the two fit together.
-import { checkFilter } from '../../core/filter/check-filter.ts';
-import { compileFilter } from '../../core/filter/compile-filter.ts';
-import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
-import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
-import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
+import { checkFilter, compileFilter, compileOrderBy, parseOrderBy, sqliteDialect } from '../../core/filter/index.ts';
 import { invalidParameter } from '../errors.ts';
 
 export interface SqlFragment {
