@@ -16,4 +16,17 @@ export const metricsQueries = {
       placeholderData: keepPreviousData,
       staleTime: 30_000,
     }),
+  /**
+   * Several aggregations fetched in parallel and cached as one answer. Numbers shown side by side
+   * (a version's count, percentiles and 👍 share) then always come from the same filter, and the
+   * page redraws once per filter change instead of once per request.
+   */
+  batch: (requests: readonly MetricsRequest[]) =>
+    queryOptions({
+      queryKey: [...metricsQueries.all(), 'batch', requests],
+      queryFn: ({ signal }) =>
+        Promise.all(requests.map((request) => apiRequest<MetricsResponse>('POST', api('3.0/mlflow/traces/metrics'), request, signal))),
+      placeholderData: keepPreviousData,
+      staleTime: 30_000,
+    }),
 };

@@ -30,9 +30,7 @@ const NO_WINDOW: TimeWindow = { startMs: 0, endMs: 0, bucketSeconds: 60 };
 export function useCompareData({ experimentId, shared, dimension, feedbackName, nowMs }: CompareDataInput) {
   const filter = effectiveFilter(shared, nowMs);
   const scope = { experimentId, dimension, filter };
-  const counts = useQuery(metricsQueries.query(countsRequest(scope)));
-  const latency = useQuery(metricsQueries.query(latencyRequest(scope, PERCENTILES)));
-  const feedback = useQuery(metricsQueries.query(feedbackRequest(scope)));
+  const perVersion = useQuery(metricsQueries.batch([countsRequest(scope), latencyRequest(scope, PERCENTILES), feedbackRequest(scope)]));
 
   const { fromMs, toMs } = rangeWindow(shared.range, nowMs);
   // "All time" has no window to bucket: ask the server where the matching traces are first.
@@ -46,24 +44,27 @@ export function useCompareData({ experimentId, shared, dimension, feedbackName, 
     [startMs, endMs],
   );
 
-  const errorSeriesQuery = useQuery({ ...metricsQueries.query(countsRequest(scope, window ?? NO_WINDOW)), enabled: window !== undefined });
-  const latencySeriesQuery = useQuery({ ...metricsQueries.query(latencyRequest(scope, [95], window ?? NO_WINDOW)), enabled: window !== undefined });
+  const seriesWindow = window ?? NO_WINDOW;
+  const series = useQuery({
+    ...metricsQueries.batch([countsRequest(scope, seriesWindow), latencyRequest(scope, [95], seriesWindow)]),
+    enabled: window !== undefined,
+  });
 
-  const rows = useMemo(
-    () => toVersionRows({ dimension, counts: counts.data, latency: latency.data, feedback: feedback.data, feedbackName }),
-    [dimension, counts.data, latency.data, feedback.data, feedbackName],
-  );
-  const errorSeries = useMemo(() => toErrorRateSeries(errorSeriesQuery.data, dimension), [errorSeriesQuery.data, dimension]);
-  const latencySeries = useMemo(() => toLatencySeries(latencySeriesQuery.data, dimension, 95), [latencySeriesQuery.data, dimension]);
+  const rows = useMemo(() => {
+    const [counts, latency, feedback] = perVersion.data ?? [];
+    return toVersionRows({ dimension, counts, latency, feedback, feedbackName });
+  }, [dimension, perVersion.data, feedbackName]);
+  const errorSeries = useMemo(() => toErrorRateSeries(series.data?.[0], dimension), [series.data, dimension]);
+  const latencySeries = useMemo(() => toLatencySeries(series.data?.[1], dimension, 95), [series.data, dimension]);
 
-  const queries = [counts, latency, feedback, probe, errorSeriesQuery, latencySeriesQuery];
+  const queries = [perVersion, probe, series];
   return {
     rows,
     errorSeries,
     latencySeries,
     window,
     /** True until the per-version numbers have a first answer. */
-    loading: counts.isPending,
+    loading: perVersion.isPending,
     /** True while a newer answer replaces what is on screen (placeholder data showing). */
     updating: queries.some((q) => q.isPlaceholderData || (q.isFetching && !q.isPending)),
     error: queries.find((q) => q.error)?.error ?? undefined,
