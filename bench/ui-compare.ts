@@ -3,7 +3,8 @@
 // the page fires its metrics requests in parallel (per-version counts, percentiles with bounds,
 // feedback, and the two bucketed series); the time to the last answer is what the person waits
 // for before the charts can redraw. Run with `npm run bench -- ui-compare [--traces N]`, or pass
-// `url` + `experimentId` to measure an already-seeded server (e.g. the 1M-trace database).
+// `url` + `experimentId` (or set UI_COMPARE_URL and UI_COMPARE_EXPERIMENT) to measure an
+// already-seeded server, e.g. the 1M-trace database, which is too slow to seed per run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ export interface UiCompareBenchOptions {
   url?: string;
   experimentId?: string;
   repetitions?: number;
-  /** Also measure in Chromium (builds the explorer; default true when no `url` is given). */
+  /** Also measure in Chromium (default true; a fresh server gets a fresh build, a `url` must serve the explorer). */
   browser?: boolean;
 }
 
@@ -56,8 +57,8 @@ function pageRequests(experimentId: string, filter: string, nowMs: number): { na
 
 export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Promise<string> {
   const repetitions = options.repetitions ?? 5;
-  let url = options.url;
-  let experimentId = options.experimentId;
+  let url = options.url ?? process.env.UI_COMPARE_URL;
+  let experimentId = options.experimentId ?? process.env.UI_COMPARE_EXPERIMENT;
   let cleanup = async () => {};
   let seeded = 'existing server';
   if (!url) {
@@ -115,7 +116,7 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
       ...[...perRequest].map(([name, xs]) => `| ${name}, in parallel | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
       ...[...alone].map(([name, xs]) => `| ${name}, alone | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
     ];
-    if (options.browser ?? options.url === undefined) lines.push('', await browserBench(url, experimentId, repetitions));
+    if (options.browser ?? true) lines.push('', await browserBench(url, experimentId, repetitions));
     return lines.join('\n');
   } finally {
     await cleanup();
