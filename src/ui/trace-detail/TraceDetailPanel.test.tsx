@@ -166,7 +166,7 @@ describe('TraceDetailPanel', () => {
   });
 
   it('answers the review shortcuts', async () => {
-    const onStep = vi.fn();
+    const onStep = vi.fn<(delta: 1 | -1) => void>();
     useFeedbackPreferences.setState({ reviewerId: 'me' });
     renderPanel({ onStep });
     await screen.findByRole('tree', { name: 'Span tree' });
