@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, type RefObject } from 'react';
 import type { Diagnostic } from '../../core/filter/diagnostic.ts';
 import { highlightPieces } from './highlight.ts';
 
@@ -12,24 +12,17 @@ export function FilterHighlight({ text, diagnostics, inputRef }: { text: string;
   const pieces = useMemo(() => highlightPieces(text, diagnostics), [text, diagnostics]);
   const endError = diagnostics.some((d) => d.severity === 'error' && d.from >= text.length && text.length === 0);
 
-  // Every render may move the caret (and so the scroll), e.g. after a suggestion is inserted.
-  useLayoutEffect(() => {
-    const input = inputRef.current;
-    if (input && inner.current) inner.current.style.transform = `translateX(${-input.scrollLeft}px)`;
-  });
   useEffect(() => {
     const input = inputRef.current;
     if (!input) return;
     const sync = () => {
       if (inner.current) inner.current.style.transform = `translateX(${-input.scrollLeft}px)`;
     };
-    input.addEventListener('scroll', sync);
-    input.addEventListener('keyup', sync);
-    input.addEventListener('input', sync);
+    // Reading scrollLeft forces layout, so it happens on these events only, never on render.
+    const events = ['scroll', 'keyup', 'input', 'selectionchange', 'focus'] as const;
+    for (const name of events) input.addEventListener(name, sync);
     return () => {
-      input.removeEventListener('scroll', sync);
-      input.removeEventListener('keyup', sync);
-      input.removeEventListener('input', sync);
+      for (const name of events) input.removeEventListener(name, sync);
     };
   }, [inputRef]);
 

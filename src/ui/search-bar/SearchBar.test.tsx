@@ -10,7 +10,7 @@ const ROUTES: Record<string, unknown> = {
 };
 
 function setup(value = '') {
-  const onCommit = vi.fn();
+  const onCommit = vi.fn<(filter: string) => void>();
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>

@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { analyzeFilter } from '../../core/filter/analyze-filter.ts';
 import { traceHref } from '../app-url.ts';
@@ -31,7 +31,8 @@ function openTrace(traceId: string, experimentId: string) {
   } else navigate(traceHref(traceId, experimentId));
 }
 
-export function SearchBar({ experimentId, value, onCommit }: SearchBarProps) {
+// Memoised: the page re-renders as result pages arrive, and the bar has nothing to update then.
+export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit }: SearchBarProps) {
   const id = useId();
   const listboxId = `${id}-listbox`;
   const messageId = `${id}-message`;
@@ -51,8 +52,11 @@ export function SearchBar({ experimentId, value, onCommit }: SearchBarProps) {
   const pendingCursor = useRef<number | null>(null);
 
   const { data: capabilities } = useQuery(catalogQueries.capabilities());
-  const dialect = capabilities?.filter_dialects.includes('extended') ? 'extended' : 'mlflow';
-  const { data: keys } = useQuery(catalogQueries.keys(experimentId));
+  // Until the server says otherwise, assume it runs the extended dialect: a plain MLflow server
+  // still answers an OR with its own 400, which the page shows.
+  const dialect = capabilities && !capabilities.filter_dialects.includes('extended') ? 'mlflow' : 'extended';
+  // Keys are only needed for suggestions: fetched when the menu first opens, not with the page.
+  const { data: keys } = useQuery({ ...catalogQueries.keys(experimentId), enabled: menu !== 'closed' });
   const situation = useMemo(() => cursorSituation(draft, cursor), [draft, cursor]);
   const valueKey = valueKeyAt(situation);
   const { data: values } = useQuery({
@@ -213,4 +217,4 @@ export function SearchBar({ experimentId, value, onCommit }: SearchBarProps) {
       </div>
     </div>
   );
-}
+});

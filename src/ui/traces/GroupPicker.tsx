@@ -15,12 +15,13 @@ function parseOption(value: string): GroupBy {
 
 export function GroupPicker(props: {
   experimentId: string;
+  catalogEnabled: boolean;
   group: GroupBy;
   order: GroupOrder;
   onChange: (group: GroupBy, order: GroupOrder) => void;
 }) {
   const id = useId();
-  const { data: keys } = useQuery(catalogQueries.keys(props.experimentId));
+  const { data: keys } = useQuery({ ...catalogQueries.keys(props.experimentId), enabled: props.catalogEnabled });
   const current = groupParam(props.group) ?? 'none';
   const catalog = (keys ?? []).filter((k) => !(k.kind === 'metadata' && NAMED_KEYS.has(k.key)) && !k.key.startsWith('mlflow.'));
   const known = current === 'none' || ['session', 'user', 'version'].includes(current) || catalog.some((k) => `${k.kind}:${k.key}` === current);

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useEffectEvent, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
 import { isSortableColumn, traceColumns, traceTableFeatures } from './trace-columns.tsx';
@@ -87,10 +87,12 @@ export function TracesGrid(props: TracesGridProps) {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= tableRows.length - PREFETCH_ROWS) fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, lastIndex, tableRows.length, fetchNextPage]);
 
-  // Keep the keyboard cursor on screen: j/k may move it past the viewport.
-  useEffect(() => {
+  // Keep the keyboard cursor on screen when it moves (j/k may move it past the viewport), but
+  // not when pages arrive: that would yank the scroll back while the person scrolls.
+  const revealActive = useEffectEvent(() => {
     if (activeIndex >= 0 && activeIndex < tableRows.length) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
-  }, [activeIndex, tableRows.length, virtualizer]);
+  });
+  useEffect(() => revealActive(), [activeIndex]);
 
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
   // Widths as CSS variables on the grid: resizing re-renders the header, not every row.

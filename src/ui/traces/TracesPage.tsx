@@ -42,7 +42,9 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const view = useMemo(() => parseTracesView(href), [href]);
 
   const { data: capabilities } = useQuery(catalogQueries.capabilities());
-  const dialect = capabilities?.filter_dialects.includes('extended') ? 'extended' : 'mlflow';
+  // Until the server says otherwise, assume it runs the extended dialect: a plain MLflow server
+  // still answers an OR with its own 400, which the page shows.
+  const dialect = capabilities && !capabilities.filter_dialects.includes('extended') ? 'mlflow' : 'extended';
   const check = useMemo(() => checkFilter(view.filter, dialect), [view.filter, dialect]);
   // "Last hour" is anchored when the filter or range is applied, so scrolling pages stays one
   // consistent result set instead of shifting under the person.
@@ -96,8 +98,11 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   });
 
   const detailWidth = useDetailWidth((s) => s.width);
+  // The server answers one query at a time per connection pool; the key catalog and the count
+  // wait for the first page of rows so that nothing competes with first rows on screen.
+  const firstPageSettled = grouped || query.isFetched || !check.ok;
   // The same query MatchCount shows (deduplicated by key): gives the grid its true row count.
-  const { data: count } = useQuery({ ...traceQueries.count(experimentId, serverFilter), enabled: check.ok });
+  const { data: count } = useQuery({ ...traceQueries.count(experimentId, serverFilter), enabled: check.ok && firstPageSettled });
   const searchError = query.error instanceof ApiError ? query.error : null;
 
   return (
@@ -108,11 +113,11 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             <SearchBar experimentId={experimentId} value={view.filter} onCommit={commitFilter} />
           </div>
           <div className="traces-controls">
-            <QuickFilters experimentId={experimentId} filter={view.filter} onCommit={commitFilter} />
+            <QuickFilters experimentId={experimentId} filter={view.filter} onCommit={commitFilter} enabled={firstPageSettled} />
             <TimeRangePicker value={view.range} onChange={(range) => update({ range })} />
-            <GroupPicker experimentId={experimentId} group={view.group} order={view.groupOrder} onChange={(group, groupOrder) => update({ group, groupOrder })} />
+            <GroupPicker experimentId={experimentId} catalogEnabled={firstPageSettled} group={view.group} order={view.groupOrder} onChange={(group, groupOrder) => update({ group, groupOrder })} />
             <ColumnChooser />
-            <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok} />
+            <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
           </div>
         </div>
         <div className="traces-body">

@@ -34,15 +34,15 @@ export const traceColumns = helper.columns([
     cell: (c) => <span className={`status status-${c.getValue()}`}>{STATUS_LABEL[c.getValue()]}</span>,
   }),
   helper.accessor('latencyMs', { id: 'latency', header: 'Latency', size: 90, cell: (c) => <span className="num">{formatLatency(c.getValue())}</span> }),
-  helper.accessor('startMs', { id: 'start', header: 'Start time', size: 150, cell: (c) => <span className="ellipsis">{formatTime(c.getValue())}</span> }),
+  helper.accessor('startMs', { id: 'start', header: 'Start time', size: 178, cell: (c) => <span className="ellipsis">{formatTime(c.getValue())}</span> }),
   helper.accessor('user', { header: 'User', size: 110, cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.user} value={c.getValue()} /> }),
   helper.accessor('session', { header: 'Session', size: 120, cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.session} value={c.getValue()} /> }),
-  helper.accessor('version', { header: 'App version', size: 100, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.appVersion} value={c.getValue()} /> }),
-  helper.accessor('environment', { header: 'Environment', size: 110, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.environment} value={c.getValue()} /> }),
+  helper.accessor('version', { header: 'App version', size: 112, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.appVersion} value={c.getValue()} /> }),
+  helper.accessor('environment', { header: 'Environment', size: 124, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.environment} value={c.getValue()} /> }),
   helper.accessor('tokens', { header: 'Tokens', size: 80, enableSorting: false, cell: (c) => <span className="num">{c.getValue() ?? '—'}</span> }),
   helper.accessor('tags', {
     header: 'Tags',
-    size: 180,
+    size: 230,
     enableSorting: false,
     // At most two chips per row keeps the DOM bounded; the rest is counted.
     cell: (c) => {
