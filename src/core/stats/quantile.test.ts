@@ -80,3 +80,24 @@ describe('quantile confidence intervals', () => {
     expect(quantileConfidenceBounds(sorted, 0.5, 0.95)).toEqual({ low: 20, high: 90 });
   });
 });
+
+describe('selection instead of sorting', () => {
+  it('matches a sorted copy for random data with ties', async () => {
+    const { quantileBySelection, selectRanks } = await import('./quantile.ts');
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (const n of [1, 2, 5, 33, 1000, 20_000]) {
+      const values = Float64Array.from({ length: n }, () => Math.floor(rand() * 300));
+      const sorted = Float64Array.from(values).sort();
+      const ranks = [0, Math.floor(n / 2), n - 1, Math.floor(n * 0.95)];
+      const picked = selectRanks(Float64Array.from(values), ranks);
+      for (const r of ranks) expect(picked.get(r)).toBe(sorted[r]);
+      for (const q of [0.5, 0.95, 0.99]) {
+        const bySelection = quantileBySelection(Float64Array.from(values), q, 0.95);
+        expect(bySelection.value).toBeCloseTo(exactQuantile(sorted, q), 10);
+        const bounds = quantileConfidenceBounds(sorted, q, 0.95);
+        expect({ low: bySelection.low, high: bySelection.high }).toEqual(bounds);
+      }
+    }
+  });
+});

@@ -125,3 +125,82 @@ export function quantileConfidenceBounds(sorted: ArrayLike<number>, q: number, l
   const r = quantileRankInterval(sorted.length, q, level);
   return { low: r.lower === null ? null : sorted[r.lower - 1], high: r.upper === null ? null : sorted[r.upper - 1] };
 }
+
+/**
+ * The values at the given 0-based ranks of `values` as if it were sorted, by multi-target
+ * quickselect: O(n log k) for k ranks instead of a full O(n log n) sort. Reorders `values`.
+ */
+export function selectRanks(values: Float64Array, ranks: readonly number[]): Map<number, number> {
+  const targets = [...new Set(ranks.filter((r) => r >= 0 && r < values.length))].sort((a, b) => a - b);
+  const out = new Map<number, number>();
+  const stack: [number, number, number, number][] = [[0, values.length - 1, 0, targets.length - 1]];
+  while (stack.length > 0) {
+    const [lo0, hi0, t0, t1] = stack.pop()!;
+    if (t0 > t1) continue;
+    let lo = lo0;
+    let hi = hi0;
+    if (hi - lo < 32) {
+      const slice = values.subarray(lo, hi + 1).sort();
+      for (let t = t0; t <= t1; t++) out.set(targets[t], slice[targets[t] - lo]);
+      continue;
+    }
+    // Median-of-three pivot, then a three-way partition (many equal durations are common).
+    const mid = (lo + hi) >>> 1;
+    const a = values[lo];
+    const b = values[mid];
+    const c = values[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let lt = lo;
+    let gt = hi;
+    let i = lo;
+    while (i <= gt) {
+      const v = values[i];
+      if (v < pivot) {
+        values[i] = values[lt];
+        values[lt] = v;
+        lt++;
+        i++;
+      } else if (v > pivot) {
+        values[i] = values[gt];
+        values[gt] = v;
+        gt--;
+      } else i++;
+    }
+    // [lo, lt) < pivot, [lt, gt] == pivot, (gt, hi] > pivot.
+    let left = t0;
+    while (left <= t1 && targets[left] < lt) left++;
+    let right = left;
+    while (right <= t1 && targets[right] <= gt) {
+      out.set(targets[right], pivot);
+      right++;
+    }
+    stack.push([lo, lt - 1, t0, left - 1]);
+    stack.push([gt + 1, hi, right, t1]);
+  }
+  return out;
+}
+
+/** Quantile and optional bounds from selected order statistics (same results as on a sorted copy). */
+export function quantileBySelection(
+  values: Float64Array,
+  q: number,
+  level?: number,
+): { value: number; low: number | null; high: number | null } {
+  const n = values.length;
+  const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const interval = level === undefined ? undefined : quantileRankInterval(n, q, level);
+  const ranks = [lo, hi];
+  if (interval?.lower != null) ranks.push(interval.lower - 1);
+  if (interval?.upper != null) ranks.push(interval.upper - 1);
+  const picked = selectRanks(values, ranks);
+  const frac = pos - lo;
+  const vLo = picked.get(lo)!;
+  const value = frac === 0 ? vLo : vLo + (picked.get(hi)! - vLo) * frac;
+  return {
+    value,
+    low: interval?.lower != null ? picked.get(interval.lower - 1)! : null,
+    high: interval?.upper != null ? picked.get(interval.upper - 1)! : null,
+  };
+}

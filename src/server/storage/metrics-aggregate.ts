@@ -1,6 +1,6 @@
 // Aggregation of metric rows into MLflow's data points (§8.4), shared by the SQL path and the
 // in-memory column path: exact percentiles and, as an extension, distribution-free bounds.
-import { exactQuantile, quantileConfidenceBounds } from '../../core/stats/quantile.ts';
+import { quantileBySelection } from '../../core/stats/quantile.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 
 export function percentileKey(p: number): string {
@@ -38,9 +38,8 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
   });
   for (const g of groups) {
     const values: Record<string, number> = {};
-    const needsOrder = query.aggregations.some((a) => a.type === 'PERCENTILE' || a.type === 'MIN' || a.type === 'MAX');
-    // Typed arrays sort numerically and natively; a Float64Array from the columns path is sorted in place.
-    const sorted = needsOrder ? (g.values instanceof Float64Array ? g.values : Float64Array.from(g.values)).sort() : undefined;
+    // Percentiles by selection (O(n) per order statistic), not by sorting every group.
+    const values64 = g.values instanceof Float64Array ? g.values : Float64Array.from(g.values);
     let allNull = true;
     for (const a of query.aggregations) {
       const n = g.values.length;
@@ -59,22 +58,25 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
           break;
         }
         case 'MIN':
-        case 'MAX':
-          if (n === 0 || !sorted) break;
-          values[a.type] = a.type === 'MIN' ? sorted[0] : sorted[n - 1];
+        case 'MAX': {
+          if (n === 0) break;
+          let m = values64[0];
+          for (let i = 1; i < n; i++) m = a.type === 'MIN' ? Math.min(m, values64[i]) : Math.max(m, values64[i]);
+          values[a.type] = m;
           allNull = false;
           break;
+        }
         case 'PERCENTILE': {
-          if (n === 0 || !sorted) break;
+          if (n === 0) break;
           const p = a.percentile ?? 50;
           const key = percentileKey(p);
-          values[key] = exactQuantile(sorted, p / 100);
+          const result = quantileBySelection(values64, p / 100, query.confidenceLevel);
+          values[key] = result.value;
           allNull = false;
           if (query.confidenceLevel !== undefined) {
-            const bounds = quantileConfidenceBounds(sorted, p / 100, query.confidenceLevel);
             // null when the sample is too small for that side (JSON null on the wire).
-            (values as Record<string, number | null>)[`${key}_LOW`] = bounds.low;
-            (values as Record<string, number | null>)[`${key}_HIGH`] = bounds.high;
+            (values as Record<string, number | null>)[`${key}_LOW`] = result.low;
+            (values as Record<string, number | null>)[`${key}_HIGH`] = result.high;
           }
           break;
         }

@@ -95,7 +95,8 @@ function build(query: MetricsQuery): Built {
       }
       break;
     case 'ASSESSMENTS':
-      from = 'assessments a JOIN traces t ON t.trace_id = a.trace_id';
+      // CROSS JOIN keeps assessments as the outer loop: there are far fewer of them than traces.
+      from = 'assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id';
       where.push('a.valid = 1');
       if (query.metricName === 'assessment_value') {
         value = 'a.value';
