@@ -33,15 +33,19 @@ const starts = (candidate: string, partial: string) => candidate.toLowerCase().s
 /** Keys match on any segment, so `user` finds `mlflow.trace.user`. */
 const matchesKey = (key: string, partial: string) => partial === '' || key.toLowerCase().includes(partial.toLowerCase());
 
+/** The app's own keys (environment, app_version…) before MLflow's bookkeeping keys (mlflow.*). */
+const byUsefulness = (keys: Catalog['keys']) => [...keys].sort((a, b) => Number(a.key.startsWith('mlflow.')) - Number(b.key.startsWith('mlflow.')));
+
 function fieldSuggestions(s: Extract<CursorSituation, { kind: 'field' }>, catalog: Catalog, dialect: FilterDialect): Suggestion[] {
   const { from, to, partial } = s;
+  const keys = byUsefulness(catalog.keys);
   const dot = partial.indexOf('.');
   if (dot >= 0) {
     const prefix = partial.slice(0, dot);
     const typedKey = partial.slice(dot + 1).replace(/^[`'"]|[`'"]$/g, '');
     if (prefix === 'tag' || prefix === 'tags' || prefix === 'metadata' || prefix === 'request_metadata') {
       const kind: KeyKind = prefix.startsWith('tag') ? 'tag' : 'metadata';
-      return catalog.keys
+      return keys
         .filter((k) => k.kind === kind && matchesKey(k.key, typedKey))
         .slice(0, MAX)
         .map((k) => ({ label: `${prefix}.${k.key}`, insert: `${prefix}.${quoteKey(k.key)} `, from, to, detail: `${k.count.toLocaleString()} traces` }));
@@ -70,7 +74,7 @@ function fieldSuggestions(s: Extract<CursorSituation, { kind: 'field' }>, catalo
   }
   // Typing a bare key name finds catalog keys too: `env` → metadata.environment.
   if (partial.length >= 2) {
-    for (const k of catalog.keys) {
+    for (const k of keys) {
       if (out.length >= MAX) break;
       if (matchesKey(k.key, partial)) out.push({ label: `${k.kind}.${k.key}`, insert: `${k.kind}.${quoteKey(k.key)} `, from, to, detail: `${k.count.toLocaleString()} traces` });
     }

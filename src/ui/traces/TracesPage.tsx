@@ -87,7 +87,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const pageRef = useRef<HTMLElement>(null);
   useTracesKeyboard({
     pageRef,
-    rowCount: grouped ? 0 : rows.length,
+    // Grouped, j/k walk the whole filtered set once a trace is open (the panel follows).
+    rowCount: grouped && !view.trace ? 0 : rows.length,
     activeIndex,
     setActiveIndex: (index) => {
       setActiveIndex(index);
