@@ -1,6 +1,6 @@
 // Aggregation of metric rows into MLflow's data points (§8.4), shared by the SQL path and the
 // in-memory column path: exact percentiles and, as an extension, distribution-free bounds.
-import { quantileBySelection } from '../../core/stats/quantile.ts';
+import { exactQuantile, quantileConfidenceBounds } from '../../core/stats/quantile.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 
 export function percentileKey(p: number): string {
@@ -38,8 +38,10 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
   });
   for (const g of groups) {
     const values: Record<string, number> = {};
-    // Percentiles by selection (O(n) per order statistic), not by sorting every group.
+    // One native numeric sort per group serves every percentile and bound (measured faster than
+    // quickselect in JS for three percentiles with bounds).
     const values64 = g.values instanceof Float64Array ? g.values : Float64Array.from(g.values);
+    const sorted = query.aggregations.some((a) => a.type === 'PERCENTILE') ? values64.sort() : values64;
     let allNull = true;
     for (const a of query.aggregations) {
       const n = g.values.length;
@@ -70,13 +72,13 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
           if (n === 0) break;
           const p = a.percentile ?? 50;
           const key = percentileKey(p);
-          const result = quantileBySelection(values64, p / 100, query.confidenceLevel);
-          values[key] = result.value;
+          values[key] = exactQuantile(sorted, p / 100);
           allNull = false;
           if (query.confidenceLevel !== undefined) {
+            const bounds = quantileConfidenceBounds(sorted, p / 100, query.confidenceLevel);
             // null when the sample is too small for that side (JSON null on the wire).
-            (values as Record<string, number | null>)[`${key}_LOW`] = result.low;
-            (values as Record<string, number | null>)[`${key}_HIGH`] = result.high;
+            (values as Record<string, number | null>)[`${key}_LOW`] = bounds.low;
+            (values as Record<string, number | null>)[`${key}_HIGH`] = bounds.high;
           }
           break;
         }
