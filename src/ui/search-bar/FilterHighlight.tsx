@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, type RefObject } from 'react';
-import type { Diagnostic } from '../../core/filter/diagnostic.ts';
+import type { Diagnostic } from '../../core/filter/index.ts';
 import { highlightPieces } from './highlight.ts';
 
 /**

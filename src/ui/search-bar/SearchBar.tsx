@@ -1,10 +1,9 @@
 import { memo, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { analyzeFilter } from '../../core/filter/analyze-filter.ts';
+import { analyzeFilter, completionAt } from '../../core/filter/index.ts';
 import { traceHref } from '../app-url.ts';
 import { catalogQueries } from '../api/catalog-queries.ts';
 import { navigate } from '../navigation.ts';
-import { cursorSituation } from './cursor-situation.ts';
 import { FilterHighlight } from './FilterHighlight.tsx';
 import { EXTENDED_NEEDED, interpretInput } from './interpret-input.ts';
 import { readRecentFilters, rememberFilter } from './recent-filters.ts';
@@ -57,7 +56,7 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const dialect = capabilities && !capabilities.filter_dialects.includes('extended') ? 'mlflow' : 'extended';
   // Keys are only needed for suggestions: fetched when the menu first opens, not with the page.
   const { data: keys } = useQuery({ ...catalogQueries.keys(experimentId), enabled: menu !== 'closed' });
-  const situation = useMemo(() => cursorSituation(draft, cursor), [draft, cursor]);
+  const situation = useMemo(() => completionAt(draft, cursor, { dialect }), [draft, cursor, dialect]);
   const valueKey = valueKeyAt(situation);
   const { data: values } = useQuery({
     ...catalogQueries.values(experimentId, valueKey?.kind ?? 'metadata', valueKey?.key ?? ''),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeFilter } from '../../core/filter/analyze-filter.ts';
+import { analyzeFilter } from '../../core/filter/index.ts';
 import { highlightPieces } from './highlight.ts';
 
 const show = (text: string) =>

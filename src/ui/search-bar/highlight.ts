@@ -1,9 +1,9 @@
 // Pieces of the filter text with a token class and an error flag, for the overlay drawn behind
 // the transparent input. Pieces cover the text exactly, so the overlay lines up character for
 // character with what the input shows.
-import type { Diagnostic } from '../../core/filter/diagnostic.ts';
+import { KEYWORDS, type Diagnostic } from '../../core/filter/index.ts';
+// The tokenizer is not part of the library's public index yet; highlighting needs exactly it.
 import { lexFilter, type Token } from '../../core/filter/lexer.ts';
-import { KEYWORDS } from '../../core/filter/vocabulary.ts';
 
 export type TokenClass = 'prefix' | 'key' | 'op' | 'string' | 'number' | 'keyword' | 'plain';
 

@@ -1,13 +1,8 @@
 // What Enter does with the text in the bar: apply a filter (canonical text), open a pasted
 // trace id, search free text, or refuse with the diagnostic that explains why.
-import type { FilterDialect } from '../../core/filter/ast.ts';
-import { checkFilter } from '../../core/filter/check-filter.ts';
-import type { Diagnostic } from '../../core/filter/diagnostic.ts';
+import { checkFilter, parseFilter, printFilter, quoteValue, requiresExtended, type Diagnostic, type FilterDialect } from '../../core/filter/index.ts';
+// The tokenizer is not part of the library's public index yet.
 import { lexFilter } from '../../core/filter/lexer.ts';
-import { parseFilter } from '../../core/filter/parse-filter.ts';
-import { printFilter } from '../../core/filter/print-filter.ts';
-import { quoteValue } from '../../core/filter/quote.ts';
-import { requiresExtended } from '../../core/filter/requires-extended.ts';
 
 export type Interpretation =
   | { kind: 'filter'; text: string }

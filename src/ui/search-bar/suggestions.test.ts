@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cursorSituation } from './cursor-situation.ts';
+import { completionAt } from '../../core/filter/index.ts';
 import { suggestionsFor, type Catalog } from './suggestions.ts';
 
 const catalog: Catalog = {
@@ -16,14 +16,16 @@ const catalog: Catalog = {
 
 function labels(marked: string, dialect: 'mlflow' | 'extended' = 'extended') {
   const cursor = marked.indexOf('|');
-  return suggestionsFor(cursorSituation(marked.replace('|', ''), cursor), catalog, dialect);
+  return suggestionsFor(completionAt(marked.replace('|', ''), cursor, { dialect }), catalog, dialect);
 }
 
 describe('suggestionsFor', () => {
   it.each<[string, string, string]>([
     ['sta|', 'status', 'status '],
     ['meta|', 'metadata.', 'metadata.'],
-    ['metadata.us|', 'metadata.mlflow.trace.user', 'metadata.`mlflow.trace.user` '],
+    ['metadata.us|', 'metadata.mlflow.trace.user', '`mlflow.trace.user` '],
+    ['tag.|', 'tag.team', 'team '],
+    ['tag.x IS |', 'NOT NULL', 'NOT NULL '],
     ['env|', 'metadata.environment', 'metadata.environment '],
     ['metadata.environment |', '!=', '!= '],
     ['metadata.environment = |', 'prod', "'prod' "],

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { checkFilter } from '../../core/filter/check-filter.ts';
+import { checkFilter } from '../../core/filter/index.ts';
 import { ApiError } from '../api/http-client.ts';
 import { catalogQueries } from '../api/catalog-queries.ts';
 import { traceQueries } from '../api/trace-queries.ts';

@@ -1,10 +1,7 @@
 // Building and editing clauses of the filter text for one-click filtering (cell values, quick
 // filters). Edits go through the parser so that an existing clause on the same key is replaced
 // rather than duplicated, and the result is the canonical printed text.
-import type { ComparisonNode, FilterExpr } from '../../core/filter/ast.ts';
-import { parseFilter } from '../../core/filter/parse-filter.ts';
-import { printFilter } from '../../core/filter/print-filter.ts';
-import { quoteKey, quoteValue } from '../../core/filter/quote.ts';
+import { parseFilter, printFilter, quoteKey, quoteValue, type ComparisonNode, type FilterExpr } from '../../core/filter/index.ts';
 
 export interface ClauseField {
   kind: 'tag' | 'metadata';

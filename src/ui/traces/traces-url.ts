@@ -2,7 +2,7 @@
 // and time range are shared with the Compare page (shared-view-url.ts); the experiment is the
 // app's (app-url.ts). Defaults are dropped so that the plain page has a plain link.
 import { METADATA, CONTEXT_KEYS } from '../../core/model.ts';
-import { quoteKey } from '../../core/filter/quote.ts';
+import { quoteKey } from '../../core/filter/index.ts';
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
 
 export type GroupBy =
