@@ -1,5 +1,6 @@
 import { formatCount, formatMs, formatPercent } from './format.ts';
 import type { VersionRow } from './version-rows.ts';
+import { ThumbIcon } from '../components/ThumbIcon.tsx';
 
 export interface VersionTableProps {
   rows: readonly VersionRow[];
@@ -36,7 +37,9 @@ export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onV
           <th scope="col" className="num">p50</th>
           <th scope="col" className="num">p95 (95% CI)</th>
           <th scope="col" className="num">p99</th>
-          <th scope="col" className="num">👍 share</th>
+          <th scope="col" className="num" aria-label="Thumbs-up share">
+            <ThumbIcon /> share
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -5,7 +5,7 @@ import { useFeedbackPreferences } from './feedback-preferences-store.ts';
 import { LABELS, formatAssessmentValue, isOwn } from './feedback-values.ts';
 import type { FeedbackActions } from './useFeedbackActions.ts';
 import { formatTime } from './format.ts';
-import { ThumbIcon } from './ThumbIcon.tsx';
+import { ThumbIcon } from '../components/ThumbIcon.tsx';
 
 interface FeedbackSectionProps {
   info: TraceInfo;

@@ -88,7 +88,7 @@ describe('TraceDetailPanel', () => {
     expect(within(tree).getByText('tool <img src=x>')).toBeTruthy();
     // The root is selected: its chat input renders as a conversation, as text.
     expect(screen.getByRole('list', { name: 'Inputs conversation' }).textContent).toContain('<script>alert(1)</script> hi');
-    expect(document.querySelector('script, img, iframe, svg:not(.td-thumb)')).toBeNull();
+    expect(document.querySelector('script, img, iframe, svg:not(.thumb-icon)')).toBeNull();
   });
 
   it('shows token usage, model and exception stack traces for a selected span', async () => {

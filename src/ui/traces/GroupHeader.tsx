@@ -1,5 +1,6 @@
 import type { GroupSummary } from '../../core/model.ts';
 import { formatLatency, formatTime } from './trace-row.ts';
+import { ThumbIcon } from '../components/ThumbIcon.tsx';
 
 /** One group's aggregates over all its matching traces, as computed by the server. */
 export function GroupHeader({ group, expanded, controls, onToggle }: { group: GroupSummary; expanded: boolean; controls: string; onToggle: () => void }) {
@@ -26,7 +27,7 @@ export function GroupHeader({ group, expanded, controls, onToggle }: { group: Gr
         <span className="label-text">p95</span> {formatLatency(group.p95_ms)}
       </span>
       <span className="group-stat" aria-label={`${group.feedback_up} thumbs up, ${group.feedback_down} thumbs down`}>
-        👍 {group.feedback_up} 👎 {group.feedback_down}
+        <ThumbIcon /> {group.feedback_up} <ThumbIcon down /> {group.feedback_down}
       </span>
       <span className="group-stat group-time">
         {formatTime(group.first_ms)} – {formatTime(group.last_ms)}

@@ -13,6 +13,7 @@ import { CopyTraceId } from './CopyTraceId.tsx';
 import { FilterValue } from './FilterValue.tsx';
 import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
 import { SORT_COLUMNS } from './traces-url.ts';
+import { ThumbIcon } from '../components/ThumbIcon.tsx';
 
 export const traceTableFeatures = tableFeatures({ columnVisibilityFeature, columnSizingFeature, columnResizingFeature, rowSortingFeature });
 
@@ -66,7 +67,7 @@ export const traceColumns = helper.columns([
       if (up === 0 && down === 0) return <span className="muted">—</span>;
       return (
         <span aria-label={`${up} thumbs up, ${down} thumbs down`}>
-          👍 {up} 👎 {down}
+          <ThumbIcon /> {up} <ThumbIcon down /> {down}
         </span>
       );
     },
