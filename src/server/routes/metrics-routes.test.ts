@@ -88,6 +88,17 @@ describe('QueryTraceMetrics', () => {
       { metric_name: 'assessment_value', dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v1' }, values: { AVG: 1 } },
       { metric_name: 'assessment_value', dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v2' }, values: { AVG: 0 } },
     ]);
+    for (const body of [
+      { view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] },
+      { view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['assessment_value'], filters: ['assessment.type = "feedback"'], filter: "metadata.env = 'prod'" },
+      { view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], time_interval_seconds: 600, start_time_ms: T0, end_time_ms: T0 + 3_600_000 },
+    ]) {
+      const fast = (await metrics(body)).json();
+      server.store.metricsColumns.enabled = false;
+      const slow = (await metrics(body)).json();
+      server.store.metricsColumns.enabled = true;
+      expect(fast).toEqual(slow);
+    }
     const count = await metrics({ view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['assessment_value'] });
     expect(count.json().data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions.assessment_value)).toEqual(['false', 'true']);
   });

@@ -187,7 +187,7 @@ export function groupRows(query: MetricsQuery, rows: Iterable<unknown[]>, conver
 }
 
 export function queryMetricsSql(store: SqliteTraceStore, query: MetricsQuery): MetricDataPoint[] {
-  const fast = store.metricsColumns.tryQuery(query);
+  const fast = store.metricsColumns.tryQuery(query) ?? store.metricsColumns.tryAssessments(query);
   if (fast) return toDataPoints(query, fast);
   const built = build(query);
   const rows = store.stmt(built.sql).raw(true).iterate(...built.params) as IterableIterator<unknown[]>;
