@@ -5,12 +5,10 @@ import { METADATA } from '../../core/model.ts';
 import { traceDetailQueries } from '../api/trace-detail-queries.ts';
 import { FeedbackSection } from './FeedbackSection.tsx';
 import { MetadataSection } from './MetadataSection.tsx';
-import { PanelResizeHandle } from './PanelResizeHandle.tsx';
 import { SessionView } from './SessionView.tsx';
 import { TagsSection } from './TagsSection.tsx';
 import { TraceHeader } from './TraceHeader.tsx';
 import { TraceSpansArea } from './TraceSpansArea.tsx';
-import { useTraceDetailLayout } from './trace-detail-layout-store.ts';
 import { useFeedbackActions } from './useFeedbackActions.ts';
 import { useTraceDetailKeys } from './useTraceDetailKeys.ts';
 import './trace-detail.css';
@@ -37,7 +35,6 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   const info = useQuery(traceDetailQueries.info(traceId));
   // Spans load in parallel with the info, not after it: on a 30k-span trace that is the long pole.
   usePrefetchQuery(traceDetailQueries.spans(traceId));
-  const width = useTraceDetailLayout((s) => s.panelWidth);
   const [tab, setTab] = useState<SideTab>('feedback');
   // The session view belongs to the trace it was opened from; another trace starts on its spans.
   const [sessionFor, setSessionFor] = useState<string | null>(null);
@@ -74,9 +71,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
     <section
       aria-label="Trace detail"
       className={`trace-detail trace-detail-${variant}`}
-      style={variant === 'panel' ? { width } : undefined}
     >
-      {variant === 'panel' && <PanelResizeHandle />}
       {info.isPending && <p className="td-muted td-pad" role="status">Loading trace…</p>}
       {info.isError && (
         <div className="td-pad">

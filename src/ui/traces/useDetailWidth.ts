@@ -12,7 +12,7 @@ interface DetailWidth {
 
 /** The detail panel's width beside the table: dragged by the person, remembered. */
 export const useDetailWidth = create<DetailWidth>((set) => ({
-  width: readPreference(KEY, 560, isWidth),
+  width: readPreference(KEY, 640, isWidth),
   setWidth: (width) => {
     const clamped = Math.max(MIN_DETAIL_WIDTH, Math.round(width));
     writePreference(KEY, clamped);
