@@ -76,7 +76,7 @@ async function expectNothingRan(page: Page, dialogs: string[]) {
   expect(dialogs).toEqual([]);
   expect(await page.evaluate(() => window.xssFired)).toBeUndefined();
   const detail = page.getByRole('region', { name: 'Trace detail' });
-  expect(await detail.locator('script, iframe, object, embed, img, video, audio, form[action], base, meta, style, svg:not(.td-thumb), svg:not(.td-thumb) *, [onerror], [onload], [onfocus]').count()).toBe(0);
+  expect(await detail.locator('script, iframe, object, embed, img, video, audio, form[action], base, meta, style, svg:not(.thumb-icon), svg:not(.thumb-icon) *, [onerror], [onload], [onfocus]').count()).toBe(0);
   const hrefs = await detail.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   for (const href of hrefs) expect(href, 'links are in-app paths or http(s)').toMatch(/^(\/|https?:\/\/)/);
 }
