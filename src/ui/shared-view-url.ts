@@ -2,6 +2,8 @@
 // person is looking at: the committed filter (canonical printed text, `?q=`) and the time
 // range (`?range=24h`, or `?from=&to=` in ms for a custom window). Each page's own state
 // (grouping, selection, sort, version key…) lives in that page's `*-url.ts` module.
+import { andFilters } from '../core/filter-clause.ts';
+
 export type RangePreset = '1h' | '24h' | '7d' | '30d';
 export const RANGE_PRESETS: readonly RangePreset[] = ['1h', '24h', '7d', '30d'];
 const PRESET_MS: Record<RangePreset, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
@@ -61,10 +63,9 @@ export function rangeWindow(range: TimeRange, nowMs: number): { fromMs?: number;
  */
 export function effectiveFilter(view: SharedView, nowMs: number): string {
   const { fromMs, toMs } = rangeWindow(view.range, nowMs);
-  const parts: string[] = [];
-  const filter = view.filter.trim();
-  if (filter) parts.push(/\bor\b/i.test(filter) ? `(${filter})` : filter);
-  if (fromMs !== undefined) parts.push(`timestamp_ms >= ${Math.floor(fromMs)}`);
-  if (toMs !== undefined) parts.push(`timestamp_ms <= ${Math.ceil(toMs)}`);
-  return parts.join(' AND ');
+  return andFilters(
+    view.filter,
+    fromMs === undefined ? '' : `timestamp_ms >= ${Math.floor(fromMs)}`,
+    toMs === undefined ? '' : `timestamp_ms <= ${Math.ceil(toMs)}`,
+  );
 }

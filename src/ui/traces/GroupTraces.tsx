@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { andFilters, equalsClause, type ClauseField } from './filter-clause.ts';
+import { andFilters } from '../../core/filter-clause.ts';
+import { equalsClause, type ClauseField } from './filter-clause.ts';
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, type SortSpec } from './traces-url.ts';
 import { useTraceRows } from './useTraceRows.ts';

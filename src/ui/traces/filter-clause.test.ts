@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { andFilters, clauseValue, equalsClause, setClause } from './filter-clause.ts';
+import { andFilters } from '../../core/filter-clause.ts';
+import { clauseValue, equalsClause, setClause } from './filter-clause.ts';
 
 const env = { kind: 'metadata', key: 'environment' } as const;
 

@@ -2,6 +2,7 @@
 // filters). Edits go through the parser so that an existing clause on the same key is replaced
 // rather than duplicated, and the result is the canonical printed text.
 import { parseFilter, printFilter, quoteKey, quoteValue, type ComparisonNode, type FilterExpr } from '../../core/filter/index.ts';
+import { andFilters } from '../../core/filter-clause.ts';
 
 export interface ClauseField {
   kind: 'tag' | 'metadata';
@@ -14,13 +15,6 @@ export function equalsClause(field: ClauseField, value: string | null): string {
   return value === null ? `${identifier} IS NULL` : `${identifier} = ${quoteValue(value)}`;
 }
 
-/** Joins clauses with AND, parenthesising a part that holds a top-level OR. */
-export function andFilters(...parts: string[]): string {
-  const kept = parts.map((p) => p.trim()).filter(Boolean);
-  if (kept.length <= 1) return kept[0] ?? '';
-  // Only a top-level OR needs parentheses; a quoted 'or' inside a value does not.
-  return kept.map((p) => (parseFilter(p).ast?.type === 'or' ? `(${p})` : p)).join(' AND ');
-}
 
 function topLevelClauses(ast: FilterExpr | null): FilterExpr[] {
   if (!ast) return [];
