@@ -10,7 +10,7 @@ import { formatBucket } from './bucket-size.ts';
 import { parseCompareView, writeCompareView, type CompareView } from './compare-url.ts';
 import { formatMs, formatMsTick, formatPercent, formatPercentTick } from './format.ts';
 import { LazyErrorRateBarChart, LazyLatencyBarChart, LazyTrendChart } from './lazy-charts.ts';
-import { RangePicker } from './RangePicker.tsx';
+import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
 import { SeriesTable } from './SeriesTable.tsx';
 import { useCompareData } from './useCompareData.ts';
 import { useNowMinute } from './useNowMinute.ts';
@@ -78,7 +78,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
           // A new key has new values: the old baseline and candidate mean nothing under it.
           onChange={(next) => updateUrl({ view: { versionKey: next } })}
         />
-        <RangePicker range={shared.range} onChange={(range) => updateUrl({ shared: (current) => ({ ...current, range }) })} />
+        <TimeRangePicker value={shared.range} onChange={(range) => updateUrl({ shared: (current) => ({ ...current, range }) })} />
         <span className="compare-status" role="status">
           {data.loading ? 'Loading…' : data.updating ? 'Updating…' : `${rows.length} ${rows.length === 1 ? 'value' : 'values'} of ${keyLabel}`}
         </span>

@@ -14,7 +14,7 @@ import { GroupedTraces } from './GroupedTraces.tsx';
 import { GroupPicker } from './GroupPicker.tsx';
 import { MatchCount } from './MatchCount.tsx';
 import { QuickFilters } from './QuickFilters.tsx';
-import { TimeRangePicker } from './TimeRangePicker.tsx';
+import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
 import { TraceTableActionsContext } from './trace-table-actions.ts';
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, parseTracesView, tracesHref, type TracesView } from './traces-url.ts';

@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
 import { RANGE_PRESETS, type RangePreset, type TimeRange } from '../shared-view-url.ts';
 
+// One picker for the Traces and Compare tabs, which share the range through the URL. A custom
+// window (typed here, or dragged on a Compare chart) shows as its dates.
 const LABELS: Record<RangePreset | 'all' | 'custom', string> = {
   all: 'All time',
   '1h': 'Last hour',
@@ -15,6 +17,8 @@ function toLocalInput(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);
 }
+
+const shortTime = (ms: number): string => toLocalInput(ms).replace('T', ' ');
 
 export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChange: (range: TimeRange) => void }) {
   const id = useId();
@@ -46,7 +50,7 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
             {LABELS[preset]}
           </option>
         ))}
-        <option value="custom">{LABELS.custom}</option>
+        <option value="custom">{value.kind === 'custom' && !customOpen ? `${shortTime(value.fromMs)} – ${shortTime(value.toMs)}` : LABELS.custom}</option>
       </select>
       {customOpen && (
         <form
