@@ -53,17 +53,16 @@ describe('buildSpanTree', () => {
     expect(tree.nodes[1].type).toBe('CHAIN');
   });
 
-  it('builds a 30,000-span trace (wide and 30,000 deep) quickly and without recursion', () => {
+  // Quadratic work or recursion would take minutes or overflow the stack: the test's timeout is the
+  // guard, not a wall-clock assertion (budgets live in bench/).
+  it('builds a 30,000-span trace (wide and 30,000 deep) without recursion', () => {
     const wide = [span('root', null, 0, 30_001)];
     for (let i = 0; i < 30_000; i++) wide.push(span(`w${i}`, i % 10 === 0 ? 'root' : `w${i - (i % 10)}`, i, i + 1));
     const deep = [span('d0', null, 0, 30_001)];
     for (let i = 1; i < 30_000; i++) deep.push(span(`d${i}`, `d${i - 1}`, i, 30_001 - i));
-    const started = performance.now();
     const wideTree = buildSpanTree(wide);
     const deepTree = buildSpanTree(deep);
     const rows = visibleRows(deepTree, new Set());
-    // A guard against quadratic work (which takes minutes here), loose enough for a busy CI box.
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(wideTree.nodes).toHaveLength(30_001);
     expect(deepTree.nodes[29_999].depth).toBe(29_999);
     expect(rows).toHaveLength(30_000);

@@ -66,10 +66,10 @@ describe('quantile confidence intervals', () => {
     }
   });
 
-  it('is fast and tight for a million observations', () => {
-    const start = performance.now();
+  // A linear walk over a million ranks would still pass here but time out the metrics bench; the
+  // test checks the bounds, speed is measured in bench/server.ts.
+  it('is tight for a million observations', () => {
     const r = quantileRankInterval(1_000_000, 0.95, 0.95);
-    expect(performance.now() - start).toBeLessThan(200);
     // ±1.96·sqrt(n q (1-q)) ≈ ±427 ranks around 950,000.
     expect(r.lower).toBeGreaterThan(949_500);
     expect(r.upper).toBeLessThan(950_500);
