@@ -23,6 +23,10 @@ export interface ServerBenchOptions {
   db?: string;
   /** Keep the database file (printed) instead of deleting it. */
   keep?: boolean;
+  /** Skip size, search and metrics: build or reuse the database, then measure HTTP ingest only. */
+  ingestOnly?: boolean;
+  /** StartTraceV3 requests to send (default n/50, between 2,000 and 20,000). */
+  ingestTraces?: number;
   log?: (line: string) => void;
 }
 
@@ -209,6 +213,21 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     }
     store.db.pragma('cache_size = -262144');
 
+    if (!options.ingestOnly) await measureReads(store, experimentId, n, dbPath, add);
+    await measureIngest(store, experimentId, n, add, options.ingestTraces);
+  } finally {
+    store.close();
+    if (options.keep || options.db) log(`database kept at ${dbPath}`);
+    else if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+  const header = '| Measure | Result | Goal |\n|---|---|---|';
+  return `Machine: ${process.platform}, Node ${process.version}, 2 cores, load average during the run ${loadavg()[0].toFixed(1)} (other work shared the machine); search and metrics timed server-side (store calls), warm cache.\n\n${header}\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+}
+
+type AddRow = (what: string, value: string, goal?: string) => void;
+
+async function measureReads(store: SqliteTraceStore, experimentId: string, n: number, dbPath: string, add: AddRow): Promise<void> {
+  {
     // ---- size ----
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const sizes = store.db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
@@ -261,13 +280,18 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       const t = await timeIt(10, () => store.queryMetrics(query));
       add(`Version metrics p50 / p95: ${label}`, `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (first call ${ms(coldMs)} ms)`, '≤ 200 ms');
     }
+  }
+}
+
+async function measureIngest(store: SqliteTraceStore, experimentId: string, n: number, add: AddRow, ingestTraces?: number): Promise<void> {
+  {
 
     // ---- HTTP ingest ----
     const app = await buildApp({ store });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     try {
-      const sample = Math.min(20_000, Math.max(2_000, Math.floor(n / 50)));
+      const sample = ingestTraces ?? Math.min(20_000, Math.max(2_000, Math.floor(n / 50)));
       const bodies = Array.from({ length: sample }, (_, k) => {
         const t = syntheticTrace(n + k, n, experimentId);
         return JSON.stringify({
@@ -287,13 +311,17 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
         });
       });
       // The load generator runs in a worker thread so the server's event loop has a core to itself.
+      const commits0 = store.commit.commits;
       const elu0 = nodePerformance.eventLoopUtilization();
+      const cpu0 = process.cpuUsage();
       const startSeconds = await runLoad(`${url}/api/3.0/mlflow/traces`, { 'content-type': 'application/json' }, bodies, 32);
       const startBusy = nodePerformance.eventLoopUtilization(elu0).active / sample;
       const startRate = sample / startSeconds;
+      const startCpu = process.cpuUsage(cpu0);
+      const cpuPerTrace = (startCpu.user + startCpu.system) / sample / 1000;
       add(
         'Ingest: StartTraceV3 over HTTP, concurrency 32',
-        `${Math.round(startRate).toLocaleString('en-US')} traces/s wall (${sample.toLocaleString('en-US')} traces, synchronous=FULL, largest group commit ${store.commit.maxBatch}); server event loop busy ${ms(startBusy)} ms per trace incl. fsync = ${Math.round(1000 / startBusy).toLocaleString('en-US')} traces/s per core`,
+        `${Math.round(startRate).toLocaleString('en-US')} traces/s wall (${sample.toLocaleString('en-US')} traces, synchronous=FULL, group commits of ${(sample / (store.commit.commits - commits0)).toFixed(1)} on average, largest ${store.commit.maxBatch}); server event loop busy ${ms(startBusy)} ms per trace incl. fsync = ${Math.round(1000 / startBusy).toLocaleString('en-US')} traces/s per core; process CPU (server and client thread) ${ms(cpuPerTrace)} ms per trace`,
         '≥ 2,000/s',
       );
 
@@ -339,13 +367,7 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     } finally {
       await app.close();
     }
-  } finally {
-    store.close();
-    if (options.keep || options.db) log(`database kept at ${dbPath}`);
-    else if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  const header = '| Measure | Result | Goal |\n|---|---|---|';
-  return `Machine: ${process.platform}, Node ${process.version}, 2 cores, load average during the run ${loadavg()[0].toFixed(1)} (other work shared the machine); search and metrics timed server-side (store calls), warm cache.\n\n${header}\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
@@ -354,5 +376,6 @@ if (isMain) {
   const flag = args.indexOf('--traces');
   const traces = flag >= 0 ? Number(args[flag + 1]) : undefined;
   const dbFlag = args.indexOf('--db');
-  console.log(await runServerBench({ traces, keep: args.includes('--keep'), db: dbFlag >= 0 ? args[dbFlag + 1] : undefined }));
+  const ingestFlag = args.indexOf('--ingest-traces');
+  console.log(await runServerBench({ traces, keep: args.includes('--keep'), db: dbFlag >= 0 ? args[dbFlag + 1] : undefined, ingestOnly: args.includes('--ingest-only'), ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined }));
 }

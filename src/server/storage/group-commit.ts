@@ -20,6 +20,9 @@ export class GroupCommit {
   private readonly db: Database.Database;
   /** Largest number of operations seen in one transaction (reported by the benchmark). */
   maxBatch = 0;
+  /** Transactions committed and operations run in them (benchmark: mean group size). */
+  commits = 0;
+  operations = 0;
 
   constructor(db: Database.Database) {
     this.db = db;
@@ -42,6 +45,8 @@ export class GroupCommit {
     this.queue = [];
     if (batch.length === 0) return;
     this.maxBatch = Math.max(this.maxBatch, batch.length);
+    this.commits++;
+    this.operations += batch.length;
     const outcomes: Outcome[] = [];
     const callbacks: (() => void)[] = [];
     try {

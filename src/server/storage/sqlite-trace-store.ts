@@ -12,6 +12,7 @@ import type {
 } from '../../core/model.ts';
 import { METADATA, TAGS } from '../../core/model.ts';
 import { invalidParameter, MlflowError, notFound } from '../errors.ts';
+import { BackgroundCheckpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
@@ -86,6 +87,7 @@ export class SqliteTraceStore implements TraceStore {
   readonly db: Database.Database;
   readonly commit: GroupCommit;
   readonly metricsColumns: MetricsColumns;
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
   private readonly now: () => number;
   private readonly statements = new Map<string, Database.Statement>();
   /** Counts statements run by reads (benchmark: statements per search page). */
@@ -97,6 +99,7 @@ export class SqliteTraceStore implements TraceStore {
     this.commit = new GroupCommit(db);
     this.metricsColumns = new MetricsColumns(db);
     this.ensureDefaultExperiment();
+    this.checkpointer = BackgroundCheckpointer.applies(db) ? new BackgroundCheckpointer(db) : undefined;
   }
 
   /** A cached prepared statement; SQL text here is always a constant or built from allowlisted parts. */
@@ -719,6 +722,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     try {
       this.db.pragma('analysis_limit = 1000');
       this.db.exec('PRAGMA optimize');
