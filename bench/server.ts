@@ -27,6 +27,8 @@ export interface ServerBenchOptions {
   ingestOnly?: boolean;
   /** StartTraceV3 requests to send (default n/50, between 2,000 and 20,000). */
   ingestTraces?: number;
+  /** Checkpoint on the write connection (SQLite's default) instead of the background worker. */
+  foregroundCheckpoints?: boolean;
   log?: (line: string) => void;
 }
 
@@ -182,7 +184,7 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
   const dir = options.db ? undefined : mkdtempSync(join(tmpdir(), 'trace-explorer-bench-'));
   const dbPath = options.db ?? join(dir ?? '', 'bench.db');
   const reuse = options.db !== undefined && existsSync(options.db);
-  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'FULL' }));
+  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'FULL' }), Date.now, { backgroundCheckpoints: !options.foregroundCheckpoints });
   const rows: string[][] = [];
   const add = (what: string, value: string, goal = '') => rows.push([what, value, goal]);
   try {
@@ -377,5 +379,5 @@ if (isMain) {
   const traces = flag >= 0 ? Number(args[flag + 1]) : undefined;
   const dbFlag = args.indexOf('--db');
   const ingestFlag = args.indexOf('--ingest-traces');
-  console.log(await runServerBench({ traces, keep: args.includes('--keep'), db: dbFlag >= 0 ? args[dbFlag + 1] : undefined, ingestOnly: args.includes('--ingest-only'), ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined }));
+  console.log(await runServerBench({ traces, keep: args.includes('--keep'), db: dbFlag >= 0 ? args[dbFlag + 1] : undefined, ingestOnly: args.includes('--ingest-only'), foregroundCheckpoints: args.includes('--foreground-checkpoints'), ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined }));
 }

@@ -93,13 +93,14 @@ export class SqliteTraceStore implements TraceStore {
   /** Counts statements run by reads (benchmark: statements per search page). */
   statementCount = 0;
 
-  constructor(db: Database.Database, now: () => number = Date.now) {
+  /** `backgroundCheckpoints: false` keeps SQLite's own auto-checkpoint on the write connection (benchmark baseline). */
+  constructor(db: Database.Database, now: () => number = Date.now, options: { backgroundCheckpoints?: boolean } = {}) {
     this.db = db;
     this.now = now;
     this.commit = new GroupCommit(db);
     this.metricsColumns = new MetricsColumns(db);
     this.ensureDefaultExperiment();
-    this.checkpointer = BackgroundCheckpointer.applies(db) ? new BackgroundCheckpointer(db) : undefined;
+    this.checkpointer = options.backgroundCheckpoints !== false && BackgroundCheckpointer.applies(db) ? new BackgroundCheckpointer(db) : undefined;
   }
 
   /** A cached prepared statement; SQL text here is always a constant or built from allowlisted parts. */
