@@ -124,9 +124,13 @@ test('the URL round trip restores filter, sort, grouping order and the open trac
   await grid(page).getByRole('button', { name: 'Latency', exact: true }).click();
   await expect(grid(page).getByRole('columnheader', { name: /Latency/ })).toHaveAttribute('aria-sort', 'descending');
   await page.getByRole('combobox', { name: 'Time range', exact: true }).selectOption('24h');
+  // Let the refetch for the new range settle before walking the rows (under CI load it can lag).
+  await expect(page).toHaveURL(/range=24h/);
+  await expect(dataRows(page)).toHaveCount(8);
   // j/k walk the rows, Enter opens the trace beside the table.
   await grid(page).focus();
   await page.keyboard.press('j');
+  await expect(grid(page).locator('.grid-body [role="row"].active')).toHaveCount(1);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/trace=tr-/);
   const link = page.url();
