@@ -120,3 +120,24 @@ test('switching the key to environment redraws the comparison', async ({ page, r
   expect(new URL(page.url()).searchParams.get('q')).toBe("metadata.environment = 'staging'");
   await expect(versionTable(page).locator('tbody tr')).toHaveCount(1);
 });
+
+test('on the demo data set the versions rank by error rate as the demo seeds them', async ({ page, baseURL }) => {
+  // The real demo generator, sent through the SDK (OTLP spans + StartTraceV3 + assessments REST),
+  // small enough to seed in a few seconds; its own summary is the expected answer.
+  test.setTimeout(90_000);
+  const { seedDemo } = await import('../scripts/demo/seed-demo.ts');
+  const { shutdown } = await import('../src/sdk/index.ts');
+  const result = await seedDemo({ trackingUri: baseURL!, traces: 600, experimentName: uniqueName('compare-demo') });
+  await shutdown();
+  expect(result.failedTraces).toBe(0);
+
+  await page.goto(`/compare?experiment=${result.experimentId}`);
+  await expect(versionTable(page).locator('tbody tr')).toHaveCount(3);
+  const rates = await errorRates(page);
+  const seeded = result.summary.byVersion;
+  // Both sides round to 0.1 percentage points.
+  for (const version of ['1.0.0', '1.1.0', '1.2.0']) expect(Math.abs(rates[version] - seeded[version].errorRate * 100)).toBeLessThanOrEqual(0.11);
+  // The story the demo tells: 1.1.0 regressed, 1.2.0 fixed it.
+  expect(rates['1.1.0']).toBeGreaterThan(rates['1.0.0']);
+  expect(rates['1.0.0']).toBeGreaterThan(rates['1.2.0']);
+});
