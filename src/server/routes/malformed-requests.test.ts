@@ -10,6 +10,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+/** base64 of {"offset":1e300}: an integer to Number.isInteger, but not one SQL can bind. */
+const HUGE_OFFSET_TOKEN = Buffer.from('{"offset":1e300}').toString('base64');
 const json = { 'content-type': 'application/json' };
 const CASES: [Method, string, unknown, Record<string, string>?][] = [
   ['POST', '/api/3.0/mlflow/traces', '{"trace": 5}'],
@@ -30,6 +32,13 @@ const CASES: [Method, string, unknown, Record<string, string>?][] = [
   ['POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: '0' } }], page_token: 'eyJvZmZzZXQiOiAiYSJ9' }],
   ['POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: '0' } }], max_results: 1.5 }],
   ['POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: '0' } }], max_results: '1e400' }],
+  ['POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: '0' } }], page_token: HUGE_OFFSET_TOKEN }],
+  ['POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: '0' } }], max_results: '99999999999999999999' }],
+  ['POST', '/api/2.0/mlflow/experiments/search', { page_token: HUGE_OFFSET_TOKEN }],
+  ['POST', '/api/2.0/mlflow/experiments/search', { max_results: 1e300 }],
+  ['POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: '0', max_timestamp_millis: 1, max_traces: 1e300 }],
+  ['POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: '0', max_timestamp_millis: 1e300 }],
+  ['POST', '/api/trace-explorer/v1/groups', { experiment_ids: ['0'], group_by: 'metadata.x', page_token: HUGE_OFFSET_TOKEN }],
   ['POST', '/api/3.0/mlflow/traces/batchGetInfos', { trace_ids: 'tr-m' }],
   ['POST', '/api/3.0/mlflow/traces/batchGetInfos', { trace_ids: [1, 2] }],
   ['GET', '/api/3.0/mlflow/traces/get', undefined],
@@ -71,6 +80,23 @@ const CASES: [Method, string, unknown, Record<string, string>?][] = [
 ];
 
 describe('malformed requests', () => {
+  it('answers unsafe integers with INVALID_PARAMETER_VALUE and an MLflow-like message', async () => {
+    const search = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/search',
+      payload: { locations: [{ mlflow_experiment: { experiment_id: '0' } }], page_token: HUGE_OFFSET_TOKEN },
+    });
+    expect(search.statusCode).toBe(400);
+    expect(search.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/^Invalid page token, parsed value=/) });
+    const del = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/delete-traces',
+      payload: { experiment_id: '0', max_timestamp_millis: 1, max_traces: 1e300 },
+    });
+    expect(del.statusCode).toBe(400);
+    expect(del.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/^Invalid value 1e\+300 for parameter 'max_traces' supplied: {2}Hint: /) });
+  });
+
   it.each(CASES.map((c, i) => [i, ...c] as const))('case %i: %s %s is a 4xx', async (_i, method, url, body, headers) => {
     const response = await server.app.inject({
       method,

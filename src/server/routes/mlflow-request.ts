@@ -92,12 +92,16 @@ export function optionalString(fields: RequestFields, name: string): string | un
   return value;
 }
 
-/** An int64 field: a JSON number or a numeric string (protobuf's JSON mapping allows both). */
+/**
+ * An int64 field: a JSON number or a numeric string (protobuf's JSON mapping allows both).
+ * Only safe integers (|n| < 2^53) are accepted: larger ones (1e300, or digits beyond int64) are
+ * a type error, as protobuf's parser rejects them, rather than a value SQL cannot bind.
+ */
 export function optionalInt(fields: RequestFields, name: string): number | undefined {
   const value = field(fields, name);
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim()) && Number.isSafeInteger(Number(value.trim()))) return Number(value.trim());
   throw typeError(name, value);
 }
 

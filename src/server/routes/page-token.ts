@@ -24,7 +24,8 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   }
   const record = typeof parsed === 'object' && parsed !== null ? (parsed as { offset?: unknown; after?: unknown }) : {};
   const offset = record.offset;
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset <= 0) {
+  // Safe integers only: an offset such as 1e300 passes Number.isInteger but cannot be bound to SQL.
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset <= 0) {
     throw invalidParameter(`Invalid page token, parsed value=${JSON.stringify(parsed)?.slice(0, 200)}`);
   }
   const after = record.after;
