@@ -24,6 +24,17 @@ describe('app basics', () => {
     }
   });
 
+  it('answers router errors (bad escape, over-long path parameter) with the MLflow envelope', async () => {
+    const urls = ['/api/3.0/mlflow/traces/%E0%A4%A', '/ajax-api/3.0/mlflow/traces/%zz/tags', `/api/3.0/mlflow/traces/${'a'.repeat(1001)}`];
+    for (const url of urls) {
+      const response = await server.app.inject({ url });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/^Bad Request\. /) });
+      expect(response.body).not.toMatch(/FST_ERR|statusCode|%E0|aaaa/);
+    }
+  });
+
   it('rejects a foreign Host header (DNS rebinding)', async () => {
     const response = await server.app.inject({ url: '/health', headers: { host: 'evil.example:5000' } });
     expect(response.statusCode).toBe(403);

@@ -32,6 +32,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 20 * 1024 * 1024,
     // MLflow clients send ids in query strings as repeated keys.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Errors the router raises before any route or hook runs (a bad percent-escape, a path
+    // parameter over maxParamLength) would otherwise answer Fastify's {error, code, statusCode}.
+    frameworkErrors: (error, _request, reply) => {
+      const { errorCode, status, message } = frameworkError(error);
+      void reply.code(status).header('X-Content-Type-Options', 'nosniff').send({ error_code: errorCode, message });
+    },
   });
 
   const allowed = options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]'];
@@ -128,6 +134,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 /** Routes whose body is not MLflow JSON: OTLP export and artifact uploads. */
 function isRawBodyRoute(url: string): boolean {
   return url.startsWith('/v1/') || url.startsWith('/api/2.0/mlflow-artifacts/') || url.startsWith('/ajax-api/2.0/mlflow-artifacts/');
+}
+
+/** MLflow's envelope for a router error; the message never echoes the path or Fastify internals. */
+function frameworkError(error: { code?: string; statusCode?: number }): { errorCode: string; status: number; message: string } {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return { errorCode: 'INVALID_PARAMETER_VALUE', status: 400, message: 'Bad Request. The URL path is not validly percent-encoded.' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { errorCode: 'INVALID_PARAMETER_VALUE', status: 400, message: 'Bad Request. A path parameter is longer than 1000 characters.' };
+    default: {
+      const status = error.statusCode ?? 500;
+      return status >= 400 && status < 500
+        ? { errorCode: 'INVALID_PARAMETER_VALUE', status, message: 'Bad Request.' }
+        : { errorCode: 'INTERNAL_ERROR', status: 500, message: 'Internal server error.' };
+    }
+  }
 }
 
 function safeMessage(error: unknown): string {
