@@ -5,25 +5,46 @@ import { createTestServer, type TestServer } from '../../src/server/test-helpers
 import { getTrace, init, searchTraces, shutdown } from '../../src/sdk/index.ts';
 import { MlflowRestClient } from '../../src/sdk/mlflow-rest-client.ts';
 import { buildChatService } from './chat-service.ts';
+import { configFromEnv } from './config-from-env.ts';
 
-// End to end: the real trace server and the example service, both listening on real ports.
+// End to end: the real trace server and the example service, both listening on real ports and wired
+// from the environment the way main.ts does it.
 let traceServer: TestServer;
 let service: FastifyInstance;
 let serviceUrl: string;
+let experimentId: string;
+const ENV_KEYS = ['MLFLOW_TRACKING_URI', 'MLFLOW_EXPERIMENT_ID', 'APP_ENVIRONMENT', 'APP_VERSION', 'DEPLOYMENT_ID', 'REGION', 'HOST', 'PORT'];
+const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 beforeAll(async () => {
   traceServer = await createTestServer();
   const trackingUri = await traceServer.app.listen({ port: 0, host: '127.0.0.1' });
   const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { body: { name: 'chat-service-e2e' } });
-  init({ trackingUri, experimentId: created.experiment_id, scheduleDelayMs: 10 });
-  service = await buildChatService({ environment: 'staging', appVersion: '2.3.1', deploymentId: 'stg-euw1-42', region: 'eu-west-1', feedbackLookupTimeoutMs: 500 });
-  serviceUrl = await service.listen({ port: 0, host: '127.0.0.1' });
+  Object.assign(process.env, {
+    MLFLOW_TRACKING_URI: trackingUri,
+    MLFLOW_EXPERIMENT_ID: created.experiment_id,
+    APP_ENVIRONMENT: 'staging',
+    APP_VERSION: '2.3.1',
+    DEPLOYMENT_ID: 'stg-euw1-42',
+    REGION: 'eu-west-1',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  });
+  experimentId = created.experiment_id;
+  const config = configFromEnv();
+  init({ scheduleDelayMs: 10 }); // the tracking URI and experiment come from the environment, as in main.ts
+  service = await buildChatService({ ...config.service, feedbackLookupTimeoutMs: 500 });
+  serviceUrl = await service.listen(config.listen);
 });
 
 afterAll(async () => {
   await service.close();
   await shutdown();
   await traceServer.close();
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
 });
 
 async function chat(message: string, headers: Record<string, string>) {
@@ -56,6 +77,7 @@ describe('examples/chat-service', () => {
 
     const info = await findByRequestId('req-e2e-2');
     expect(info.trace_id).toBe(second.body.trace_id);
+    expect(info.trace_location.mlflow_experiment?.experiment_id).toBe(experimentId);
     expect(info.state).toBe('OK');
     expect(info.trace_metadata).toMatchObject({
       [METADATA.user]: 'alice',

@@ -14,16 +14,6 @@ export interface ChatServiceConfig {
   feedbackLookupTimeoutMs?: number;
 }
 
-/** Deployment context from APP_ENVIRONMENT, APP_VERSION, DEPLOYMENT_ID and REGION. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatServiceConfig {
-  return {
-    environment: env.APP_ENVIRONMENT ?? 'development',
-    appVersion: env.APP_VERSION ?? '0.0.0-dev',
-    deploymentId: env.DEPLOYMENT_ID ?? 'local',
-    region: env.REGION ?? 'local',
-  };
-}
-
 // Ids end up inside a search filter string, which has no escapes: allow only a safe alphabet.
 const ID_PATTERN = /^[\w.:@-]{1,200}$/;
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -1,9 +1,10 @@
 import { init } from '../../src/sdk/index.ts';
-import { buildChatService, configFromEnv } from './chat-service.ts';
+import { buildChatService } from './chat-service.ts';
+import { configFromEnv } from './config-from-env.ts';
 
 // `MLFLOW_TRACKING_URI=http://127.0.0.1:5000 MLFLOW_EXPERIMENT_ID=1 npx tsx examples/chat-service/main.ts`
-init();
-const app = await buildChatService(configFromEnv());
-const port = Number(process.env.PORT ?? 8000);
-const address = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port });
+const config = configFromEnv();
+init(); // reads MLFLOW_TRACKING_URI / MLFLOW_EXPERIMENT_ID
+const app = await buildChatService(config.service);
+const address = await app.listen(config.listen);
 console.log(`chat-service listening on ${address}`);

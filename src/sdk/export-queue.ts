@@ -1,3 +1,4 @@
+import { ExportDisabledError } from './failing-transport.ts';
 import type { FinishedTrace, TraceTransport } from './trace-transport.ts';
 
 export interface ExportQueueOptions {
@@ -123,7 +124,7 @@ export class ExportQueue {
         await this.transport.exportSpans(spans.slice(i, i + this.options.maxSpansPerRequest));
       } catch (error) {
         this.counters.failedSpanRequests++;
-        this.warnOnce('spans', `span export failed: ${describe(error)}`);
+        this.warnOnce('spans', `span export failed: ${describe(error)}`, error);
       }
     }
     const infos = batch.flatMap((item) => (item.info ? [item.info] : []));
@@ -136,14 +137,16 @@ export class ExportQueue {
           this.counters.exportedTraces++;
         } catch (error) {
           this.counters.failedTraces++;
-          this.warnOnce('trace info', `trace ${info.trace_id} export failed: ${describe(error)}`);
+          this.warnOnce('trace info', `trace ${info.trace_id} export failed: ${describe(error)}`, error);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, infos.length) }, worker));
   }
 
-  private warnOnce(kind: FailureKind, message: string): void {
+  private warnOnce(kind: FailureKind, message: string, error?: unknown): void {
+    // Its cause was reported when the transport was set up; saying it again per kind would only be noise.
+    if (error instanceof ExportDisabledError) return;
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
     try {

@@ -13,8 +13,10 @@ export interface HttpTransportOptions {
 /**
  * Exports like MLflow's Python SDK against an MLflow ≥ 3.4 server (mlflow-api.md §4.1): spans as
  * OTLP/protobuf to /v1/traces with the experiment in `x-mlflow-experiment-id`, then StartTraceV3.
+ * Throws when the tracking URI is not an http(s) URL.
  */
 export function createHttpTransport(options: HttpTransportOptions): TraceTransport {
+  assertHttpUrl(options.trackingUri);
   const client = new MlflowRestClient(options.trackingUri, fetch, options.timeoutMs ?? 10_000);
   const exporter = new OTLPTraceExporter({
     url: `${client.baseUrl}/v1/traces`,
@@ -35,4 +37,16 @@ export function createHttpTransport(options: HttpTransportOptions): TraceTranspo
     },
     shutdown: () => exporter.shutdown(),
   };
+}
+
+// Checked up front because the OTLP exporter either throws an unhelpful message from its constructor
+// ('not a url') or accepts the URI and fails every request with "Protocol not supported" ('localhost:5000').
+function assertHttpUrl(uri: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(uri).protocol;
+  } catch {
+    throw new Error(`tracking URI '${uri}' is not a valid URL`);
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`tracking URI '${uri}' is not an http:// or https:// URL`);
 }
