@@ -1,6 +1,6 @@
 import type { RefObject } from 'react';
 import { useState } from 'react';
-import type { Assessment, TraceInfo } from '../../core/model.ts';
+import type { Assessment, JsonValue, TraceInfo } from '../../core/model.ts';
 import { useFeedbackPreferences } from './feedback-preferences-store.ts';
 import { LABELS, formatAssessmentValue, isOwn } from './feedback-values.ts';
 import type { FeedbackActions } from './useFeedbackActions.ts';
@@ -56,12 +56,37 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
   );
 }
 
-function AssessmentItem({ assessment, reviewerId, actions }: { assessment: Assessment; reviewerId: string; actions: FeedbackActions }) {
+interface AssessmentItemProps {
+  assessment: Assessment;
+  reviewerId: string;
+  actions: FeedbackActions;
+  /** Why the last edit or delete of this assessment failed, if it did. */
+  error: string | undefined;
+}
+
+function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentItemProps) {
+  const { mutation } = actions;
   const [editing, setEditing] = useState(false);
   const [rationale, setRationale] = useState(assessment.rationale ?? '');
   const own = isOwn(assessment, reviewerId) && assessment.valid !== false && Boolean(assessment.feedback);
   const kind = assessment.expectation ? 'expectation' : assessment.issue ? 'issue' : 'feedback';
   const overridden = assessment.valid === false;
+  const keptValue = assessment.feedback?.value;
+  // Saving only the comment overrides with the same value, so there is nothing to save when the
+  // comment is unchanged or the feedback has no value (an error-only feedback).
+  const commentChanged = rationale !== (assessment.rationale ?? '');
+  const canSaveComment = commentChanged && keptValue !== undefined && !mutation.isPending;
+  // An edit is an override under the assessment's own name; the form stays open until it is
+  // saved, so a refused edit keeps what was typed.
+  const override = (value: JsonValue) =>
+    mutation.mutate(
+      { kind: 'give', name: assessment.assessment_name, value, rationale, overrides: assessment.assessment_id },
+      { onSuccess: () => setEditing(false) },
+    );
+  const cancel = () => {
+    setRationale(assessment.rationale ?? '');
+    setEditing(false);
+  };
   return (
     <li className={`td-assessment${overridden ? ' is-overridden' : ''}`}>
       <div className="td-assessment-head">
@@ -78,17 +103,21 @@ function AssessmentItem({ assessment, reviewerId, actions }: { assessment: Asses
       {own && !editing && (
         <div className="td-assessment-actions">
           <button type="button" className="td-small" onClick={() => setEditing(true)}>Edit</button>
-          <button type="button" className="td-small" onClick={() => actions.mutation.mutate({ kind: 'delete', assessmentId: assessment.assessment_id })}>Delete</button>
+          <button type="button" className="td-small" disabled={mutation.isPending} onClick={() => mutation.mutate({ kind: 'delete', assessmentId: assessment.assessment_id })}>Delete</button>
         </div>
       )}
       {editing && (
         <form
           className="td-assessment-edit"
-          onSubmit={(event) => event.preventDefault()}
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (canSaveComment) override(keptValue);
+          }}
           aria-label={`Edit ${assessment.assessment_name}`}
         >
-          <textarea aria-label="Edit comment" value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} />
+          <textarea aria-label="Edit comment" value={rationale} onChange={(e) => setRationale(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && cancel()} rows={2} />
           <div className="td-feedback-buttons">
+            <button type="submit" className="primary" disabled={!canSaveComment} title={`Keep ${formatAssessmentValue(assessment)}, change the comment`}>Save comment</button>
             {[
               { value: true, label: 'Thumbs up' },
               { value: false, label: 'Thumbs down' },
@@ -98,26 +127,37 @@ function AssessmentItem({ assessment, reviewerId, actions }: { assessment: Asses
                 key={String(choice.value)}
                 type="button"
                 aria-label={typeof choice.value === 'boolean' ? `${choice.label} (edit)` : undefined}
-                onClick={() => {
-                  actions.mutation.mutate({ kind: 'give', value: choice.value, rationale, overrides: assessment.assessment_id });
-                  setEditing(false);
-                }}
+                disabled={mutation.isPending}
+                onClick={() => override(choice.value)}
               >
                 {typeof choice.value === 'boolean' ? <ThumbIcon down={!choice.value} /> : choice.label}
               </button>
             ))}
-            <button type="button" onClick={() => setEditing(false)}>Cancel</button>
+            <button type="button" onClick={cancel}>Cancel</button>
           </div>
         </form>
       )}
+      {error && <p className="td-error-box" role="alert">{error}</p>}
     </li>
   );
+}
+
+/** Where a failed action's message belongs: beside the assessment it edited or deleted, else under the buttons. */
+function failure(actions: FeedbackActions): { assessmentId: string | undefined; message: string } | null {
+  const { mutation } = actions;
+  if (!mutation.isError) return null;
+  const action = mutation.variables;
+  if (action.kind === 'delete') return { assessmentId: action.assessmentId, message: `Feedback was not deleted: ${mutation.error.message}` };
+  return { assessmentId: action.overrides, message: `Feedback was not saved: ${mutation.error.message}` };
 }
 
 /** The trace's assessments and one-click feedback (👍/👎 or a label, with an optional comment). */
 export function FeedbackSection({ info, actions, comment, onCommentChange, commentRef, reviewerRef }: FeedbackSectionProps) {
   const { mutation, reviewerId, ready } = actions;
   const assessments = [...(info.assessments ?? [])].sort((a, b) => (b.create_time ?? '').localeCompare(a.create_time ?? ''));
+  const failed = failure(actions);
+  // A message for an assessment no longer listed falls back to the spot under the buttons.
+  const failedItem = failed?.assessmentId !== undefined && assessments.some((a) => a.assessment_id === failed.assessmentId) ? failed.assessmentId : undefined;
   const give = (value: boolean | string) => {
     mutation.mutate({ kind: 'give', value, rationale: comment }, { onSuccess: () => onCommentChange('') });
   };
@@ -134,13 +174,13 @@ export function FeedbackSection({ info, actions, comment, onCommentChange, comme
           ))}
         </div>
         {!ready && <p className="td-muted">Set a reviewer id to give feedback.</p>}
-        {mutation.isError && <p className="td-error-box" role="alert">Feedback was not saved: {mutation.error.message}</p>}
-        {mutation.isSuccess && <p className="sr-only" role="status">Feedback saved.</p>}
+        {failed && failedItem === undefined && <p className="td-error-box" role="alert">{failed.message}</p>}
+        {mutation.isSuccess && <p className="sr-only" role="status">{mutation.variables.kind === 'delete' ? 'Feedback deleted.' : 'Feedback saved.'}</p>}
       </div>
       <ul className="td-assessments" aria-label="Assessments">
         {assessments.length === 0 && <li className="td-muted">No feedback or expectations yet.</li>}
         {assessments.map((a) => (
-          <AssessmentItem key={a.assessment_id} assessment={a} reviewerId={reviewerId} actions={actions} />
+          <AssessmentItem key={a.assessment_id} assessment={a} reviewerId={reviewerId} actions={actions} error={failedItem === a.assessment_id ? failed?.message : undefined} />
         ))}
       </ul>
     </section>

@@ -2,7 +2,7 @@ import type { TraceInfo } from '../../core/model.ts';
 import { METADATA } from '../../core/model.ts';
 import { safeHttpUrl } from '../../core/safe-url.ts';
 import { AppLink } from './AppLink.tsx';
-import { filterHref } from './filter-link.ts';
+import { useFilterHref } from './useFilterHref.ts';
 import { formatTokenUsage, parseJsonText } from './format.ts';
 
 // Standard keys first, under names people recognise; JSON-valued ones are shown, not filtered on.
@@ -38,6 +38,7 @@ interface Row {
 
 /** Trace metadata: immutable once logged, so there are no edit controls, and a value click filters by it. */
 export function MetadataSection({ info, experimentId }: { info: TraceInfo; experimentId: string }) {
+  const filterHref = useFilterHref(experimentId);
   const meta = info.trace_metadata;
   const standard: Row[] = STANDARD.filter((s) => meta[s.key] !== undefined).map((s) => ({ key: s.key, label: s.label, value: meta[s.key], json: Boolean(s.json) }));
   const keys = Object.keys(meta).filter((k) => !STANDARD_KEYS.has(k));
@@ -49,7 +50,7 @@ export function MetadataSection({ info, experimentId }: { info: TraceInfo; exper
   ];
   const customRows: Row[] = custom.map((key) => ({ key, label: key, value: meta[key], json: false }));
   const renderRow = (row: Row) => {
-    const href = row.json ? null : filterHref(experimentId, 'metadata', row.key, row.value);
+    const href = row.json ? null : filterHref('metadata', row.key, row.value);
     const external = row.key === METADATA.gitRepoUrl ? safeHttpUrl(row.value) : null;
     return (
       <div key={row.key} className="td-kv-row">
@@ -77,7 +78,7 @@ export function MetadataSection({ info, experimentId }: { info: TraceInfo; exper
   return (
     <section className="td-section td-readonly" aria-label="Metadata">
       <p className="td-readonly-note">
-        <strong>Read-only:</strong> metadata is fixed when the trace is logged. Click a value to see every trace with it.
+        <strong>Read-only:</strong> metadata is fixed when the trace is logged. Click a value to add it to the current filter.
       </p>
       {rows.length + customRows.length === 0 && <p className="td-muted">No metadata.</p>}
       {rows.length > 0 && <dl className="td-kv">{rows.map(renderRow)}</dl>}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { TraceInfo } from '../../core/model.ts';
 import { isSystemTagKey, tagKeyProblem, tagValueProblem } from '../../core/tag-key-rules.ts';
 import { AppLink } from './AppLink.tsx';
-import { filterHref } from './filter-link.ts';
+import { useFilterHref } from './useFilterHref.ts';
 import type { TagChange } from './useTagMutations.ts';
 import { useTagMutations } from './useTagMutations.ts';
 
@@ -19,6 +19,7 @@ const describe = (change: TagChange) => (change.kind === 'set' ? `save tag "${ch
 /** Tags are mutable: add, edit and delete inline. `mlflow.*` tags belong to the system and are read-only. */
 export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps) {
   const mutation = useTagMutations(info.trace_id);
+  const filterHref = useFilterHref(experimentId);
   const [newKey, setNewKey] = useState('');
   const [newValue, setNewValue] = useState('');
   const [touched, setTouched] = useState(false);
@@ -51,7 +52,7 @@ export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps)
         {entries.length === 0 && <li className="td-muted">No tags yet.</li>}
         {entries.map(([key, value]) => {
           const system = isSystemTagKey(key);
-          const href = filterHref(experimentId, 'tag', key, value);
+          const href = filterHref('tag', key, value);
           if (editing?.key === key) {
             const problem = tagValueProblem(editing.value);
             return (

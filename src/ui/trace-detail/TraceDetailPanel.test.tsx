@@ -122,6 +122,24 @@ describe('TraceDetailPanel', () => {
     expect(screen.getByText(/Read-only/)).toBeTruthy();
   });
 
+  it('narrows the current filter and keeps the time range when a value is clicked beside the table', async () => {
+    window.history.replaceState(null, '', `/traces?experiment=7&q=${encodeURIComponent("status = 'ERROR'")}&range=7d&trace=${TRACE_ID}`);
+    try {
+      renderPanel();
+      fireEvent.click(await screen.findByRole('tab', { name: /Metadata/ }));
+      const meta = new URL(screen.getByRole('link', { name: 'u1' }).getAttribute('href')!, 'http://x').searchParams;
+      expect(meta.get('q')).toBe("status = 'ERROR' AND metadata.`mlflow.trace.user` = 'u1'");
+      expect(meta.get('range')).toBe('7d');
+      expect(meta.get('trace')).toBe(TRACE_ID);
+      fireEvent.click(screen.getByRole('tab', { name: /Tags/ }));
+      const tag = new URL(screen.getByRole('link', { name: 'search' }).getAttribute('href')!, 'http://x').searchParams;
+      expect(tag.get('q')).toBe("status = 'ERROR' AND tag.team = 'search'");
+      expect(tag.get('range')).toBe('7d');
+    } finally {
+      window.history.replaceState(null, '', '/');
+    }
+  });
+
   it('adds a tag at once and rolls it back with a message when the server refuses', async () => {
     handler = (method) => (method === 'PATCH' ? { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Nope.' } } : undefined);
     renderPanel();
@@ -163,6 +181,53 @@ describe('TraceDetailPanel', () => {
     // The overridden assessment is marked, its rationale shown as text.
     expect(screen.getByText('overridden')).toBeTruthy();
     expect(screen.getByText('<svg onload=alert(1)>')).toBeTruthy();
+  });
+
+  it('saves an edited comment without re-picking the value', async () => {
+    useFeedbackPreferences.setState({ reviewerId: 'me' });
+    const own = { assessment_id: 'a-2', assessment_name: 'accuracy', trace_id: TRACE_ID, source: { source_type: 'HUMAN' as const, source_id: 'me' }, create_time: '2026-01-02T03:06:00Z', feedback: { value: 'partially_correct' }, rationale: 'close', valid: true };
+    handler = (method, url) => (method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`) ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } } : undefined);
+    renderPanel();
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    expect(screen.getByRole('form', { name: 'Edit accuracy' })).toBeTruthy();
+    const save = screen.getByRole('button', { name: 'Save comment' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Edit comment' }), { target: { value: 'misses the second step' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(calls.find((c) => c.method === 'POST')).toBeTruthy());
+    // The override keeps the value and the assessment's own name (not the preferred feedback name).
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+      assessment: { assessment_name: 'accuracy', trace_id: TRACE_ID, source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: 'partially_correct' }, rationale: 'misses the second step', overrides: 'a-2' },
+    });
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Edit accuracy' })).toBeNull());
+  });
+
+  it('keeps the edit open and says why when the server refuses it', async () => {
+    useFeedbackPreferences.setState({ reviewerId: 'me' });
+    const own = { assessment_id: 'a-2', assessment_name: 'accuracy', trace_id: TRACE_ID, source: { source_type: 'HUMAN' as const, source_id: 'me' }, create_time: '2026-01-02T03:06:00Z', feedback: { value: true }, rationale: 'ok', valid: true };
+    handler = (method, url) => {
+      if (method === 'POST' && url.endsWith('/assessments')) return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Too long.' } };
+      return method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`) ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } } : undefined;
+    };
+    renderPanel();
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Edit comment' }), { target: { value: 'a very long comment' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save comment' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Feedback was not saved: Too long.');
+    expect((screen.getByRole('textbox', { name: 'Edit comment' }) as HTMLTextAreaElement).value).toBe('a very long comment');
+  });
+
+  it('says a refused delete was not deleted, with the reason', async () => {
+    useFeedbackPreferences.setState({ reviewerId: 'me' });
+    const own = { assessment_id: 'a-2', assessment_name: 'user_satisfaction', trace_id: TRACE_ID, source: { source_type: 'HUMAN' as const, source_id: 'me' }, create_time: '2026-01-02T03:06:00Z', feedback: { value: true }, valid: true };
+    handler = (method, url) => {
+      if (method === 'DELETE') return { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'Not yours.' } };
+      return method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`) ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } } : undefined;
+    };
+    renderPanel();
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Feedback was not deleted: Not yours.');
+    expect(calls.find((c) => c.method === 'DELETE')?.url).toBe(`/ajax-api/3.0/mlflow/traces/${TRACE_ID}/assessments/a-2`);
   });
 
   it('answers the review shortcuts', async () => {

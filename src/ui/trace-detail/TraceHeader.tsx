@@ -17,13 +17,16 @@ export function TraceHeader({ info, sessionOpen, onToggleSession, onClose }: Tra
   const name = info.tags[TAGS.traceName] || '(unnamed trace)';
   const user = meta[METADATA.user] || info.tags['mlflow.user'];
   const session = meta[METADATA.session];
+  // Metadata is the SDK's convention, but some apps log these as tags; the Compare tab's version
+  // key falls back the same way (compare/version-key.ts).
+  const context = (key: string): string | undefined => meta[key] || info.tags[key];
   const facts: [string, string | undefined][] = [
     ['Duration', formatDuration(parseWireDuration(info.execution_duration))],
     ['Started', formatTime(info.request_time)],
     ['Client request id', info.client_request_id],
     ['User', user],
-    ['App version', meta[CONTEXT_KEYS.appVersion]],
-    ['Environment', meta[CONTEXT_KEYS.environment]],
+    ['App version', context(CONTEXT_KEYS.appVersion)],
+    ['Environment', context(CONTEXT_KEYS.environment)],
   ];
   return (
     <header className="td-header">

@@ -7,7 +7,8 @@ import { useFeedbackPreferences } from './feedback-preferences-store.ts';
 import { ownFeedback } from './feedback-values.ts';
 
 export type FeedbackAction =
-  | { kind: 'give'; value: JsonValue; rationale: string; overrides?: string }
+  /** `name` defaults to the person's feedback name; an edit passes the edited assessment's own. */
+  | { kind: 'give'; value: JsonValue; rationale: string; overrides?: string; name?: string }
   | { kind: 'delete'; assessmentId: string };
 
 /**
@@ -23,8 +24,9 @@ export function useFeedbackActions(info: TraceInfo | undefined) {
   const mutation = useMutation<unknown, Error, FeedbackAction>({
     mutationFn: (action) => {
       if (action.kind === 'delete') return deleteAssessment(traceId, action.assessmentId);
-      const overrides = action.overrides ?? ownFeedback(info?.assessments ?? [], feedbackName, reviewerId)?.assessment_id;
-      return createFeedback({ traceId, name: feedbackName, value: action.value, reviewerId, rationale: action.rationale, overrides });
+      const name = action.name ?? feedbackName;
+      const overrides = action.overrides ?? ownFeedback(info?.assessments ?? [], name, reviewerId)?.assessment_id;
+      return createFeedback({ traceId, name, value: action.value, reviewerId, rationale: action.rationale, overrides });
     },
     onSettled: async () => {
       await Promise.all([
