@@ -82,6 +82,21 @@ describe('QueryTraceMetrics', () => {
     expect(after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version'])).toEqual(['v1', 'v2', 'v3']);
   });
 
+  it("names percentile values as MLflow's f\"P{float}\": integers get .0, others their shortest repr", async () => {
+    const percentiles = [95, 99.99, 12.345, 0.00001];
+    const body = {
+      view_type: 'TRACES',
+      metric_name: 'latency',
+      aggregations: percentiles.map((p) => ({ aggregation_type: 'PERCENTILE', percentile_value: p })),
+    };
+    for (const enabled of [true, false]) {
+      server.store.metricsColumns.enabled = enabled;
+      const points = (await metrics(body)).json().data_points;
+      server.store.metricsColumns.enabled = true;
+      expect(Object.keys(points[0].values)).toEqual(['P95.0', 'P99.99', 'P12.345', 'P1e-05']);
+    }
+  });
+
   it('averages feedback per name and version (ASSESSMENTS view)', async () => {
     const response = await metrics({ view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] });
     expect(response.json().data_points).toEqual([
