@@ -99,6 +99,19 @@ describe('OTLP JSON ingestion', () => {
     expect(info.request_preview).toBe('hello');
   });
 
+  it('keeps the OTLP start time and duration when a StartTraceV3 upsert omits them', async () => {
+    const tid = 'c'.repeat(32);
+    await post(otlpJsonBody([{ traceId: tid, spanId: '7'.repeat(16), name: 'root', startNs: '1700000000250000000', endNs: '1700000001750000000' }]));
+    const upsert = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces',
+      payload: { trace: { trace_info: { trace_id: `tr-${tid}`, trace_location: { mlflow_experiment: { experiment_id: '0' } }, state: 'OK' } } },
+    });
+    expect(upsert.statusCode).toBe(200);
+    const info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${tid}` })).json().trace.trace_info;
+    expect(info).toMatchObject({ request_time: '2023-11-14T22:13:20.250Z', execution_duration: '1.500s', state: 'OK' });
+  });
+
   it('uses mlflow.traceRequestId when present and reports partial success for bad spans', async () => {
     const body = otlpJsonBody([
       { traceId: '0'.repeat(31) + '1', spanId: '3'.repeat(16), name: 'r', startNs: '1', endNs: '2', attributes: { 'mlflow.traceRequestId': '"tr-custom"' } },

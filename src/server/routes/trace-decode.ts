@@ -64,7 +64,7 @@ export function decodeTraceInfo(info: RequestFields): TraceInfoInput {
     traceId,
     experimentId,
     clientRequestId: optionalString(info, 'client_request_id') || undefined,
-    requestTimeMs: optionalTimestamp(info, 'request_time') ?? 0,
+    requestTimeMs: optionalTimestamp(info, 'request_time'),
     executionTimeMs: optionalDuration(info, 'execution_duration'),
     state: enumValue<TraceState>(info, 'state', TRACE_STATES) ?? 'STATE_UNSPECIFIED',
     requestPreview: optionalString(info, 'request_preview'),

@@ -207,11 +207,13 @@ export class SqliteTraceStore implements TraceStore {
       const existing = this.stmt('SELECT experiment_id FROM traces WHERE trace_id = ?').get(input.traceId) as { experiment_id: number } | undefined;
       if (existing) {
         this.stmt(
-          `UPDATE traces SET client_request_id = COALESCE(?, client_request_id), timestamp_ms = ?, execution_time_ms = ?, state = ?,
+          // Times the request omits keep what OTLP spans (or an earlier call) recorded.
+          `UPDATE traces SET client_request_id = COALESCE(?, client_request_id), timestamp_ms = COALESCE(?, timestamp_ms),
+             execution_time_ms = COALESCE(?, execution_time_ms), state = ?,
              request_preview = COALESCE(?, request_preview), response_preview = COALESCE(?, response_preview) WHERE trace_id = ?`,
         ).run(
           input.clientRequestId ?? null,
-          input.requestTimeMs,
+          input.requestTimeMs ?? null,
           input.executionTimeMs ?? null,
           input.state,
           input.requestPreview ?? null,
@@ -226,7 +228,7 @@ export class SqliteTraceStore implements TraceStore {
           input.traceId,
           experiment.experiment_id,
           input.clientRequestId ?? null,
-          input.requestTimeMs,
+          input.requestTimeMs ?? 0,
           input.executionTimeMs ?? null,
           input.state,
           input.requestPreview ?? null,
@@ -252,7 +254,7 @@ export class SqliteTraceStore implements TraceStore {
         trace_id: input.traceId,
         experiment_id: experiment.experiment_id,
         client_request_id: input.clientRequestId ?? null,
-        timestamp_ms: input.requestTimeMs,
+        timestamp_ms: input.requestTimeMs ?? 0,
         execution_time_ms: input.executionTimeMs ?? null,
         state: input.state,
         request_preview: input.requestPreview ?? null,

@@ -17,7 +17,9 @@ export interface TraceInfoInput {
   traceId: string;
   experimentId: string;
   clientRequestId?: string;
-  requestTimeMs: number;
+  /** Absent: epoch 0 for a new trace (MLflow's proto default); an existing trace keeps its start. */
+  requestTimeMs?: number;
+  /** Absent: unknown for a new trace; an existing trace keeps its duration. */
   executionTimeMs?: number;
   state: TraceState;
   requestPreview?: string;
