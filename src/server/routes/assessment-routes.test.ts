@@ -72,6 +72,56 @@ describe('assessments', () => {
     expect(snake.statusCode).toBe(400);
   });
 
+  it('ignores a client assessment_id on create, so another trace\'s assessment cannot be moved', async () => {
+    await startTrace(server.app, { traceId: 'tr-other', startMs: Date.UTC(2025, 0, 2), durationMs: 1 });
+    const mine = (await create({ assessment_name: 'owned', source: { source_type: 'HUMAN' }, feedback: { value: 1 } })).json().assessment;
+    const hijack = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/tr-other/assessments',
+      payload: { assessment: { assessment_id: mine.assessment_id, assessment_name: 'stolen', source: { source_type: 'HUMAN' }, feedback: { value: 2 } } },
+    });
+    expect(hijack.statusCode).toBe(200);
+    expect(hijack.json().assessment.assessment_id).not.toBe(mine.assessment_id);
+    expect(hijack.json().assessment.trace_id).toBe('tr-other');
+    const still = await server.app.inject({ url: `${base}/${mine.assessment_id}` });
+    expect(still.json().assessment).toMatchObject({ assessment_id: mine.assessment_id, trace_id: TRACE, assessment_name: 'owned', feedback: { value: 1 } });
+  });
+
+  it('upserts StartTraceV3 assessments by id within their trace, and refuses an id owned by another trace', async () => {
+    const startWith = (traceId: string, assessment: Record<string, unknown>) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/api/3.0/mlflow/traces',
+        payload: {
+          trace: {
+            trace_info: {
+              trace_id: traceId,
+              trace_location: { mlflow_experiment: { experiment_id: '0' } },
+              request_time: '2025-01-03T00:00:00Z',
+              state: 'OK',
+              assessments: [{ assessment_name: 'q', source: { source_type: 'CODE' }, ...assessment }],
+            },
+          },
+        },
+      });
+    const first = await startWith('tr-upsert', { assessment_id: 'a-fixed', feedback: { value: 1 } });
+    expect(first.statusCode).toBe(200);
+    const created = first.json().trace.trace_info.assessments[0].create_time;
+    const again = await startWith('tr-upsert', { assessment_id: 'a-fixed', feedback: { value: 2 } });
+    expect(again.statusCode).toBe(200);
+    const assessments = again.json().trace.trace_info.assessments;
+    expect(assessments).toHaveLength(1);
+    expect(assessments[0]).toMatchObject({ assessment_id: 'a-fixed', trace_id: 'tr-upsert', feedback: { value: 2 }, create_time: created });
+
+    const clash = await startWith('tr-clash', { assessment_id: 'a-fixed', feedback: { value: 3 } });
+    expect(clash.statusCode).toBe(400);
+    expect(clash.json()).toEqual({ error_code: 'RESOURCE_ALREADY_EXISTS', message: "Assessment with ID 'a-fixed' already exists on another trace." });
+    // Nothing of the refused request was written, and the owner's assessment is untouched.
+    expect((await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-clash' })).statusCode).toBe(404);
+    const owner = await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-upsert/assessments/a-fixed' });
+    expect(owner.json().assessment).toMatchObject({ trace_id: 'tr-upsert', feedback: { value: 2 } });
+  });
+
   it('reports MLflow errors', async () => {
     const unknownType = await create({ assessment_name: 'x', source: { source_type: 'HUMAN' } });
     expect(unknownType.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Unknown assessment type: None' });

@@ -25,7 +25,8 @@ export async function assessmentRoutes(app: FastifyInstance, { store }: { store:
     const body = readRequest(request);
     const assessment = optionalObject(body, 'assessment');
     if (!assessment) throw missingParameter('assessment');
-    return { assessment: await store.createAssessment(decodeAssessment(assessment, traceId)) };
+    // §3.11: the server sets assessment_id, whatever the body says.
+    return { assessment: await store.createAssessment({ ...decodeAssessment(assessment, traceId), assessmentId: undefined }) };
   };
 
   const get = async (request: FastifyRequest) => {

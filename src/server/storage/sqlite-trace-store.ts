@@ -574,6 +574,12 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- assessments ------------------------------------------------------------------------------
 
+  /**
+   * Writes an assessment. Without an id it gets a new `a-<uuid hex>` and is inserted. With a
+   * client id (assessments inside StartTraceV3, bulk loads) it is inserted, or updated when that id
+   * already belongs to the same trace (re-sending a trace is idempotent); an id that belongs to
+   * another trace is refused rather than moved.
+   */
   private insertAssessment(input: AssessmentInput): AssessmentRow {
     const t = this.now();
     const id = input.assessmentId || `a-${randomUUID().replace(/-/g, '')}`;
@@ -594,12 +600,24 @@ export class SqliteTraceStore implements TraceStore {
       create_time: input.createTimeMs || t,
       last_update_time: input.lastUpdateTimeMs || t,
     };
-    this.stmt(
-      `INSERT OR REPLACE INTO assessments (assessment_id, trace_id, name, type, value, valid, overrides, span_id, source_type, source_id,
+    const columns = `INSERT INTO assessments (assessment_id, trace_id, name, type, value, valid, overrides, span_id, source_type, source_id,
          rationale, metadata, error, create_time, last_update_time)
        VALUES (@assessment_id, @trace_id, @name, @type, @value, @valid, @overrides, @span_id, @source_type, @source_id,
-         @rationale, @metadata, @error, @create_time, @last_update_time)`,
-    ).run(row);
+         @rationale, @metadata, @error, @create_time, @last_update_time)`;
+    if (!input.assessmentId) {
+      this.stmt(columns).run(row);
+      return row;
+    }
+    // A re-sent assessment keeps its first create_time unless the client sends one.
+    const { changes } = this.stmt(
+      `${columns}
+       ON CONFLICT (assessment_id) DO UPDATE SET name = excluded.name, type = excluded.type, value = excluded.value, valid = excluded.valid,
+         overrides = excluded.overrides, span_id = excluded.span_id, source_type = excluded.source_type, source_id = excluded.source_id,
+         rationale = excluded.rationale, metadata = excluded.metadata, error = excluded.error,
+         create_time = COALESCE(@given_create_time, assessments.create_time), last_update_time = excluded.last_update_time
+       WHERE assessments.trace_id = excluded.trace_id`,
+    ).run({ ...row, given_create_time: input.createTimeMs || null });
+    if (changes === 0) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Assessment with ID '${id}' already exists on another trace.`);
     return row;
   }
 
@@ -613,7 +631,8 @@ export class SqliteTraceStore implements TraceStore {
         // The braces are in MLflow's message too (an f-string that lost its f).
         if (changes === 0) throw notFound(`Assessment with ID '${input.overrides}' not found for trace '{trace_id}'`);
       }
-      return toAssessment(this.insertAssessment(input));
+      // §3.11: the server sets assessment_id; a client-chosen one could take over another trace's row.
+      return toAssessment(this.insertAssessment({ ...input, assessmentId: undefined }));
     });
   }
 

@@ -31,6 +31,7 @@ export interface TraceInfoInput {
 
 /** An assessment to create; ids and times are filled in by the store when absent. */
 export interface AssessmentInput {
+  /** Kept only for assessments inside StartTraceV3 (upserted by id within the same trace). */
   assessmentId?: string;
   traceId: string;
   name: string;
@@ -129,6 +130,7 @@ export interface TraceStore {
   /** traces.json upload: replaces the trace's spans by these. */
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void>;
 
+  /** CreateAssessment: always a new server-chosen id (input.assessmentId is ignored). */
   createAssessment(input: AssessmentInput): Promise<Assessment>;
   getAssessment(traceId: string, assessmentId: string): Promise<Assessment>;
   updateAssessment(traceId: string, assessmentId: string, update: AssessmentUpdate): Promise<Assessment>;
