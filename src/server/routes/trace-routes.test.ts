@@ -244,10 +244,38 @@ describe('tags', () => {
     expect(response.json().message).toContain(message);
   });
 
-  it('truncates long values to 8000 characters', async () => {
+  it('stores long values truncated to 8000 characters (answered cut to 4096, §2.1)', async () => {
     await server.app.inject({ method: 'PATCH', url: `/api/3.0/mlflow/traces/${id(0)}/tags`, payload: { key: 'long', value: 'v'.repeat(9000) } });
     const info = await server.app.inject({ url: `/api/3.0/mlflow/traces/${id(0)}` });
-    expect(info.json().trace.trace_info.tags.long).toHaveLength(8000);
+    expect(info.json().trace.trace_info.tags.long).toHaveLength(4096);
+    expect((await search({ filter: `tag.long = '${'v'.repeat(8000)}'` })).json().traces).toHaveLength(1);
+  });
+});
+
+describe('TraceInfo truncation on the wire (§2.1)', () => {
+  it('cuts metadata keys and values to 250 characters and tag keys to 250, values to 4096, keeping the stored text', async () => {
+    const longKey = `k${'e'.repeat(299)}`;
+    const emoji = '😀'.repeat(300);
+    const body = await startTrace(server.app, {
+      traceId: 'tr-long',
+      experimentId: exp,
+      startMs: T0 - 60_000,
+      metadata: { [longKey]: 'm'.repeat(300), emoji },
+      tags: { [longKey]: 't'.repeat(5000), short: 'ok' },
+    });
+    const expected = {
+      trace_metadata: { [longKey.slice(0, 250)]: 'm'.repeat(250), emoji: '😀'.repeat(250) },
+      tags: { [longKey.slice(0, 250)]: 't'.repeat(4096), short: 'ok' },
+    };
+    const fromStart = (body.trace as { trace_info: unknown }).trace_info;
+    const fromGet = (await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-long' })).json().trace.trace_info;
+    const fromBatch = (await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/batchGetInfos', payload: { trace_ids: ['tr-long'] } })).json()
+      .trace_infos[0];
+    // Storage keeps the full text: a filter on the full key and value still finds the trace.
+    const found = (await search({ filter: `metadata.\`${longKey}\` = '${'m'.repeat(300)}' AND tag.\`${longKey}\` = '${'t'.repeat(5000)}'` })).json();
+    expect(found.traces.map((t: { trace_id: string }) => t.trace_id)).toEqual(['tr-long']);
+    for (const info of [fromStart, fromGet, fromBatch, found.traces[0]]) expect(info).toMatchObject(expected);
+    expect(Object.keys(fromGet.trace_metadata)).not.toContain(longKey);
   });
 });
 

@@ -22,6 +22,7 @@ import {
 } from './mlflow-request.ts';
 import { decodePageCursor, encodePageToken } from './page-token.ts';
 import { decodeTraceInfo, experimentIdOfLocation } from './trace-decode.ts';
+import { toWireTraceInfo } from './trace-info-wire.ts';
 import { validateTagKey, truncateTagValue } from './tag-validation.ts';
 
 export const MAX_SEARCH_RESULTS = 500;
@@ -31,7 +32,7 @@ function sendJson(reply: FastifyReply, value: JsonOut): FastifyReply {
 }
 
 function traceWithSpans(info: TraceInfo, spans: SpanRecord[]): JsonOut {
-  return { trace_info: info as unknown as JsonOut, spans: spans.map((s) => spanDictToOtel(s.content)) };
+  return { trace_info: toWireTraceInfo(info) as unknown as JsonOut, spans: spans.map((s) => spanDictToOtel(s.content)) };
 }
 
 /** The number of spans the SDK says the trace has (mlflow.trace.sizeStats.num_spans), if known. */
@@ -55,7 +56,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     if (!trace) throw missingParameter('trace');
     const info = optionalObject(trace, 'trace_info');
     if (!info) throw missingParameter('trace_info');
-    return { trace: { trace_info: await store.startTrace(decodeTraceInfo(info)) } };
+    return { trace: { trace_info: toWireTraceInfo(await store.startTrace(decodeTraceInfo(info))) } };
   };
 
   const getTrace = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -98,7 +99,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const ids = optionalStringList(readRequest(request), 'trace_ids');
     if (!ids || ids.length === 0) throw missingParameter('trace_ids');
     if (ids.length > 1000) throw invalidParameter(`Too many trace_ids: ${ids.length} (at most 1000).`);
-    return { trace_infos: await store.getTraceInfos(ids) };
+    return { trace_infos: (await store.getTraceInfos(ids)).map(toWireTraceInfo) };
   };
 
   const search = async (request: FastifyRequest) => {
@@ -127,7 +128,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const cursor = decodePageCursor(optionalString(body, 'page_token') || undefined);
     const result = await store.searchTraces({ experimentIds, filter, orderBy, maxResults, cursor });
     return {
-      traces: result.traces,
+      traces: result.traces.map(toWireTraceInfo),
       ...(result.next ? { next_page_token: encodePageToken(result.next.offset, result.next.after) } : {}),
     };
   };
@@ -197,7 +198,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const { trace_id: traceId } = request.params as { trace_id: string };
     const info = await store.getTraceInfo(traceId);
     if (!info) throw notFound(`Trace with ID '${traceId}' not found.`);
-    return { trace: { trace_info: info } };
+    return { trace: { trace_info: toWireTraceInfo(info) } };
   };
 
   for (const base of bothPrefixes('/3.0/mlflow/traces')) {
