@@ -103,6 +103,17 @@ function numericRecord(value: unknown): Record<string, number> | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+const COST_KEYS = ['input_cost', 'output_cost', 'total_cost'] as const;
+
+/** The numeric fields of an mlflow.llm.cost value; undefined when it has none. */
+function costRecord(value: unknown): Record<string, number> | undefined {
+  const all = numericRecord(value);
+  if (!all) return undefined;
+  const out: Record<string, number> = {};
+  for (const k of COST_KEYS) if (all[k] !== undefined) out[k] = all[k];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function toJsonOut(value: unknown): JsonOut {
   if (value === undefined) return null;
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
@@ -189,6 +200,7 @@ export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
       sessionId: str(a['session.id']) ?? (typeof a['session.id'] === 'number' ? String(a['session.id']) : undefined),
       userId: str(a['user.id']) ?? (typeof a['user.id'] === 'number' ? String(a['user.id']) : undefined),
       tokenUsage: usage,
+      cost: costRecord(a[SPAN_ATTRIBUTES.cost]),
     },
   };
 }

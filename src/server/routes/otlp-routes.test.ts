@@ -99,6 +99,24 @@ describe('OTLP JSON ingestion', () => {
     expect(info.request_preview).toBe('hello');
   });
 
+  it('sums span mlflow.llm.cost into mlflow.trace.cost across batches, idempotent on resend', async () => {
+    const tid = 'd'.repeat(32);
+    const span = (spanId: string, cost: Record<string, number>, parentSpanId?: string) =>
+      otlpJsonBody([
+        { traceId: tid, spanId, parentSpanId, name: spanId, startNs: '1700000000000000000', endNs: '1700000000100000000', attributes: { 'mlflow.llm.cost': JSON.stringify(cost) } },
+      ]);
+    const costOf = async () => {
+      const info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${tid}` })).json().trace.trace_info;
+      return JSON.parse(info.trace_metadata['mlflow.trace.cost']);
+    };
+    await post(span('1'.repeat(16), { input_cost: 0.1, output_cost: 0.2, total_cost: 0.3 }));
+    expect(await costOf()).toEqual({ input_cost: 0.1, output_cost: 0.2, total_cost: 0.3 });
+    const child = span('2'.repeat(16), { input_cost: 0.2, output_cost: 0.1, total_cost: 0.3 }, '1'.repeat(16));
+    await post(child);
+    await post(child); // a retry replaces the span's contribution instead of adding it again
+    expect(await costOf()).toEqual({ input_cost: 0.3, output_cost: 0.3, total_cost: 0.6 });
+  });
+
   it('keeps the OTLP start time and duration when a StartTraceV3 upsert omits them', async () => {
     const tid = 'c'.repeat(32);
     await post(otlpJsonBody([{ traceId: tid, spanId: '7'.repeat(16), name: 'root', startNs: '1700000000250000000', endNs: '1700000001750000000' }]));

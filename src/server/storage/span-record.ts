@@ -25,4 +25,6 @@ export interface SpanDerived {
   userId?: string;
   /** mlflow.chat.tokenUsage as numbers. */
   tokenUsage?: Record<string, number>;
+  /** mlflow.llm.cost as numbers (input_cost, output_cost, total_cost; USD). */
+  cost?: Record<string, number>;
 }

@@ -390,11 +390,14 @@ export class SqliteTraceStore implements TraceStore {
       }
     }
 
-    // Token usage is summed over spans; a re-sent span replaces its earlier contribution (idempotent).
+    // Token usage and cost are summed over spans; a re-sent span replaces its earlier contribution (idempotent).
     const usage: Record<string, number> = {};
+    const cost: Record<string, number> = {};
     let usageChanged = false;
-    const oldUsage = this.stmt(
-      `SELECT json_extract(content, '$.attributes."mlflow.chat.tokenUsage"') AS u FROM spans WHERE trace_id = ? AND span_id = ?`,
+    let costChanged = false;
+    const oldSums = this.stmt(
+      `SELECT json_extract(content, '$.attributes."mlflow.chat.tokenUsage"') AS u, json_extract(content, '$.attributes."mlflow.llm.cost"') AS c
+       FROM spans WHERE trace_id = ? AND span_id = ?`,
     );
     const upsert = this.stmt(
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
@@ -406,33 +409,42 @@ export class SqliteTraceStore implements TraceStore {
     let userId: string | undefined;
     for (const span of spans) {
       const derived = span.derived;
-      if (existing && derived?.tokenUsage) {
-        const old = oldUsage.get(traceId, span.spanId) as { u: string | null } | undefined;
-        if (old?.u) addUsage(usage, parseUsage(old.u), -1);
+      if (existing && (derived?.tokenUsage || derived?.cost)) {
+        const old = oldSums.get(traceId, span.spanId) as { u: string | null; c: string | null } | undefined;
+        if (old?.u && derived?.tokenUsage) addUsage(usage, parseUsage(old.u), -1);
+        if (old?.c && derived?.cost) addUsage(cost, parseUsage(old.c), -1);
       }
       if (derived?.tokenUsage) {
         addUsage(usage, derived.tokenUsage, 1);
         usageChanged = true;
+      }
+      if (derived?.cost) {
+        addUsage(cost, derived.cost, 1);
+        costChanged = true;
       }
       sessionId ??= derived?.sessionId;
       userId ??= derived?.userId;
       upsert.run(traceId, span.spanId, span.parentSpanId, span.name, span.type, span.status, span.startTimeNs, span.endTimeNs, span.content);
     }
     const putMetaIfAbsent = this.stmt('INSERT OR IGNORE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
-    if (usageChanged && !finalized) {
-      const current = this.stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, METADATA.tokenUsage) as
-        | { value: string }
-        | undefined;
-      const total = current ? parseUsage(current.value) : {};
-      addUsage(total, usage, 1);
-      this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, METADATA.tokenUsage, JSON.stringify(total));
-    }
+    // A finalized trace (StartTraceV3 seen) keeps the sums the SDK sent.
+    if (usageChanged && !finalized) this.addToMetadataSum(traceId, METADATA.tokenUsage, usage);
+    if (costChanged && !finalized) this.addToMetadataSum(traceId, METADATA.cost, cost, roundCost);
     if (sessionId !== undefined) putMetaIfAbsent.run(traceId, METADATA.session, sessionId);
     if (userId !== undefined) putMetaIfAbsent.run(traceId, METADATA.user, userId);
     const putTag = this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
     putTag.run(traceId, TAGS.spansLocation, 'TRACKING_STORE');
     // Our choice (MLflow leaves OTLP-only traces unnamed): name the trace after its root span.
     if (root) this.stmt('INSERT OR IGNORE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.traceName, root.name);
+  }
+
+  /** Adds per-key deltas to a JSON object of numbers kept in trace metadata (token usage, cost). */
+  private addToMetadataSum(traceId: string, key: string, delta: Record<string, number>, round: (n: number) => number = (n) => n): void {
+    const current = this.stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, key) as { value: string } | undefined;
+    const total = current ? parseUsage(current.value) : {};
+    addUsage(total, delta, 1);
+    for (const k of Object.keys(total)) total[k] = round(total[k]);
+    this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, key, JSON.stringify(total));
   }
 
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void> {
@@ -780,6 +792,14 @@ function parseUsage(text: string): Record<string, number> {
   } catch {
     return {};
   }
+}
+
+/**
+ * Cost sums are floats (USD): re-sending a span subtracts and re-adds its cost, which leaves
+ * binary noise (0.30000000000000004). Fifteen significant digits hold any real price sum and drop it.
+ */
+function roundCost(n: number): number {
+  return Number.isFinite(n) ? Number(n.toPrecision(15)) : n;
 }
 
 function addUsage(into: Record<string, number>, add: Record<string, number>, sign: 1 | -1): void {
