@@ -88,7 +88,9 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
     reveal(search.matches[next]);
   };
 
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  // Thirds, not quarters: the last label is right-aligned, and at the panel's usual width a quarter
+  // tick's label ran into it.
+  const ticks = [0, 1 / 3, 2 / 3, 1];
   return (
     <div className="span-tree">
       <div className="span-tree-toolbar">
