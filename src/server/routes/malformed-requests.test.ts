@@ -63,7 +63,7 @@ const CASES: [Method, string, unknown, Record<string, string>?][] = [
   ['POST', '/api/3.0/mlflow/traces/metrics', { experiment_ids: ['0'], view_type: 'TRACES', metric_name: 'latency', aggregations: ['AVG'] }],
   ['POST', '/api/3.0/mlflow/traces/metrics', { experiment_ids: ['0'], view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'AVG' }], filter: 'nope' }],
   ['POST', '/api/3.0/mlflow/traces/metrics', { experiment_ids: ['0'], view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'AVG' }], confidence_level: 2 }],
-  ['POST', '/api/3.0/mlflow/traces/metrics', { experiment_ids: ['0'], view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], time_interval_seconds: 1, start_time_ms: 0, end_time_ms: 1e12 }],
+  ['POST', '/api/3.0/mlflow/traces/metrics', { experiment_ids: ['0'], view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], time_interval_seconds: 1e15, start_time_ms: 0, end_time_ms: 1e12 }],
   ['POST', '/api/2.0/mlflow/experiments/create', { name: 'x', tags: 'y' }],
   ['GET', '/api/2.0/mlflow/experiments/get?experiment_id=abc', undefined],
   ['POST', '/api/trace-explorer/v1/groups', { experiment_ids: ['0'], group_by: 'metadata.x', page_token: '!!' }],

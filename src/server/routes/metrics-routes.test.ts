@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExperiment, createTestServer, startTrace, type TestServer } from '../test-helpers.ts';
+import type { BulkTrace } from '../storage/sqlite-trace-store.ts';
 
 let server: TestServer;
 let exp: string;
@@ -82,6 +83,31 @@ describe('QueryTraceMetrics', () => {
     expect(after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version'])).toEqual(['v1', 'v2', 'v3']);
   });
 
+  it('buckets a range of millions of intervals, emitting only buckets with data (columns and SQL agree)', async () => {
+    const body = {
+      view_type: 'TRACES',
+      metric_name: 'latency',
+      aggregations: [{ aggregation_type: 'AVG' }, { aggregation_type: 'PERCENTILE', percentile_value: 50 }],
+      dimensions: ['trace_status'],
+      filters: ['trace.tag.mlflow.traceName = "chat"'],
+      time_interval_seconds: 60,
+      start_time_ms: 0,
+      end_time_ms: T0 + 86_400_000 * 365 * 100,
+    };
+    const fast = await metrics(body);
+    expect(fast.statusCode).toBe(200);
+    const points = fast.json().data_points;
+    // 40 traces a minute apart: 40 one-minute buckets out of ~84 million requested.
+    expect(new Set(points.map((p: { dimensions: { time_bucket: string } }) => p.dimensions.time_bucket)).size).toBe(40);
+    expect(points[0]).toEqual({ metric_name: 'latency', dimensions: { time_bucket: '2025-01-01T10:00:00+00:00', trace_status: 'ERROR' }, values: { AVG: 10, 'P50.0': 10 } });
+    server.store.metricsColumns.enabled = false;
+    const slow = (await metrics(body)).json();
+    server.store.metricsColumns.enabled = true;
+    expect(fast.json()).toEqual(slow);
+    const none = await metrics({ ...body, start_time_ms: 0, end_time_ms: 1000 });
+    expect(none.json()).toEqual({ data_points: [] });
+  });
+
   it("names percentile values as MLflow's f\"P{float}\": integers get .0, others their shortest repr", async () => {
     const percentiles = [95, 99.99, 12.345, 0.00001];
     const body = {
@@ -136,3 +162,49 @@ describe('QueryTraceMetrics', () => {
     expect(response.json().message).toContain(message);
   });
 });
+
+describe('QueryTraceMetrics time buckets over a wide dimension', () => {
+  it('keys groups exactly when the requested range times the dimension values exceeds 2^53', async () => {
+    const wide = await createTestServer();
+    try {
+      const experimentId = await createExperiment(wide.app, 'wide');
+      // 2,000 distinct users, one trace each, 10 s apart.
+      const traces: BulkTrace[] = Array.from({ length: 2000 }, (_, i) => ({
+        traceId: `tr-w${i}`,
+        experimentId,
+        timestampMs: T0 + i * 10_000,
+        executionTimeMs: i,
+        state: 'OK',
+        tags: {},
+        metadata: { user: `u${i}` },
+        spans: [],
+      }));
+      wide.store.bulkLoad(traces);
+      // One-second buckets from the earliest to the latest representable start: sized from the
+      // requested range, bucket × users would pass 2^53 and neighbouring keys would collide.
+      const body = {
+        experiment_ids: [experimentId],
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        dimensions: ['metadata.user'],
+        time_interval_seconds: 1,
+        start_time_ms: -9e15,
+        end_time_ms: 9e15,
+        max_results: 10_000,
+      };
+      const response = await wide.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/metrics', payload: body });
+      expect(response.statusCode).toBe(200);
+      const points = response.json().data_points as { dimensions: Record<string, string>; values: { COUNT: number } }[];
+      expect(points).toHaveLength(2000);
+      expect(points.every((p) => p.values.COUNT === 1)).toBe(true);
+      expect(points.find((p) => p.dimensions['metadata.user'] === 'u1999')?.dimensions.time_bucket).toBe(bucket(T0 + 1999 * 10_000));
+    } finally {
+      await wide.close();
+    }
+  });
+});
+
+function bucket(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
+}

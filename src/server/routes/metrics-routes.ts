@@ -53,6 +53,7 @@ const EXTRA_DIMENSIONS: Partial<Record<ViewType, string[]>> = { TRACES: ['trace_
 const AGGREGATION_TYPES: AggregationType[] = ['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'PERCENTILE'];
 const VIEW_TYPES: ViewType[] = ['TRACES', 'SPANS', 'ASSESSMENTS'];
 const MAX_METRIC_RESULTS = 10_000;
+const MAX_TIME_INTERVAL_SECONDS = 1e12;
 
 function parseDimension(text: string, view: ViewType, spec: MetricSpec): MetricDimension | undefined {
   if (spec.dimensions.includes(text) || (EXTRA_DIMENSIONS[view] ?? []).includes(text)) return { kind: 'builtin', name: text };
@@ -158,8 +159,9 @@ export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
   if (timeIntervalSeconds !== undefined && timeIntervalSeconds <= 0) {
     throw invalidParameter(`time_interval_seconds must be a positive integer, got ${timeIntervalSeconds}`);
   }
-  if (timeIntervalSeconds !== undefined && startTimeMs !== undefined && endTimeMs !== undefined && (endTimeMs - startTimeMs) / (timeIntervalSeconds * 1000) > 100_000) {
-    throw invalidParameter('Too many time buckets: widen time_interval_seconds or narrow the time range (at most 100000 buckets).');
+  // Bucket starts must stay dates (a Python datetime in MLflow): about 31,700 years at most.
+  if (timeIntervalSeconds !== undefined && timeIntervalSeconds > MAX_TIME_INTERVAL_SECONDS) {
+    throw invalidParameter(`time_interval_seconds must be at most ${MAX_TIME_INTERVAL_SECONDS}, got ${timeIntervalSeconds}`);
   }
   const maxResults = optionalInt(body, 'max_results') ?? 1000;
   if (maxResults < 1 || maxResults > MAX_METRIC_RESULTS) {

@@ -107,15 +107,38 @@ export class MetricsColumns {
     const wantValues = query.metricName === 'latency' && query.aggregations.some((a) => a.type !== 'COUNT');
     const { exp, ts, dur, state } = this;
     const n = this.capacity;
+    const selected = (r: number): boolean => {
+      const st = state[r];
+      if (st === 0 || !expIds.has(exp[r])) return false;
+      const t = ts[r];
+      if (t < start || t > end) return false;
+      if (stateFilter !== -1 && st !== stateFilter) return false;
+      for (const f of filterCols) if (f.col.codes[r] !== f.code) return false;
+      return !(mask && mask[r] === 0);
+    };
     // Pass 1: a group number per row from a mixed-radix key (bucket, dimension codes), no strings.
     const radices = cols.map((col) => (col === undefined ? STATES.length : col.dict.length));
     let bucketBase = 0;
     let buckets = 1;
-    if (interval !== undefined && Number.isFinite(start) && Number.isFinite(end)) {
-      bucketBase = Math.floor(start / interval);
-      buckets = Math.floor(end / interval) - bucketBase + 1;
+    if (interval !== undefined) {
+      // Like MLflow (a GROUP BY), only buckets holding data exist: the key space spans the selected
+      // rows' first to last bucket, not the requested range (which may be millions of buckets).
+      let first = Infinity;
+      let last = -Infinity;
+      for (let r = 0; r < n; r++) {
+        if (!selected(r)) continue;
+        const b = Math.floor(ts[r] / interval);
+        if (b < first) first = b;
+        if (b > last) last = b;
+      }
+      if (first === Infinity) return [];
+      bucketBase = first;
+      buckets = last - first + 1;
     }
     const space = radices.reduce((a, b) => a * b, buckets);
+    // Keys must stay exact doubles; beyond that (absurd spans at a fine interval with wide
+    // dimensions) the SQL path groups by strings instead.
+    if (space > Number.MAX_SAFE_INTEGER) return undefined;
     const useTable = space <= 4_000_000;
     const table = useTable ? new Int32Array(space).fill(-1) : undefined;
     const map = useTable ? undefined : new Map<number, number>();
@@ -124,13 +147,9 @@ export class MetricsColumns {
     const counts: number[] = [];
     const valueCounts: number[] = [];
     outer: for (let r = 0; r < n; r++) {
+      if (!selected(r)) continue;
       const st = state[r];
-      if (st === 0 || !expIds.has(exp[r])) continue;
       const t = ts[r];
-      if (t < start || t > end) continue;
-      if (stateFilter !== -1 && st !== stateFilter) continue;
-      for (const f of filterCols) if (f.col.codes[r] !== f.code) continue outer;
-      if (mask && mask[r] === 0) continue;
       let key = interval !== undefined ? Math.floor(t / interval) - bucketBase : 0;
       for (let i = 0; i < cols.length; i++) {
         const col = cols[i];
