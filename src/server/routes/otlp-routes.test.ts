@@ -111,9 +111,9 @@ describe('OTLP JSON ingestion', () => {
     };
     await post(span('1'.repeat(16), { input_cost: 0.1, output_cost: 0.2, total_cost: 0.3 }));
     expect(await costOf()).toEqual({ input_cost: 0.1, output_cost: 0.2, total_cost: 0.3 });
-    const child = span('2'.repeat(16), { input_cost: 0.2, output_cost: 0.1, total_cost: 0.3 }, '1'.repeat(16));
-    await post(child);
-    await post(child); // a retry replaces the span's contribution instead of adding it again
+    const second = span('2'.repeat(16), { input_cost: 0.2, output_cost: 0.1, total_cost: 0.3 }, '1'.repeat(16));
+    await post(second);
+    await post(second); // a retry replaces the span's contribution instead of adding it again
     expect(await costOf()).toEqual({ input_cost: 0.3, output_cost: 0.3, total_cost: 0.6 });
   });
 
