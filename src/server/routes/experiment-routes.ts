@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidParameter, notFound } from '../errors.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
+import { parseExperimentFilter, parseExperimentOrderBy } from './experiment-search.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import {
   bothPrefixes,
@@ -8,6 +9,7 @@ import {
   optionalArray,
   optionalInt,
   optionalString,
+  optionalStringList,
   readRequest,
   requireString,
   typeError,
@@ -49,11 +51,16 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
       }
       const rawView = field(body, 'view_type');
       const viewType = rawView === 'DELETED_ONLY' || rawView === 2 ? 'DELETED_ONLY' : rawView === 'ALL' || rawView === 3 ? 'ALL' : 'ACTIVE_ONLY';
+      const filter = parseExperimentFilter(optionalString(body, 'filter'));
+      // A GET query string carries one order_by as a plain string.
+      const orderBy = parseExperimentOrderBy(optionalStringList(body, 'order_by', request.method === 'GET'));
       const offset = decodePageToken(optionalString(body, 'page_token') || undefined);
-      const experiments = await store.searchExperiments({ maxResults, offset, viewType });
+      // One row more than asked tells whether another page exists (MLflow returns a token only then).
+      const found = await store.searchExperiments({ maxResults: maxResults + 1, offset, viewType, filter, orderBy });
+      const experiments = found.slice(0, maxResults);
       return {
         experiments,
-        ...(experiments.length === maxResults ? { next_page_token: encodePageToken(offset + maxResults) } : {}),
+        ...(found.length > maxResults ? { next_page_token: encodePageToken(offset + maxResults) } : {}),
       };
     };
     app.post(`${base}/search`, search);

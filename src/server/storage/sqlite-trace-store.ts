@@ -32,7 +32,10 @@ import type {
   AssessmentInput,
   AssessmentUpdate,
   DeleteTracesInput,
+  ExperimentOrder,
+  ExperimentOrderKey,
   GroupsQuery,
+  SearchExperimentsQuery,
   SearchTracesQuery,
   SearchTracesResult,
   SpanBatch,
@@ -79,6 +82,22 @@ export interface BulkTrace {
   assessments?: AssessmentInput[];
 }
 const IDS_JSON = '(SELECT value FROM json_each(?))';
+/** The only columns SearchExperiments filters and orders by (identifiers from this allowlist only). */
+const EXPERIMENT_COLUMNS: Record<ExperimentOrderKey, string> = {
+  name: 'e.name',
+  experiment_id: 'e.experiment_id',
+  creation_time: 'e.creation_time',
+  last_update_time: 'e.last_update_time',
+};
+const DEFAULT_EXPERIMENT_ORDER: ExperimentOrder[] = [
+  { key: 'creation_time', ascending: false },
+  { key: 'experiment_id', ascending: true },
+];
+
+/** `col <op> ?` with MLflow's string semantics: = and LIKE case-sensitive (case_sensitive_like is on), ILIKE folded. */
+function stringCondition(column: string, comparator: '=' | '!=' | 'LIKE' | 'ILIKE'): string {
+  return comparator === 'ILIKE' ? `lower(${column}) LIKE lower(?)` : `${column} ${comparator} ?`;
+}
 /** Rows of the time index a filtered search probes before judging the filter rare. */
 const FIRST_WINDOW = 2000;
 const MAX_WINDOW = 60_000;
@@ -155,12 +174,26 @@ export class SqliteTraceStore implements TraceStore {
     return row && this.toExperiment(row);
   }
 
-  async searchExperiments(input: { maxResults: number; offset: number; viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' }): Promise<Experiment[]> {
-    const where = input.viewType === 'ALL' ? '' : `WHERE lifecycle_stage = '${input.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`;
-    const rows = this.stmt(`SELECT * FROM experiments ${where} ORDER BY last_update_time DESC, experiment_id ASC LIMIT ? OFFSET ?`).all(
-      input.maxResults,
-      input.offset,
-    ) as ExperimentRow[];
+  async searchExperiments(input: SearchExperimentsQuery): Promise<Experiment[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (input.viewType !== 'ALL') where.push(`e.lifecycle_stage = '${input.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`);
+    for (const c of input.filter ?? []) {
+      if (c.kind === 'tag') {
+        where.push(`EXISTS (SELECT 1 FROM experiment_tags g WHERE g.experiment_id = e.experiment_id AND g.key = ? AND ${stringCondition('g.value', c.comparator)})`);
+        params.push(c.key, c.value);
+      } else {
+        where.push(c.key === 'name' ? stringCondition('e.name', c.comparator) : `${EXPERIMENT_COLUMNS[c.key]} ${c.comparator} ?`);
+        params.push(c.value);
+      }
+    }
+    // MLflow's default order, and experiment_id DESC as the tie-breaker when the order lacks it.
+    const order = input.orderBy && input.orderBy.length > 0 ? input.orderBy : DEFAULT_EXPERIMENT_ORDER;
+    const terms = order.map((o) => `${EXPERIMENT_COLUMNS[o.key]} ${o.ascending ? 'ASC' : 'DESC'}`);
+    if (!order.some((o) => o.key === 'experiment_id')) terms.push('e.experiment_id DESC');
+    const rows = this.stmt(
+      `SELECT e.* FROM experiments e ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${terms.join(', ')} LIMIT ? OFFSET ?`,
+    ).all(...params, input.maxResults, input.offset) as ExperimentRow[];
     return rows.map((row) => this.toExperiment(row));
   }
 

@@ -92,6 +92,28 @@ export interface SpanBatch {
   spans: SpanRecord[];
 }
 
+/** One SearchExperiments filter clause after parsing (routes/experiment-search.ts). */
+export type ExperimentClause =
+  | { kind: 'attribute'; key: 'name'; comparator: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }
+  | { kind: 'attribute'; key: 'creation_time' | 'last_update_time'; comparator: '=' | '!=' | '<' | '<=' | '>' | '>='; value: number }
+  | { kind: 'tag'; key: string; comparator: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string };
+
+export type ExperimentOrderKey = 'name' | 'experiment_id' | 'creation_time' | 'last_update_time';
+export interface ExperimentOrder {
+  key: ExperimentOrderKey;
+  ascending: boolean;
+}
+
+export interface SearchExperimentsQuery {
+  maxResults: number;
+  offset: number;
+  viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+  /** ANDed; a tag clause needs the tag to exist. */
+  filter?: ExperimentClause[];
+  /** Empty: MLflow's default, creation_time DESC then experiment_id ASC. */
+  orderBy?: ExperimentOrder[];
+}
+
 export interface GroupsQuery {
   experimentIds: string[];
   groupBy: { kind: KeyKind; key: string };
@@ -109,7 +131,7 @@ export interface TraceStore {
   createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment | undefined>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
-  searchExperiments(input: { maxResults: number; offset: number; viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' }): Promise<Experiment[]>;
+  searchExperiments(input: SearchExperimentsQuery): Promise<Experiment[]>;
 
   startTrace(input: TraceInfoInput): Promise<TraceInfo>;
   getTraceInfo(traceId: string): Promise<TraceInfo | undefined>;
