@@ -26,11 +26,26 @@ function type(input: HTMLInputElement, text: string) {
   input.setSelectionRange(text.length, text.length);
 }
 
+/** Values by prefix, as the server's catalog answers them (case-sensitive); 'never' hangs. */
+const BY_PREFIX: Record<string, unknown> = {
+  ra: { values: [{ value: 'rare-env', count: 1 }] },
+};
+const valuePrefixes = () =>
+  vi
+    .mocked(fetch)
+    .mock.calls.filter(([path]) => String(path).endsWith('/values'))
+    .map(([, init]) => (JSON.parse(String(init?.body)) as { prefix?: string }).prefix ?? '');
+
 beforeEach(() => {
   localStorage.clear();
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (path: string) => {
+    vi.fn(async (path: string, init?: RequestInit) => {
+      const prefix = path.endsWith('/values') ? (JSON.parse(String(init?.body)) as { prefix?: string }).prefix : undefined;
+      if (prefix) {
+        if (BY_PREFIX[prefix] === 'never') return new Promise<Response>(() => {});
+        return new Response(JSON.stringify(BY_PREFIX[prefix] ?? { values: [] }), { status: 200 });
+      }
       const body = ROUTES[path];
       return new Response(JSON.stringify(body ?? { error_code: 'ENDPOINT_NOT_FOUND', message: 'nope' }), { status: body ? 200 : 404 });
     }),
@@ -75,6 +90,39 @@ describe('SearchBar', () => {
     type(input, 'metadata.environment = ');
     fireEvent.click(await screen.findByRole('option', { name: /prod/ }));
     expect(input.value).toBe("metadata.environment = 'prod' ");
+  });
+
+  it('asks the server for values with the typed prefix once typing pauses, so rare values complete', async () => {
+    const { input } = setup();
+    type(input, "metadata.environment = 'r");
+    type(input, "metadata.environment = 'ra");
+    fireEvent.click(await screen.findByRole('option', { name: /rare-env/ }));
+    expect(input.value).toBe("metadata.environment = 'rare-env' ");
+    // The top values without a prefix, then one request for the prefix typing paused on.
+    expect(valuePrefixes()).toEqual(['', 'ra']);
+  });
+
+  it("keeps the shorter prefix's values on screen while a longer prefix loads", async () => {
+    BY_PREFIX.rar = 'never';
+    const { input } = setup();
+    type(input, "metadata.environment = 'ra");
+    expect(await screen.findByRole('option', { name: /rare-env/ })).toBeTruthy();
+    type(input, "metadata.environment = 'rar");
+    await waitFor(() => expect(valuePrefixes()).toContain('rar'));
+    expect(screen.getByRole('option', { name: /rare-env/ })).toBeTruthy();
+    delete BY_PREFIX.rar;
+  });
+
+  it.each<[string, RegExp]>([
+    ['timeout', /^Press Enter to search trace text, Esc to restore\.$/],
+    ['100%_done', /% and _ match any characters/],
+    ['say "hi"', /quotes and backslashes match any characters/],
+    ['0123456789abcdef0123456789abcdef', /open this trace/],
+    ["status = 'OK'", /^Press Enter to apply/],
+  ])('says what Enter will do with %j', (text, pending) => {
+    const { input } = setup();
+    type(input, text);
+    expect(screen.getByRole('status').textContent).toMatch(pending);
   });
 
   it('offers recent filters on ArrowDown', async () => {

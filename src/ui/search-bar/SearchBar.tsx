@@ -5,9 +5,10 @@ import { traceHref } from '../app-url.ts';
 import { catalogQueries } from '../api/catalog-queries.ts';
 import { navigate } from '../navigation.ts';
 import { FilterHighlight } from './FilterHighlight.tsx';
-import { EXTENDED_NEEDED, interpretInput } from './interpret-input.ts';
+import { EXTENDED_NEEDED, interpretInput, type Interpretation } from './interpret-input.ts';
 import { readRecentFilters, rememberFilter } from './recent-filters.ts';
-import { suggestionsFor, valueKeyAt, type Suggestion } from './suggestions.ts';
+import { mergeValues, suggestionsFor, valueKeyAt, type Suggestion } from './suggestions.ts';
+import { useDebouncedValue } from './useDebouncedValue.ts';
 import { SuggestionList } from './SuggestionList.tsx';
 import './search-bar.css';
 
@@ -20,6 +21,8 @@ export interface SearchBarProps {
 }
 
 const NO_KEYS: never[] = [];
+/** Wait this long after the last keystroke before asking the server for values by prefix. */
+const PREFIX_DEBOUNCE_MS = 150;
 
 /** Opens a pasted trace id: beside the table on the Traces page, as its own page elsewhere. */
 function openTrace(traceId: string, experimentId: string) {
@@ -28,6 +31,14 @@ function openTrace(traceId: string, experimentId: string) {
     search.set('trace', traceId);
     navigate(`/traces?${search.toString()}`);
   } else navigate(traceHref(traceId, experimentId));
+}
+
+/** What Enter will do with the draft, and where a text search matches loosely. */
+function pendingText(interpretation: Interpretation): string {
+  if (interpretation.kind === 'trace') return 'Press Enter to open this trace, Esc to restore.';
+  if (interpretation.kind !== 'text') return 'Press Enter to apply, Esc to restore.';
+  const loose = [interpretation.wildcards && '% and _ match any characters', interpretation.looseQuotes && 'quotes and backslashes match any characters'].filter(Boolean);
+  return `Press Enter to search trace text, Esc to restore.${loose.length > 0 ? ` In a text search, ${loose.join('; ')}.` : ''}`;
 }
 
 // Memoised: the page re-renders as result pages arrive, and the bar has nothing to update then.
@@ -58,10 +69,21 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const { data: keys } = useQuery({ ...catalogQueries.keys(experimentId), enabled: menu !== 'closed' });
   const situation = useMemo(() => completionAt(draft, cursor, { dialect }), [draft, cursor, dialect]);
   const valueKey = valueKeyAt(situation);
-  const { data: values } = useQuery({
-    ...catalogQueries.values(experimentId, valueKey?.kind ?? 'metadata', valueKey?.key ?? ''),
-    enabled: valueKey !== null && menu === 'suggest',
+  const valueKind = valueKey?.kind ?? 'metadata';
+  const valueField = valueKey?.key ?? '';
+  const wantValues = valueKey !== null && menu === 'suggest';
+  // The most frequent values open the menu at once; the typed prefix then reaches the rare ones
+  // (a user or session id among thousands), asked for once typing pauses.
+  const { data: topValues } = useQuery({ ...catalogQueries.values(experimentId, valueKind, valueField), enabled: wantValues });
+  const typedPrefix = valueKey?.prefix ?? '';
+  const prefix = useDebouncedValue(typedPrefix, PREFIX_DEBOUNCE_MS);
+  const { data: prefixValues } = useQuery({
+    ...catalogQueries.values(experimentId, valueKind, valueField, prefix),
+    enabled: wantValues && typedPrefix !== '' && prefix !== '',
+    // While a longer prefix loads, keep the shorter prefix's values (for the same key only).
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[3] === valueKind && previousQuery.queryKey[4] === valueField ? previous : undefined),
   });
+  const values = useMemo(() => mergeValues(topValues, typedPrefix !== '' ? prefixValues : undefined), [topValues, prefixValues, typedPrefix]);
 
   const analysis = useMemo(() => analyzeFilter(draft, { dialect }), [draft, dialect]);
   const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
@@ -73,7 +95,7 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const recentMode = menu === 'recent' || (menu === 'suggest' && draft.trim() === '' && readRecentFilters().length > 0);
   const options: Suggestion[] = useMemo(() => {
     if (recentMode) return readRecentFilters().map((f) => ({ label: f, insert: f, from: 0, to: Number.MAX_SAFE_INTEGER, detail: 'recent' }));
-    if (menu === 'suggest') return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? (values ?? []) : [] }, dialect);
+    if (menu === 'suggest') return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? values : [] }, dialect);
     return [];
   }, [menu, recentMode, situation, keys, values, valueKey, dialect]);
   const expanded = options.length > 0;
@@ -212,7 +234,7 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
             )}
           </>
         )}
-        {!message && dirty && <span className="search-pending">Press Enter to apply, Esc to restore.</span>}
+        {!message && dirty && <span className="search-pending">{pendingText(interpretation)}</span>}
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completionAt } from '../../core/filter/index.ts';
-import { suggestionsFor, type Catalog } from './suggestions.ts';
+import { mergeValues, suggestionsFor, valueKeyAt, type Catalog } from './suggestions.ts';
 
 const catalog: Catalog = {
   keys: [
@@ -46,5 +46,33 @@ describe('suggestionsFor', () => {
   it('replaces the partial value including its opening quote', () => {
     const [first] = labels("metadata.environment = 'pr|");
     expect([first.from, first.to]).toEqual([23, 26]);
+  });
+});
+
+describe('valueKeyAt', () => {
+  const at = (marked: string) => valueKeyAt(completionAt(marked.replace('|', ''), marked.indexOf('|'), { dialect: 'extended' }));
+  it.each<[string, ReturnType<typeof valueKeyAt>]>([
+    ["metadata.`mlflow.trace.user` = 'us|", { kind: 'metadata', key: 'mlflow.trace.user', prefix: 'us' }],
+    ['tag.team != |', { kind: 'tag', key: 'team', prefix: '' }],
+    ["tag.team IN ('a', 'co|", { kind: 'tag', key: 'team', prefix: 'co' }],
+    // LIKE offers a pattern, not observed values; status has fixed values.
+    ["tag.team LIKE 'co|", null],
+    ["status = 'O|", null],
+  ])('%s', (marked, expected) => {
+    expect(at(marked)).toEqual(expected);
+  });
+});
+
+describe('mergeValues', () => {
+  const top = [
+    { value: 'User-A', count: 9 },
+    { value: 'user-b', count: 5 },
+  ];
+  it('adds the prefix matches beyond the top values, most frequent first, without duplicates', () => {
+    expect(mergeValues(top, [{ value: 'user-b', count: 5 }, { value: 'user-rare', count: 1 }]).map((v) => v.value)).toEqual(['User-A', 'user-b', 'user-rare']);
+  });
+  it('falls back to the top values while the prefix has no answer', () => {
+    expect(mergeValues(top, undefined)).toBe(top);
+    expect(mergeValues(undefined, undefined)).toEqual([]);
   });
 });

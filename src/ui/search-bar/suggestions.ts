@@ -114,9 +114,23 @@ export function suggestionsFor(c: CompletionContext, catalog: Catalog, dialect: 
   }
 }
 
-/** The tag/metadata key whose observed values the menu needs, if the cursor is in such a value. */
-export function valueKeyAt(c: CompletionContext): { kind: KeyKind; key: string } | null {
-  if (c.kind !== 'value') return null;
-  if (c.field.kind === 'tag' || c.field.kind === 'metadata') return { kind: c.field.kind, key: c.field.key };
+/**
+ * The tag/metadata key whose observed values the menu needs, if the cursor is in such a value, and
+ * the typed part to ask the server for (so rare values beyond the most frequent ones complete).
+ * LIKE / ILIKE offer a pattern, not values.
+ */
+export function valueKeyAt(c: CompletionContext): { kind: KeyKind; key: string; prefix: string } | null {
+  if (c.kind !== 'value' || c.comparator === 'LIKE' || c.comparator === 'ILIKE') return null;
+  if (c.field.kind === 'tag' || c.field.kind === 'metadata') return { kind: c.field.kind, key: c.field.key, prefix: c.partial };
   return null;
+}
+
+/**
+ * The most frequent values (matched case-insensitively by the menu) and the server's answer for the
+ * typed prefix (case-sensitive, but reaching values outside the top ones), most frequent first.
+ */
+export function mergeValues(top: Catalog['values'] | undefined, prefixed: Catalog['values'] | undefined): Catalog['values'] {
+  if (!prefixed || prefixed.length === 0) return top ?? [];
+  const seen = new Set(prefixed.map((v) => v.value));
+  return [...prefixed, ...(top ?? []).filter((v) => !seen.has(v.value))].sort((a, b) => b.count - a.count);
 }

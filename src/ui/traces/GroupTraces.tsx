@@ -44,6 +44,7 @@ export function GroupTraces(props: {
         hasNextPage={query.hasNextPage}
         isFetchingNextPage={query.isFetchingNextPage}
         fetchNextPage={() => void query.fetchNextPage()}
+        nextPageError={query.isFetchNextPageError ? query.error.message : null}
         maxHeight={Math.min(12, Math.max(rows.length, 1)) * 34 + 40}
         emptyState={<SearchStatus filterMessage={null} error={error} loading={query.isPending} hasFilter={false} onRetry={() => void query.refetch()} onClear={() => {}} />}
       />

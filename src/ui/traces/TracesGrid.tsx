@@ -28,6 +28,8 @@ export interface TracesGridProps {
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => void;
+  /** Why the last attempt to load the next page failed (isFetchNextPageError), or null. */
+  nextPageError: string | null;
   /** Shown in place of rows when there are none (loading, empty, error). */
   emptyState?: ReactNode;
   /** Caps the grid's height (expanded groups); otherwise it fills its container. */
@@ -35,6 +37,9 @@ export interface TracesGridProps {
   /** Prefix for row element ids (aria-activedescendant), unique per grid on the page. */
   idPrefix: string;
 }
+
+/** Arrow keys resize a column by this much (Shift: five times as much). */
+const RESIZE_STEP = 10;
 
 const mutableRows = (rows: readonly TraceRow[]) => rows as TraceRow[];
 
@@ -82,10 +87,12 @@ export function TracesGrid(props: TracesGridProps) {
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length > 0 ? items[items.length - 1].index : -1;
 
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = props;
+  // After a failed page, wait for the person's Retry: fetching again on every settle would retry
+  // forever without saying so.
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= tableRows.length - PREFETCH_ROWS) fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, lastIndex, tableRows.length, fetchNextPage]);
+    if (hasNextPage && !isFetchingNextPage && nextPageError === null && lastIndex >= tableRows.length - PREFETCH_ROWS) fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, nextPageError, lastIndex, tableRows.length, fetchNextPage]);
 
   // Keep the keyboard cursor on screen when it moves (j/k may move it past the viewport), but
   // not when pages arrive: that would yank the scroll back while the person scrolls.
@@ -111,6 +118,13 @@ export function TracesGrid(props: TracesGridProps) {
       event.preventDefault();
       onOpen(tableRows[activeIndex].id);
     }
+  };
+
+  const resizeByKey = (event: KeyboardEvent<HTMLSpanElement>, columnId: string, size: number, minSize: number, maxSize: number) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const step = (event.shiftKey ? 5 : 1) * RESIZE_STEP * (event.key === 'ArrowLeft' ? -1 : 1);
+    table.setColumnSizing((old) => ({ ...old, [columnId]: Math.max(minSize, Math.min(maxSize, size + step)) }));
   };
 
   const activeRow = tableRows[activeIndex];
@@ -159,14 +173,21 @@ export function TracesGrid(props: TracesGridProps) {
                   </span>
                 )}
                 {header.column.getCanResize() && (
+                  // A focusable separator is a widget (WAI-ARIA "window splitter"): arrows resize.
                   <span
                     role="separator"
                     aria-orientation="vertical"
                     aria-label={`Resize ${String(header.column.columnDef.header)}`}
+                    aria-valuenow={header.getSize()}
+                    aria-valuemin={minSizeOf(header.column.columnDef.minSize)}
+                    tabIndex={0}
                     className={`resizer${header.column.getIsResizing() ? ' resizing' : ''}`}
                     onMouseDown={header.getResizeHandler()}
                     onTouchStart={header.getResizeHandler()}
                     onDoubleClick={() => header.column.resetSize()}
+                    onKeyDown={(event) =>
+                      resizeByKey(event, header.column.id, header.getSize(), minSizeOf(header.column.columnDef.minSize), header.column.columnDef.maxSize ?? Number.MAX_SAFE_INTEGER)
+                    }
                   />
                 )}
               </div>
@@ -209,9 +230,24 @@ export function TracesGrid(props: TracesGridProps) {
           })}
         </div>
       )}
+      {tableRows.length > 0 && nextPageError !== null && !isFetchingNextPage && (
+        <div role="rowgroup" className="grid-foot" style={{ width: totalWidth }}>
+          <div role="row" aria-rowindex={tableRows.length + 2} className="grid-row grid-foot-row">
+            <div role="gridcell" aria-colspan={headers.length} className="grid-load-error">
+              <span role="alert">Could not load more traces: {nextPageError}</span>
+              <button type="button" onClick={fetchNextPage}>
+                Retry
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
     </div>
   );
 }
+
+/** TanStack Table's default minimum column width when a column sets none. */
+const minSizeOf = (minSize: number | undefined) => minSize ?? 20;
 
 /** Time and latency read best newest/slowest first; text columns A→Z. */
 const defaultDesc = (column: string) => column === 'start' || column === 'latency';

@@ -16,13 +16,17 @@ const trace = (i: number): TraceInfo => ({
 
 type Answer = { status: number; body: unknown } | 'unreachable';
 let searchAnswer: Answer;
-const searchBodies: unknown[] = [];
+/** Answers for later pages, by page token (the first page gets searchAnswer). */
+const pageAnswers = new Map<string, Answer>();
+const searchBodies: { page_token?: string }[] = [];
 
 function fakeFetch(path: string, init?: RequestInit): Promise<Response> {
   if (path.endsWith('/traces/search')) {
-    searchBodies.push(JSON.parse(String(init?.body)));
-    if (searchAnswer === 'unreachable') return Promise.reject(new TypeError('Failed to fetch'));
-    return Promise.resolve(new Response(JSON.stringify(searchAnswer.body), { status: searchAnswer.status }));
+    const body = JSON.parse(String(init?.body)) as { page_token?: string };
+    searchBodies.push(body);
+    const answer = body.page_token ? (pageAnswers.get(body.page_token) ?? searchAnswer) : searchAnswer;
+    if (answer === 'unreachable') return Promise.reject(new TypeError('Failed to fetch'));
+    return Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status }));
   }
   const bodies: Record<string, unknown> = {
     capabilities: { filter_dialects: ['mlflow', 'extended'], version: 't' },
@@ -46,6 +50,7 @@ function renderPage(query = '') {
 
 beforeEach(() => {
   searchBodies.length = 0;
+  pageAnswers.clear();
   // jsdom lays nothing out; give elements a viewport-sized box so the virtualizer renders rows.
   vi.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(600);
   vi.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(1200);
@@ -103,5 +108,63 @@ describe('TracesPage', () => {
     renderPage();
     fireEvent.click(await screen.findByRole('button', { name: 'user-1' }));
     expect(new URL(window.location.href).searchParams.get('q')).toBe("metadata.`mlflow.trace.user` = 'user-1'");
+  });
+
+  it('says when a later page fails, stops fetching it, and retries on request', async () => {
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1), trace(2)], next_page_token: 'p2' } };
+    pageAnswers.set('p2', { status: 500, body: { error_code: 'INTERNAL_ERROR', message: 'disk on fire' } });
+    renderPage();
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect((await within(grid).findByRole('alert')).textContent).toBe('Could not load more traces: disk on fire');
+    // The rows already loaded stay; the failed page is not fetched again on its own.
+    expect(within(grid).getByText('trace 2')).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(searchBodies.filter((b) => b.page_token === 'p2')).toHaveLength(1);
+
+    pageAnswers.set('p2', { status: 200, body: { traces: [trace(3)] } });
+    fireEvent.click(within(grid).getByRole('button', { name: 'Retry' }));
+    expect(await within(grid).findByText('trace 3')).toBeTruthy();
+    expect(within(grid).queryByRole('alert')).toBeNull();
+    expect(searchBodies.filter((b) => b.page_token === 'p2')).toHaveLength(2);
+  });
+
+  it('"+N" opens the remaining tags, which filter like the others', async () => {
+    searchAnswer = { status: 200, body: { traces: [{ ...trace(1), tags: { ...trace(1).tags, a: '1', b: '2', c: '3', 'd.e': "it's" } }] } };
+    renderPage();
+    const more = await screen.findByRole('button', { name: '2 more tags' });
+    expect(more.getAttribute('title')).toBe("c=3\nd.e=it's");
+    fireEvent.click(more);
+    const popover = screen.getByRole('dialog', { name: 'More tags' });
+    expect(more.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement?.textContent).toBe('c=3');
+    // Esc closes the list (not the page) and returns focus to "+N".
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(more);
+
+    fireEvent.click(more);
+    fireEvent.click(within(screen.getByRole('dialog', { name: 'More tags' })).getByRole('button', { name: "d.e=it's" }));
+    expect(new URL(window.location.href).searchParams.get('q')).toBe('tag.`d.e` = "it\'s"');
+    // Filtering did not open the row's trace, and the list closed.
+    expect(new URL(window.location.href).searchParams.get('trace')).toBeNull();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(popover.isConnected).toBe(false);
+  });
+
+  it('column resizers are focusable separators that arrow keys resize', async () => {
+    searchAnswer = { status: 200, body: { traces: [trace(1)] } };
+    renderPage();
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    const resizer = within(grid).getByRole('separator', { name: 'Resize Latency' });
+    expect(resizer.tabIndex).toBe(0);
+    const start = Number(resizer.getAttribute('aria-valuenow'));
+    fireEvent.keyDown(resizer, { key: 'ArrowRight' });
+    expect(Number(resizer.getAttribute('aria-valuenow'))).toBe(start + 10);
+    fireEvent.keyDown(resizer, { key: 'ArrowLeft', shiftKey: true });
+    expect(Number(resizer.getAttribute('aria-valuenow'))).toBe(start - 40);
+    for (let i = 0; i < 20; i++) fireEvent.keyDown(resizer, { key: 'ArrowLeft', shiftKey: true });
+    expect(resizer.getAttribute('aria-valuenow')).toBe(resizer.getAttribute('aria-valuemin'));
+    fireEvent.doubleClick(resizer);
+    expect(Number(resizer.getAttribute('aria-valuenow'))).toBe(start);
   });
 });

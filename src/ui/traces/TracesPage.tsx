@@ -148,6 +148,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 hasNextPage={hasNextPage}
                 isFetchingNextPage={isFetchingNextPage}
                 fetchNextPage={loadMore}
+                nextPageError={query.isFetchNextPageError ? query.error.message : null}
                 emptyState={
                   <SearchStatus
                     filterMessage={check.ok ? null : check.diagnostic.message}

@@ -11,6 +11,7 @@ import {
 import { CONTEXT_KEYS, METADATA } from '../../core/model.ts';
 import { CopyTraceId } from './CopyTraceId.tsx';
 import { FilterValue } from './FilterValue.tsx';
+import { MoreTags } from './MoreTags.tsx';
 import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
 import { SORT_COLUMNS } from './traces-url.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
@@ -45,7 +46,7 @@ export const traceColumns = helper.columns([
     header: 'Tags',
     size: 230,
     enableSorting: false,
-    // At most two chips per row keeps the DOM bounded; the rest is counted.
+    // At most two chips per row keeps the DOM bounded; "+N" opens the rest on demand.
     cell: (c) => {
       const tags = c.getValue();
       return (
@@ -53,7 +54,7 @@ export const traceColumns = helper.columns([
           {tags.slice(0, 2).map(([key, value]) => (
             <FilterValue key={key} kind="tag" fieldKey={key} value={value} label={`${key}=${value}`} />
           ))}
-          {tags.length > 2 && <span className="muted">+{tags.length - 2}</span>}
+          {tags.length > 2 && <MoreTags tags={tags.slice(2)} />}
         </span>
       );
     },
