@@ -32,6 +32,7 @@ describe('app basics', () => {
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/^Bad Request\. /) });
       expect(response.body).not.toMatch(/FST_ERR|statusCode|%E0|aaaa/);
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'self'");
     }
   });
 

@@ -25,6 +25,13 @@ export interface AppOptions {
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
 
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
+  'X-Frame-Options': 'SAMEORIGIN',
+  'Referrer-Policy': 'no-referrer',
+};
+
 /** Builds the Fastify app without listening, so tests can drive it through `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -36,8 +43,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // parameter over maxParamLength) would otherwise answer Fastify's {error, code, statusCode}.
     frameworkErrors: (error, _request, reply) => {
       const { errorCode, status, message } = frameworkError(error);
-      // The option's reply type is generic over route schemas this handler has none of.
-      void (reply as FastifyReply).code(status).header('X-Content-Type-Options', 'nosniff').send({ error_code: errorCode, message });
+      // The option's reply type is generic over route schemas this handler has none of. No hook
+      // runs for these replies, so the security headers are set here.
+      void (reply as FastifyReply).code(status).headers(SECURITY_HEADERS).send({ error_code: errorCode, message });
     },
   });
 
@@ -76,10 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'");
-    reply.header('X-Frame-Options', 'SAMEORIGIN');
-    reply.header('Referrer-Policy', 'no-referrer');
+    reply.headers(SECURITY_HEADERS);
     return payload;
   });
 
