@@ -29,6 +29,8 @@ const ROWS: Row[] = [
   ["Trace.status = 'a'", 'both', { code: 'invalid-entity-type', message: "Invalid entity type 'Trace'." }],
   ["run.x = 'a'", 'both', { code: 'invalid-entity-type', message: "Invalid entity type 'run'." }],
   ["`trace.status` = 'OK'", 'both', { code: 'invalid-entity-type', message: "Invalid entity type '`trace'." }],
+  ['"tag".k = \'v\'', 'both', { code: 'invalid-entity-type', message: "Invalid entity type '\"tag\"'. Valid values are {" }],
+  ['"tag"."k" = \'v\'', 'both', { code: 'invalid-entity-type', message: "Invalid entity type '\"tag\"'. Valid values are {" }],
   // attribute keys, aliases and remaps
   ["state = 'OK'", 'both', { code: 'invalid-attribute-key', message: "Invalid attribute key 'state' specified. Valid keys are '{" }],
   ["trace_id = 'x'", 'both', { code: 'invalid-attribute-key', message: "Invalid attribute key 'trace_id' specified." }],
@@ -74,7 +76,10 @@ const ROWS: Row[] = [
   ['span.name = 5', 'both', { code: 'numeric-value', message: "Expected a quoted string value for span (e.g. 'my-value'). Got value 5" }],
   ['feedback.x = 5', 'both', { code: 'numeric-value', message: "Expected a quoted string value for feedback (e.g. 'my-value'). Got value 5" }],
   ['status = 5', 'both', { code: 'numeric-value', message: "Only the '{" }],
-  ["timestamp_ms = 'abc'", 'both', { code: 'invalid-number', message: "Invalid numeric value 'abc'" }],
+  // quoted non-numbers on numeric attributes: MLflow accepts them (the store compares loosely)
+  ["timestamp_ms = 'abc'", 'both', "timestamp_ms = 'abc'"],
+  ["execution_time_ms < '0x64'", 'both', "execution_time_ms < '0x64'"],
+  ["end_time >= ''", 'both', "end_time_ms >= ''"],
   ["status IN ('OK', 'ERROR')", 'both', "status IN ('OK', 'ERROR')"],
   ["status NOT IN ('OK')", 'both', "status NOT IN ('OK')"],
   ['status IN ()', 'both', { code: 'empty-list', message: 'While parsing a list in the query, expected a non-empty list of string values, but got empty list' }],
@@ -152,6 +157,32 @@ const ROWS: Row[] = [
   ["status = 'OK')", 'extended', { code: 'unmatched-rparen', message: "Invalid clause(s) in filter string: ')'" }],
   ["status = 'OK' # x", 'both', { code: 'unexpected-character', message: "Invalid clause(s) in filter string: '#'" }],
   ["'status' = 'OK'", 'both', { code: 'invalid-clause', message: 'Invalid clause(s) in filter string: ' }],
+  ['OR', 'extended', { code: 'expected-identifier', message: "Invalid clause(s) in filter string: 'OR'" }],
+  ['NOT', 'extended', { code: 'expected-identifier', message: "Invalid clause(s) in filter string: 'NOT'" }],
+  ['()', 'extended', { code: 'expected-identifier', message: "Invalid clause(s) in filter string: '()'" }],
+];
+
+// Rows whose whole message is MLflow's (no Python set in it), compared exactly rather than by prefix.
+const EXACT: [filter: string, dialect: FilterDialect | 'both', code: string, message: string][] = [
+  // trailing junk names the token, as sqlparse leaves it outside the comparison
+  ["status = 'OK' 5", 'both', 'invalid-clause', "Invalid clause(s) in filter string: '5'"],
+  ["status = 'OK' 'x'", 'both', 'invalid-clause', "Invalid clause(s) in filter string: ''x''"],
+  ["status = 'OK' ,", 'both', 'invalid-clause', "Invalid clause(s) in filter string: ','"],
+  ['execution_time_ms > 1.5.5', 'both', 'invalid-clause', "Invalid clause(s) in filter string: '.5'"],
+  ["status = 'OK' 5 AND tag.a = 'b'", 'both', 'invalid-clause', "Invalid clause(s) in filter string: '5'"],
+  // a dangling OR / NOT is named once
+  ["status = 'OK' OR", 'mlflow', 'expected-identifier', "Invalid clause(s) in filter string: 'OR'"],
+  ["status = 'OK' OR", 'extended', 'expected-identifier', "Invalid clause(s) in filter string: 'OR'"],
+  ["OR status = 'OK'", 'both', 'expected-identifier', "Invalid clause(s) in filter string: 'OR'"],
+  ["status = 'OK' or or tag.a = 'b'", 'mlflow', 'expected-identifier', "Invalid clause(s) in filter string: 'or', 'or'"],
+  ["status = 'OK' AND NOT", 'both', 'expected-identifier', "Invalid clause(s) in filter string: 'NOT'"],
+  // a ';' that ends the only statement is an invalid clause; a second statement is "multiple expression"
+  ["tag.k = 'v';", 'both', 'invalid-clause', "Invalid clause(s) in filter string: ';'"],
+  ["tag.k = 'v' ;  \n", 'both', 'invalid-clause', "Invalid clause(s) in filter string: ';'"],
+  [';', 'both', 'invalid-clause', "Invalid clause(s) in filter string: ';'"],
+  ["tag.k = 'v';;", 'both', 'multiple-statements', 'Search filter contained multiple expression "tag.k = \'v\';;". Provide AND-ed expression list.'],
+  ["; tag.k = 'v'", 'both', 'multiple-statements', 'Search filter contained multiple expression "; tag.k = \'v\'". Provide AND-ed expression list.'],
+  ["tag.k = 'v; x'", 'both', 'ok', "tag.k = 'v; x'"],
 ];
 
 describe('checkFilter', () => {
@@ -169,6 +200,16 @@ describe('checkFilter', () => {
               inRange: r.diagnostic.from >= 0 && r.diagnostic.from <= r.diagnostic.to && r.diagnostic.to <= filter.length,
             };
         expect(got).toEqual(typeof expected === 'string' ? expected : { ...expected, inRange: true });
+      });
+    }
+  }
+
+  for (const [filter, dialectSpec, code, message] of EXACT) {
+    const dialects: FilterDialect[] = dialectSpec === 'both' ? ['mlflow', 'extended'] : [dialectSpec];
+    for (const dialect of dialects) {
+      it(`${dialect}, exact message: ${JSON.stringify(filter)}`, () => {
+        const r = checkFilter(filter, dialect);
+        expect(r.ok ? { code: 'ok', message: printFilter(r.expr) } : { code: r.diagnostic.code, message: r.diagnostic.message }).toEqual({ code, message });
       });
     }
   }

@@ -18,6 +18,12 @@ describe('compileFilter', () => {
     ['timestamp_ms > 2.5', 't.timestamp_ms > ?', [2]],
     ['timestamp_ms >= 2.5', 't.timestamp_ms >= ?', [3]],
     ['timestamp_ms = 2.5', '1 = 0', []],
+    ["timestamp_ms > ' 1e2 '", 't.timestamp_ms > ?', [100]],
+    // quoted non-numbers stay text in SQLite's comparison, above every number: folded, never bound
+    ["timestamp_ms = 'abc'", '1 = 0', []],
+    ["timestamp_ms >= '0x64'", '1 = 0', []],
+    ["timestamp_ms < 'abc'", 't.timestamp_ms IS NOT NULL', []],
+    ["execution_time_ms != ''", '(t.execution_time_ms IS NOT NULL AND t.execution_time_ms IS NOT NULL)', []],
     ['end_time <= 9', '(t.timestamp_ms + COALESCE(t.execution_time_ms, 0)) <= ?', [9]],
     ["status IN ('OK', 'ERROR')", 't.state IN (?, ?)', ['OK', 'ERROR']],
     ["status ILIKE 'o%'", 'LOWER(t.state) LIKE LOWER(?)', ['o%']],

@@ -13,7 +13,7 @@
 import type { AttributeKey, Comparator, ComparisonNode, FilterExpr, ValueNode } from './ast.ts';
 import { isNumericAttribute } from './comparators-for.ts';
 import type { SqlDialect } from './sql-dialect.ts';
-import { numericValue } from './validate-filter.ts';
+import { numberHoldsAgainstText, numericValue } from './validate-filter.ts';
 import { SESSION_METADATA, SOURCE_RUN_METADATA } from './vocabulary.ts';
 
 export interface CompiledSql {
@@ -84,7 +84,10 @@ function condition(expr: string, op: Comparator, value: ValueNode | null, p: Par
     case '>=': {
       const raw = scalarOf(value);
       if (!asNumber) return `${expr} ${op} ${p.bind(raw)}`;
-      const n = typeof raw === 'number' ? raw : (numericValue(raw) ?? invalid());
+      const n = typeof raw === 'number' ? raw : numericValue(raw);
+      // A quoted non-number stays text in SQLite's loose comparison and sorts after every number. Folded
+      // here rather than bound as text, so PostgreSQL keeps a bigint parameter (it would reject 'abc').
+      if (n === null) return numberHoldsAgainstText(op) ? `${expr} IS NOT NULL` : '1 = 0';
       if (Number.isInteger(n) || !Number.isFinite(n)) return `${expr} ${op} ${p.bind(n)}`;
       // Numeric attributes are integer milliseconds: round a fractional bound so PostgreSQL keeps an
       // integer parameter type (and its index) instead of failing to parse 2.5 as bigint.

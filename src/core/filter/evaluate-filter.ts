@@ -5,7 +5,7 @@ import { isNumericAttribute } from './comparators-for.ts';
 import { conjuncts } from './compile-filter.ts';
 import { sqlLike } from './like-match.ts';
 import { regexSearch } from './regex-search.ts';
-import { numericValue } from './validate-filter.ts';
+import { numberHoldsAgainstText, numericValue } from './validate-filter.ts';
 import { SOURCE_RUN_METADATA } from './vocabulary.ts';
 
 export interface EvalSpan {
@@ -88,7 +88,9 @@ function holds(x: string | number | null, op: Comparator, value: ValueNode | nul
     case '>':
     case '>=': {
       const raw = scalarOf(value);
-      const v = asNumber ? (typeof raw === 'number' ? raw : (numericValue(raw) ?? invalid())) : raw;
+      const v = asNumber && typeof raw === 'string' ? numericValue(raw) : raw;
+      // A quoted non-number compares as text, above every number (SQLite's loose comparison).
+      if (v === null) return numberHoldsAgainstText(op);
       if (op === '=') return x === v;
       if (op === '!=') return x !== v;
       if (op === '<') return x < v;

@@ -66,10 +66,12 @@ export class FilterParser {
     return t.kind === 'ident' && !(t.word !== undefined && NON_IDENT_WORDS.has(t.word));
   }
 
-  /** Skips to the next AND / OR / unbalanced `)` and returns the skipped range. */
-  skipToSync(from: number): TextRange {
+  /**
+   * Skips to the next AND / OR / unbalanced `)` and returns the skipped range, which starts at `from`
+   * and covers at least up to `to` (pass the end of a token already consumed, so it is not lost).
+   */
+  skipToSync(from: number, to = from): TextRange {
     let depth = 0;
-    let to = from;
     for (let t = this.peek(); t !== undefined; t = this.peek()) {
       if (depth === 0 && (this.isWord(t, 'AND') || this.isWord(t, 'OR') || t.kind === 'rparen')) break;
       if (t.kind === 'lparen') depth++;
@@ -224,10 +226,13 @@ export class FilterParser {
     while (this.isWord(this.peek(), 'OR')) {
       const kw = this.tokens[this.pos++];
       keywords.push({ from: kw.from, to: kw.to });
-      if (children.length === 0) this.report('expected-identifier', kw, invalidClauseMessage([kw.text]), 'OR needs a condition on each side');
+      const missingLeft = children.length === 0;
       const right = this.parseAnd(depth);
       if (right) children.push(right);
-      else this.report('expected-identifier', this.peek() ?? this.endRange(), invalidClauseMessage([kw.text]), 'OR needs a condition on each side');
+      // One diagnostic per OR, on the keyword itself rather than on what follows: the mlflow dialect
+      // reports the same range as an invalid clause, and checkFilter folds by range, so MLflow's message
+      // names the OR once.
+      if (missingLeft || right === null) this.report('expected-identifier', kw, invalidClauseMessage([kw.text]), 'OR needs a condition on each side');
     }
     if (keywords.length === 0) return first;
     if (children.length === 0) return { type: 'error', from: keywords[0].from, to: keywords[keywords.length - 1].to };
@@ -256,10 +261,17 @@ export class FilterParser {
         continue;
       }
       this.pos++;
-      const skipped = this.skipToSync(t.from);
-      const unknown = t.kind === 'unknown';
-      this.report(unknown ? 'unexpected-character' : 'invalid-clause', unknown ? t : skipped, invalidClauseMessage([unknown ? t.text : this.slice(skipped)]), unknown ? `remove '${t.text}'` : 'start a condition with a field such as tag.<key>');
-      children.push({ type: 'error', from: skipped.from, to: Math.max(skipped.to, t.to) });
+      const skipped = this.skipToSync(t.from, t.to);
+      if (t.kind === 'unknown') {
+        this.report('unexpected-character', t, invalidClauseMessage([t.text]), `remove '${t.text}'`);
+      } else if (t.kind === 'semicolon') {
+        // Only a ';' that ends the single statement gets here (parse-filter.ts splits statements as sqlparse
+        // does); MLflow then rejects the ';' token itself as an invalid clause.
+        this.report('invalid-clause', skipped, invalidClauseMessage([this.slice(skipped)]), 'remove the ;', { from: t.from, to: t.to, insert: '' });
+      } else {
+        this.report('invalid-clause', skipped, invalidClauseMessage([this.slice(skipped)]), 'start a condition with a field such as tag.<key>');
+      }
+      children.push({ type: 'error', from: skipped.from, to: skipped.to });
       pendingAnd = null;
     }
     if (pendingAnd && children.length > 0) {
@@ -279,7 +291,7 @@ export class FilterParser {
       this.pos++;
       const keyword = { from: t.from, to: t.to };
       if (!this.canStartUnary(this.peek())) {
-        this.report('expected-identifier', this.peek() ?? this.endRange(), invalidClauseMessage([t.text]), 'NOT needs a condition after it');
+        this.report('expected-identifier', keyword, invalidClauseMessage([t.text]), 'NOT needs a condition after it');
         return { type: 'error', from: t.from, to: t.to };
       }
       const expr = this.parseUnary(depth + 1);
@@ -303,12 +315,7 @@ export class FilterParser {
       }
       return { type: 'group', expr: inner, from: t.from, to };
     }
-    if (t.kind === 'string' && t.quote === "'") {
-      this.pos++;
-      this.report('expected-identifier', t, invalidClauseMessage([t.text]), 'a field name cannot be in single quotes: use backticks');
-      this.skipToSync(t.to);
-      return { type: 'error', from: t.from, to: t.to };
-    }
+    // A single-quoted string never gets here (canStartUnary): parseAnd reports it as an invalid clause.
     return this.parseComparison();
   }
 }

@@ -84,7 +84,11 @@ interface IdentScan {
   segments: number;
 }
 
-/** Identifier: segments joined by dots; a segment is a bare word, a backtick name or (after a dot) a quoted string. */
+/**
+ * Identifier: segments joined by dots; a segment is a bare word, a backtick name or (after a dot) a quoted
+ * string. The first segment may be double-quoted too when a dot follows (`"tag".k`), because sqlparse
+ * groups a quoted symbol and its dotted tail into one identifier.
+ */
 function scanIdent(text: string, start: number): IdentScan {
   let i = start;
   let terminated = true;
@@ -94,7 +98,7 @@ function scanIdent(text: string, start: number): IdentScan {
   let first = true;
   for (;;) {
     const c = text[i];
-    if (c === '`' || (!first && (c === "'" || c === '"'))) {
+    if (c === '`' || c === '"' || (!first && c === "'")) {
       const end = scanQuoted(text, i, c);
       segments++;
       if (end < 0) {
@@ -124,6 +128,15 @@ function scanIdent(text: string, start: number): IdentScan {
   return { end: i, terminated, needsQuoting, bareSegments, segments };
 }
 
+function identToken(text: string, from: number, s: IdentScan): Token {
+  const raw = text.slice(from, s.end);
+  const token: Token = { kind: 'ident', from, to: s.end, text: raw };
+  if (s.segments === 1 && s.bareSegments === 1 && !raw.includes('.') && !s.needsQuoting) token.word = raw.toUpperCase();
+  if (!s.terminated) token.terminated = false;
+  if (s.needsQuoting) token.needsQuoting = true;
+  return token;
+}
+
 /** Tokenizes the whole text. Never throws; unknown characters become `unknown` tokens. Whitespace is dropped. */
 export function lexFilter(text: string): Token[] {
   const tokens: Token[] = [];
@@ -138,15 +151,17 @@ export function lexFilter(text: string): Token[] {
     const from = i;
     if (isWordStart(c) || c === '`') {
       const s = scanIdent(text, i);
-      const raw = text.slice(from, s.end);
-      const token: Token = { kind: 'ident', from, to: s.end, text: raw };
-      if (s.segments === 1 && s.bareSegments === 1 && !raw.includes('.') && !s.needsQuoting) token.word = raw.toUpperCase();
-      if (!s.terminated) token.terminated = false;
-      if (s.needsQuoting) token.needsQuoting = true;
-      tokens.push(token);
+      tokens.push(identToken(text, from, s));
       i = s.end;
     } else if (c === "'" || c === '"') {
       const end = scanQuoted(text, i, c);
+      if (c === '"' && end >= 0 && text[end] === '.') {
+        // `"tag".k`: a quoted prefix, which resolveField then rejects as MLflow does (Invalid entity type '"tag"').
+        const s = scanIdent(text, i);
+        tokens.push(identToken(text, from, s));
+        i = s.end;
+        continue;
+      }
       const to = end < 0 ? n : end;
       const value = text.slice(from + 1, end < 0 ? n : end - 1);
       tokens.push({ kind: 'string', from, to, text: text.slice(from, to), value, quote: c, terminated: end >= 0 });

@@ -44,7 +44,7 @@ describe('parseFilter', () => {
         expect(r.ast === null || rangesNest(r.ast, 0, text.length)).toBe(true);
         checkFilter(text, dialect);
       }),
-      { seed: 7, numRuns: 4000 },
+      { seed: 7, numRuns: 10_000 },
     );
   });
 
@@ -58,7 +58,7 @@ describe('parseFilter', () => {
         const checked = checkFilter(once, 'extended');
         expect(checked.ok).toBe(true);
       }),
-      { seed: 11, numRuns: 3000 },
+      { seed: 11, numRuns: 10_000 },
     );
   });
 
@@ -69,7 +69,7 @@ describe('parseFilter', () => {
         const ml = checkFilter(text, 'mlflow');
         expect(ml.ok).toBe(ext.ok && !requiresExtended(ext.expr));
       }),
-      { seed: 13, numRuns: 1500 },
+      { seed: 13, numRuns: 10_000 },
     );
   });
 
@@ -142,6 +142,44 @@ describe('parseFilter', () => {
     expect(checkFilter(make(32), 'extended').ok).toBe(_name !== 'unbalanced parentheses');
     const deep = parseFilter(make(2000));
     expect(deep.diagnostics.filter((d) => d.code === 'too-deep')).toHaveLength(1);
+  });
+
+  it.each([
+    ["status = 'OK' 5", 'invalid-clause', '5'],
+    ["status = 'OK' ,", 'invalid-clause', ','],
+    ['execution_time_ms > 1.5.5', 'invalid-clause', '.5'],
+    ["tag.k = 'v';", 'invalid-clause', ';'],
+    ["status = 'OK' OR", 'expected-identifier', 'OR'],
+    ["OR status = 'OK'", 'expected-identifier', 'OR'],
+    ["tag.a = 'b' AND NOT", 'expected-identifier', 'NOT'],
+    ['NOT )', 'expected-identifier', 'NOT'],
+    ['(  )', 'expected-identifier', '(  )'],
+  ])('puts the error on the offending text: %s', (text, code, offending) => {
+    const errors = parseFilter(text).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors[0]).toMatchObject({ code });
+    expect(text.slice(errors[0].from, errors[0].to)).toBe(offending);
+  });
+
+  it('offers to delete a trailing ;', () => {
+    const d = parseFilter("tag.k = 'v';").diagnostics;
+    expect(d).toMatchObject([{ code: 'invalid-clause', from: 11, to: 12, fix: { from: 11, to: 12, insert: '' } }]);
+  });
+
+  it('reads a double-quoted prefix as part of the identifier', () => {
+    const r = parseFilter('"tag".k = \'v\'');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ast).toMatchObject({ type: 'comparison', field: { text: '"tag".k', from: 0, to: 7, prefix: '"tag"', ref: null, entity: null }, op: { op: '=' } });
+    expect(parseFilter('tag."k" = "v"').ast).toMatchObject({ field: { ref: { kind: 'tag', key: 'k' } }, value: { value: 'v' } });
+  });
+
+  it('warns, without failing the filter, on a quoted non-number for a numeric attribute', () => {
+    for (const dialect of ['mlflow', 'extended'] as const) {
+      const d = analyzeFilter("timestamp_ms > 'abc'", { dialect }).diagnostics;
+      expect(d).toMatchObject([{ code: 'invalid-number', severity: 'warning', from: 15, to: 20 }]);
+      expect(checkFilter("timestamp_ms > 'abc'", dialect).ok).toBe(true);
+    }
+    expect(analyzeFilter("timestamp_ms > ' 1e3 '").diagnostics).toEqual([]);
+    expect(analyzeFilter("timestamp_ms > '0x64'").diagnostics).toMatchObject([{ code: 'invalid-number' }]);
   });
 
   it('reports MLflow-rejected syntax in the mlflow dialect only', () => {

@@ -6,7 +6,7 @@ import type { FilterDialect, FilterExpr, TextRange } from './ast.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { FilterParser } from './filter-parser.ts';
 import { invalidClauseMessage } from './invalid-clause-message.ts';
-import { lexFilter } from './lexer.ts';
+import { lexFilter, type Token } from './lexer.ts';
 import { pythonRepr } from './python-repr.ts';
 import { MAX_FILTER_BYTES } from './vocabulary.ts';
 
@@ -32,6 +32,22 @@ function utf8LengthExceeds(text: string, limit: number): number | null {
   return bytes > limit ? bytes : null;
 }
 
+/**
+ * The first `;` that splits the text into two statements the way sqlparse's StatementSplitter does, or
+ * null for one statement: a `;` outside parentheses ends a statement only when a token follows it, so
+ * `tag.k = 'v';` is one statement (holding the `;`) and `a = 'x'; b = 'y'` is two.
+ */
+function statementSplit(tokens: readonly Token[]): Token | null {
+  let level = 0;
+  let ended: Token | null = null;
+  for (const t of tokens) {
+    if (ended !== null) return ended;
+    if (t.kind === 'lparen') level++;
+    else if (t.kind === 'rparen') level--;
+    else if (t.kind === 'semicolon' && level <= 0) ended = t;
+  }
+  return null;
+}
 
 export function parseFilter(text: string, options: ParseOptions = {}): ParseResult {
   const dialect = options.dialect ?? 'extended';
@@ -54,18 +70,19 @@ export function parseFilter(text: string, options: ParseOptions = {}): ParseResu
 
   const diagnostics: Diagnostic[] = [];
   const all = lexFilter(text);
-  const semicolons = all.filter((t) => t.kind === 'semicolon');
-  if (semicolons.length > 0) {
+  const split = statementSplit(all);
+  if (split !== null) {
     diagnostics.push({
       code: 'multiple-statements',
       message: `Search filter contained multiple expression ${pythonRepr(text)}. Provide AND-ed expression list.`,
-      from: semicolons[0].from,
-      to: semicolons[0].to,
+      from: split.from,
+      to: split.to,
       severity: 'error',
       hint: 'join conditions with AND instead of ;',
     });
   }
-  const tokens = semicolons.length > 0 ? all.filter((t) => t.kind !== 'semicolon') : all;
+  // One statement: a ';' left in it (trailing, or inside parentheses) is an invalid clause, as in MLflow.
+  const tokens = split !== null ? all.filter((t) => t.kind !== 'semicolon') : all;
   const parser = new FilterParser(text, tokens, dialect, diagnostics);
   const parts: FilterExpr[] = [];
   while (parser.pos < tokens.length) {

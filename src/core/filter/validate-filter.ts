@@ -5,7 +5,7 @@
 import type { ComparisonNode, FilterDialect, FilterExpr, ListValue, ScalarValue } from './ast.ts';
 import { closestWord } from './closest-word.ts';
 import { comparatorsFor, isNumericAttribute } from './comparators-for.ts';
-import type { Diagnostic, DiagnosticCode, FixIt } from './diagnostic.ts';
+import type { Diagnostic, DiagnosticCode, FixIt, Severity } from './diagnostic.ts';
 import { pythonSet } from './python-repr.ts';
 import { quoteValue } from './quote.ts';
 import { resolveField } from './resolve-field.ts';
@@ -36,12 +36,24 @@ function listText(v: ListValue): string {
   return `(${v.items.map(scalarText).join(', ')})`;
 }
 
-/** Parses a numeric attribute's quoted value the way a database would compare it loosely; null when not a number. */
+// SQLite's test for text that NUMERIC affinity turns into a number (what MLflow's SQLite store does
+// to a quoted value compared with an integer column): ASCII white space around a decimal literal,
+// no hex, no `Infinity`, no digit separators. `1e400` is a number (infinity), as in SQLite.
+const SQLITE_NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
+
+/**
+ * The number a numeric attribute's quoted value compares as, or null when SQLite would keep it as
+ * text (`'abc'`, `'0x64'`, `''`): text sorts after every number, so such a value matches `!=`, `<`
+ * and `<=` (on a non-NULL attribute) and never `=`, `>` or `>=`.
+ */
 export function numericValue(s: string): number | null {
-  const t = s.trim();
-  if (t === '') return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : null;
+  const m = SQLITE_NUMERIC_TEXT.exec(s);
+  return m === null ? null : Number(m[1]);
+}
+
+/** Whether a non-NULL number compares `op` against a value SQLite keeps as text (text is above every number). */
+export function numberHoldsAgainstText(op: string): boolean {
+  return op === '!=' || op === '<' || op === '<=';
 }
 
 export function validateFilter(ast: FilterExpr | null, options: ValidateOptions = {}): Diagnostic[] {
@@ -54,8 +66,8 @@ export function validateFilter(ast: FilterExpr | null, options: ValidateOptions 
   return [...parseErrors, ...storeErrors];
 }
 
-function push(out: Diagnostic[], code: DiagnosticCode, r: { from: number; to: number }, message: string, hint?: string, fix?: FixIt): false {
-  const d: Diagnostic = { code, message, from: r.from, to: r.to, severity: 'error' };
+function push(out: Diagnostic[], code: DiagnosticCode, r: { from: number; to: number }, message: string, hint?: string, fix?: FixIt, severity: Severity = 'error'): false {
+  const d: Diagnostic = { code, message, from: r.from, to: r.to, severity };
   if (hint !== undefined) d.hint = hint;
   if (fix !== undefined) d.fix = fix;
   out.push(d);
@@ -197,6 +209,15 @@ function checkComparator(c: ComparisonNode, dialect: FilterDialect, out: Diagnos
   if (ref.kind === 'prompt' && v.value.split('/').length !== 2) {
     push(out, 'invalid-prompt-value', v, `Invalid prompts filter value '${v.value}'. Expected format: prompt = "name/version"`, 'write the prompt as name/version');
   } else if (isNumericAttribute(ref) && numericValue(v.value) === null) {
-    push(out, 'invalid-number', v, `Invalid numeric value '${v.value}' for attribute '${ref.key}'.`, 'compare numeric attributes with a number');
+    // MLflow accepts any quoted value here and its store compares loosely, so this is only a warning.
+    push(
+      out,
+      'invalid-number',
+      v,
+      `'${v.value}' is not a number, so ${ref.key} compares it as text, which sorts after every number: only !=, < and <= can match.`,
+      'compare numeric attributes with a number',
+      undefined,
+      'warning',
+    );
   }
 }

@@ -3,11 +3,13 @@
 import Database from 'better-sqlite3';
 import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FilterExpr } from '../../core/filter/ast.ts';
 import { checkFilter } from '../../core/filter/check-filter.ts';
 import { compileFilter } from '../../core/filter/compile-filter.ts';
 import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
 import { evaluateFilter, type EvalAssessment, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
+import { quoteValue } from '../../core/filter/quote.ts';
 import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
 import { filterArb, tracesArb, type GeneratedAssessment } from '../../core/filter/filter-arbitraries.test.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -54,31 +56,69 @@ const load = db.transaction((traces: EvalTrace[]) => {
   }
 });
 
-function sqlMatches(text: string): string[] {
+function checked(text: string): FilterExpr | null {
   const r = checkFilter(text, 'extended');
-  if (!r.ok) throw new Error(`generated filter rejected: ${text}: ${r.diagnostic.message}`);
-  const { sql, params } = compileFilter(r.expr, sqliteDialect);
+  if (!r.ok) throw new Error(`filter rejected: ${text}: ${r.diagnostic.message}`);
+  return r.expr;
+}
+
+function sqlMatches(text: string, expr = checked(text)): string[] {
+  const { sql, params } = compileFilter(expr, sqliteDialect);
   const rows = db.prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`).all(...params) as { id: string }[];
   return rows.map((row) => row.id);
 }
 
-function evalMatches(text: string, traces: EvalTrace[]): string[] {
-  const r = checkFilter(text, 'extended');
-  if (!r.ok) throw new Error(r.diagnostic.message);
+function evalMatches(text: string, traces: EvalTrace[], expr = checked(text)): string[] {
   return traces
-    .filter((t) => evaluateFilter(r.expr, t))
+    .filter((t) => evaluateFilter(expr, t))
     .map((t) => t.trace_id)
     .sort();
 }
 
+// 10,000 filters per run (the issue's floor for a property), as 250 random trace sets x 40 filters.
+// What keeps it quick is one parse and no deep toEqual per filter; the set/filter split matters little.
+const TRACE_SETS = 250;
+const FILTERS_PER_SET = 40;
+
 describe('filter: SQL compiler vs reference evaluator', () => {
   it('select the same traces for random filters over random traces', { timeout: 60_000 }, () => {
+    let cases = 0;
     fc.assert(
-      fc.property(tracesArb, fc.array(filterArb, { minLength: 25, maxLength: 25 }), (traces, filters) => {
+      fc.property(tracesArb, fc.array(filterArb, { minLength: FILTERS_PER_SET, maxLength: FILTERS_PER_SET }), (traces, filters) => {
         load(traces);
-        for (const f of filters) expect({ f, sql: sqlMatches(f) }).toEqual({ f, sql: evalMatches(f, traces) });
+        // One expect per trace set: a deep toEqual per filter costs more than the queries themselves.
+        const disagreements: { f: string; sql: string[]; evaluator: string[] }[] = [];
+        for (const f of filters) {
+          const expr = checked(f);
+          const sql = sqlMatches(f, expr);
+          const evaluator = evalMatches(f, traces, expr);
+          if (sql.join() !== evaluator.join()) disagreements.push({ f, sql, evaluator });
+          cases++;
+        }
+        expect(disagreements).toEqual([]);
       }),
-      { seed: 20260401, numRuns: 160 },
+      { seed: 20260401, numRuns: TRACE_SETS },
+    );
+    expect(cases).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('compares a quoted value with a numeric attribute as SQLite does (property)', () => {
+    // The reference is SQLite itself: the raw text bound against the INTEGER column, which SQLite
+    // converts when it reads as a number and otherwise compares as text (after every number).
+    const base = { tags: {}, metadata: {}, spans: [], assessments: [], run_ids: [], prompts: [], client_request_id: null, state: 'OK' };
+    const traces: EvalTrace[] = [-3, 0, 5, 10, 100].map((ts, i) => ({ ...base, trace_id: `tr-${i}`, timestamp_ms: ts, execution_time_ms: i === 2 ? null : ts }));
+    load(traces);
+    const numberish = fc
+      .array(fc.constantFrom('0', '1', '5', '10', '.', 'e', 'E', '+', '-', ' ', '\t', '\n', 'x', 'a', '\u00a0', 'inf'), { maxLength: 7 })
+      .map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(numberish, fc.constantFrom('timestamp_ms', 'execution_time_ms'), fc.constantFrom('=', '!=', '<', '<=', '>', '>='), (value, column, op) => {
+        const f = `${column} ${op} ${quoteValue(value)}`;
+        const native = (db.prepare(`SELECT trace_id AS id FROM traces WHERE ${column} ${op} ? ORDER BY trace_id`).all(value) as { id: string }[]).map((r) => r.id);
+        const expr = checked(f);
+        expect({ f, sql: sqlMatches(f, expr), evaluator: evalMatches(f, traces, expr) }).toEqual({ f, sql: native, evaluator: native });
+      }),
+      { seed: 20260402, numRuns: 10_000 },
     );
   });
 
@@ -136,6 +176,15 @@ describe('filter: SQL compiler vs reference evaluator', () => {
       ["status ILIKE 'o%'", ['tr-0']],
       ["status RLIKE '^E'", ['tr-1']],
       ["status RLIKE '['", []],
+      // quoted values on numeric attributes: numerals compare as numbers, anything else as text above every number
+      ["timestamp_ms = ' 10 '", ['tr-0']],
+      ["timestamp_ms = '0x0A'", []],
+      ["timestamp_ms = 'abc'", []],
+      ["timestamp_ms <= 'abc'", ['tr-0', 'tr-1']],
+      ["timestamp_ms > 'abc'", []],
+      ["execution_time_ms < 'abc'", ['tr-0']],
+      ["NOT execution_time_ms < 'abc'", ['tr-1']],
+      ["end_time_ms != ''", ['tr-0', 'tr-1']],
     ];
     for (const [f, expected] of cases) {
       expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({ f, sql: expected, evaluator: expected });
