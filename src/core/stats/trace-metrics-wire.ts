@@ -35,5 +35,26 @@ export interface MetricsResponse {
   data_points: MetricDataPoint[];
 }
 
-/** The value key MLflow uses for a percentile: 95 → "P95.0" (percentile_value is a double). */
-export const percentileKey = (percentile: number): string => `P${percentile.toFixed(1)}`;
+// The server answers with these keys and the UI reads them back, so both build them here.
+/** MLflow's f"P{percentile_value}" on a Python float: 95 → "P95.0", 99.99 → "P99.99", 1e-05 → "P1e-05". */
+export function percentileKey(p: number): string {
+  return `P${pythonFloatRepr(p)}`;
+}
+
+/**
+ * Python's repr() of a float: the shortest round-trip digits (as JavaScript's), ".0" on integral
+ * values, and scientific notation when the decimal exponent is below -4 or at least 16 (JavaScript
+ * switches at -7 and 21), with a signed two-digit exponent.
+ */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, exponentText] = x.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  // In this range String() is already fixed notation with the same shortest digits.
+  const text = String(x);
+  return text.includes('.') ? text : `${text}.0`;
+}
+

@@ -1,29 +1,8 @@
 // Aggregation of metric rows into MLflow's data points (§8.4), shared by the SQL path and the
 // in-memory column path: exact percentiles and, as an extension, distribution-free bounds.
 import { exactQuantile, quantileConfidenceBounds } from '../../core/stats/quantile.ts';
+import { percentileKey } from '../../core/stats/trace-metrics-wire.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-
-/** MLflow's f"P{percentile_value}" on a Python float: 95 → "P95.0", 99.99 → "P99.99", 1e-05 → "P1e-05". */
-export function percentileKey(p: number): string {
-  return `P${pythonFloatRepr(p)}`;
-}
-
-/**
- * Python's repr() of a float: the shortest round-trip digits (as JavaScript's), ".0" on integral
- * values, and scientific notation when the decimal exponent is below -4 or at least 16 (JavaScript
- * switches at -7 and 21), with a signed two-digit exponent.
- */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, exponentText] = x.toExponential().split('e');
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  // In this range String() is already fixed notation with the same shortest digits.
-  const text = String(x);
-  return text.includes('.') ? text : `${text}.0`;
-}
 
 /** Python's datetime.isoformat() of a UTC bucket start, e.g. "2025-11-03T10:00:00+00:00". */
 export function bucketLabel(ms: number): string {
