@@ -1,5 +1,7 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|all] [--traces N]`: runs the named
-// benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
+// `npm run bench -- [filter|server|ui-traces|ui-compare|all] [--traces N] [--url U --experiment E]`:
+// runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
+// `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
+// 1M-trace database built by the server benchmark), which is too slow to seed per run.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -14,9 +16,15 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
 };
 
 const args = process.argv.slice(2);
-const names = args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
-const tracesFlag = args.indexOf('--traces');
-const options: Record<string, unknown> = tracesFlag >= 0 ? { traces: Number(args[tracesFlag + 1]) } : {};
+const names = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const flag = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const options: Record<string, unknown> = {};
+if (flag('--traces') !== undefined) options.traces = Number(flag('--traces'));
+if (flag('--url') !== undefined) options.url = flag('--url');
+if (flag('--experiment') !== undefined) options.experimentId = flag('--experiment');
 const selected = names.length === 0 || names.includes('all') ? Object.keys(SUITES) : names;
 
 for (const name of selected) {
