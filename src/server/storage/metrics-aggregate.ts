@@ -1,6 +1,6 @@
 // Aggregation of metric rows into MLflow's data points (§8.4), shared by the SQL path and the
 // in-memory column path: exact percentiles and, as an extension, distribution-free bounds.
-import { exactQuantile, quantileConfidenceBounds } from '../../core/stats/quantile.ts';
+import { exactQuantile, quantileConfidenceBounds, quantileRankInterval } from '../../core/stats/quantile.ts';
 import { percentileKey } from '../../core/stats/trace-metrics-wire.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 
@@ -21,7 +21,50 @@ export function dimensionNames(query: MetricsQuery): string[] {
 export interface GroupValues {
   dims: string[];
   count: number;
-  values: number[] | Float64Array;
+  values: number[] | Float64Array | RankedValues;
+}
+
+/**
+ * A group's values known only at the ranks the aggregations read (`ranksRead`) of their ascending
+ * order, plus their sum: what the column path collects in one walk of its duration order instead
+ * of handing over every value to be sorted.
+ */
+export interface RankedValues {
+  readonly kind: 'ranked';
+  /** How many values the group has. */
+  readonly length: number;
+  readonly sum: number;
+  /** 0-based rank in ascending order → value. */
+  readonly at: Map<number, number>;
+}
+
+/** The 0-based ranks of a group's n ascending values that toDataPoints reads for this query. */
+export function ranksRead(query: MetricsQuery, n: number): number[] {
+  if (n === 0) return [];
+  const ranks = new Set<number>();
+  for (const a of query.aggregations) {
+    if (a.type === 'MIN') ranks.add(0);
+    else if (a.type === 'MAX') ranks.add(n - 1);
+    else if (a.type === 'PERCENTILE') {
+      const q = (a.percentile ?? 50) / 100;
+      // exactQuantile's two neighbours, and the order statistics of quantileConfidenceBounds.
+      const lo = Math.floor(Math.min(Math.max(q, 0), 1) * (n - 1));
+      ranks.add(lo).add(Math.min(lo + 1, n - 1));
+      if (query.confidenceLevel !== undefined) {
+        const r = quantileRankInterval(n, q, query.confidenceLevel);
+        if (r.lower !== null) ranks.add(r.lower - 1);
+        if (r.upper !== null) ranks.add(r.upper - 1);
+      }
+    }
+  }
+  return [...ranks].sort((a, b) => a - b);
+}
+
+/** Ranked values as the sparse ascending array the quantile functions index into. */
+function rankedView(values: RankedValues): ArrayLike<number> {
+  const view: { length: number; [rank: number]: number } = { length: values.length };
+  for (const [rank, value] of values.at) view[rank] = value;
+  return view;
 }
 
 export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): MetricDataPoint[] {
@@ -35,10 +78,15 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
   });
   for (const g of groups) {
     const values: Record<string, number> = {};
-    // One native numeric sort per group serves every percentile and bound (measured faster than
-    // quickselect in JS for three percentiles with bounds).
-    const values64 = g.values instanceof Float64Array ? g.values : Float64Array.from(g.values);
-    const sorted = query.aggregations.some((a) => a.type === 'PERCENTILE') ? values64.sort() : values64;
+    // The SQL path hands over every value: one native numeric sort per group serves every
+    // percentile and bound. The column path hands over ranked values already in order.
+    const ranked = !Array.isArray(g.values) && !(g.values instanceof Float64Array) ? g.values : undefined;
+    const values64 = ranked ? undefined : g.values instanceof Float64Array ? g.values : Float64Array.from(g.values as number[]);
+    const sorted: ArrayLike<number> = ranked
+      ? rankedView(ranked)
+      : query.aggregations.some((a) => a.type === 'PERCENTILE')
+        ? values64!.sort()
+        : values64!;
     let allNull = true;
     for (const a of query.aggregations) {
       const n = g.values.length;
@@ -51,7 +99,8 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
         case 'AVG': {
           if (n === 0) break;
           let sum = 0;
-          for (let i = 0; i < n; i++) sum += g.values[i];
+          if (ranked) sum = ranked.sum;
+          else for (let i = 0; i < n; i++) sum += values64![i];
           values[a.type] = a.type === 'SUM' ? sum : sum / n;
           allNull = false;
           break;
@@ -59,8 +108,11 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
         case 'MIN':
         case 'MAX': {
           if (n === 0) break;
-          let m = values64[0];
-          for (let i = 1; i < n; i++) m = a.type === 'MIN' ? Math.min(m, values64[i]) : Math.max(m, values64[i]);
+          let m = sorted[a.type === 'MIN' ? 0 : n - 1];
+          if (!ranked) {
+            m = values64![0];
+            for (let i = 1; i < n; i++) m = a.type === 'MIN' ? Math.min(m, values64![i]) : Math.max(m, values64![i]);
+          }
           values[a.type] = m;
           allNull = false;
           break;

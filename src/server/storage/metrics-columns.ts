@@ -11,7 +11,8 @@ import { checkFilter } from '../../core/filter/index.ts';
 import { numericValue } from '../../core/filter/validate-filter.ts';
 import { SOURCE_RUN_METADATA } from '../../core/filter/vocabulary.ts';
 import { TAGS } from '../../core/model.ts';
-import { assessmentNumber, bucketLabel, type GroupValues } from './metrics-aggregate.ts';
+import { DurationOrder } from './duration-order.ts';
+import { assessmentNumber, bucketLabel, ranksRead, type GroupValues, type RankedValues } from './metrics-aggregate.ts';
 import { MaskCache } from './metrics-mask-cache.ts';
 import type { MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter, type SqlFragment } from './search-sql.ts';
@@ -44,6 +45,8 @@ export class MetricsColumns {
   private dur = new Float64Array(0);
   private state = new Uint8Array(0);
   private dims = new Map<string, DimColumn>();
+  /** Rows by ascending duration: percentiles by one walk instead of a sort per group. */
+  private readonly byDuration = new DurationOrder();
   private dirty = new Set<string>();
   /** Bumped on every touch/invalidate; part of the write stamp of cached filter masks. */
   private generation = 0;
@@ -73,6 +76,7 @@ export class MetricsColumns {
     this.loaded = false;
     this.dims.clear();
     this.dirty.clear();
+    this.byDuration.reset();
   }
 
   /** Group values for the query, or undefined when it needs the SQL path. */
@@ -146,6 +150,7 @@ export class MetricsColumns {
     const rowGroup = new Int32Array(n).fill(-1);
     const counts: number[] = [];
     const valueCounts: number[] = [];
+    const sums: number[] = [];
     outer: for (let r = 0; r < n; r++) {
       if (!selected(r)) continue;
       const st = state[r];
@@ -163,22 +168,37 @@ export class MetricsColumns {
         composites.push(key);
         counts.push(0);
         valueCounts.push(0);
+        sums.push(0);
         if (table) table[key] = g;
         else map!.set(key, g);
       }
       rowGroup[r] = g;
       counts[g]++;
-      if (wantValues && !Number.isNaN(dur[r])) valueCounts[g]++;
+      if (wantValues && !Number.isNaN(dur[r])) {
+        valueCounts[g]++;
+        sums[g] += dur[r];
+      }
     }
-    // Pass 2: each group's durations in one typed array (sorted later by the aggregator).
-    const values = valueCounts.map((c) => new Float64Array(wantValues ? c : 0));
+    // Pass 2: walk the rows in ascending duration, counting each group's rows as they pass, and
+    // keep the values at the ranks the aggregations read (exact, no sort per group).
+    const values: (Float64Array | RankedValues)[] = valueCounts.map((c, g) => (wantValues ? { kind: 'ranked', length: c, sum: sums[g], at: new Map() } : new Float64Array(0)));
     if (wantValues) {
-      const fill = new Int32Array(values.length);
-      for (let r = 0; r < n; r++) {
-        const g = rowGroup[r];
-        if (g < 0) continue;
-        const d = dur[r];
-        if (!Number.isNaN(d)) values[g][fill[g]++] = d;
+      const targets = valueCounts.map((c) => ranksRead(query, c));
+      const next = new Int32Array(targets.length);
+      const seen = new Int32Array(targets.length);
+      let open = targets.filter((t) => t.length > 0).length;
+      if (open > 0) {
+        this.byDuration.walk(dur, n, (r) => {
+          const g = rowGroup[r];
+          if (g < 0) return true;
+          const rank = seen[g]++;
+          const wanted = targets[g];
+          while (next[g] < wanted.length && wanted[next[g]] === rank) {
+            (values[g] as RankedValues).at.set(rank, dur[r]);
+            if (++next[g] === wanted.length) open--;
+          }
+          return open > 0;
+        });
       }
     }
     return composites.map((composite, g) => {
@@ -508,6 +528,7 @@ export class MetricsColumns {
     this.ts[rowid] = timestamp;
     this.dur[rowid] = duration === null ? Number.NaN : duration;
     this.state[rowid] = STATE_CODE.get(st) ?? 4;
+    this.byDuration.changed(rowid);
   }
 
   private ensureLoaded(): void {
@@ -517,6 +538,7 @@ export class MetricsColumns {
       this.ts = new Float64Array(0);
       this.dur = new Float64Array(0);
       this.state = new Uint8Array(0);
+      this.byDuration.reset();
       const max = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM traces').pluck().get() as number) + 1;
       this.grow(max);
       const rows = this.db
