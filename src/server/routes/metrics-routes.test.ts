@@ -144,6 +144,33 @@ describe('QueryTraceMetrics', () => {
     expect(count.json().data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions.assessment_value)).toEqual(['false', 'true']);
   });
 
+  it('feedback averages follow every kind of assessment write (the column path keeps a list of assessments)', async () => {
+    const body = { view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] };
+    const both = async () => {
+      const fast = (await metrics(body)).json();
+      server.store.metricsColumns.enabled = false;
+      const slow = (await metrics(body)).json();
+      server.store.metricsColumns.enabled = true;
+      expect(fast).toEqual(slow);
+      return fast.data_points as { dimensions: Record<string, string>; values: Record<string, number> }[];
+    };
+    const v1 = async () => (await both()).find((p) => p.dimensions.assessment_name === 'rating' && p.dimensions['metadata.app_version'] === 'v1')?.values;
+    const url = (trace: string) => `/api/3.0/mlflow/traces/${trace}/assessments`;
+    const created = await server.app.inject({ method: 'POST', url: url('tr-m2'), payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 4 } } } });
+    const first = created.json().assessment.assessment_id as string;
+    expect(await v1()).toEqual({ AVG: 4 });
+    await server.app.inject({ method: 'POST', url: url('tr-m4'), payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 2 } } } });
+    expect(await v1()).toEqual({ AVG: 3 });
+    const updated = await server.app.inject({ method: 'PATCH', url: `${url('tr-m2')}/${first}`, payload: { assessment: { feedback: { value: 5 } }, update_mask: 'feedback' } });
+    expect(updated.statusCode).toBe(200);
+    expect(await v1()).toEqual({ AVG: 3.5 });
+    const override = await server.app.inject({ method: 'POST', url: url('tr-m2'), payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 1 }, overrides: first } } });
+    expect(await v1()).toEqual({ AVG: 1.5 });
+    await server.app.inject({ method: 'DELETE', url: `${url('tr-m2')}/${override.json().assessment.assessment_id}` });
+    // Deleting the override restores the one it replaced.
+    expect(await v1()).toEqual({ AVG: 3.5 });
+  });
+
   it.each([
     [{ view_type: 'TRACES', metric_name: 'nope', aggregations: [{ aggregation_type: 'COUNT' }] }, 'metric_name must be one of ['],
     [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'MIN' }] }, "Found invalid aggregation_type(s): ['MIN']"],

@@ -1,32 +1,36 @@
 // The trace rows in ascending order of duration, kept beside the metrics columns so that exact
 // percentiles need no sort per query. With the order at hand, the p-th percentile of every group
-// is found in one walk: count each group's rows as they pass and note the value at the ranks the
-// aggregation reads. Sorting each group per query cost ≈ 100–200 ms at a million traces; the walk
-// costs one pass.
+// is found in one pass: count each group's rows as they go by and note the value at the ranks the
+// aggregation reads. The durations are stored in that order too, so the pass reads them
+// sequentially; only the row's group is a random access.
 //
-// Writes must not re-sort a million rows, so rows written since the order was built form a small
-// `delta`: their old entries in `order` are skipped, and the delta (sorted per walk) is merged in.
-// Once the delta outgrows a fraction of the rows, the order is rebuilt.
+// Writes must not re-sort a million rows: rows written since the last query are collected, and
+// the next query merges them in (drop their old entries, merge the few sorted new ones), which
+// is linear.
 
-/** Rebuild when more than 1/REBUILD_FRACTION of the rows have changed since the last build. */
-const REBUILD_FRACTION = 32;
+export interface SortedDurations {
+  /** Rows with a duration (not NaN), ascending by duration, ties by row. */
+  rows: Int32Array;
+  /** Their durations, aligned with `rows`. */
+  values: Float64Array;
+}
 
 export class DurationOrder {
-  private order = new Int32Array(0);
+  private sorted: SortedDurations = { rows: new Int32Array(0), values: new Float64Array(0) };
   private built = false;
-  /** 1 where the row's entry in `order` is outdated (the row is in `delta` instead). */
+  /** 1 for rows written since the last merge (their entries in `sorted`, if any, are outdated). */
   private moved = new Uint8Array(0);
-  private delta: number[] = [];
+  private pending: number[] = [];
 
   /** Forget everything: the columns were reloaded. */
   reset(): void {
     this.built = false;
-    this.order = new Int32Array(0);
+    this.sorted = { rows: new Int32Array(0), values: new Float64Array(0) };
     this.moved = new Uint8Array(0);
-    this.delta = [];
+    this.pending = [];
   }
 
-  /** The row's duration was (re)written after the order was built. */
+  /** The row's duration was (re)written. */
   changed(row: number): void {
     if (!this.built) return;
     if (row >= this.moved.length) {
@@ -36,26 +40,14 @@ export class DurationOrder {
     }
     if (this.moved[row] === 1) return;
     this.moved[row] = 1;
-    this.delta.push(row);
+    this.pending.push(row);
   }
 
-  /**
-   * Calls `visit` with every row whose duration is a number (not NaN), in ascending order of
-   * duration (ties by row), until `visit` returns false.
-   */
-  walk(dur: Float64Array, rows: number, visit: (row: number) => boolean): void {
-    if (!this.built || this.delta.length > rows / REBUILD_FRACTION) this.build(dur, rows);
-    const byDuration = (a: number, b: number) => dur[a] - dur[b] || a - b;
-    const extra = this.delta.filter((r) => r < rows && !Number.isNaN(dur[r])).sort(byDuration);
-    const { order, moved } = this;
-    let j = 0;
-    for (let i = 0; i < order.length; i++) {
-      const r = order[i];
-      if (r < moved.length && moved[r] === 1) continue;
-      while (j < extra.length && byDuration(extra[j], r) < 0) if (!visit(extra[j++])) return;
-      if (!visit(r)) return;
-    }
-    while (j < extra.length) if (!visit(extra[j++])) return;
+  /** The order for the durations in `dur[0, rows)`: built on first use, then kept up to date. */
+  current(dur: Float64Array, rows: number): SortedDurations {
+    if (!this.built) this.build(dur, rows);
+    else if (this.pending.length > 0) this.merge(dur, rows);
+    return this.sorted;
   }
 
   private build(dur: Float64Array, rows: number): void {
@@ -65,9 +57,41 @@ export class DurationOrder {
     let k = 0;
     for (let r = 0; r < rows; r++) if (!Number.isNaN(dur[r])) order[k++] = r;
     order.sort((a, b) => dur[a] - dur[b] || a - b);
-    this.order = order;
+    const values = new Float64Array(count);
+    for (let i = 0; i < count; i++) values[i] = dur[order[i]];
+    this.sorted = { rows: order, values };
     this.moved = new Uint8Array(rows);
-    this.delta = [];
+    this.pending = [];
     this.built = true;
+  }
+
+  private merge(dur: Float64Array, rows: number): void {
+    const { moved } = this;
+    const fresh = this.pending.filter((r) => r < rows && !Number.isNaN(dur[r])).sort((a, b) => dur[a] - dur[b] || a - b);
+    const old = this.sorted;
+    let kept = 0;
+    for (let i = 0; i < old.rows.length; i++) if (moved[old.rows[i]] !== 1) kept++;
+    const order = new Int32Array(kept + fresh.length);
+    const values = new Float64Array(kept + fresh.length);
+    let k = 0;
+    let j = 0;
+    for (let i = 0; i < old.rows.length; i++) {
+      const r = old.rows[i];
+      if (moved[r] === 1) continue;
+      const v = old.values[i];
+      while (j < fresh.length && (dur[fresh[j]] < v || (dur[fresh[j]] === v && fresh[j] < r))) {
+        order[k] = fresh[j];
+        values[k++] = dur[fresh[j++]];
+      }
+      order[k] = r;
+      values[k++] = v;
+    }
+    while (j < fresh.length) {
+      order[k] = fresh[j];
+      values[k++] = dur[fresh[j++]];
+    }
+    for (const r of this.pending) moved[r] = 0;
+    this.pending = [];
+    this.sorted = { rows: order, values };
   }
 }

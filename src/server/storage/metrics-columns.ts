@@ -14,7 +14,7 @@ import { TAGS } from '../../core/model.ts';
 import { DurationOrder } from './duration-order.ts';
 import { assessmentNumber, bucketLabel, ranksRead, type GroupValues, type RankedValues } from './metrics-aggregate.ts';
 import { MaskCache } from './metrics-mask-cache.ts';
-import type { MetricsQuery } from './metrics-query.ts';
+import type { MetricFilter, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter, type SqlFragment } from './search-sql.ts';
 
 const STATES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
@@ -45,6 +45,12 @@ export class MetricsColumns {
   private dur = new Float64Array(0);
   private state = new Uint8Array(0);
   private dims = new Map<string, DimColumn>();
+  /**
+   * Every valid assessment as (trace rowid, name, type, value JSON), read once and kept until an
+   * assessment is written: joining 50k assessments to their traces cost ≈ 300 ms at 1M traces.
+   */
+  private assessmentList?: { stamp: string; rows: [number, string, string, string | null][] };
+  private assessmentGeneration = 0;
   /** Rows by ascending duration: percentiles by one walk instead of a sort per group. */
   private readonly byDuration = new DurationOrder();
   private dirty = new Set<string>();
@@ -70,6 +76,11 @@ export class MetricsColumns {
     if (this.dirty.size > MAX_DIRTY) this.invalidate();
   }
 
+  /** The store wrote assessments (create, update, delete, override, or inside a trace). */
+  assessmentsChanged(): void {
+    this.assessmentGeneration++;
+  }
+
   invalidate(): void {
     this.generation++;
     this.masks.clear();
@@ -77,6 +88,7 @@ export class MetricsColumns {
     this.dims.clear();
     this.dirty.clear();
     this.byDuration.reset();
+    this.assessmentList = undefined;
   }
 
   /** Group values for the query, or undefined when it needs the SQL path. */
@@ -179,26 +191,29 @@ export class MetricsColumns {
         sums[g] += dur[r];
       }
     }
-    // Pass 2: walk the rows in ascending duration, counting each group's rows as they pass, and
-    // keep the values at the ranks the aggregations read (exact, no sort per group).
+    // Pass 2: go through the rows in ascending duration, counting each group's rows as they pass,
+    // and keep the values at the ranks the aggregations read (exact, no sort per group).
     const values: (Float64Array | RankedValues)[] = valueCounts.map((c, g) => (wantValues ? { kind: 'ranked', length: c, sum: sums[g], at: new Map() } : new Float64Array(0)));
     if (wantValues) {
       const targets = valueCounts.map((c) => ranksRead(query, c));
       const next = new Int32Array(targets.length);
       const seen = new Int32Array(targets.length);
       let open = targets.filter((t) => t.length > 0).length;
-      if (open > 0) {
-        this.byDuration.walk(dur, n, (r) => {
-          const g = rowGroup[r];
-          if (g < 0) return true;
-          const rank = seen[g]++;
-          const wanted = targets[g];
-          while (next[g] < wanted.length && wanted[next[g]] === rank) {
-            (values[g] as RankedValues).at.set(rank, dur[r]);
-            if (++next[g] === wanted.length) open--;
-          }
-          return open > 0;
-        });
+      // Group + 1 per row (0: not selected) in the narrowest array that holds it: this lookup is
+      // the pass's one random access, and a smaller array stays in cache.
+      const groups = composites.length;
+      const groupOf = groups < 0xff ? new Uint8Array(n) : groups < 0xffff ? new Uint16Array(n) : new Int32Array(n);
+      for (let r = 0; r < n; r++) groupOf[r] = rowGroup[r] + 1;
+      const { rows: byDuration, values: durations } = this.byDuration.current(dur, n);
+      for (let i = 0; i < byDuration.length && open > 0; i++) {
+        const g = groupOf[byDuration[i]] - 1;
+        if (g < 0) continue;
+        const rank = seen[g]++;
+        const wanted = targets[g];
+        if (next[g] < wanted.length && wanted[next[g]] === rank) {
+          (values[g] as RankedValues).at.set(rank, durations[i]);
+          if (++next[g] === wanted.length) open--;
+        }
       }
     }
     return composites.map((composite, g) => {
@@ -223,16 +238,13 @@ export class MetricsColumns {
   tryAssessments(query: MetricsQuery): GroupValues[] | undefined {
     if (!this.enabled || query.viewType !== 'ASSESSMENTS') return undefined;
     type Dim = { kind: 'name' } | { kind: 'value' } | { kind: 'col'; col: DimColumn };
-    const where: string[] = ['a.valid = 1'];
-    const params: unknown[] = [];
+    const assessmentFilters: MetricFilter[] = [];
     let stateFilter = -1;
     const filterCols: { col: DimColumn; code: number }[] = [];
     this.ensureLoaded();
     for (const f of query.filters) {
-      if (f.entity === 'assessment.name' || f.entity === 'assessment.type') {
-        where.push(f.entity === 'assessment.name' ? 'a.name = ?' : 'a.type = ?');
-        params.push(f.value);
-      } else if (f.entity === 'trace.status') stateFilter = STATE_CODE.get(f.value) ?? 99;
+      if (f.entity === 'assessment.name' || f.entity === 'assessment.type') assessmentFilters.push(f);
+      else if (f.entity === 'trace.status') stateFilter = STATE_CODE.get(f.value) ?? 99;
       else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata') {
         const col = this.dimension(f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
         filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
@@ -251,13 +263,10 @@ export class MetricsColumns {
     const end = query.endTimeMs ?? Infinity;
     const interval = query.timeIntervalSeconds !== undefined ? query.timeIntervalSeconds * 1000 : undefined;
     const wantValues = query.metricName === 'assessment_value';
-    const rows = this.db
-      .prepare(`SELECT t.rowid, a.name, a.value FROM assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id WHERE ${where.join(' AND ')}`)
-      .raw(true)
-      .iterate(...params) as IterableIterator<[number, string, string | null]>;
     const groups = new Map<string, GroupValues>();
     const { exp, ts, state } = this;
-    outer: for (const [r, name, value] of rows) {
+    outer: for (const [r, name, type, value] of this.validAssessments()) {
+      for (const f of assessmentFilters) if ((f.entity === 'assessment.name' ? name : type) !== f.value) continue outer;
       if (r >= this.capacity || state[r] === 0 || !expIds.has(exp[r])) continue;
       const t = ts[r];
       if (t < start || t > end || (stateFilter !== -1 && state[r] !== stateFilter) || (mask && mask[r] === 0)) continue;
@@ -288,6 +297,19 @@ export class MetricsColumns {
       }
     }
     return [...groups.values()];
+  }
+
+  private validAssessments(): [number, string, string, string | null][] {
+    // data_version: commits by other connections, which do not call assessmentsChanged().
+    const stamp = `${this.assessmentGeneration}:${this.db.pragma('data_version', { simple: true }) as number}`;
+    if (this.assessmentList?.stamp !== stamp) {
+      const rows = this.db
+        .prepare('SELECT t.rowid, a.name, a.type, a.value FROM assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id WHERE a.valid = 1')
+        .raw(true)
+        .all() as [number, string, string, string | null][];
+      this.assessmentList = { stamp, rows };
+    }
+    return this.assessmentList.rows;
   }
 
   /**

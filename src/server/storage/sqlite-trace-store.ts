@@ -626,6 +626,7 @@ export class SqliteTraceStore implements TraceStore {
    * another trace is refused rather than moved.
    */
   private insertAssessment(input: AssessmentInput): AssessmentRow {
+    this.metricsColumns.assessmentsChanged();
     const t = this.now();
     const id = input.assessmentId || `a-${randomUUID().replace(/-/g, '')}`;
     const row: AssessmentRow = {
@@ -694,6 +695,7 @@ export class SqliteTraceStore implements TraceStore {
 
   updateAssessment(traceId: string, assessmentId: string, update: AssessmentUpdate): Promise<Assessment> {
     return this.commit.run(() => {
+      this.metricsColumns.assessmentsChanged();
       const row = this.requireAssessment(traceId, assessmentId);
       const next: AssessmentRow = { ...row, last_update_time: this.now() };
       if (update.name !== undefined) next.name = update.name;
@@ -724,6 +726,7 @@ export class SqliteTraceStore implements TraceStore {
 
   deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
     return this.commit.run(() => {
+      this.metricsColumns.assessmentsChanged();
       const row = this.stmt('SELECT overrides FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(assessmentId, traceId) as
         | { overrides: string | null }
         | undefined;
