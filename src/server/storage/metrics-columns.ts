@@ -44,6 +44,9 @@ export class MetricsColumns {
   private ts = new Float64Array(0);
   private dur = new Float64Array(0);
   private state = new Uint8Array(0);
+  /** Bounds of every start time ever loaded (a superset after deletes or moves, which is enough). */
+  private minTs = Infinity;
+  private maxTs = -Infinity;
   private dims = new Map<string, DimColumn>();
   /**
    * Every valid assessment as (trace rowid, name, type, value JSON), read once and kept until an
@@ -123,9 +126,13 @@ export class MetricsColumns {
     const wantValues = query.metricName === 'latency' && query.aggregations.some((a) => a.type !== 'COUNT');
     const { exp, ts, dur, state } = this;
     const n = this.capacity;
+    // This store numbers experiments from 0: a lookup table instead of a Set probe per row.
+    const maxId = Math.max(-1, ...expIds);
+    const expAllowed = maxId < 1_000_000 ? new Uint8Array(maxId + 1) : undefined;
+    for (const id of expIds) if (expAllowed && id >= 0) expAllowed[id] = 1;
     const selected = (r: number): boolean => {
       const st = state[r];
-      if (st === 0 || !expIds.has(exp[r])) return false;
+      if (st === 0 || (expAllowed ? expAllowed[exp[r]] !== 1 : !expIds.has(exp[r]))) return false;
       const t = ts[r];
       if (t < start || t > end) return false;
       if (stateFilter !== -1 && st !== stateFilter) return false;
@@ -139,15 +146,11 @@ export class MetricsColumns {
     if (interval !== undefined) {
       // Like MLflow (a GROUP BY), only buckets holding data exist: the key space spans the selected
       // rows' first to last bucket, not the requested range (which may be millions of buckets).
-      let first = Infinity;
-      let last = -Infinity;
-      for (let r = 0; r < n; r++) {
-        if (!selected(r)) continue;
-        const b = Math.floor(ts[r] / interval);
-        if (b < first) first = b;
-        if (b > last) last = b;
-      }
-      if (first === Infinity) return [];
+      // The data's first and last timestamps bound it without a pass over the rows; empty
+      // buckets inside get no group.
+      const first = Math.floor(Math.max(start, this.minTs) / interval);
+      const last = Math.floor(Math.min(end, this.maxTs) / interval);
+      if (!(first <= last)) return [];
       bucketBase = first;
       buckets = last - first + 1;
     }
@@ -548,6 +551,8 @@ export class MetricsColumns {
     if (rowid >= this.capacity) this.grow(rowid + 1);
     this.exp[rowid] = experimentId;
     this.ts[rowid] = timestamp;
+    if (timestamp < this.minTs) this.minTs = timestamp;
+    if (timestamp > this.maxTs) this.maxTs = timestamp;
     this.dur[rowid] = duration === null ? Number.NaN : duration;
     this.state[rowid] = STATE_CODE.get(st) ?? 4;
     this.byDuration.changed(rowid);
@@ -560,6 +565,8 @@ export class MetricsColumns {
       this.ts = new Float64Array(0);
       this.dur = new Float64Array(0);
       this.state = new Uint8Array(0);
+      this.minTs = Infinity;
+      this.maxTs = -Infinity;
       this.byDuration.reset();
       const max = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM traces').pluck().get() as number) + 1;
       this.grow(max);
