@@ -40,7 +40,22 @@ const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-/** The requests the page sends for one filter over the last 30 days. */
+/**
+ * The newest trace's start time. The measured window is the 30 days before it, so a database built
+ * weeks ago (the 1M-trace one) still fills it; for freshly seeded data it is about now.
+ */
+async function newestTraceMs(url: string, experimentId: string): Promise<number> {
+  const response = await fetch(`${url}/api/3.0/mlflow/traces/search`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }], max_results: 1 }),
+  });
+  const body = (await response.json()) as { traces?: { request_time?: string }[] };
+  const newest = body.traces?.[0]?.request_time;
+  return newest ? Date.parse(newest) : Date.now();
+}
+
+/** The requests the page sends for one filter over the 30 days before `nowMs`. */
 function pageRequests(experimentId: string, filter: string, nowMs: number): { name: string; body: MetricsRequest }[] {
   const startMs = nowMs - 30 * 86_400_000;
   const effective = [filter && (/\bor\b/i.test(filter) ? `(${filter})` : filter), `timestamp_ms >= ${startMs}`].filter(Boolean).join(' AND ');
@@ -84,7 +99,7 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
   if (!experimentId) throw new Error('experimentId is required with url');
 
   try {
-    const nowMs = Date.now();
+    const nowMs = await newestTraceMs(url, experimentId);
     const wall: number[] = [];
     const perRequest = new Map<string, number[]>();
     // One warm-up round so that the first measured filter does not pay for cold caches alone.
@@ -116,7 +131,7 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
       ...[...perRequest].map(([name, xs]) => `| ${name}, in parallel | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
       ...[...alone].map(([name, xs]) => `| ${name}, alone | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
     ];
-    if (options.browser ?? true) lines.push('', await browserBench(url, experimentId, repetitions));
+    if (options.browser ?? true) lines.push('', await browserBench(url, experimentId, repetitions, nowMs));
     return lines.join('\n');
   } finally {
     await cleanup();
@@ -136,14 +151,15 @@ type ChangeOutcome = 'done' | 'timeout' | 'never-busy';
  * flip), and a change that does not finish within BROWSER_TIMEOUT_MS is counted as a timeout,
  * not as a time.
  */
-async function browserBench(url: string, experimentId: string, repetitions: number): Promise<string> {
+async function browserBench(url: string, experimentId: string, repetitions: number, endMs: number): Promise<string> {
+  const customRange = { from: String(Math.floor(endMs - 30 * 86_400_000)), to: String(Math.ceil(endMs + 1)) };
   const { chromium } = await import('@playwright/test');
   const { ensureChromium } = await import('../scripts/ensure-chromium.ts');
   const browser = await chromium.launch({ executablePath: ensureChromium(), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const idle = () => document.querySelector('section.compare-page')?.getAttribute('aria-busy') === 'false';
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
-    await page.goto(`${url}/compare?experiment=${experimentId}&range=30d`);
+    await page.goto(`${url}/compare?${new URLSearchParams({ experiment: experimentId, ...customRange }).toString()}`);
     await page.locator('.recharts-line').first().waitFor({ timeout: 60_000 });
     const samples: number[] = [];
     const failures: { filter: string; outcome: ChangeOutcome; busyAtStart: boolean }[] = [];
@@ -151,7 +167,7 @@ async function browserBench(url: string, experimentId: string, repetitions: numb
       for (const filter of FILTERS) {
         await page.waitForFunction(idle, undefined, { timeout: 120_000 });
         const unique = [filter, `execution_time_ms >= ${rep}`].filter(Boolean).join(' AND ');
-        const search = new URLSearchParams({ experiment: experimentId, range: '30d', q: unique });
+        const search = new URLSearchParams({ experiment: experimentId, ...customRange, q: unique });
         const result = await page.evaluate(
           async ({ href, timeoutMs }) => {
             // No named function values in here: the bundler would wrap them in a helper the page lacks.
