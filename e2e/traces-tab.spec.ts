@@ -154,4 +154,22 @@ test('the URL round trip restores filter, sort, grouping order and the open trac
   await expect(page).toHaveURL(/trace=tr-/);
   await page.keyboard.press('Escape');
   await expect(page).not.toHaveURL(/trace=/);
+
+  // Grouping and the group order travel in the link too; the second page must be as clean as the first.
+  await page.getByRole('combobox', { name: 'Group by', exact: true }).selectOption('session');
+  await page.getByRole('combobox', { name: 'Order groups by' }).selectOption('recent');
+  await expect(page).toHaveURL(/gorder=recent/);
+  const grouped = await page.context().newPage();
+  const problems: string[] = [];
+  grouped.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  grouped.on('requestfailed', (failed) => problems.push(`${failed.url()} ${failed.failure()?.errorText ?? ''}`));
+  await grouped.goto(page.url());
+  await expect(grouped.getByRole('combobox', { name: 'Group by', exact: true })).toHaveValue('session');
+  await expect(grouped.getByRole('combobox', { name: 'Order groups by' })).toHaveValue('recent');
+  await expect(grouped.getByRole('combobox', { name: 'Filter' })).toHaveValue("metadata.environment = 'prod'");
+  await expect(grouped.getByRole('button', { name: /session-/ }).first()).toBeVisible();
+  expect(problems).toEqual([]);
+  await grouped.close();
 });
