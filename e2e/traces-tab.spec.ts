@@ -173,3 +173,30 @@ test('the URL round trip restores filter, sort, grouping order and the open trac
   expect(problems).toEqual([]);
   await grouped.close();
 });
+
+test('dragging through the table shows plain stand-in rows, then full rows once scrolling settles', async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const experimentId = await createExperiment(request, uniqueName('traces-drag'));
+  const now = Date.now();
+  const jobs = Array.from({ length: 240 }, (_, i) => () =>
+    logTrace(request, experimentId, { name: `step-${i}`, startMs: now - i * 1_000, durationMs: 100 + i, state: 'OK', metadata: { environment: 'prod' } }),
+  );
+  for (let i = 0; i < jobs.length; i += 24) await Promise.all(jobs.slice(i, i + 24).map((job) => job()));
+  await page.goto(`/traces?experiment=${experimentId}`);
+  await expect(dataRows(page).first()).toBeVisible();
+  // Jump a viewport and a half per frame, as dragging the scrollbar thumb does, and record
+  // what the rows held in each frame.
+  const frames = await grid(page).evaluate(async (element) => {
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      element.scrollTop += element.clientHeight * 1.5;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      seen.push(element.querySelectorAll('.grid-cell-light').length);
+    }
+    return seen;
+  });
+  expect(Math.max(...frames)).toBeGreaterThan(0);
+  // Settled: every row on screen is a full row again (its trace id has a copy button).
+  await expect(grid(page).locator('.grid-cell-light')).toHaveCount(0);
+  await expect(dataRows(page).first().getByRole('button', { name: /Copy trace id/ })).toBeVisible();
+});

@@ -86,6 +86,16 @@ export function TracesGrid(props: TracesGridProps) {
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length > 0 ? items[items.length - 1].index : -1;
+  const firstIndex = items.length > 0 ? items[0].index : -1;
+  // While the scrollbar thumb is dragged, each frame shows mostly rows that were not on screen in
+  // the frame before (more than half the window moved); building full rows (chips, buttons, icons) for all of them cost Chromium
+  // 50–80 ms a frame. Such jumps get plain rows (trace id, name, status, latency as text) until
+  // scrolling settles, when the rows on screen render in full once.
+  const shown = useRef({ first: -1, last: -1 });
+  const jumping = virtualizer.isScrolling && shown.current.first >= 0 && Math.abs(firstIndex - shown.current.first) * 2 > items.length;
+  useEffect(() => {
+    shown.current = { first: firstIndex, last: lastIndex };
+  });
 
   const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = props;
   // After a failed page, wait for the person's Retry: fetching again on every settle would retry
@@ -219,12 +229,19 @@ export function TracesGrid(props: TracesGridProps) {
                 idPrefix={idPrefix}
                 onActivate={onActiveIndexChange}
                 onOpen={onOpen}
+                light={jumping}
               >
-                {row.getVisibleCells().map((cell, i) => (
-                  <div key={cell.id} role="gridcell" aria-colindex={i + 1} className="grid-cell" style={{ width: `var(--col-${cell.column.id})` }}>
-                    <table.FlexRender cell={cell} />
+                {jumping ? (
+                  <div role="gridcell" aria-colindex={1} aria-colspan={headers.length} className="grid-cell grid-cell-light">
+                    {plainRow(row.original)}
                   </div>
-                ))}
+                ) : (
+                  row.getVisibleCells().map((cell, i) => (
+                    <div key={cell.id} role="gridcell" aria-colindex={i + 1} className="grid-cell" style={{ width: `var(--col-${cell.column.id})` }}>
+                      <table.FlexRender cell={cell} />
+                    </div>
+                  ))
+                )}
               </TraceGridRow>
             );
           })}
@@ -263,7 +280,15 @@ interface TraceGridRowProps {
   idPrefix: string;
   onActivate: (index: number) => void;
   onOpen: (traceId: string) => void;
+  /** A plain stand-in while the scrollbar is dragged (see `jumping`). */
+  light: boolean;
   children: ReactNode;
+}
+
+/** One text line for a row shown while scrolling fast. */
+function plainRow(row: TraceRow): string {
+  const latency = row.latencyMs === null ? '' : row.latencyMs < 1000 ? `${row.latencyMs} ms` : `${(row.latencyMs / 1000).toFixed(2)} s`;
+  return [row.id, row.name, row.state, latency].filter(Boolean).join('   ');
 }
 
 const TraceGridRow = memo(
@@ -294,6 +319,7 @@ const TraceGridRow = memo(
     a.start === b.start &&
     a.active === b.active &&
     a.open === b.open &&
+    a.light === b.light &&
     a.visibleIds === b.visibleIds &&
     a.onActivate === b.onActivate &&
     a.onOpen === b.onOpen,
