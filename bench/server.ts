@@ -118,7 +118,6 @@ export function syntheticTrace(i: number, n: number, experimentId: string): Bulk
       'mlflow.traceName': name,
       team,
       priority: ['p0', 'p1', 'p2'][Math.floor(r() * 3)],
-      'mlflow.artifactLocation': `mlflow-artifacts:/${experimentId}/traces/${traceId}/artifacts`,
       'mlflow.trace.spansLocation': 'TRACKING_STORE',
     },
     spans,

@@ -45,6 +45,19 @@ describe('StartTraceV3 and GetTraceInfoV3', () => {
     expect(info.tags['mlflow.trace.spansLocation']).toBeUndefined();
   });
 
+  it('derives mlflow.artifactLocation on every read instead of storing a row per trace; a set tag wins', async () => {
+    const expected = `mlflow-artifacts:/${exp}/traces/${id(3)}/artifacts`;
+    const started = (await startTrace(server.app, { traceId: 'tr-artifact', experimentId: exp, startMs: T0, state: 'OK', tags: { 'mlflow.artifactLocation': 'client value' } })) as { trace: { trace_info: { tags: Record<string, string> } } };
+    expect(started.trace.trace_info.tags['mlflow.artifactLocation']).toBe(`mlflow-artifacts:/${exp}/traces/tr-artifact/artifacts`);
+    const found = (await search({ filter: `trace.request_id = '${id(3)}'` })).json().traces as { tags: Record<string, string> }[];
+    expect(found.map((t) => t.tags['mlflow.artifactLocation'])).toEqual([expected]);
+    const stored = server.store.db.prepare("SELECT count(*) FROM trace_tags WHERE key = 'mlflow.artifactLocation'").pluck().get();
+    expect(stored).toBe(0);
+    await server.app.inject({ method: 'PATCH', url: `/api/3.0/mlflow/traces/tr-artifact/tags`, payload: { key: 'mlflow.artifactLocation', value: 's3://elsewhere' } });
+    const after = await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-artifact' });
+    expect(after.json().trace.trace_info.tags['mlflow.artifactLocation']).toBe('s3://elsewhere');
+  });
+
   it('accepts lowerCamelCase fields and numeric enums', async () => {
     const response = await server.app.inject({
       method: 'POST',

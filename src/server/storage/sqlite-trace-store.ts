@@ -268,14 +268,18 @@ export class SqliteTraceStore implements TraceStore {
           input.responsePreview ?? null,
         );
       }
-      const artifactBase = experiment.artifact_location.replace(/\/+$/, '');
-      const tagsToWrite: Record<string, string> = { ...input.tags, [TAGS.artifactLocation]: `${artifactBase}/traces/${input.traceId}/artifacts` };
+      // The server sets mlflow.artifactLocation (a client's value is replaced, as MLflow does). It is
+      // derived from the experiment, so it is added when traces are read rather than stored per trace.
+      const tagsToWrite: Record<string, string> = { ...input.tags };
+      delete tagsToWrite[TAGS.artifactLocation];
       // Keep the spans location OTLP ingestion recorded: it tells clients the spans are stored here.
       if (existing) delete tagsToWrite[TAGS.spansLocation];
       // One statement per table: the pairs travel as one JSON array.
       this.stmt(
         "INSERT OR REPLACE INTO trace_tags (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j",
       ).run(input.traceId, JSON.stringify(Object.entries(tagsToWrite)));
+      // An upsert resets it to the derived value, as MLflow's StartTraceV3 overwrites it.
+      if (existing) this.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(input.traceId, TAGS.artifactLocation);
       this.stmt(
         "INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j",
       ).run(input.traceId, JSON.stringify([...Object.entries(input.metadata), [METADATA.infoFinalized, 'true']]));
@@ -293,7 +297,7 @@ export class SqliteTraceStore implements TraceStore {
         request_preview: input.requestPreview ?? null,
         response_preview: input.responsePreview ?? null,
       };
-      return toTraceInfo(row, tagsToWrite, { ...input.metadata, [METADATA.infoFinalized]: 'true' }, assessments);
+      return toTraceInfo(row, { ...tagsToWrite, [TAGS.artifactLocation]: this.artifactLocation(experiment.experiment_id, input.traceId) }, { ...input.metadata, [METADATA.infoFinalized]: 'true' }, assessments);
     });
   }
 
@@ -398,12 +402,6 @@ export class SqliteTraceStore implements TraceStore {
         rootState ?? 'IN_PROGRESS',
         root?.derived?.requestPreview ?? null,
         root?.derived?.responsePreview ?? null,
-      );
-      const artifactBase = experiment.artifact_location.replace(/\/+$/, '');
-      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(
-        traceId,
-        TAGS.artifactLocation,
-        `${artifactBase}/traces/${traceId}/artifacts`,
       );
     } else {
       finalized = this.stmt('SELECT 1 FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, METADATA.infoFinalized) !== undefined;
@@ -561,7 +559,26 @@ export class SqliteTraceStore implements TraceStore {
       if (list) list.push(toAssessment(row));
       else assessments.set(row.trace_id, [toAssessment(row)]);
     }
-    return rows.map((r) => toTraceInfo(r, tags.get(r.trace_id) ?? {}, metadata.get(r.trace_id) ?? {}, assessments.get(r.trace_id) ?? []));
+    return rows.map((r) => {
+      const own = tags.get(r.trace_id) ?? {};
+      // A stored value (set-tag, or databases written before it was derived) wins.
+      const withLocation = TAGS.artifactLocation in own ? own : { ...own, [TAGS.artifactLocation]: this.artifactLocation(r.experiment_id, r.trace_id) };
+      return toTraceInfo(r, withLocation, metadata.get(r.trace_id) ?? {}, assessments.get(r.trace_id) ?? []);
+    });
+  }
+
+  /** Experiment id → artifact root; an experiment's artifact location never changes once created. */
+  private readonly artifactRoots = new Map<number, string>();
+
+  /** The trace's mlflow.artifactLocation tag: `<experiment artifact location>/traces/<trace id>/artifacts`. */
+  private artifactLocation(experimentId: number, traceId: string): string {
+    let root = this.artifactRoots.get(experimentId);
+    if (root === undefined) {
+      const row = this.stmt('SELECT artifact_location FROM experiments WHERE experiment_id = ?').get(experimentId) as { artifact_location: string } | undefined;
+      root = (row?.artifact_location ?? `mlflow-artifacts:/${experimentId}`).replace(/\/+$/, '');
+      this.artifactRoots.set(experimentId, root);
+    }
+    return `${root}/traces/${traceId}/artifacts`;
   }
 
   /** Turn off the newest-first window strategy (tests compare both plans). */
