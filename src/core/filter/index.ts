@@ -28,6 +28,8 @@ export type {
 } from './ast.ts';
 export type { Diagnostic, DiagnosticCode, FixIt, Severity } from './diagnostic.ts';
 export { parseFilter, type ParseOptions, type ParseResult } from './parse-filter.ts';
+// The tokens, for syntax highlighting and for telling a filter attempt from free text.
+export { lexFilter, type Token } from './lexer.ts';
 export { validateFilter, type ValidateOptions } from './validate-filter.ts';
 export { analyzeFilter } from './analyze-filter.ts';
 export { checkFilter, type CheckResult } from './check-filter.ts';

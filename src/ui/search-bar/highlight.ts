@@ -1,9 +1,8 @@
 // Pieces of the filter text with a token class and an error flag, for the overlay drawn behind
 // the transparent input. Pieces cover the text exactly, so the overlay lines up character for
 // character with what the input shows.
-import { KEYWORDS, type Diagnostic } from '../../core/filter/index.ts';
+import { KEYWORDS, lexFilter, type Diagnostic, type Token } from '../../core/filter/index.ts';
 // The tokenizer is not part of the library's public index yet; highlighting needs exactly it.
-import { lexFilter, type Token } from '../../core/filter/lexer.ts';
 
 export type TokenClass = 'prefix' | 'key' | 'op' | 'string' | 'number' | 'keyword' | 'plain';
 

@@ -3,6 +3,7 @@
 import {
   ATTRIBUTE_KEYS,
   checkFilter,
+  lexFilter,
   parseFilter,
   PREFIXES,
   printFilter,
@@ -10,9 +11,8 @@ import {
   requiresExtended,
   type Diagnostic,
   type FilterDialect,
+  type Token,
 } from '../../core/filter/index.ts';
-// The tokenizer is not part of the library's public index yet.
-import { lexFilter, type Token } from '../../core/filter/lexer.ts';
 
 export type Interpretation =
   | { kind: 'filter'; text: string }
