@@ -4,7 +4,11 @@ import { RowActiveContext } from './row-active-context.ts';
 import { useTraceTableActions } from './trace-table-actions.ts';
 
 /** A metadata or tag value that adds `field = value` to the filter when clicked. */
-export function FilterValue({ kind, fieldKey, value, label }: { kind: ClauseField['kind']; fieldKey: string; value: string; label?: string }) {
+/**
+ * A value that adds its clause to the filter when clicked. With `showKey` the key is drawn before
+ * the value by CSS (`data-key`), so a narrow chip cuts the key short and keeps the value readable.
+ */
+export function FilterValue({ kind, fieldKey, value, showKey }: { kind: ClauseField['kind']; fieldKey: string; value: string; showKey?: boolean }) {
   const { addClause } = useTraceTableActions();
   const rowActive = useContext(RowActiveContext);
   if (!value) return <span className="muted">—</span>;
@@ -12,6 +16,8 @@ export function FilterValue({ kind, fieldKey, value, label }: { kind: ClauseFiel
     <button
       type="button"
       className="filter-value"
+      data-key={showKey ? fieldKey : undefined}
+      aria-label={showKey ? `${fieldKey}=${value}` : undefined}
       tabIndex={rowActive ? 0 : -1}
       title={`Filter by ${fieldKey} = ${value}`}
       onClick={(event) => {
@@ -20,7 +26,7 @@ export function FilterValue({ kind, fieldKey, value, label }: { kind: ClauseFiel
         addClause({ kind, key: fieldKey }, value);
       }}
     >
-      {label ?? value}
+      {value}
     </button>
   );
 }

@@ -102,7 +102,7 @@ export function MoreTags({ tags }: { tags: readonly Tag[] }) {
           >
             <RowActiveContext.Provider value={true}>
               {tags.map(([key, value]) => (
-                <FilterValue key={key} kind="tag" fieldKey={key} value={value} label={`${key}=${value}`} />
+                <FilterValue key={key} kind="tag" fieldKey={key} value={value} showKey />
               ))}
             </RowActiveContext.Provider>
           </div>,

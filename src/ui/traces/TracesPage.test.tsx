@@ -136,7 +136,7 @@ describe('TracesPage', () => {
     fireEvent.click(more);
     const popover = screen.getByRole('dialog', { name: 'More tags' });
     expect(more.getAttribute('aria-expanded')).toBe('true');
-    expect(document.activeElement?.textContent).toBe('c=3');
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('c=3');
     // Esc closes the list (not the page) and returns focus to "+N".
     fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();

@@ -52,7 +52,7 @@ export const traceColumns = helper.columns([
       return (
         <span className="chips">
           {tags.slice(0, 2).map(([key, value]) => (
-            <FilterValue key={key} kind="tag" fieldKey={key} value={value} label={`${key}=${value}`} />
+            <FilterValue key={key} kind="tag" fieldKey={key} value={value} showKey />
           ))}
           {tags.length > 2 && <MoreTags tags={tags.slice(2)} />}
         </span>
