@@ -130,15 +130,10 @@ export class MetricsColumns {
     const maxId = Math.max(-1, ...expIds);
     const expAllowed = maxId < 1_000_000 ? new Uint8Array(maxId + 1) : undefined;
     for (const id of expIds) if (expAllowed && id >= 0) expAllowed[id] = 1;
-    const selected = (r: number): boolean => {
-      const st = state[r];
-      if (st === 0 || (expAllowed ? expAllowed[exp[r]] !== 1 : !expIds.has(exp[r]))) return false;
-      const t = ts[r];
-      if (t < start || t > end) return false;
-      if (stateFilter !== -1 && st !== stateFilter) return false;
-      for (const f of filterCols) if (f.col.codes[r] !== f.code) return false;
-      return !(mask && mask[r] === 0);
-    };
+    // The row tests of pass 1, as plain locals so the hot loop stays monomorphic.
+    const filterCodes = filterCols.map((f) => f.col.codes);
+    const filterWant = Int32Array.from(filterCols.map((f) => f.code));
+    const nf = filterCodes.length;
     // Pass 1: a group number per row from a mixed-radix key (bucket, dimension codes), no strings.
     const radices = cols.map((col) => (col === undefined ? STATES.length : col.dict.length));
     let bucketBase = 0;
@@ -167,9 +162,12 @@ export class MetricsColumns {
     const valueCounts: number[] = [];
     const sums: number[] = [];
     outer: for (let r = 0; r < n; r++) {
-      if (!selected(r)) continue;
       const st = state[r];
+      if (st === 0 || (mask !== undefined && mask[r] === 0)) continue;
+      if (expAllowed !== undefined ? expAllowed[exp[r]] !== 1 : !expIds.has(exp[r])) continue;
       const t = ts[r];
+      if (t < start || t > end || (stateFilter !== -1 && st !== stateFilter)) continue;
+      for (let k = 0; k < nf; k++) if (filterCodes[k][r] !== filterWant[k]) continue outer;
       let key = interval !== undefined ? Math.floor(t / interval) - bucketBase : 0;
       for (let i = 0; i < cols.length; i++) {
         const col = cols[i];
