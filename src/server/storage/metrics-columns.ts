@@ -157,7 +157,9 @@ export class MetricsColumns {
     const table = useTable ? new Int32Array(space).fill(-1) : undefined;
     const map = useTable ? undefined : new Map<number, number>();
     const composites: number[] = [];
-    const rowGroup = new Int32Array(n).fill(-1);
+    // Group + 1 per row (0: not selected), in the narrowest array the key space allows: pass 2's
+    // one random access is this lookup, and a smaller array stays in cache.
+    const groupOf = space < 0xff ? new Uint8Array(n) : space < 0xffff ? new Uint16Array(n) : new Int32Array(n);
     const counts: number[] = [];
     const valueCounts: number[] = [];
     const sums: number[] = [];
@@ -185,7 +187,7 @@ export class MetricsColumns {
         if (table) table[key] = g;
         else map!.set(key, g);
       }
-      rowGroup[r] = g;
+      groupOf[r] = g + 1;
       counts[g]++;
       if (wantValues && !Number.isNaN(dur[r])) {
         valueCounts[g]++;
@@ -200,11 +202,6 @@ export class MetricsColumns {
       const next = new Int32Array(targets.length);
       const seen = new Int32Array(targets.length);
       let open = targets.filter((t) => t.length > 0).length;
-      // Group + 1 per row (0: not selected) in the narrowest array that holds it: this lookup is
-      // the pass's one random access, and a smaller array stays in cache.
-      const groups = composites.length;
-      const groupOf = groups < 0xff ? new Uint8Array(n) : groups < 0xffff ? new Uint16Array(n) : new Int32Array(n);
-      for (let r = 0; r < n; r++) groupOf[r] = rowGroup[r] + 1;
       const { rows: byDuration, values: durations } = this.byDuration.current(dur, n);
       for (let i = 0; i < byDuration.length && open > 0; i++) {
         const g = groupOf[byDuration[i]] - 1;
