@@ -1,4 +1,4 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|all] [--traces N] [--url U --experiment E]`:
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|all] [--traces N] [--url U --experiment E]`:
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run.
@@ -13,6 +13,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   server: { file: 'server.ts', exportName: 'runServerBench' },
   'ui-traces': { file: 'ui-traces.ts', exportName: 'runUiTracesBench' },
   'ui-compare': { file: 'ui-compare.ts', exportName: 'runUiCompareBench' },
+  'ui-trace-detail': { file: 'ui-trace-detail.ts', exportName: 'runUiTraceDetailBench' },
 };
 
 const args = process.argv.slice(2);

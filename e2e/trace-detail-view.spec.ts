@@ -58,28 +58,11 @@ test('a 30,000-span trace opens with a bounded DOM and scrolls to its last span'
   for (let i = 1; i < 30_000; i++) spans.push({ name: `step-${i}`, parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50), startOffsetMs: i, durationMs: 1, type: i % 7 === 0 ? 'TOOL' : 'LLM' });
   const traceId = await logTrace(request, experimentId, { name: 'huge', startMs: Date.now() - 120_000, durationMs: 30_100, spans });
 
-  // Time to the first span row, taken in the page (navigation start → the commit that adds it),
-  // so Playwright's polling interval does not blur the measurement.
-  await page.addInitScript(() => {
-    new MutationObserver((_records, observer) => {
-      if (!document.querySelector('[role=treeitem]')) return;
-      document.documentElement.dataset.firstSpanRowMs = String(Math.round(performance.now()));
-      observer.disconnect();
-    }).observe(document, { childList: true, subtree: true });
-  });
+  // How fast it opens is measured in bench/ui-trace-detail.ts; here: it opens, the DOM stays
+  // bounded, and the last span is reachable.
   await page.goto(`/traces/${traceId}?experiment=${experimentId}`);
   const tree = page.getByRole('tree', { name: 'Span tree' });
-  await tree.getByRole('treeitem').first().waitFor({ timeout: 10_000 });
-  const timing = await page.evaluate(() => {
-    const artifact = performance.getEntriesByType('resource').find((e) => e.name.includes('get-trace-artifact')) as PerformanceResourceTiming | undefined;
-    const build = performance.getEntriesByName('trace-detail:build-tree')[0];
-    return { open: Number(document.documentElement.dataset.firstSpanRowMs), download: (artifact?.responseEnd ?? 0) - (artifact?.startTime ?? 0), build: build?.duration ?? -1 };
-  });
-  const detail = `opened in ${timing.open} ms (span download ${Math.round(timing.download)} ms, tree build ${Math.round(timing.build)} ms)`;
-  // Reported, not asserted: wall-clock budgets flake on shared CI machines (the ≤ 2 s goal is
-  // tracked by this annotation in the Playwright report and in the issue note).
-  test.info().annotations.push({ type: 'timing', description: detail });
-  console.log(`30k-span trace: ${detail}`);
+  await tree.getByRole('treeitem').first().waitFor({ timeout: 30_000 });
   await expect(page.getByText('30,000 spans')).toBeVisible();
   // The DOM stays small: only the rows in view (plus overscan) exist.
   expect(await tree.getByRole('treeitem').count()).toBeLessThan(120);
