@@ -5,11 +5,30 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'core', environment: 'node', include: ['src/core/**/*.test.ts'] } },
-      { test: { name: 'server', environment: 'node', include: ['src/server/**/*.test.ts', 'scripts/**/*.test.ts'], testTimeout: 30_000 } },
-      { test: { name: 'sdk', environment: 'node', include: ['src/sdk/**/*.test.ts', 'examples/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: ['src/server/**/*.test.ts', 'scripts/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'sdk',
+          environment: 'node',
+          include: ['src/sdk/**/*.test.ts', 'examples/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
       {
         plugins: [react()],
-        test: { name: 'ui', environment: 'jsdom', include: ['src/ui/**/*.test.{ts,tsx}'], setupFiles: ['src/ui/test-setup.ts'] },
+        test: {
+          name: 'ui',
+          environment: 'jsdom',
+          include: ['src/ui/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/ui/test-setup.ts'],
+        },
       },
     ],
   },

@@ -11,13 +11,26 @@ import { seedInWorker } from '../scripts/demo/seed-in-worker.ts';
 const flag = process.argv.indexOf('--traces');
 const traces = flag >= 0 ? Number(process.argv[flag + 1]) : 3000;
 const dir = mkdtempSync(join(tmpdir(), 'demo-seed-bench-'));
-const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL']);
+const server = await startServer([
+  '--port',
+  '0',
+  '--backend-store-uri',
+  `sqlite:///${join(dir, 'bench.db')}`,
+  '--synchronous',
+  'NORMAL',
+]);
 try {
-  const result = await (process.argv.includes('--same-thread') ? seedDemo : seedInWorker)({ trackingUri: server.url, traces, onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`) });
+  const result = await (process.argv.includes('--same-thread') ? seedDemo : seedInWorker)({
+    trackingUri: server.url,
+    traces,
+    onProgress: (done, total) => process.stderr.write(`\r${done}/${total}`),
+  });
   process.stderr.write('\n');
   console.log(`| traces | spans | assessments | seconds | traces/s |\n|---|---|---|---|---|`);
   const { summary } = result;
-  console.log(`| ${summary.traces} | ${summary.spans} | ${summary.feedback + summary.expectations} | ${result.seconds} | ${Math.round(summary.traces / result.seconds)} |`);
+  console.log(
+    `| ${summary.traces} | ${summary.spans} | ${summary.feedback + summary.expectations} | ${result.seconds} | ${Math.round(summary.traces / result.seconds)} |`,
+  );
   if (result.failedTraces) console.log(`(${result.failedTraces} traces failed to export)`);
 } finally {
   await shutdown();

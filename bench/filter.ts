@@ -44,7 +44,10 @@ function adversarial(): { name: string; text: string }[] {
     { name: '100k chars of clauses', text: unit.repeat(Math.ceil(100_000 / unit.length)).slice(0, 100_000) },
     { name: '100k open parentheses', text: '('.repeat(100_000) },
     { name: '100k chars, no quotes closed', text: `tag.a = '${'x'.repeat(99_990)}` },
-    { name: '8,000 chars of nested parentheses (under the size limit)', text: `${'('.repeat(4000)}${')'.repeat(4000)}` },
+    {
+      name: '8,000 chars of nested parentheses (under the size limit)',
+      text: `${'('.repeat(4000)}${')'.repeat(4000)}`,
+    },
     { name: '8,000 chars of NOT (under the size limit)', text: `${'NOT '.repeat(1990)}status = 'OK'` },
     { name: '8,000 chars of junk (under the size limit)', text: '=,)('.repeat(2000) },
   ];
@@ -53,9 +56,18 @@ function adversarial(): { name: string; text: string }[] {
 export async function runFilterBench(): Promise<string> {
   // Warm up the JIT so the first filter is not penalised.
   for (const f of TYPICAL) timeOne(f, 10, 500);
-  const lines = ['## Filter language', '', '| filter | parse + validate + compile, median µs | goal |', '|---|---:|---:|'];
+  const lines = [
+    '## Filter language',
+    '',
+    '| filter | parse + validate + compile, median µs | goal |',
+    '|---|---:|---:|',
+  ];
   for (const f of TYPICAL) lines.push(`| \`${f.replace(/\|/g, '\\|')}\` | ${timeOne(f, 15, 400).toFixed(1)} | ≤ 50 |`);
-  lines.push('', '| adversarial input | chars | parse + check, median ms | first error | goal |', '|---|---:|---:|---|---:|');
+  lines.push(
+    '',
+    '| adversarial input | chars | parse + check, median ms | first error | goal |',
+    '|---|---:|---:|---|---:|',
+  );
   for (const a of adversarial()) {
     const samples: number[] = [];
     let code = '';

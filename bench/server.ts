@@ -51,11 +51,23 @@ function rng(seed: number): () => number {
 
 const hex = (r: () => number, bytes: number) => {
   let s = '';
-  for (let i = 0; i < bytes; i++) s += Math.floor(r() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    s += Math.floor(r() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return s;
 };
 
-function spanContent(traceHex: string, spanHex: string, parentHex: string | null, name: string, type: string, start: bigint, end: bigint, extra: string): string {
+function spanContent(
+  traceHex: string,
+  spanHex: string,
+  parentHex: string | null,
+  name: string,
+  type: string,
+  start: bigint,
+  end: bigint,
+  extra: string,
+): string {
   const b64 = (h: string) => Buffer.from(h, 'hex').toString('base64');
   return `{"trace_id":"${b64(traceHex)}","span_id":"${b64(spanHex)}","parent_span_id":${parentHex ? `"${b64(parentHex)}"` : 'null'},"name":"${name}","start_time_unix_nano":${start},"end_time_unix_nano":${end},"events":[],"status":{"code":"STATUS_CODE_OK","message":""},"attributes":{"mlflow.traceRequestId":"\\"tr-${traceHex}\\"","mlflow.spanType":"\\"${type}\\""${extra}}}`;
 }
@@ -81,9 +93,19 @@ export function syntheticTrace(i: number, n: number, experimentId: string): Bulk
   const step = (duration * 1_000_000) / 5;
   const at = (k: number) => startNs + BigInt(Math.floor(step * k));
   const spanDefs: [string, string, number | null, string][] = [
-    [name, 'CHAIN', null, `,"mlflow.spanInputs":"{\\"question\\": \\"q${i % 1000}\\"}","mlflow.spanOutputs":"\\"answer\\""`],
+    [
+      name,
+      'CHAIN',
+      null,
+      `,"mlflow.spanInputs":"{\\"question\\": \\"q${i % 1000}\\"}","mlflow.spanOutputs":"\\"answer\\""`,
+    ],
     ['retrieve', 'RETRIEVER', 0, ''],
-    ['chat', 'CHAT_MODEL', 0, `,"mlflow.chat.tokenUsage":"{\\"input_tokens\\": 120, \\"output_tokens\\": 40, \\"total_tokens\\": 160}","mlflow.llm.model":"\\"gpt-x\\""`],
+    [
+      'chat',
+      'CHAT_MODEL',
+      0,
+      `,"mlflow.chat.tokenUsage":"{\\"input_tokens\\": 120, \\"output_tokens\\": 40, \\"total_tokens\\": 160}","mlflow.llm.model":"\\"gpt-x\\""`,
+    ],
     [toolName, 'TOOL', 0, ''],
     ['parse', 'PARSER', 2, ''],
   ];
@@ -96,7 +118,16 @@ export function syntheticTrace(i: number, n: number, experimentId: string): Bulk
     status: error && k === 3 ? 'ERROR' : 'OK',
     startTimeNs: k === 0 ? startNs : at(k),
     endTimeNs: k === 0 ? endNs : at(k + 1),
-    content: spanContent(traceHex, ids[k], parent === null ? null : ids[parent], spanName, type, k === 0 ? startNs : at(k), k === 0 ? endNs : at(k + 1), extra),
+    content: spanContent(
+      traceHex,
+      ids[k],
+      parent === null ? null : ids[parent],
+      spanName,
+      type,
+      k === 0 ? startNs : at(k),
+      k === 0 ? endNs : at(k + 1),
+      extra,
+    ),
   }));
   const feedback = r() < 0.05;
   return {
@@ -122,7 +153,18 @@ export function syntheticTrace(i: number, n: number, experimentId: string): Bulk
     },
     spans,
     assessments: feedback
-      ? [{ traceId, name: 'thumbs', type: 'feedback', valueJson: r() < 0.8 - versionIndex * 0.02 ? 'true' : 'false', sourceType: 'HUMAN', sourceId: 'bench', createTimeMs: timestampMs + 1000, lastUpdateTimeMs: timestampMs + 1000 }]
+      ? [
+          {
+            traceId,
+            name: 'thumbs',
+            type: 'feedback',
+            valueJson: r() < 0.8 - versionIndex * 0.02 ? 'true' : 'false',
+            sourceType: 'HUMAN',
+            sourceId: 'bench',
+            createTimeMs: timestampMs + 1000,
+            lastUpdateTimeMs: timestampMs + 1000,
+          },
+        ]
       : [],
   };
 }
@@ -133,7 +175,10 @@ function percentile(values: number[], q: number): number {
 }
 
 /** Wall-clock and CPU-time percentiles: on a shared machine CPU time shows the cost without contention. */
-async function timeIt(runs: number, fn: () => Promise<unknown> | unknown): Promise<{ p50: number; p95: number; cpu50: number; cpu95: number }> {
+async function timeIt(
+  runs: number,
+  fn: () => Promise<unknown> | unknown,
+): Promise<{ p50: number; p95: number; cpu50: number; cpu95: number }> {
   const times: number[] = [];
   const cpu: number[] = [];
   for (let k = 0; k < runs; k++) {
@@ -144,7 +189,12 @@ async function timeIt(runs: number, fn: () => Promise<unknown> | unknown): Promi
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), cpu50: percentile(cpu, 0.5), cpu95: percentile(cpu, 0.95) };
+  return {
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    cpu50: percentile(cpu, 0.5),
+    cpu95: percentile(cpu, 0.95),
+  };
 }
 
 const LOAD_WORKER = `
@@ -163,7 +213,12 @@ Promise.all(Array.from({ length: concurrency }, async () => {
 `;
 
 /** POSTs every body with the given concurrency from a worker thread; resolves to the elapsed seconds. */
-function runLoad(url: string, headers: Record<string, string>, bodies: (string | Uint8Array)[], concurrency: number): Promise<number> {
+function runLoad(
+  url: string,
+  headers: Record<string, string>,
+  bodies: (string | Uint8Array)[],
+  concurrency: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url, headers, bodies, concurrency } });
     worker.once('message', (m: { seconds?: number; error?: string }) => {
@@ -183,7 +238,9 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
   const dir = options.db ? undefined : mkdtempSync(join(tmpdir(), 'trace-explorer-bench-'));
   const dbPath = options.db ?? join(dir ?? '', 'bench.db');
   const reuse = options.db !== undefined && existsSync(options.db);
-  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'FULL' }), Date.now, { backgroundCheckpoints: !options.foregroundCheckpoints });
+  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'FULL' }), Date.now, {
+    backgroundCheckpoints: !options.foregroundCheckpoints,
+  });
   const rows: string[][] = [];
   const add = (what: string, value: string, goal = '') => rows.push([what, value, goal]);
   try {
@@ -199,7 +256,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
         const batch: BulkTrace[] = [];
         for (let j = i; j < Math.min(n, i + chunk); j++) batch.push(syntheticTrace(j, n, experimentId));
         store.bulkLoad(batch);
-        if ((i / chunk) % 10 === 0) log(`loaded ${i + batch.length} traces (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        if ((i / chunk) % 10 === 0)
+          log(`loaded ${i + batch.length} traces (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       }
       const loadSeconds = (performance.now() - t0) / 1000;
       const a0 = performance.now();
@@ -208,7 +266,10 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       store.db.pragma('synchronous = FULL');
       store.db.pragma('wal_checkpoint(TRUNCATE)');
       log(`bulk load ${loadSeconds.toFixed(0)} s, ANALYZE ${analyzeSeconds.toFixed(1)} s`);
-      add('Database', `${n.toLocaleString('en-US')} traces, 10 tags/metadata and 5 spans each; bulk load ${loadSeconds.toFixed(0)} s, ANALYZE ${analyzeSeconds.toFixed(1)} s`);
+      add(
+        'Database',
+        `${n.toLocaleString('en-US')} traces, 10 tags/metadata and 5 spans each; bulk load ${loadSeconds.toFixed(0)} s, ANALYZE ${analyzeSeconds.toFixed(1)} s`,
+      );
     } else {
       add('Database', `${n.toLocaleString('en-US')} traces, 10 tags/metadata and 5 spans each (reused ${dbPath})`);
     }
@@ -227,19 +288,35 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
 
 type AddRow = (what: string, value: string, goal?: string) => void;
 
-async function measureReads(store: SqliteTraceStore, experimentId: string, n: number, dbPath: string, add: AddRow): Promise<void> {
+async function measureReads(
+  store: SqliteTraceStore,
+  experimentId: string,
+  n: number,
+  dbPath: string,
+  add: AddRow,
+): Promise<void> {
   {
     // ---- size ----
     store.db.pragma('wal_checkpoint(TRUNCATE)');
-    const sizes = store.db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
+    const sizes = store.db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
+      name: string;
+      bytes: number;
+    }[];
     const total = sizes.reduce((s, r) => s + r.bytes, 0);
-    const spanBytes = sizes.filter((r) => r.name === 'spans' || r.name.startsWith('spans_')).reduce((s, r) => s + r.bytes, 0);
+    const spanBytes = sizes
+      .filter((r) => r.name === 'spans' || r.name.startsWith('spans_'))
+      .reduce((s, r) => s + r.bytes, 0);
     const spanTable = sizes.find((r) => r.name === 'spans')?.bytes ?? 0;
-    add('Bytes per trace excl. span payloads', `${((total - spanTable) / n).toFixed(0)} B (span name/type indexes included; ${((total - spanBytes) / n).toFixed(0)} B without them)`, '≤ 2,500 B');
+    add(
+      'Bytes per trace excl. span payloads',
+      `${((total - spanTable) / n).toFixed(0)} B (span name/type indexes included; ${((total - spanBytes) / n).toFixed(0)} B without them)`,
+      '≤ 2,500 B',
+    );
     add('Bytes per trace, all', `${(total / n).toFixed(0)} B (file ${(statSync(dbPath).size / 1e9).toFixed(2)} GB)`);
 
     // ---- search ----
-    const search = (filter?: string, orderBy?: string[]) => store.searchTraces({ experimentIds: [experimentId], filter, orderBy, maxResults: 100, cursor: { offset: 0 } });
+    const search = (filter?: string, orderBy?: string[]) =>
+      store.searchTraces({ experimentIds: [experimentId], filter, orderBy, maxResults: 100, cursor: { offset: 0 } });
     const cases: [string, string | undefined][] = [
       ['latest 100', undefined],
       ['common metadata value (70%)', "metadata.environment = 'production'"],
@@ -255,38 +332,125 @@ async function measureReads(store: SqliteTraceStore, experimentId: string, n: nu
       const result = await search(filter);
       statements = Math.max(statements, result.statements);
       const t = await timeIt(30, () => search(filter));
-      add(`Search p50 / p95: ${label}`, `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (${result.traces.length} rows, ${result.statements} statements)`, 'p95 ≤ 25 ms');
+      add(
+        `Search p50 / p95: ${label}`,
+        `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (${result.traces.length} rows, ${result.statements} statements)`,
+        'p95 ≤ 25 ms',
+      );
     }
     const page2 = await search(undefined);
-    const next = await store.searchTraces({ experimentIds: [experimentId], maxResults: 100, cursor: page2.next ?? { offset: 100 } });
-    const deep = await timeIt(20, () => store.searchTraces({ experimentIds: [experimentId], maxResults: 100, cursor: { offset: 500_000 < n ? 500_000 : Math.floor(n / 2), after: next.next?.after } }));
-    add('Search p50 / p95: a later page (keyset token)', `${ms(deep.p50)} / ${ms(deep.p95)} ms wall, ${ms(deep.cpu50)} / ${ms(deep.cpu95)} ms CPU`);
-    add('SQL statements per search page', `at most ${statements}: 1–3 page queries (newest-first windows, then the index plan) + tags, metadata, assessments batched; independent of page size`);
+    const next = await store.searchTraces({
+      experimentIds: [experimentId],
+      maxResults: 100,
+      cursor: page2.next ?? { offset: 100 },
+    });
+    const deep = await timeIt(20, () =>
+      store.searchTraces({
+        experimentIds: [experimentId],
+        maxResults: 100,
+        cursor: { offset: 500_000 < n ? 500_000 : Math.floor(n / 2), after: next.next?.after },
+      }),
+    );
+    add(
+      'Search p50 / p95: a later page (keyset token)',
+      `${ms(deep.p50)} / ${ms(deep.p95)} ms wall, ${ms(deep.cpu50)} / ${ms(deep.cpu95)} ms CPU`,
+    );
+    add(
+      'SQL statements per search page',
+      `at most ${statements}: 1–3 page queries (newest-first windows, then the index plan) + tags, metadata, assessments batched; independent of page size`,
+    );
 
     // ---- metrics ----
-    const base: Pick<MetricsQuery, 'experimentIds' | 'filters' | 'maxResults'> = { experimentIds: [experimentId], filters: [], maxResults: 10_000 };
-    const byVersion = [{ kind: 'metadata', key: 'app_version', name: 'metadata.app_version' }] as MetricsQuery['dimensions'];
+    const base: Pick<MetricsQuery, 'experimentIds' | 'filters' | 'maxResults'> = {
+      experimentIds: [experimentId],
+      filters: [],
+      maxResults: 10_000,
+    };
+    const byVersion = [
+      { kind: 'metadata', key: 'app_version', name: 'metadata.app_version' },
+    ] as MetricsQuery['dimensions'];
     const percentiles = [50, 95, 99].map((p) => ({ type: 'PERCENTILE' as const, percentile: p }));
     const metricCases: [string, MetricsQuery][] = [
-      ['count by version × status', { ...base, viewType: 'TRACES', metricName: 'trace_count', aggregations: [{ type: 'COUNT' }], dimensions: [...byVersion, { kind: 'builtin', name: 'trace_status' }] }],
-      ['p50/p95/p99 + 95% bounds by version', { ...base, viewType: 'TRACES', metricName: 'latency', aggregations: percentiles, dimensions: byVersion, confidenceLevel: 0.95 }],
-      ['same, daily buckets', { ...base, viewType: 'TRACES', metricName: 'latency', aggregations: percentiles, dimensions: byVersion, confidenceLevel: 0.95, timeIntervalSeconds: 86_400, startTimeMs: START, endTimeMs: START + 31 * DAY }],
-      ['same, filter environment = production', { ...base, viewType: 'TRACES', metricName: 'latency', aggregations: percentiles, dimensions: byVersion, confidenceLevel: 0.95, filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }] }],
-      ['👍 share by version (ASSESSMENTS)', { ...base, viewType: 'ASSESSMENTS', metricName: 'assessment_value', aggregations: [{ type: 'AVG' }], dimensions: [{ kind: 'builtin', name: 'assessment_name' }, ...byVersion] }],
+      [
+        'count by version × status',
+        {
+          ...base,
+          viewType: 'TRACES',
+          metricName: 'trace_count',
+          aggregations: [{ type: 'COUNT' }],
+          dimensions: [...byVersion, { kind: 'builtin', name: 'trace_status' }],
+        },
+      ],
+      [
+        'p50/p95/p99 + 95% bounds by version',
+        {
+          ...base,
+          viewType: 'TRACES',
+          metricName: 'latency',
+          aggregations: percentiles,
+          dimensions: byVersion,
+          confidenceLevel: 0.95,
+        },
+      ],
+      [
+        'same, daily buckets',
+        {
+          ...base,
+          viewType: 'TRACES',
+          metricName: 'latency',
+          aggregations: percentiles,
+          dimensions: byVersion,
+          confidenceLevel: 0.95,
+          timeIntervalSeconds: 86_400,
+          startTimeMs: START,
+          endTimeMs: START + 31 * DAY,
+        },
+      ],
+      [
+        'same, filter environment = production',
+        {
+          ...base,
+          viewType: 'TRACES',
+          metricName: 'latency',
+          aggregations: percentiles,
+          dimensions: byVersion,
+          confidenceLevel: 0.95,
+          filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }],
+        },
+      ],
+      [
+        '👍 share by version (ASSESSMENTS)',
+        {
+          ...base,
+          viewType: 'ASSESSMENTS',
+          metricName: 'assessment_value',
+          aggregations: [{ type: 'AVG' }],
+          dimensions: [{ kind: 'builtin', name: 'assessment_name' }, ...byVersion],
+        },
+      ],
     ];
     for (const [label, query] of metricCases) {
       const cold = performance.now();
       await store.queryMetrics(query);
       const coldMs = performance.now() - cold;
       const t = await timeIt(10, () => store.queryMetrics(query));
-      add(`Version metrics p50 / p95: ${label}`, `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (first call ${ms(coldMs)} ms)`, '≤ 200 ms');
+      add(
+        `Version metrics p50 / p95: ${label}`,
+        `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (first call ${ms(coldMs)} ms)`,
+        '≤ 200 ms',
+      );
     }
   }
 }
 
-async function measureIngest(store: SqliteTraceStore, experimentId: string, n: number, add: AddRow, ingestTraces?: number): Promise<void> {
+async function measureIngest(
+  store: SqliteTraceStore,
+  experimentId: string,
+  n: number,
+  add: AddRow,
+  ingestTraces?: number,
+): Promise<void> {
   {
-
     // ---- HTTP ingest ----
     const app = await buildApp({ store });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -315,7 +479,12 @@ async function measureIngest(store: SqliteTraceStore, experimentId: string, n: n
       const commits0 = store.commit.commits;
       const elu0 = nodePerformance.eventLoopUtilization();
       const cpu0 = process.cpuUsage();
-      const startSeconds = await runLoad(`${url}/api/3.0/mlflow/traces`, { 'content-type': 'application/json' }, bodies, 32);
+      const startSeconds = await runLoad(
+        `${url}/api/3.0/mlflow/traces`,
+        { 'content-type': 'application/json' },
+        bodies,
+        32,
+      );
       const startBusy = nodePerformance.eventLoopUtilization(elu0).active / sample;
       const startRate = sample / startSeconds;
       const startCpu = process.cpuUsage(cpu0);
@@ -326,7 +495,9 @@ async function measureIngest(store: SqliteTraceStore, experimentId: string, n: n
         '≥ 2,000/s',
       );
 
-      const protoRoot = protobuf.parse(readFileSync(new URL('../src/server/otlp/otlp-trace.proto', import.meta.url), 'utf8')).root;
+      const protoRoot = protobuf.parse(
+        readFileSync(new URL('../src/server/otlp/otlp-trace.proto', import.meta.url), 'utf8'),
+      ).root;
       const Request = protoRoot.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
       const batches = 40;
       const payloads = Array.from({ length: batches }, (_, b) => {
@@ -354,10 +525,17 @@ async function measureIngest(store: SqliteTraceStore, experimentId: string, n: n
             });
           }
         }
-        return Buffer.from(Request.encode(Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish());
+        return Buffer.from(
+          Request.encode(Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish(),
+        );
       });
       const elu1 = nodePerformance.eventLoopUtilization();
-      const otlpSeconds = await runLoad(`${url}/v1/traces`, { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId }, payloads, 4);
+      const otlpSeconds = await runLoad(
+        `${url}/v1/traces`,
+        { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId },
+        payloads,
+        4,
+      );
       const spanRate = (batches * 512) / otlpSeconds;
       const otlpBusy = nodePerformance.eventLoopUtilization(elu1).active / (batches * 512);
       add(
@@ -378,5 +556,14 @@ if (isMain) {
   const traces = flag >= 0 ? Number(args[flag + 1]) : undefined;
   const dbFlag = args.indexOf('--db');
   const ingestFlag = args.indexOf('--ingest-traces');
-  console.log(await runServerBench({ traces, keep: args.includes('--keep'), db: dbFlag >= 0 ? args[dbFlag + 1] : undefined, ingestOnly: args.includes('--ingest-only'), foregroundCheckpoints: args.includes('--foreground-checkpoints'), ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined }));
+  console.log(
+    await runServerBench({
+      traces,
+      keep: args.includes('--keep'),
+      db: dbFlag >= 0 ? args[dbFlag + 1] : undefined,
+      ingestOnly: args.includes('--ingest-only'),
+      foregroundCheckpoints: args.includes('--foreground-checkpoints'),
+      ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined,
+    }),
+  );
 }

@@ -10,7 +10,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricsRequest } from '../src/core/stats/trace-metrics-wire.ts';
-import { countsRequest, feedbackRequest, latencyRequest, PERCENTILES, type TimeWindow } from '../src/ui/compare/compare-requests.ts';
+import {
+  countsRequest,
+  feedbackRequest,
+  latencyRequest,
+  PERCENTILES,
+  type TimeWindow,
+} from '../src/ui/compare/compare-requests.ts';
 import { chooseBucketSeconds } from '../src/ui/compare/bucket-size.ts';
 
 export interface UiCompareBenchOptions {
@@ -25,11 +31,21 @@ export interface UiCompareBenchOptions {
 
 // Filter edits a person makes on this page: none, narrowing to an environment, to errors, to one
 // version, and a range-restricted OR.
-const FILTERS = ['', "metadata.environment = 'production'", "status = 'ERROR'", "metadata.app_version = '1.1.0'", "(metadata.environment = 'production' OR metadata.environment = 'staging') AND execution_time_ms > 1000"];
+const FILTERS = [
+  '',
+  "metadata.environment = 'production'",
+  "status = 'ERROR'",
+  "metadata.app_version = '1.1.0'",
+  "(metadata.environment = 'production' OR metadata.environment = 'staging') AND execution_time_ms > 1000",
+];
 
 async function post(url: string, body: MetricsRequest): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/ajax-api/3.0/mlflow/traces/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/ajax-api/3.0/mlflow/traces/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`metrics ${response.status}: ${text.slice(0, 300)}`);
   return performance.now() - started;
@@ -48,7 +64,10 @@ async function newestTraceMs(url: string, experimentId: string): Promise<number>
   const response = await fetch(`${url}/api/3.0/mlflow/traces/search`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }], max_results: 1 }),
+    body: JSON.stringify({
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
+      max_results: 1,
+    }),
   });
   const body = (await response.json()) as { traces?: { request_time?: string }[] };
   const newest = body.traces?.[0]?.request_time;
@@ -58,7 +77,9 @@ async function newestTraceMs(url: string, experimentId: string): Promise<number>
 /** The requests the page sends for one filter over the 30 days before `nowMs`. */
 function pageRequests(experimentId: string, filter: string, nowMs: number): { name: string; body: MetricsRequest }[] {
   const startMs = nowMs - 30 * 86_400_000;
-  const effective = [filter && (/\bor\b/i.test(filter) ? `(${filter})` : filter), `timestamp_ms >= ${startMs}`].filter(Boolean).join(' AND ');
+  const effective = [filter && (/\bor\b/i.test(filter) ? `(${filter})` : filter), `timestamp_ms >= ${startMs}`]
+    .filter(Boolean)
+    .join(' AND ');
   const scope = { experimentId, dimension: 'metadata.app_version', filter: effective };
   const window: TimeWindow = { startMs, endMs: nowMs, bucketSeconds: chooseBucketSeconds(nowMs - startMs) };
   return [
@@ -83,9 +104,20 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
     const { seedDemo } = await import('../scripts/demo/seed-demo.ts');
     const { shutdown } = await import('../src/sdk/index.ts');
     const dist = join(dir, 'dist');
-    if (options.browser !== false) execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
+    if (options.browser !== false)
+      execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], {
+        stdio: 'inherit',
+      });
     const staticArgs = existsSync(join(dist, 'index.html')) ? ['--static-dir', dist] : [];
-    const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL', ...staticArgs]);
+    const server = await startServer([
+      '--port',
+      '0',
+      '--backend-store-uri',
+      `sqlite:///${join(dir, 'bench.db')}`,
+      '--synchronous',
+      'NORMAL',
+      ...staticArgs,
+    ]);
     url = server.url;
     const result = await seedDemo({ trackingUri: url, traces });
     await shutdown();
@@ -118,7 +150,8 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
     const alone = new Map<string, number[]>();
     for (let rep = 0; rep < repetitions; rep++) {
       for (const filter of FILTERS) {
-        for (const r of pageRequests(experimentId, filter, nowMs)) alone.set(r.name, [...(alone.get(r.name) ?? []), await post(url, r.body)]);
+        for (const r of pageRequests(experimentId, filter, nowMs))
+          alone.set(r.name, [...(alone.get(r.name) ?? []), await post(url, r.body)]);
       }
     }
     const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -128,8 +161,14 @@ export async function runUiCompareBench(options: UiCompareBenchOptions = {}): Pr
       '| measure | p50 | p95 | max |',
       '|---|---|---|---|',
       `| **all requests of one filter change (wall)** | ${ms(percentile(wall, 50))} | ${ms(percentile(wall, 95))} | ${ms(Math.max(...wall))} |`,
-      ...[...perRequest].map(([name, xs]) => `| ${name}, in parallel | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
-      ...[...alone].map(([name, xs]) => `| ${name}, alone | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`),
+      ...[...perRequest].map(
+        ([name, xs]) =>
+          `| ${name}, in parallel | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`,
+      ),
+      ...[...alone].map(
+        ([name, xs]) =>
+          `| ${name}, alone | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 95))} | ${ms(Math.max(...xs))} |`,
+      ),
     ];
     if (options.browser ?? true) lines.push('', await browserBench(url, experimentId, repetitions, nowMs));
     return lines.join('\n');
@@ -155,7 +194,10 @@ async function browserBench(url: string, experimentId: string, repetitions: numb
   const customRange = { from: String(Math.floor(endMs - 30 * 86_400_000)), to: String(Math.ceil(endMs + 1)) };
   const { chromium } = await import('@playwright/test');
   const { ensureChromium } = await import('../scripts/ensure-chromium.ts');
-  const browser = await chromium.launch({ executablePath: ensureChromium(), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const idle = () => document.querySelector('section.compare-page')?.getAttribute('aria-busy') === 'false';
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
@@ -210,7 +252,10 @@ async function browserBench(url: string, experimentId: string, repetitions: numb
     }
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     const total = samples.length + failures.length;
-    const row = samples.length > 0 ? `| ${ms(percentile(samples, 50))} | ${ms(percentile(samples, 95))} | ${ms(Math.max(...samples))} |` : '| – | – | – |';
+    const row =
+      samples.length > 0
+        ? `| ${ms(percentile(samples, 50))} | ${ms(percentile(samples, 95))} | ${ms(Math.max(...samples))} |`
+        : '| – | – | – |';
     return [
       `In Chromium, from a filter commit to the charts redrawn (${samples.length} of ${total} filter changes completed within ${BROWSER_TIMEOUT_MS / 1000} s; target ≤ 1 s):`,
       '',

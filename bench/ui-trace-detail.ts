@@ -16,7 +16,14 @@ export interface UiTraceDetailBenchOptions {
   repetitions?: number;
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 // Runs in the page before any script: notes when the first span row is committed.
 const INSTRUMENT = `
@@ -44,21 +51,47 @@ export async function runUiTraceDetailBench(options: UiTraceDetailBenchOptions =
   try {
     if (!url) {
       const dist = join(dir, 'dist');
-      execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
+      execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], {
+        stdio: 'inherit',
+      });
       const { startServer } = await import('../src/server/main.ts');
-      const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL', '--static-dir', dist]);
+      const server = await startServer([
+        '--port',
+        '0',
+        '--backend-store-uri',
+        `sqlite:///${join(dir, 'bench.db')}`,
+        '--synchronous',
+        'NORMAL',
+        '--static-dir',
+        dist,
+      ]);
       url = server.url;
       close = server.close;
     }
     // The same shape as the e2e test: 50-span chains under one root.
     const spans: SeedSpan[] = [{ name: 'root', startOffsetMs: 0, durationMs: spanCount + 100, type: 'AGENT' }];
-    for (let i = 1; i < spanCount; i++) spans.push({ name: `step-${i}`, parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50), startOffsetMs: i, durationMs: 1, type: i % 7 === 0 ? 'TOOL' : 'LLM' });
+    for (let i = 1; i < spanCount; i++)
+      spans.push({
+        name: `step-${i}`,
+        parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50),
+        startOffsetMs: i,
+        durationMs: 1,
+        type: i % 7 === 0 ? 'TOOL' : 'LLM',
+      });
     const api = await playwrightRequest.newContext({ baseURL: url });
     const experimentId = await createExperiment(api, `trace-detail-bench-${Date.now()}`);
-    const traceId = await logTrace(api, experimentId, { name: 'huge', startMs: Date.now() - 120_000, durationMs: spanCount + 100, spans });
+    const traceId = await logTrace(api, experimentId, {
+      name: 'huge',
+      startMs: Date.now() - 120_000,
+      durationMs: spanCount + 100,
+      spans,
+    });
     await api.dispose();
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
     const samples: { open: number; download: number; build: number }[] = [];
     try {
       for (let rep = 0; rep < repetitions; rep++) {

@@ -22,7 +22,14 @@ export interface UiTracesBenchOptions {
   repetitions?: number;
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 // Runs in the page before any script: records long tasks and when the first grid row appears.
 const INSTRUMENT = `
@@ -95,11 +102,22 @@ export async function runUiTracesBench(options: UiTracesBenchOptions = {}): Prom
   if (!url) {
     const traces = options.traces ?? scrollRows;
     const dist = join(dir, 'dist');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], {
+      stdio: 'inherit',
+    });
     const { startServer } = await import('../src/server/main.ts');
     const { seedDemo } = await import('../scripts/demo/seed-demo.ts');
     const { shutdown } = await import('../src/sdk/index.ts');
-    const server = await startServer(['--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'bench.db')}`, '--synchronous', 'NORMAL', '--static-dir', dist]);
+    const server = await startServer([
+      '--port',
+      '0',
+      '--backend-store-uri',
+      `sqlite:///${join(dir, 'bench.db')}`,
+      '--synchronous',
+      'NORMAL',
+      '--static-dir',
+      dist,
+    ]);
     url = server.url;
     const result = await seedDemo({ trackingUri: url, traces });
     await shutdown();
@@ -112,7 +130,10 @@ export async function runUiTracesBench(options: UiTracesBenchOptions = {}): Prom
   }
   if (!experimentId) throw new Error('experimentId is required with url');
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   try {
     const pageUrl = `${url}/traces?experiment=${encodeURIComponent(experimentId)}`;
     const firstRows: number[] = [];

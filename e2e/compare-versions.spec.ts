@@ -55,7 +55,9 @@ test('three versions appear with the seeded error-rate order', async ({ page, re
   expect(rates).toEqual({ '1.0.0': 10, '1.1.0': 30, '1.2.0': 5 });
   expect(rates['1.1.0']).toBeGreaterThan(rates['1.0.0']);
   expect(rates['1.0.0']).toBeGreaterThan(rates['1.2.0']);
-  await expect(page.getByRole('figure', { name: /Error rate by app_version/ }).locator('.recharts-bar-rectangle')).toHaveCount(3);
+  await expect(
+    page.getByRole('figure', { name: /Error rate by app_version/ }).locator('.recharts-bar-rectangle'),
+  ).toHaveCount(3);
   await expect(page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-line')).toHaveCount(3);
   await page.screenshot({ path: '/tmp/compare-three-versions.png', fullPage: true });
 
@@ -111,11 +113,16 @@ test('switching the key to environment redraws the comparison', async ({ page, r
   // prod: 10 of 1.0.0 (1 error) + 20 of 1.1.0 (6 errors) = 7/30.
   const rates = await errorRates(page);
   expect(rates.prod).toBeCloseTo(23.3, 1);
-  await expect(page.getByRole('figure', { name: /Error rate by environment/ }).locator('.recharts-bar-rectangle')).toHaveCount(2);
+  await expect(
+    page.getByRole('figure', { name: /Error rate by environment/ }).locator('.recharts-bar-rectangle'),
+  ).toHaveCount(2);
   await page.screenshot({ path: '/tmp/compare-environment.png', fullPage: true });
 
   // A legend entry of a trend chart filters to that value, like a bar does.
-  await page.getByRole('figure', { name: /Error rate over time/ }).locator('.recharts-legend-item', { hasText: 'staging' }).click();
+  await page
+    .getByRole('figure', { name: /Error rate over time/ })
+    .locator('.recharts-legend-item', { hasText: 'staging' })
+    .click();
   await expect(page).toHaveURL(/q=metadata.environment/);
   expect(new URL(page.url()).searchParams.get('q')).toBe("metadata.environment = 'staging'");
   await expect(versionTable(page).locator('tbody tr')).toHaveCount(1);
@@ -136,7 +143,8 @@ test('on the demo data set the versions rank by error rate as the demo seeds the
   const rates = await errorRates(page);
   const seeded = result.summary.byVersion;
   // Both sides round to 0.1 percentage points.
-  for (const version of ['1.0.0', '1.1.0', '1.2.0']) expect(Math.abs(rates[version] - seeded[version].errorRate * 100)).toBeLessThanOrEqual(0.11);
+  for (const version of ['1.0.0', '1.1.0', '1.2.0'])
+    expect(Math.abs(rates[version] - seeded[version].errorRate * 100)).toBeLessThanOrEqual(0.11);
   // The story the demo tells: 1.1.0 regressed, 1.2.0 fixed it.
   expect(rates['1.1.0']).toBeGreaterThan(rates['1.0.0']);
   expect(rates['1.0.0']).toBeGreaterThan(rates['1.2.0']);

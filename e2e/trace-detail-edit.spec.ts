@@ -4,7 +4,11 @@ import { createExperiment, logTrace, uniqueName } from './fixtures/seed-api.ts';
 
 async function searchIds(request: APIRequestContext, experimentId: string, filter: string): Promise<string[]> {
   const response = await request.post('/api/3.0/mlflow/traces/search', {
-    data: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }], filter, max_results: 100 },
+    data: {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
+      filter,
+      max_results: 100,
+    },
   });
   expect(response.ok(), await response.text()).toBe(true);
   return ((await response.json()) as { traces?: { trace_id: string }[] }).traces?.map((t) => t.trace_id) ?? [];
@@ -12,7 +16,12 @@ async function searchIds(request: APIRequestContext, experimentId: string, filte
 
 test('a tag added and edited inline survives a reload and finds the trace', async ({ page, request }) => {
   const experimentId = await createExperiment(request, uniqueName('td-tags'));
-  const traceId = await logTrace(request, experimentId, { name: 'tagged', startMs: Date.now() - 5_000, durationMs: 100, tags: { team: 'search' } });
+  const traceId = await logTrace(request, experimentId, {
+    name: 'tagged',
+    startMs: Date.now() - 5_000,
+    durationMs: 100,
+    tags: { team: 'search' },
+  });
   await logTrace(request, experimentId, { name: 'other', startMs: Date.now() - 4_000, durationMs: 100 });
 
   await page.goto(`/traces/${traceId}?experiment=${experimentId}`);
@@ -46,7 +55,11 @@ test('a tag added and edited inline survives a reload and finds the trace', asyn
 
 test('👎 with a comment is saved as feedback and found by feedback.user_satisfaction', async ({ page, request }) => {
   const experimentId = await createExperiment(request, uniqueName('td-feedback'));
-  const traceId = await logTrace(request, experimentId, { name: 'rated', startMs: Date.now() - 5_000, durationMs: 100 });
+  const traceId = await logTrace(request, experimentId, {
+    name: 'rated',
+    startMs: Date.now() - 5_000,
+    durationMs: 100,
+  });
   await logTrace(request, experimentId, { name: 'unrated', startMs: Date.now() - 4_000, durationMs: 100 });
 
   await page.goto(`/traces/${traceId}?experiment=${experimentId}`);
@@ -80,16 +93,23 @@ test('the session view lists every turn of the session in time order', async ({ 
   const base = Date.now() - 60_000;
   const ids: string[] = [];
   for (const [i, question] of ['Hi there', 'What is my balance?', 'Thanks!'].entries()) {
-    ids.push(await logTrace(request, experimentId, {
-      name: 'chat_turn',
-      startMs: base + i * 10_000,
-      durationMs: 300 + i * 100,
-      request: { messages: [{ role: 'user', content: question }] },
-      response: `answer ${i + 1}`,
-      metadata: { 'mlflow.trace.session': 'session-abc', 'mlflow.trace.user': 'u-1' },
-    }));
+    ids.push(
+      await logTrace(request, experimentId, {
+        name: 'chat_turn',
+        startMs: base + i * 10_000,
+        durationMs: 300 + i * 100,
+        request: { messages: [{ role: 'user', content: question }] },
+        response: `answer ${i + 1}`,
+        metadata: { 'mlflow.trace.session': 'session-abc', 'mlflow.trace.user': 'u-1' },
+      }),
+    );
   }
-  await logTrace(request, experimentId, { name: 'elsewhere', startMs: base, durationMs: 10, metadata: { 'mlflow.trace.session': 'other' } });
+  await logTrace(request, experimentId, {
+    name: 'elsewhere',
+    startMs: base,
+    durationMs: 10,
+    metadata: { 'mlflow.trace.session': 'other' },
+  });
 
   await page.goto(`/traces/${ids[1]}?experiment=${experimentId}`);
   await page.getByRole('button', { name: 'session-abc' }).click();

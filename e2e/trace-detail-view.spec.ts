@@ -10,11 +10,38 @@ test('a trace opens with its spans, timeline and span details', async ({ page, r
     durationMs: 1200,
     state: 'ERROR',
     clientRequestId: 'req-view-1',
-    metadata: { 'mlflow.trace.user': 'user-7', 'mlflow.trace.session': 'sess-view', app_version: '1.4.0', environment: 'staging' },
+    metadata: {
+      'mlflow.trace.user': 'user-7',
+      'mlflow.trace.session': 'sess-view',
+      app_version: '1.4.0',
+      environment: 'staging',
+    },
     spans: [
-      { name: 'answer_question', startOffsetMs: 0, durationMs: 1200, type: 'CHAIN', inputs: { messages: [{ role: 'user', content: 'What is MLflow?' }] }, outputs: { choices: [{ message: { role: 'assistant', content: 'An ML platform.' } }] } },
-      { name: 'retrieve_docs', parent: 0, startOffsetMs: 20, durationMs: 300, type: 'RETRIEVER', inputs: { query: 'mlflow' }, outputs: [{ doc: 'a' }] },
-      { name: 'call_llm', parent: 0, startOffsetMs: 330, durationMs: 800, type: 'LLM', attributes: { 'mlflow.llm.model': 'gpt-4o-mini' } },
+      {
+        name: 'answer_question',
+        startOffsetMs: 0,
+        durationMs: 1200,
+        type: 'CHAIN',
+        inputs: { messages: [{ role: 'user', content: 'What is MLflow?' }] },
+        outputs: { choices: [{ message: { role: 'assistant', content: 'An ML platform.' } }] },
+      },
+      {
+        name: 'retrieve_docs',
+        parent: 0,
+        startOffsetMs: 20,
+        durationMs: 300,
+        type: 'RETRIEVER',
+        inputs: { query: 'mlflow' },
+        outputs: [{ doc: 'a' }],
+      },
+      {
+        name: 'call_llm',
+        parent: 0,
+        startOffsetMs: 330,
+        durationMs: 800,
+        type: 'LLM',
+        attributes: { 'mlflow.llm.model': 'gpt-4o-mini' },
+      },
       { name: 'format_answer', parent: 0, startOffsetMs: 1140, durationMs: 50, type: 'PARSER', error: 'format failed' },
     ],
   });
@@ -54,9 +81,27 @@ test('a trace opens with its spans, timeline and span details', async ({ page, r
 test('a 30,000-span trace opens with a bounded DOM and scrolls to its last span', async ({ page, request }) => {
   test.setTimeout(120_000);
   const experimentId = await createExperiment(request, uniqueName('td-big'));
-  const spans = [{ name: 'root', startOffsetMs: 0, durationMs: 30_100, type: 'AGENT' }] as { name: string; parent?: number; startOffsetMs: number; durationMs: number; type?: string }[];
-  for (let i = 1; i < 30_000; i++) spans.push({ name: `step-${i}`, parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50), startOffsetMs: i, durationMs: 1, type: i % 7 === 0 ? 'TOOL' : 'LLM' });
-  const traceId = await logTrace(request, experimentId, { name: 'huge', startMs: Date.now() - 120_000, durationMs: 30_100, spans });
+  const spans = [{ name: 'root', startOffsetMs: 0, durationMs: 30_100, type: 'AGENT' }] as {
+    name: string;
+    parent?: number;
+    startOffsetMs: number;
+    durationMs: number;
+    type?: string;
+  }[];
+  for (let i = 1; i < 30_000; i++)
+    spans.push({
+      name: `step-${i}`,
+      parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50),
+      startOffsetMs: i,
+      durationMs: 1,
+      type: i % 7 === 0 ? 'TOOL' : 'LLM',
+    });
+  const traceId = await logTrace(request, experimentId, {
+    name: 'huge',
+    startMs: Date.now() - 120_000,
+    durationMs: 30_100,
+    spans,
+  });
 
   // How fast it opens is measured in bench/ui-trace-detail.ts; here: it opens, the DOM stays
   // bounded, and the last span is reachable.

@@ -24,7 +24,12 @@ async function seed(request: APIRequestContext): Promise<Seeded> {
       state: environment === 'staging' && i % 2 === 0 ? 'ERROR' : 'OK',
       request: { question: `question number ${i}` },
       response: { answer: `answer ${i}` },
-      metadata: { environment, app_version: version, 'mlflow.trace.session': session, 'mlflow.trace.user': `user-${i % 4}` },
+      metadata: {
+        environment,
+        app_version: version,
+        'mlflow.trace.session': session,
+        'mlflow.trace.user': `user-${i % 4}`,
+      },
       tags: { team: i % 2 === 0 ? 'search' : 'core' },
     });
     traceIds.push(id);
@@ -85,7 +90,9 @@ test('autocomplete inserts a key and a value from the catalog', async ({ page, r
   await expect(dataRows(page)).toHaveCount(12);
   await searchBar(page).click();
   await searchBar(page).pressSequentially('metadata.app');
-  await suggestions(page).getByRole('option', { name: /metadata\.app_version/ }).click();
+  await suggestions(page)
+    .getByRole('option', { name: /metadata\.app_version/ })
+    .click();
   await expect(searchBar(page)).toHaveValue('metadata.app_version ');
   await searchBar(page).pressSequentially('= ');
   await suggestions(page).getByRole('option', { name: /^1\.1/ }).click();
@@ -140,7 +147,9 @@ test('the URL round trip restores filter, sort, grouping order and the open trac
   const other = await page.context().newPage();
   await other.goto(link);
   await expect(other.getByRole('combobox', { name: 'Filter' })).toHaveValue("metadata.environment = 'prod'");
-  await expect(other.getByRole('grid', { name: 'Traces' }).getByRole('columnheader', { name: /Latency/ })).toHaveAttribute('aria-sort', 'descending');
+  await expect(
+    other.getByRole('grid', { name: 'Traces' }).getByRole('columnheader', { name: /Latency/ }),
+  ).toHaveAttribute('aria-sort', 'descending');
   await expect(other.getByRole('combobox', { name: 'Time range', exact: true })).toHaveValue('24h');
   await expect(other.locator('[data-trace-detail]')).toBeVisible();
   await expect(other.locator('.grid-body [role="row"].open')).toHaveCount(1);
@@ -174,12 +183,23 @@ test('the URL round trip restores filter, sort, grouping order and the open trac
   await grouped.close();
 });
 
-test('dragging through the table shows plain stand-in rows, then full rows once scrolling settles', async ({ page, request }) => {
+test('dragging through the table shows plain stand-in rows, then full rows once scrolling settles', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(60_000);
   const experimentId = await createExperiment(request, uniqueName('traces-drag'));
   const now = Date.now();
-  const jobs = Array.from({ length: 240 }, (_, i) => () =>
-    logTrace(request, experimentId, { name: `step-${i}`, startMs: now - i * 1_000, durationMs: 100 + i, state: 'OK', metadata: { environment: 'prod' } }),
+  const jobs = Array.from(
+    { length: 240 },
+    (_, i) => () =>
+      logTrace(request, experimentId, {
+        name: `step-${i}`,
+        startMs: now - i * 1_000,
+        durationMs: 100 + i,
+        state: 'OK',
+        metadata: { environment: 'prod' },
+      }),
   );
   for (let i = 0; i < jobs.length; i += 24) await Promise.all(jobs.slice(i, i + 24).map((job) => job()));
   await page.goto(`/traces?experiment=${experimentId}`);
@@ -198,5 +218,9 @@ test('dragging through the table shows plain stand-in rows, then full rows once 
   expect(Math.max(...frames)).toBeGreaterThan(0);
   // Settled: every row on screen is a full row again (its trace id has a copy button).
   await expect(grid(page).locator('.grid-cell-light')).toHaveCount(0);
-  await expect(dataRows(page).first().getByRole('button', { name: /Copy trace id/ })).toBeVisible();
+  await expect(
+    dataRows(page)
+      .first()
+      .getByRole('button', { name: /Copy trace id/ }),
+  ).toBeVisible();
 });

@@ -20,7 +20,11 @@ async function seedHostileTrace(request: Parameters<typeof createExperiment>[0])
     attributes[p] = `value ${i}`; // payloads as attribute keys
     attributes[`attr.${i}`] = p; // and as values
   });
-  const metadata: Record<string, string> = { 'mlflow.trace.session': session, 'mlflow.trace.user': XSS_PAYLOADS[0], 'mlflow.source.git.repoURL': 'javascript:alert(1)' };
+  const metadata: Record<string, string> = {
+    'mlflow.trace.session': session,
+    'mlflow.trace.user': XSS_PAYLOADS[0],
+    'mlflow.source.git.repoURL': 'javascript:alert(1)',
+  };
   const tags: Record<string, string> = {};
   XSS_PAYLOADS.forEach((p, i) => {
     metadata[`m.${i}`] = p;
@@ -29,7 +33,15 @@ async function seedHostileTrace(request: Parameters<typeof createExperiment>[0])
   // Keys that break MLflow's key rules are refused for tags, so payload keys go in metadata.
   XSS_PAYLOADS.slice(0, 10).forEach((p) => (metadata[p] = 'payload key'));
   const spans = [
-    { name: XSS_PAYLOADS[0], startOffsetMs: 0, durationMs: 1000, type: 'CHAIN', inputs: { messages: XSS_PAYLOADS.slice(0, 8).map((content) => ({ role: 'user', content })) }, outputs: XSS_PAYLOADS[1], attributes },
+    {
+      name: XSS_PAYLOADS[0],
+      startOffsetMs: 0,
+      durationMs: 1000,
+      type: 'CHAIN',
+      inputs: { messages: XSS_PAYLOADS.slice(0, 8).map((content) => ({ role: 'user', content })) },
+      outputs: XSS_PAYLOADS[1],
+      attributes,
+    },
     ...XSS_PAYLOADS.slice(1).map((p, i) => ({
       name: p,
       parent: 0,
@@ -54,9 +66,17 @@ async function seedHostileTrace(request: Parameters<typeof createExperiment>[0])
   });
   // Other turns of the session carry payload previews for the session view.
   for (const [i, p] of XSS_PAYLOADS.slice(8, 20).entries()) {
-    await logTrace(request, experimentId, { name: p, startMs: Date.now() - 50_000 + i * 100, durationMs: 10, request: p, response: { choices: [{ message: { role: 'assistant', content: p } }] }, metadata: { 'mlflow.trace.session': session } });
+    await logTrace(request, experimentId, {
+      name: p,
+      startMs: Date.now() - 50_000 + i * 100,
+      durationMs: 10,
+      request: p,
+      response: { choices: [{ message: { role: 'assistant', content: p } }] },
+      metadata: { 'mlflow.trace.session': session },
+    });
   }
-  for (const p of XSS_PAYLOADS.slice(20, 40)) await logFeedback(request, traceId, { name: p.slice(0, 40), value: p, rationale: p, sourceId: p });
+  for (const p of XSS_PAYLOADS.slice(20, 40))
+    await logFeedback(request, traceId, { name: p.slice(0, 40), value: p, rationale: p, sourceId: p });
   await logFeedback(request, traceId, { name: 'user_satisfaction', value: false, rationale: XSS_PAYLOADS.join('\n') });
   return { experimentId, traceId };
 }
@@ -76,7 +96,13 @@ async function expectNothingRan(page: Page, dialogs: string[]) {
   expect(dialogs).toEqual([]);
   expect(await page.evaluate(() => window.xssFired)).toBeUndefined();
   const detail = page.getByRole('region', { name: 'Trace detail' });
-  expect(await detail.locator('script, iframe, object, embed, img, video, audio, form[action], base, meta, style, svg:not(.thumb-icon), svg:not(.thumb-icon) *, [onerror], [onload], [onfocus]').count()).toBe(0);
+  expect(
+    await detail
+      .locator(
+        'script, iframe, object, embed, img, video, audio, form[action], base, meta, style, svg:not(.thumb-icon), svg:not(.thumb-icon) *, [onerror], [onload], [onfocus]',
+      )
+      .count(),
+  ).toBe(0);
   const hrefs = await detail.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   for (const href of hrefs) expect(href, 'links are in-app paths or http(s)').toMatch(/^(\/|https?:\/\/)/);
 }

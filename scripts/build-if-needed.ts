@@ -11,7 +11,9 @@ function newestMtime(path: string): number {
 /** Builds the explorer into dist/ unless dist is newer than every UI source. */
 export function buildIfNeeded(root = process.cwd()): void {
   const built = join(root, 'dist', 'index.html');
-  const sources = ['index.html', 'vite.config.ts', 'public', 'src/ui', 'src/core'].map((p) => join(root, p)).filter(existsSync);
+  const sources = ['index.html', 'vite.config.ts', 'public', 'src/ui', 'src/core']
+    .map((p) => join(root, p))
+    .filter(existsSync);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   console.log('Building the explorer…');
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });

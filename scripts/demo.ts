@@ -31,11 +31,16 @@ try {
       onProgress: (done, total) => process.stdout.write(`\rSeeding demo traces… ${done}/${total}`),
     });
     const { summary } = result;
-    console.log(`\rSeeded ${summary.traces} traces (${summary.spans} spans, ${summary.sessions} sessions, ${summary.users} users, ${summary.feedback} feedback) in ${result.seconds} s.`);
+    console.log(
+      `\rSeeded ${summary.traces} traces (${summary.spans} spans, ${summary.sessions} sessions, ${summary.users} users, ${summary.feedback} feedback) in ${result.seconds} s.`,
+    );
     for (const [version, v] of Object.entries(summary.byVersion)) {
-      console.log(`  app_version ${version}: ${v.traces} traces, ${(v.errorRate * 100).toFixed(1)}% errors, p50 ${v.p50Ms} ms, ${(v.feedbackDownRate * 100).toFixed(0)}% thumbs down`);
+      console.log(
+        `  app_version ${version}: ${v.traces} traces, ${(v.errorRate * 100).toFixed(1)}% errors, p50 ${v.p50Ms} ms, ${(v.feedbackDownRate * 100).toFixed(0)}% thumbs down`,
+      );
     }
-    if (result.failedTraces > 0) console.warn(`  ${result.failedTraces} traces failed to export; see the warnings above.`);
+    if (result.failedTraces > 0)
+      console.warn(`  ${result.failedTraces} traces failed to export; see the warnings above.`);
     if (result.failedAssessments > 0) console.warn(`  ${result.failedAssessments} feedback/expectation calls failed.`);
     console.log(`Open ${url}/traces?experiment=${result.experimentId}`);
   }

@@ -13,10 +13,20 @@ const dist = join(dir, 'dist');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
 const port = await freePort();
 try {
-  execFileSync('npx', ['playwright', 'test', '--output', join('test-results', `run-${process.pid}`), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, E2E_PORT: String(port), E2E_DB: join(dir, 'e2e.db'), E2E_DIST: dist, CHROMIUM_PATH: chromium },
-  });
+  execFileSync(
+    'npx',
+    ['playwright', 'test', '--output', join('test-results', `run-${process.pid}`), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        E2E_PORT: String(port),
+        E2E_DB: join(dir, 'e2e.db'),
+        E2E_DIST: dist,
+        CHROMIUM_PATH: chromium,
+      },
+    },
+  );
 } catch {
   process.exitCode = 1;
 } finally {

@@ -16,7 +16,8 @@ const FORBIDDEN_ROOMS: Record<Room, Room[]> = {
   sdk: ['server', 'ui'],
 };
 
-const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+const IMPORT_RE =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 export function roomOf(path: string): Room | undefined {
   const match = /(?:^|\/)src\/(core|server|ui|sdk)\//.exec(path);

@@ -30,12 +30,15 @@ export const lookupOrder = trace(
 );
 
 async function callModel(messages: ChatMessage[], sources: string[]): Promise<ChatCompletion> {
-  return withSpan({ name: 'chat_model', spanType: 'CHAT_MODEL', inputs: { model: FAKE_MODEL, messages } }, async (span) => {
-    span.setAttribute(SPAN_ATTRIBUTES.model, FAKE_MODEL).setAttribute(SPAN_ATTRIBUTES.provider, 'fake');
-    const completion = await fakeChatCompletion(messages, sources);
-    span.setTokenUsage(completion.usage).setOutputs(completion);
-    return completion;
-  });
+  return withSpan(
+    { name: 'chat_model', spanType: 'CHAT_MODEL', inputs: { model: FAKE_MODEL, messages } },
+    async (span) => {
+      span.setAttribute(SPAN_ATTRIBUTES.model, FAKE_MODEL).setAttribute(SPAN_ATTRIBUTES.provider, 'fake');
+      const completion = await fakeChatCompletion(messages, sources);
+      span.setTokenUsage(completion.usage).setOutputs(completion);
+      return completion;
+    },
+  );
 }
 
 /** Answers the conversation's last user message; must run inside the request's root span. */

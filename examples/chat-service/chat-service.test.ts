@@ -13,13 +13,26 @@ let traceServer: TestServer;
 let service: FastifyInstance;
 let serviceUrl: string;
 let experimentId: string;
-const ENV_KEYS = ['MLFLOW_TRACKING_URI', 'MLFLOW_EXPERIMENT_ID', 'APP_ENVIRONMENT', 'APP_VERSION', 'DEPLOYMENT_ID', 'REGION', 'HOST', 'PORT'];
+const ENV_KEYS = [
+  'MLFLOW_TRACKING_URI',
+  'MLFLOW_EXPERIMENT_ID',
+  'APP_ENVIRONMENT',
+  'APP_VERSION',
+  'DEPLOYMENT_ID',
+  'REGION',
+  'HOST',
+  'PORT',
+];
 const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 beforeAll(async () => {
   traceServer = await createTestServer();
   const trackingUri = await traceServer.app.listen({ port: 0, host: '127.0.0.1' });
-  const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { body: { name: 'chat-service-e2e' } });
+  const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>(
+    'POST',
+    '/api/2.0/mlflow/experiments/create',
+    { body: { name: 'chat-service-e2e' } },
+  );
   Object.assign(process.env, {
     MLFLOW_TRACKING_URI: trackingUri,
     MLFLOW_EXPERIMENT_ID: created.experiment_id,
@@ -48,8 +61,15 @@ afterAll(async () => {
 });
 
 async function chat(message: string, headers: Record<string, string>) {
-  const response = await fetch(`${serviceUrl}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ message }) });
-  return { status: response.status, body: (await response.json()) as { reply?: string; trace_id: string; request_id: string } };
+  const response = await fetch(`${serviceUrl}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ message }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { reply?: string; trace_id: string; request_id: string },
+  };
 }
 
 async function findByRequestId(id: string): Promise<TraceInfo> {
@@ -60,10 +80,18 @@ async function findByRequestId(id: string): Promise<TraceInfo> {
 
 describe('examples/chat-service', () => {
   it('records request id, session, user and deployment context on the trace', async () => {
-    const first = await chat('How do I get a refund for a double charge?', { 'x-request-id': 'req-e2e-1', 'x-session-id': 'sess-e2e', 'x-user-id': 'alice' });
+    const first = await chat('How do I get a refund for a double charge?', {
+      'x-request-id': 'req-e2e-1',
+      'x-session-id': 'sess-e2e',
+      'x-user-id': 'alice',
+    });
     expect(first.status).toBe(200);
     expect(first.body.reply).toBeTruthy();
-    const second = await chat('And where is my order #123456?', { 'x-request-id': 'req-e2e-2', 'x-session-id': 'sess-e2e', 'x-user-id': 'alice' });
+    const second = await chat('And where is my order #123456?', {
+      'x-request-id': 'req-e2e-2',
+      'x-session-id': 'sess-e2e',
+      'x-user-id': 'alice',
+    });
     expect(second.status).toBe(200);
 
     // Feedback flushes the SDK's queue, so by now both traces are stored.
@@ -94,7 +122,11 @@ describe('examples/chat-service', () => {
     expect(JSON.parse(info.trace_metadata[METADATA.tokenUsage])).toMatchObject({ input_tokens: expect.any(Number) });
 
     const assessment = info.assessments?.find((a) => a.assessment_name === 'user_satisfaction');
-    expect(assessment).toMatchObject({ feedback: { value: false }, rationale: 'It did not tell me the delivery date.', source: { source_type: 'HUMAN', source_id: 'alice' } });
+    expect(assessment).toMatchObject({
+      feedback: { value: false },
+      rationale: 'It did not tell me the delivery date.',
+      source: { source_type: 'HUMAN', source_id: 'alice' },
+    });
 
     const { traces: session } = await searchTraces({ filter: `metadata.\`${METADATA.session}\` = 'sess-e2e'` });
     expect(session.map((t) => t.client_request_id).sort()).toEqual(['req-e2e-1', 'req-e2e-2']);

@@ -26,13 +26,26 @@ export async function buildChatService(config: ChatServiceConfig): Promise<Fasti
 
   app.post<{ Body: { message: string } }>(
     '/chat',
-    { schema: { body: { type: 'object', required: ['message'], properties: { message: { type: 'string', minLength: 1, maxLength: 10_000 } } } } },
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['message'],
+          properties: { message: { type: 'string', minLength: 1, maxLength: 10_000 } },
+        },
+      },
+    },
     async (request, reply) => {
       const requestId = header(request.headers['x-request-id']) ?? randomUUID();
       const sessionId = header(request.headers['x-session-id']);
       const userId = header(request.headers['x-user-id']);
-      for (const [name, value] of [['X-Request-ID', requestId], ['X-Session-ID', sessionId], ['X-User-ID', userId]] as const) {
-        if (value !== undefined && !ID_PATTERN.test(value)) return reply.code(400).send({ error: `${name} must match ${ID_PATTERN}` });
+      for (const [name, value] of [
+        ['X-Request-ID', requestId],
+        ['X-Session-ID', sessionId],
+        ['X-User-ID', userId],
+      ] as const) {
+        if (value !== undefined && !ID_PATTERN.test(value))
+          return reply.code(400).send({ error: `${name} must match ${ID_PATTERN}` });
       }
       const history = sessionId ? (sessions.get(sessionId) ?? []) : [];
       const messages: ChatMessage[] = [...history, { role: 'user', content: request.body.message }];
@@ -60,7 +73,11 @@ export async function buildChatService(config: ChatServiceConfig): Promise<Fasti
         } catch (error) {
           // withSpan would record the error too, but the HTTP caller gets a clean 502 rather than a throw.
           span.recordException(error);
-          return reply.code(502).send({ error: 'The assistant is unavailable, please retry.', request_id: requestId, trace_id: span.traceId });
+          return reply.code(502).send({
+            error: 'The assistant is unavailable, please retry.',
+            request_id: requestId,
+            trace_id: span.traceId,
+          });
         }
       });
     },
@@ -70,14 +87,23 @@ export async function buildChatService(config: ChatServiceConfig): Promise<Fasti
     '/chat_feedback',
     {
       schema: {
-        querystring: { type: 'object', required: ['client_request_id'], properties: { client_request_id: { type: 'string' } } },
-        body: { type: 'object', required: ['value'], properties: { value: { type: 'boolean' }, comment: { type: 'string', maxLength: 5000 } } },
+        querystring: {
+          type: 'object',
+          required: ['client_request_id'],
+          properties: { client_request_id: { type: 'string' } },
+        },
+        body: {
+          type: 'object',
+          required: ['value'],
+          properties: { value: { type: 'boolean' }, comment: { type: 'string', maxLength: 5000 } },
+        },
       },
     },
     async (request, reply) => {
       const clientRequestId = request.query.client_request_id ?? '';
       const userId = header(request.headers['x-user-id']);
-      if (!ID_PATTERN.test(clientRequestId)) return reply.code(400).send({ error: `client_request_id must match ${ID_PATTERN}` });
+      if (!ID_PATTERN.test(clientRequestId))
+        return reply.code(400).send({ error: `client_request_id must match ${ID_PATTERN}` });
       const traceId = await findTraceId(clientRequestId, config.feedbackLookupTimeoutMs ?? 5000);
       if (!traceId) return reply.code(404).send({ error: `No trace with client request id '${clientRequestId}'.` });
       const assessment = await logFeedback({

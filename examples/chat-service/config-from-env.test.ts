@@ -11,11 +11,29 @@ describe('configFromEnv', () => {
     { name: 'nothing set', env: {}, expected: defaults },
     {
       name: 'everything set',
-      env: { APP_ENVIRONMENT: 'staging', APP_VERSION: '1.4.0', DEPLOYMENT_ID: 'stg-euw1-7', REGION: 'eu-west-1', HOST: '0.0.0.0', PORT: '8081' },
-      expected: { service: { environment: 'staging', appVersion: '1.4.0', deploymentId: 'stg-euw1-7', region: 'eu-west-1' }, listen: { host: '0.0.0.0', port: 8081 } },
+      env: {
+        APP_ENVIRONMENT: 'staging',
+        APP_VERSION: '1.4.0',
+        DEPLOYMENT_ID: 'stg-euw1-7',
+        REGION: 'eu-west-1',
+        HOST: '0.0.0.0',
+        PORT: '8081',
+      },
+      expected: {
+        service: { environment: 'staging', appVersion: '1.4.0', deploymentId: 'stg-euw1-7', region: 'eu-west-1' },
+        listen: { host: '0.0.0.0', port: 8081 },
+      },
     },
-    { name: 'empty values', env: { APP_ENVIRONMENT: '', APP_VERSION: '', DEPLOYMENT_ID: '', REGION: '', HOST: '', PORT: '' }, expected: defaults },
-    { name: 'port 0 (any free port)', env: { PORT: '0' }, expected: { ...defaults, listen: { host: '127.0.0.1', port: 0 } } },
+    {
+      name: 'empty values',
+      env: { APP_ENVIRONMENT: '', APP_VERSION: '', DEPLOYMENT_ID: '', REGION: '', HOST: '', PORT: '' },
+      expected: defaults,
+    },
+    {
+      name: 'port 0 (any free port)',
+      env: { PORT: '0' },
+      expected: { ...defaults, listen: { host: '127.0.0.1', port: 0 } },
+    },
   ])('$name', ({ env, expected }) => {
     expect(configFromEnv(env)).toEqual(expected);
   });

@@ -24,6 +24,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ChatService
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new Error(`PORT must be a whole number from 0 to 65535, got '${text}'`);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new Error(`PORT must be a whole number from 0 to 65535, got '${text}'`);
   return port;
 }

@@ -37,9 +37,12 @@ export async function fakeChatCompletion(messages: ChatMessage[], context: strin
   const question = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   // Simulated network + generation time, small so tests stay fast.
   await new Promise((resolve) => setTimeout(resolve, 5 + (hash(question) % 20)));
-  if (question.includes('#fail')) throw new RateLimitError('Error code: 429 - Rate limit reached for requests (fake LLM).');
+  if (question.includes('#fail'))
+    throw new RateLimitError('Error code: 429 - Rate limit reached for requests (fake LLM).');
   const topic = question.replace(/[?!.]+$/, '').slice(0, 80) || 'that';
-  const content = REPLIES[hash(question) % REPLIES.length].replace('{topic}', topic) + (context.length ? ` (sources: ${context.join(', ')})` : '');
+  const content =
+    REPLIES[hash(question) % REPLIES.length].replace('{topic}', topic) +
+    (context.length ? ` (sources: ${context.join(', ')})` : '');
   const input = messages.reduce((n, m) => n + tokens(m.content), 0);
   const output = tokens(content);
   return {

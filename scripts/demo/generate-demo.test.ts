@@ -9,8 +9,12 @@ const summary = summarizeDemo(traces);
 
 describe('generateDemo', () => {
   it('is deterministic for a seed and differs across seeds', () => {
-    expect(generateDemo({ seed: 42, traces: 200, nowMs: NOW })).toEqual(generateDemo({ seed: 42, traces: 200, nowMs: NOW }));
-    expect(generateDemo({ seed: 7, traces: 200, nowMs: NOW })).not.toEqual(generateDemo({ seed: 42, traces: 200, nowMs: NOW }));
+    expect(generateDemo({ seed: 42, traces: 200, nowMs: NOW })).toEqual(
+      generateDemo({ seed: 42, traces: 200, nowMs: NOW }),
+    );
+    expect(generateDemo({ seed: 7, traces: 200, nowMs: NOW })).not.toEqual(
+      generateDemo({ seed: 42, traces: 200, nowMs: NOW }),
+    );
   });
 
   it('makes the promised population: traces, users, sessions of 1–8 turns, last 14 days', () => {
@@ -36,7 +40,8 @@ describe('generateDemo', () => {
     expect(v['1.0.0'].p50Ms).toBeGreaterThan(v['1.2.0'].p50Ms);
     expect(v['1.1.0'].feedbackDownRate).toBeGreaterThan(v['1.0.0'].feedbackDownRate);
     const production = traces.filter((t) => t.metadata[CONTEXT_KEYS.environment] === 'production');
-    const firstSeen = (version: string) => Math.min(...production.filter((t) => t.metadata[CONTEXT_KEYS.appVersion] === version).map((t) => t.startMs));
+    const firstSeen = (version: string) =>
+      Math.min(...production.filter((t) => t.metadata[CONTEXT_KEYS.appVersion] === version).map((t) => t.startMs));
     expect(firstSeen('1.0.0')).toBeLessThan(firstSeen('1.1.0'));
     expect(firstSeen('1.1.0')).toBeLessThan(firstSeen('1.2.0'));
   });
@@ -54,7 +59,9 @@ describe('generateDemo', () => {
   it('nests agent → retriever → embedding, chat model and tool spans; errors carry an error on a span and the root', () => {
     const types = new Set(traces.flatMap((t) => t.spans.map((s) => s.type)));
     for (const type of ['AGENT', 'RETRIEVER', 'EMBEDDING', 'CHAT_MODEL', 'TOOL']) expect(types).toContain(type);
-    const badParents = traces.filter((t) => t.spans[0].parent !== undefined || t.spans.slice(1).some((s, i) => s.parent === undefined || s.parent > i));
+    const badParents = traces.filter(
+      (t) => t.spans[0].parent !== undefined || t.spans.slice(1).some((s, i) => s.parent === undefined || s.parent > i),
+    );
     expect(badParents).toEqual([]);
     const failed = traces.filter((t) => t.state === 'ERROR');
     expect(failed.length).toBeGreaterThan(0);

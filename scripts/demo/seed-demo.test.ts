@@ -49,16 +49,22 @@ describe('seedDemo against a real server', () => {
     const count = (key: string) => new Set(all.map((t) => t.trace_metadata[key])).size;
     expect(count(METADATA.session)).toBe(result.summary.sessions);
     expect(count(METADATA.user)).toBe(result.summary.users);
-    expect(new Set(all.map((t) => t.trace_metadata[CONTEXT_KEYS.appVersion]))).toEqual(new Set(['1.0.0', '1.1.0', '1.2.0']));
+    expect(new Set(all.map((t) => t.trace_metadata[CONTEXT_KEYS.appVersion]))).toEqual(
+      new Set(['1.0.0', '1.1.0', '1.2.0']),
+    );
     expect(all.filter((t) => t.state === 'ERROR')).toHaveLength(result.summary.errors);
-    expect(await searchAll(`metadata.${CONTEXT_KEYS.appVersion} = '1.1.0'`)).toHaveLength(result.summary.byVersion['1.1.0'].traces);
+    expect(await searchAll(`metadata.${CONTEXT_KEYS.appVersion} = '1.1.0'`)).toHaveLength(
+      result.summary.byVersion['1.1.0'].traces,
+    );
   });
 
   it('logged the feedback and expectations', async () => {
     const feedback = all.flatMap((t) => (t.assessments ?? []).filter((a) => a.assessment_name === 'user_satisfaction'));
     expect(feedback).toHaveLength(result.summary.feedback);
     expect(feedback.filter((a) => a.feedback?.value === false)).toHaveLength(result.summary.feedbackDown);
-    expect(feedback.every((a) => a.source.source_type === 'HUMAN' && a.source.source_id?.startsWith('user_'))).toBe(true);
+    expect(feedback.every((a) => a.source.source_type === 'HUMAN' && a.source.source_id?.startsWith('user_'))).toBe(
+      true,
+    );
     const expectations = all.flatMap((t) => (t.assessments ?? []).filter((a) => a.expectation));
     expect(expectations).toHaveLength(result.summary.expectations);
   });

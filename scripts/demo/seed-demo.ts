@@ -1,4 +1,13 @@
-import { flush, getExportStats, init, logExpectation, logFeedback, MlflowApiError, startSpan, type LiveSpan } from '../../src/sdk/index.ts';
+import {
+  flush,
+  getExportStats,
+  init,
+  logExpectation,
+  logFeedback,
+  MlflowApiError,
+  startSpan,
+  type LiveSpan,
+} from '../../src/sdk/index.ts';
 import { MlflowRestClient } from '../../src/sdk/mlflow-rest-client.ts';
 import { generateDemo, type DemoOptions, type DemoTrace } from './generate-demo.ts';
 import { summarizeDemo, type DemoSummary } from './summarize-demo.ts';
@@ -25,11 +34,17 @@ const ASSESSMENT_CONCURRENCY = 8;
 async function ensureExperiment(trackingUri: string, name: string): Promise<string> {
   const client = new MlflowRestClient(trackingUri);
   try {
-    const created = await client.request<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { body: { name } });
+    const created = await client.request<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', {
+      body: { name },
+    });
     return created.experiment_id;
   } catch (error) {
     if (!(error instanceof MlflowApiError) || error.errorCode !== 'RESOURCE_ALREADY_EXISTS') throw error;
-    const found = await client.request<{ experiment: { experiment_id: string } }>('GET', '/api/2.0/mlflow/experiments/get-by-name', { query: { experiment_name: name } });
+    const found = await client.request<{ experiment: { experiment_id: string } }>(
+      'GET',
+      '/api/2.0/mlflow/experiments/get-by-name',
+      { query: { experiment_name: name } },
+    );
     return found.experiment.experiment_id;
   }
 }
@@ -84,7 +99,14 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult
   const started = performance.now();
   const plan = generateDemo(options);
   const experimentId = await ensureExperiment(options.trackingUri, options.experimentName ?? 'chat-assistant');
-  init({ trackingUri: options.trackingUri, experimentId, maxQueueSize: FLUSH_EVERY * 2, maxBatchTraces: 200, concurrency: 16, scheduleDelayMs: 20 });
+  init({
+    trackingUri: options.trackingUri,
+    experimentId,
+    maxQueueSize: FLUSH_EVERY * 2,
+    maxBatchTraces: 200,
+    concurrency: 16,
+    scheduleDelayMs: 20,
+  });
 
   const traceIds: string[] = [];
   for (let i = 0; i < plan.length; i++) {
@@ -97,9 +119,26 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult
 
   const assessments = plan.flatMap((trace, i) => [
     ...(trace.feedback
-      ? [() => logFeedback({ traceId: traceIds[i], name: 'user_satisfaction', value: trace.feedback?.value ?? false, rationale: trace.feedback?.rationale, source: { sourceType: 'HUMAN', sourceId: trace.feedback?.sourceId } })]
+      ? [
+          () =>
+            logFeedback({
+              traceId: traceIds[i],
+              name: 'user_satisfaction',
+              value: trace.feedback?.value ?? false,
+              rationale: trace.feedback?.rationale,
+              source: { sourceType: 'HUMAN', sourceId: trace.feedback?.sourceId },
+            }),
+        ]
       : []),
-    ...trace.expectations.map((e) => () => logExpectation({ traceId: traceIds[i], name: e.name, value: e.value, source: { sourceType: 'HUMAN', sourceId: e.sourceId } })),
+    ...trace.expectations.map(
+      (e) => () =>
+        logExpectation({
+          traceId: traceIds[i],
+          name: e.name,
+          value: e.value,
+          source: { sourceType: 'HUMAN', sourceId: e.sourceId },
+        }),
+    ),
   ]);
   let failedAssessments = 0;
   await runPool(assessments, ASSESSMENT_CONCURRENCY, async (log) => {
@@ -107,7 +146,8 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult
       await log();
     } catch (error) {
       // Report the first failure and keep going: the traces themselves are already stored.
-      if (failedAssessments++ === 0) console.warn(`\nLogging demo assessments failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (failedAssessments++ === 0)
+        console.warn(`\nLogging demo assessments failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
 

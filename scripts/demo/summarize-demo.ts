@@ -48,11 +48,15 @@ export function summarizeDemo(traces: DemoTrace[]): DemoSummary {
             traces: list.length,
             errorRate: Number((list.filter((t) => t.state === 'ERROR').length / list.length).toFixed(3)),
             p50Ms: median(list.map((t) => t.endMs - t.startMs)),
-            feedbackDownRate: Number((rated.filter((t) => t.feedback?.value === false).length / Math.max(1, rated.length)).toFixed(3)),
+            feedbackDownRate: Number(
+              (rated.filter((t) => t.feedback?.value === false).length / Math.max(1, rated.length)).toFixed(3),
+            ),
           },
         ];
       }),
     ),
-    byStreaming: Object.fromEntries(group('flag.streaming').map(([flag, list]) => [flag, { p50Ms: median(list.map((t) => t.endMs - t.startMs)) }])),
+    byStreaming: Object.fromEntries(
+      group('flag.streaming').map(([flag, list]) => [flag, { p50Ms: median(list.map((t) => t.endMs - t.startMs)) }]),
+    ),
   };
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { SpanDict } from './model.ts';
 import { ancestorsOf, buildSpanTree, parseAttributes, searchSpans, visibleRows } from './span-tree.ts';
 
-const span = (id: string, parent: string | null | undefined, start: number, end: number | null, extra: Record<string, unknown> = {}) => ({
+const span = (
+  id: string,
+  parent: string | null | undefined,
+  start: number,
+  end: number | null,
+  extra: Record<string, unknown> = {},
+) => ({
   trace_id: 't',
   span_id: id,
   parent_span_id: parent,
@@ -27,11 +33,19 @@ describe('buildSpanTree', () => {
     ['single root (null parent)', [span('a', null, 0, 10)], 'a@0'],
     ['root written as "" by the TS SDK', [span('a', '', 0, 10)], 'a@0'],
     ['children sorted by start', [span('c', 'a', 5, 6), span('a', null, 0, 10), span('b', 'a', 1, 2)], 'a@0 b@1 c@1'],
-    ['grandchildren nest', [span('a', null, 0, 10), span('b', 'a', 1, 5), span('c', 'b', 2, 3), span('d', 'a', 6, 7)], 'a@0 b@1 c@2 d@1'],
+    [
+      'grandchildren nest',
+      [span('a', null, 0, 10), span('b', 'a', 1, 5), span('c', 'b', 2, 3), span('d', 'a', 6, 7)],
+      'a@0 b@1 c@2 d@1',
+    ],
     ['orphan becomes a marked root', [span('a', null, 0, 10), span('x', 'missing', 1, 2)], 'a@0 x@0!orphan'],
     ['self-parent is an orphan', [span('a', 'a', 0, 1)], 'a@0!orphan'],
     ['two-span cycle is broken once', [span('a', 'b', 0, 1), span('b', 'a', 1, 2)], 'a@0!cycle b@1'],
-    ['cycle beside a real root', [span('r', null, 0, 9), span('a', 'b', 1, 2), span('b', 'a', 2, 3)], 'r@0 a@0!cycle b@1'],
+    [
+      'cycle beside a real root',
+      [span('r', null, 0, 9), span('a', 'b', 1, 2), span('b', 'a', 2, 3)],
+      'r@0 a@0!cycle b@1',
+    ],
     ['duplicate id keeps both spans', [span('a', null, 0, 10), span('a', null, 1, 2)], 'a@0 a@0'],
   ])('%s', (_label, spans, expected) => {
     expect(shape(spans)).toBe(expected);
@@ -39,17 +53,39 @@ describe('buildSpanTree', () => {
 
   it('reads legacy v2 fields and status names', () => {
     const tree = buildSpanTree([
-      { context: { span_id: 'p' }, parent_id: null, name: 'root', start_time: 0, end_time: 5e6, status_code: 'ERROR', attributes: {} },
-      { context: { span_id: 'c' }, parent_id: 'p', name: 'child', start_time: 1e6, end_time: 2e6, status_code: 'OK', attributes: {} },
+      {
+        context: { span_id: 'p' },
+        parent_id: null,
+        name: 'root',
+        start_time: 0,
+        end_time: 5e6,
+        status_code: 'ERROR',
+        attributes: {},
+      },
+      {
+        context: { span_id: 'c' },
+        parent_id: 'p',
+        name: 'child',
+        start_time: 1e6,
+        end_time: 2e6,
+        status_code: 'OK',
+        attributes: {},
+      },
     ]);
-    expect(tree.nodes.map((n) => [n.name, n.depth, n.status])).toEqual([['root', 0, 'ERROR'], ['child', 1, 'OK']]);
+    expect(tree.nodes.map((n) => [n.name, n.depth, n.status])).toEqual([
+      ['root', 0, 'ERROR'],
+      ['child', 1, 'OK'],
+    ]);
     expect(tree.errorCount).toBe(1);
     expect(tree.totalMs).toBe(5);
   });
 
   it('places spans relative to the trace start and keeps unfinished spans', () => {
     const tree = buildSpanTree([span('a', null, 100, 200), span('b', 'a', 150, null)]);
-    expect(tree.nodes.map((n) => [n.startMs, n.durationMs])).toEqual([[0, 100], [50, null]]);
+    expect(tree.nodes.map((n) => [n.startMs, n.durationMs])).toEqual([
+      [0, 100],
+      [50, null],
+    ]);
     expect(tree.nodes[1].type).toBe('CHAIN');
   });
 
@@ -71,7 +107,12 @@ describe('buildSpanTree', () => {
 });
 
 describe('visibleRows and searchSpans', () => {
-  const tree = buildSpanTree([span('a', null, 0, 10), span('b', 'a', 1, 5), span('c', 'b', 2, 3), span('d', 'a', 6, 7)]);
+  const tree = buildSpanTree([
+    span('a', null, 0, 10),
+    span('b', 'a', 1, 5),
+    span('c', 'b', 2, 3),
+    span('d', 'a', 6, 7),
+  ]);
   it.each([
     ['nothing collapsed', [], ['a', 'b', 'c', 'd']],
     ['collapse b hides c', [1], ['a', 'b', 'd']],
@@ -93,7 +134,15 @@ describe('visibleRows and searchSpans', () => {
 
 describe('parseAttributes', () => {
   it('JSON-decodes every value and keeps non-JSON text', () => {
-    const attrs = parseAttributes(span('a', null, 0, 1, { attributes: { 'mlflow.spanInputs': '{"q":"hi"}', weird: 'not json', '<img src=x>': '1' } }) as unknown as SpanDict);
-    expect(attrs).toEqual([['mlflow.spanInputs', { q: 'hi' }], ['weird', 'not json'], ['<img src=x>', 1]]);
+    const attrs = parseAttributes(
+      span('a', null, 0, 1, {
+        attributes: { 'mlflow.spanInputs': '{"q":"hi"}', weird: 'not json', '<img src=x>': '1' },
+      }) as unknown as SpanDict,
+    );
+    expect(attrs).toEqual([
+      ['mlflow.spanInputs', { q: 'hi' }],
+      ['weird', 'not json'],
+      ['<img src=x>', 1],
+    ]);
   });
 });

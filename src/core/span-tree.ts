@@ -92,7 +92,13 @@ function spanTypeOf(span: SpanDict): string {
 
 export function buildSpanTree(input: readonly unknown[]): SpanTree {
   // 1. Normalise each span to ids, times and status (tolerating every documented encoding).
-  interface Prepared { span: SpanDict; id: string; parentId: string | null; startNs: number; endNs: number | null }
+  interface Prepared {
+    span: SpanDict;
+    id: string;
+    parentId: string | null;
+    startNs: number;
+    endNs: number | null;
+  }
   const prepared: Prepared[] = [];
   for (const item of input) {
     if (!item || typeof item !== 'object') continue;
@@ -223,7 +229,11 @@ export function searchSpans(tree: SpanTree, query: string): SpanSearchResult {
   const keep = new Uint8Array(tree.nodes.length);
   const matches: number[] = [];
   for (const node of tree.nodes) {
-    if (node.name.toLowerCase().includes(needle) || node.type.toLowerCase().includes(needle) || node.spanId.toLowerCase() === needle) {
+    if (
+      node.name.toLowerCase().includes(needle) ||
+      node.type.toLowerCase().includes(needle) ||
+      node.spanId.toLowerCase() === needle
+    ) {
       matches.push(node.index);
       // Walk up until an ancestor is already kept: each node is marked once, so O(n) overall.
       for (let i = node.index; i !== -1 && !keep[i]; i = tree.nodes[i].parent) keep[i] = 1;

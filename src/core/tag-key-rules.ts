@@ -10,11 +10,13 @@ const ALLOWED = /^[\p{L}\p{N}\p{M}_/.\- ]*$/u;
 export function tagKeyProblem(key: string): string | null {
   if (key === '') return 'A tag key is required.';
   if (key.length > MAX_TAG_KEY_LENGTH) return `Tag keys are at most ${MAX_TAG_KEY_LENGTH} characters.`;
-  if (!ALLOWED.test(key)) return 'Tag keys may only contain letters, digits, underscores (_), dashes (-), periods (.), spaces ( ) and slashes (/).';
+  if (!ALLOWED.test(key))
+    return 'Tag keys may only contain letters, digits, underscores (_), dashes (-), periods (.), spaces ( ) and slashes (/).';
   // MLflow rejects keys that `posixpath.normpath` would change: they name a different path.
   if (key.startsWith('/')) return 'Tag keys cannot start with a slash.';
   const segments = key.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) return "Tag keys cannot contain empty, '.' or '..' path segments.";
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    return "Tag keys cannot contain empty, '.' or '..' path segments.";
   return null;
 }
 

@@ -31,16 +31,23 @@ function base(input: AssessmentBase) {
   return {
     assessment_name: input.name,
     trace_id: input.traceId,
-    source: { source_type: source.sourceType, ...(source.sourceId !== undefined ? { source_id: source.sourceId } : {}) },
+    source: {
+      source_type: source.sourceType,
+      ...(source.sourceId !== undefined ? { source_id: source.sourceId } : {}),
+    },
     ...(input.spanId !== undefined ? { span_id: input.spanId } : {}),
     ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
   };
 }
 
 async function create(traceId: string, assessment: Record<string, unknown>): Promise<Assessment> {
-  const response = await getSdk().client.request<{ assessment: Assessment }>('POST', `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments`, {
-    body: { assessment },
-  });
+  const response = await getSdk().client.request<{ assessment: Assessment }>(
+    'POST',
+    `/api/3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments`,
+    {
+      body: { assessment },
+    },
+  );
   return response.assessment;
 }
 

@@ -25,7 +25,8 @@ function sumTokenUsage(spans: ReadableSpan[]): TokenUsage | undefined {
     found = true;
     total.input_tokens += input;
     total.output_tokens += output;
-    total.total_tokens += Number.isFinite(Number(u.total_tokens)) && u.total_tokens !== undefined ? Number(u.total_tokens) : input + output;
+    total.total_tokens +=
+      Number.isFinite(Number(u.total_tokens)) && u.total_tokens !== undefined ? Number(u.total_tokens) : input + output;
   }
   return found ? total : undefined;
 }
@@ -38,10 +39,12 @@ function percentile(sorted: number[], p: number): number {
 /** Approximate serialized size of a span: its strings dominate, and this avoids serializing every span twice. */
 function approximateSpanBytes(span: ReadableSpan): number {
   let bytes = 200 + span.name.length;
-  for (const [key, value] of Object.entries(span.attributes)) bytes += key.length + (typeof value === 'string' ? value.length : 8) + 6;
+  for (const [key, value] of Object.entries(span.attributes))
+    bytes += key.length + (typeof value === 'string' ? value.length : 8) + 6;
   for (const event of span.events) {
     bytes += 60 + event.name.length;
-    for (const [key, value] of Object.entries(event.attributes ?? {})) bytes += key.length + (typeof value === 'string' ? value.length : 8) + 6;
+    for (const [key, value] of Object.entries(event.attributes ?? {}))
+      bytes += key.length + (typeof value === 'string' ? value.length : 8) + 6;
   }
   return bytes;
 }

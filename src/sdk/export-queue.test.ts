@@ -32,7 +32,12 @@ describe('export failures', () => {
 
   it('against an unreachable server over real HTTP', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    init({ trackingUri: `http://127.0.0.1:${await closedPort()}`, experimentId: '1', scheduleDelayMs: 1, exportTimeoutMs: 500 });
+    init({
+      trackingUri: `http://127.0.0.1:${await closedPort()}`,
+      experimentId: '1',
+      scheduleDelayMs: 1,
+      exportTimeoutMs: 500,
+    });
     const work = trace(async () => 'done', { name: 'work' });
     await expect(work()).resolves.toBe('done');
     await flush();
@@ -42,8 +47,18 @@ describe('export failures', () => {
   });
 
   it('a full queue drops new traces instead of growing', async () => {
-    const queue = new ExportQueue({ exportSpans: async () => undefined, startTrace: async () => undefined }, { maxQueueSize: 2, maxBatchTraces: 10, scheduleDelayMs: 10_000, warn: () => undefined });
-    const info = { trace_id: 'tr-1', trace_location: { type: 'MLFLOW_EXPERIMENT' as const }, request_time: '', state: 'OK' as const, trace_metadata: {}, tags: {} };
+    const queue = new ExportQueue(
+      { exportSpans: async () => undefined, startTrace: async () => undefined },
+      { maxQueueSize: 2, maxBatchTraces: 10, scheduleDelayMs: 10_000, warn: () => undefined },
+    );
+    const info = {
+      trace_id: 'tr-1',
+      trace_location: { type: 'MLFLOW_EXPERIMENT' as const },
+      request_time: '',
+      state: 'OK' as const,
+      trace_metadata: {},
+      tags: {},
+    };
     expect([1, 2, 3].map(() => queue.enqueue({ spans: [], info }))).toEqual([true, true, false]);
     await queue.flush();
     expect(queue.stats()).toMatchObject({ exportedTraces: 2, droppedTraces: 1, queued: 0 });
@@ -54,7 +69,10 @@ describe('export order', () => {
   it('sends spans before the trace infos of the same batch, many traces per OTLP request', async () => {
     const calls: string[] = [];
     init({
-      transport: { exportSpans: async (spans) => void calls.push(`spans:${spans.length}`), startTrace: async (info) => void calls.push(`info:${info.tags['mlflow.traceName']}`) },
+      transport: {
+        exportSpans: async (spans) => void calls.push(`spans:${spans.length}`),
+        startTrace: async (info) => void calls.push(`info:${info.tags['mlflow.traceName']}`),
+      },
       scheduleDelayMs: 10_000,
     });
     for (const name of ['a', 'b', 'c']) trace(() => trace(() => 1, { name: `${name}-child` })(), { name })();

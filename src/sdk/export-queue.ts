@@ -59,7 +59,10 @@ export class ExportQueue {
   enqueue(item: FinishedTrace): boolean {
     if (this.items.length >= this.options.maxQueueSize) {
       if (item.info) this.counters.droppedTraces++;
-      this.warnOnce('queue full', `queue limit of ${this.options.maxQueueSize} traces reached; dropping traces (call flush() more often or raise maxQueueSize)`);
+      this.warnOnce(
+        'queue full',
+        `queue limit of ${this.options.maxQueueSize} traces reached; dropping traces (call flush() more often or raise maxQueueSize)`,
+      );
       return false;
     }
     this.items.push(item);
@@ -150,7 +153,9 @@ export class ExportQueue {
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
     try {
-      this.options.warn(`[trace-explorer sdk] ${message}. Further ${kind} failures are counted silently (see getExportStats()).`);
+      this.options.warn(
+        `[trace-explorer sdk] ${message}. Further ${kind} failures are counted silently (see getExportStats()).`,
+      );
     } catch {
       // A broken logger must not break export.
     }

@@ -48,5 +48,6 @@ function assertHttpUrl(uri: string): void {
   } catch {
     throw new Error(`tracking URI '${uri}' is not a valid URL`);
   }
-  if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`tracking URI '${uri}' is not an http:// or https:// URL`);
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new Error(`tracking URI '${uri}' is not an http:// or https:// URL`);
 }

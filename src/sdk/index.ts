@@ -5,9 +5,21 @@ export { startSpan, withSpan, getCurrentSpan, type StartSpanOptions } from './st
 export { LiveSpan, type SpanEndOptions } from './live-span.ts';
 export { updateCurrentTrace } from './update-current-trace.ts';
 export type { TraceUpdate } from './pending-trace.ts';
-export { logFeedback, logExpectation, type FeedbackInput, type ExpectationInput, type AssessmentSource } from './assessments.ts';
+export {
+  logFeedback,
+  logExpectation,
+  type FeedbackInput,
+  type ExpectationInput,
+  type AssessmentSource,
+} from './assessments.ts';
 export { setTraceTag, deleteTraceTag } from './trace-tags.ts';
-export { searchTraces, getTrace, type SearchTracesOptions, type SearchTracesPage, type TraceWithSpans } from './search-traces.ts';
+export {
+  searchTraces,
+  getTrace,
+  type SearchTracesOptions,
+  type SearchTracesPage,
+  type TraceWithSpans,
+} from './search-traces.ts';
 export { MlflowApiError } from './mlflow-rest-client.ts';
 export type { ExportStats } from './export-queue.ts';
 export type { TraceTransport, FinishedTrace } from './trace-transport.ts';

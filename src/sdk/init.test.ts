@@ -35,7 +35,11 @@ afterAll(async () => {
 
 describe('init from the environment', () => {
   it('reads MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID on first use without init()', async () => {
-    const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { body: { name: 'from-env' } });
+    const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>(
+      'POST',
+      '/api/2.0/mlflow/experiments/create',
+      { body: { name: 'from-env' } },
+    );
     setEnv({ MLFLOW_TRACKING_URI: `${trackingUri}/`, MLFLOW_EXPERIMENT_ID: created.experiment_id });
 
     const work = trace((n: number) => n * 2, { name: 'env-configured' });
@@ -50,16 +54,32 @@ describe('init from the environment', () => {
 
   it.each([
     { name: 'unset', env: {}, trackingUri: 'http://localhost:5000', experimentId: '0' },
-    { name: 'empty', env: { MLFLOW_TRACKING_URI: '', MLFLOW_EXPERIMENT_ID: '' }, trackingUri: 'http://localhost:5000', experimentId: '0' },
-    { name: 'set, trailing slashes trimmed', env: { MLFLOW_TRACKING_URI: 'https://mlflow.example.com//', MLFLOW_EXPERIMENT_ID: '12' }, trackingUri: 'https://mlflow.example.com', experimentId: '12' },
-  ])('$name variables give tracking URI $trackingUri and experiment $experimentId', ({ env, trackingUri: uri, experimentId }) => {
-    setEnv(env);
-    expect(init()).toMatchObject({ trackingUri: uri, experimentId });
-  });
+    {
+      name: 'empty',
+      env: { MLFLOW_TRACKING_URI: '', MLFLOW_EXPERIMENT_ID: '' },
+      trackingUri: 'http://localhost:5000',
+      experimentId: '0',
+    },
+    {
+      name: 'set, trailing slashes trimmed',
+      env: { MLFLOW_TRACKING_URI: 'https://mlflow.example.com//', MLFLOW_EXPERIMENT_ID: '12' },
+      trackingUri: 'https://mlflow.example.com',
+      experimentId: '12',
+    },
+  ])(
+    '$name variables give tracking URI $trackingUri and experiment $experimentId',
+    ({ env, trackingUri: uri, experimentId }) => {
+      setEnv(env);
+      expect(init()).toMatchObject({ trackingUri: uri, experimentId });
+    },
+  );
 
   it('explicit options win over the environment', () => {
     setEnv({ MLFLOW_TRACKING_URI: 'http://from-env.invalid', MLFLOW_EXPERIMENT_ID: '5' });
-    expect(init({ trackingUri: 'http://explicit.invalid', experimentId: '6' })).toMatchObject({ trackingUri: 'http://explicit.invalid', experimentId: '6' });
+    expect(init({ trackingUri: 'http://explicit.invalid', experimentId: '6' })).toMatchObject({
+      trackingUri: 'http://explicit.invalid',
+      experimentId: '6',
+    });
   });
 });
 
@@ -80,13 +100,16 @@ describe('a malformed tracking URI', () => {
     expect(warn.mock.calls[0][0]).toContain('MLFLOW_TRACKING_URI');
   });
 
-  it.each(['localhost:5000', 'ftp://mlflow.example.com', 'databricks'])('%s (not http or https) is refused the same way', async (uri) => {
-    const warn = vi.fn<(message: string) => void>();
-    expect(() => init({ trackingUri: uri, experimentId: '1', warn, scheduleDelayMs: 1 })).not.toThrow();
-    expect(trace(() => 'ok', { name: 'work' })()).toBe('ok');
-    await flush();
-    expect(getExportStats()).toMatchObject({ exportedTraces: 0, failedTraces: 1, failedSpanRequests: 1 });
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][0]).toContain(`'${uri}'`);
-  });
+  it.each(['localhost:5000', 'ftp://mlflow.example.com', 'databricks'])(
+    '%s (not http or https) is refused the same way',
+    async (uri) => {
+      const warn = vi.fn<(message: string) => void>();
+      expect(() => init({ trackingUri: uri, experimentId: '1', warn, scheduleDelayMs: 1 })).not.toThrow();
+      expect(trace(() => 'ok', { name: 'work' })()).toBe('ok');
+      await flush();
+      expect(getExportStats()).toMatchObject({ exportedTraces: 0, failedTraces: 1, failedSpanRequests: 1 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toContain(`'${uri}'`);
+    },
+  );
 });

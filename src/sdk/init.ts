@@ -44,9 +44,14 @@ let exitHookInstalled = false;
 export function init(options: InitOptions = {}): Sdk {
   const previous = current;
   // An empty variable (`MLFLOW_TRACKING_URI=` in a compose file) means "not set", as an absent one does.
-  const trackingUri = (options.trackingUri ?? (process.env.MLFLOW_TRACKING_URI || 'http://localhost:5000')).replace(/\/+$/, '');
+  const trackingUri = (options.trackingUri ?? (process.env.MLFLOW_TRACKING_URI || 'http://localhost:5000')).replace(
+    /\/+$/,
+    '',
+  );
   const experimentId = options.experimentId ?? (process.env.MLFLOW_EXPERIMENT_ID || '0');
-  const transport = options.transport ?? httpTransportOrFailing({ trackingUri, experimentId, timeoutMs: options.exportTimeoutMs }, options.warn);
+  const transport =
+    options.transport ??
+    httpTransportOrFailing({ trackingUri, experimentId, timeoutMs: options.exportTimeoutMs }, options.warn);
   const queue = new ExportQueue(transport, options);
   const cwd = options.cwd ?? process.cwd();
   const extra = options.metadata ?? {};
@@ -93,20 +98,27 @@ export async function shutdown(): Promise<void> {
 }
 
 export function getExportStats(): ExportStats {
-  return current ? current.queue.stats() : { exportedTraces: 0, droppedTraces: 0, failedTraces: 0, failedSpanRequests: 0, queued: 0 };
+  return current
+    ? current.queue.stats()
+    : { exportedTraces: 0, droppedTraces: 0, failedTraces: 0, failedSpanRequests: 0, queued: 0 };
 }
 
 /**
  * init() runs on the first traced call of an app that never called it, so a bad URI must not throw there:
  * it is reported once, and every export then fails and is counted like any other export failure.
  */
-function httpTransportOrFailing(options: HttpTransportOptions, warn: (message: string) => void = (m) => console.warn(m)): TraceTransport {
+function httpTransportOrFailing(
+  options: HttpTransportOptions,
+  warn: (message: string) => void = (m) => console.warn(m),
+): TraceTransport {
   try {
     return createHttpTransport(options);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     try {
-      warn(`[trace-explorer sdk] ${reason} (set MLFLOW_TRACKING_URI or init({ trackingUri }), e.g. http://127.0.0.1:5000). Traces will not be exported; each one is counted as failed (see getExportStats()).`);
+      warn(
+        `[trace-explorer sdk] ${reason} (set MLFLOW_TRACKING_URI or init({ trackingUri }), e.g. http://127.0.0.1:5000). Traces will not be exported; each one is counted as failed (see getExportStats()).`,
+      );
     } catch {
       // A broken logger must not break tracing.
     }

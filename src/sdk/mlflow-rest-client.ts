@@ -27,7 +27,11 @@ export class MlflowRestClient {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: { body?: unknown; query?: Record<string, QueryValue> } = {}): Promise<T> {
+  async request<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Record<string, QueryValue> } = {},
+  ): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value === undefined) continue;
@@ -48,7 +52,11 @@ export class MlflowRestClient {
         // Non-JSON error pages (e.g. a proxy's HTML 404) keep only the status.
       }
       const message = envelope.message ?? (text.slice(0, 200) || response.statusText);
-      throw new MlflowApiError(`${method} ${path} failed with ${response.status}: ${message}`, response.status, envelope.error_code);
+      throw new MlflowApiError(
+        `${method} ${path} failed with ${response.status}: ${message}`,
+        response.status,
+        envelope.error_code,
+      );
     }
     return (text ? JSON.parse(text) : {}) as T;
   }

@@ -32,7 +32,14 @@ export class MlflowSpanProcessor implements SpanProcessor {
           const oldest = this.pending.keys().next().value;
           if (oldest !== undefined) this.pending.delete(oldest);
         }
-        trace = { otelTraceId, traceId: mlflowTraceId(otelTraceId), rootSpanId: spanId, metadata: {}, tags: {}, spans: [] };
+        trace = {
+          otelTraceId,
+          traceId: mlflowTraceId(otelTraceId),
+          rootSpanId: spanId,
+          metadata: {},
+          tags: {},
+          spans: [],
+        };
         this.pending.set(otelTraceId, trace);
       }
       span.setAttribute(SPAN_ATTRIBUTES.traceRequestId, toAttributeValue(trace.traceId));

@@ -44,7 +44,11 @@ export function parameterNames(fn: (...args: never[]) => unknown): string[] {
   }
   if (list === undefined) return [];
   return splitTopLevel(list).map((param, i) => {
-    const name = param.replace(/^\.\.\./, '').split('=')[0].split(':')[0].trim();
+    const name = param
+      .replace(/^\.\.\./, '')
+      .split('=')[0]
+      .split(':')[0]
+      .trim();
     return IDENTIFIER.test(name) ? name : `arg${i}`;
   });
 }

@@ -3,9 +3,23 @@ import { requestPreview, responsePreview } from './previews.ts';
 
 describe('previews', () => {
   it.each([
-    ['chat messages: last user text', { messages: [{ role: 'user', content: 'first' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'second' }] }, 'second'],
+    [
+      'chat messages: last user text',
+      {
+        messages: [
+          { role: 'user', content: 'first' },
+          { role: 'assistant', content: 'a' },
+          { role: 'user', content: 'second' },
+        ],
+      },
+      'second',
+    ],
     ['wrapped by argument name', { request: { messages: [{ role: 'user', content: 'hi' }] } }, 'hi'],
-    ['multi-part content', { messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url' }] }] }, 'look'],
+    [
+      'multi-part content',
+      { messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url' }] }] },
+      'look',
+    ],
     ['plain string', 'just text', 'just text'],
     ['other JSON', { query: 'q', k: 3 }, '{"query":"q","k":3}'],
   ])('request: %s', (_label, inputs, expected) => {
@@ -15,7 +29,16 @@ describe('previews', () => {
   it.each([
     ['OpenAI completion', { choices: [{ message: { role: 'assistant', content: 'answer' } }] }, 'answer'],
     ['assistant message', { role: 'assistant', content: 'hello' }, 'hello'],
-    ['message list', { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }, 'a'],
+    [
+      'message list',
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+      'a',
+    ],
     ['number', 42, '42'],
   ])('response: %s', (_label, outputs, expected) => {
     expect(responsePreview(outputs)).toBe(expected);

@@ -19,7 +19,9 @@ function messageText(message: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     // Multi-part content: OpenAI-style [{type: 'text', text}] parts.
-    const parts = content.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).filter(Boolean);
+    const parts = content
+      .map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : ''))
+      .filter(Boolean);
     return parts.length ? parts.join(' ') : undefined;
   }
   return undefined;

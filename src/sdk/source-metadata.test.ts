@@ -63,6 +63,9 @@ describe('source metadata', () => {
     init({ transport, cwd: dir, metadata: { [METADATA.sourceType]: 'JOB' }, scheduleDelayMs: 1 });
     trace(() => 'ok', { name: 'job' })();
     await flush();
-    expect(transport.infos[0].trace_metadata).toMatchObject({ [METADATA.gitCommit]: commit, [METADATA.sourceType]: 'JOB' });
+    expect(transport.infos[0].trace_metadata).toMatchObject({
+      [METADATA.gitCommit]: commit,
+      [METADATA.sourceType]: 'JOB',
+    });
   });
 });

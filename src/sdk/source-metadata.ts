@@ -9,7 +9,12 @@ const cache = new Map<string, Record<string, string>>();
 
 function git(cwd: string, args: string[]): string | undefined {
   try {
-    const out = execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).trim();
+    const out = execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 2000,
+    }).trim();
     return out || undefined;
   } catch {
     // Not a repository, no commits yet, no remote, or no git binary: the key is simply absent.
@@ -21,7 +26,10 @@ function git(cwd: string, args: string[]): string | undefined {
  * Source metadata for traces made by this process. Git is asked once per directory and cached, because
  * spawning git on every trace would cost milliseconds on the application's hot path.
  */
-export function sourceMetadata(cwd: string = process.cwd(), entry: string | undefined = process.argv[1]): Record<string, string> {
+export function sourceMetadata(
+  cwd: string = process.cwd(),
+  entry: string | undefined = process.argv[1],
+): Record<string, string> {
   const key = `${cwd}\0${entry ?? ''}`;
   const cached = cache.get(key);
   if (cached) return cached;

@@ -20,7 +20,9 @@ export interface StartSpanOptions {
  */
 export function startSpan(options: StartSpanOptions): LiveSpan {
   const { tracer } = getSdk();
-  const parentContext = options.parent ? otelTrace.setSpan(context.active(), options.parent.otelSpan) : context.active();
+  const parentContext = options.parent
+    ? otelTrace.setSpan(context.active(), options.parent.otelSpan)
+    : context.active();
   const otelSpan = tracer.startSpan(
     options.name,
     { startTime: options.startTimeMs === undefined ? undefined : millisToHrTime(options.startTimeMs) },

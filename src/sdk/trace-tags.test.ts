@@ -10,7 +10,11 @@ let traceId: string;
 beforeAll(async () => {
   server = await createTestServer();
   const trackingUri = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { body: { name: 'trace-tags' } });
+  const created = await new MlflowRestClient(trackingUri).request<{ experiment_id: string }>(
+    'POST',
+    '/api/2.0/mlflow/experiments/create',
+    { body: { name: 'trace-tags' } },
+  );
   init({ trackingUri, experimentId: created.experiment_id, scheduleDelayMs: 1 });
   traceId = withSpan({ name: 'tagged' }, (span) => span.traceId);
   await flush();

@@ -47,15 +47,21 @@ describe('trace()', () => {
   });
 
   it('nests calls, including across await, and keeps concurrent traces apart', async () => {
-    const retrieve = trace(async function retrieve(query: string) {
-      await new Promise((r) => setTimeout(r, 5));
-      return [`doc about ${query}`];
-    }, { spanType: 'RETRIEVER' });
-    const answer = trace(async function answer(question: string) {
-      const docs = await retrieve(question);
-      await new Promise((r) => setTimeout(r, 1));
-      return `${question}: ${docs.length}`;
-    }, { spanType: 'AGENT' });
+    const retrieve = trace(
+      async function retrieve(query: string) {
+        await new Promise((r) => setTimeout(r, 5));
+        return [`doc about ${query}`];
+      },
+      { spanType: 'RETRIEVER' },
+    );
+    const answer = trace(
+      async function answer(question: string) {
+        const docs = await retrieve(question);
+        await new Promise((r) => setTimeout(r, 1));
+        return `${question}: ${docs.length}`;
+      },
+      { spanType: 'AGENT' },
+    );
 
     await Promise.all([answer('cats'), answer('dogs')]);
     await flush();
@@ -83,7 +89,10 @@ describe('trace()', () => {
     });
     await expect(failAsync()).rejects.toThrow('async boom');
     await flush();
-    for (const [name, message] of [['fail', 'boom'], ['failAsync', 'async boom']]) {
+    for (const [name, message] of [
+      ['fail', 'boom'],
+      ['failAsync', 'async boom'],
+    ]) {
       const span = byName(name);
       expect(span.status).toMatchObject({ code: 2, message });
       const event = span.events.find((e) => e.name === 'exception');
@@ -99,7 +108,12 @@ describe('updateCurrentTrace()', () => {
       await Promise.resolve();
       updateCurrentTrace({
         clientRequestId: 'req-1',
-        metadata: { [METADATA.user]: 'u-1', [METADATA.session]: 's-1', app_version: '1.2.0', [METADATA.sourceType]: 'JOB' },
+        metadata: {
+          [METADATA.user]: 'u-1',
+          [METADATA.session]: 's-1',
+          app_version: '1.2.0',
+          [METADATA.sourceType]: 'JOB',
+        },
         tags: { tier: 'gold' },
       });
       return { role: 'assistant', content: `echo ${message}` };
@@ -108,7 +122,12 @@ describe('updateCurrentTrace()', () => {
     await flush();
     const [info] = transport.infos;
     expect(info.client_request_id).toBe('req-1');
-    expect(info.trace_metadata).toMatchObject({ [METADATA.user]: 'u-1', [METADATA.session]: 's-1', app_version: '1.2.0', [METADATA.sourceType]: 'JOB' });
+    expect(info.trace_metadata).toMatchObject({
+      [METADATA.user]: 'u-1',
+      [METADATA.session]: 's-1',
+      app_version: '1.2.0',
+      [METADATA.sourceType]: 'JOB',
+    });
     expect(info.tags).toMatchObject({ tier: 'gold', [TAGS.traceName]: 'handle' });
     expect(info.request_preview).toBe('{"message":"hello"}');
     expect(info.response_preview).toBe('echo hello');
@@ -125,20 +144,45 @@ describe('updateCurrentTrace()', () => {
 describe('manual spans', () => {
   it('accept explicit times, chat previews and sum token usage over LLM spans', async () => {
     const start = Date.parse('2025-01-02T03:04:05.000Z');
-    const root = startSpan({ name: 'chat', spanType: 'AGENT', startTimeMs: start, inputs: { messages: [{ role: 'system', content: 'be nice' }, { role: 'user', content: 'hi there' }] } });
-    for (const [i, usage] of [[0, { input_tokens: 10, output_tokens: 5 }], [1, { input_tokens: 7, output_tokens: 3 }]] as const) {
-      const llm = startSpan({ name: `llm-${i}`, spanType: 'CHAT_MODEL', parent: root, startTimeMs: start + 10 + i * 100 });
+    const root = startSpan({
+      name: 'chat',
+      spanType: 'AGENT',
+      startTimeMs: start,
+      inputs: {
+        messages: [
+          { role: 'system', content: 'be nice' },
+          { role: 'user', content: 'hi there' },
+        ],
+      },
+    });
+    for (const [i, usage] of [
+      [0, { input_tokens: 10, output_tokens: 5 }],
+      [1, { input_tokens: 7, output_tokens: 3 }],
+    ] as const) {
+      const llm = startSpan({
+        name: `llm-${i}`,
+        spanType: 'CHAT_MODEL',
+        parent: root,
+        startTimeMs: start + 10 + i * 100,
+      });
       llm.setTokenUsage(usage).setAttribute(SPAN_ATTRIBUTES.model, 'gpt-demo');
       llm.end({ endTimeMs: start + 90 + i * 100 });
     }
-    root.end({ outputs: { choices: [{ message: { role: 'assistant', content: 'hello!' } }] }, endTimeMs: start + 1500 });
+    root.end({
+      outputs: { choices: [{ message: { role: 'assistant', content: 'hello!' } }] },
+      endTimeMs: start + 1500,
+    });
     await flush();
     const [info] = transport.infos;
     expect(info.request_time).toBe('2025-01-02T03:04:05.000Z');
     expect(info.execution_duration).toBe('1.500s');
     expect(info.request_preview).toBe('hi there');
     expect(info.response_preview).toBe('hello!');
-    expect(JSON.parse(info.trace_metadata[METADATA.tokenUsage])).toEqual({ input_tokens: 17, output_tokens: 8, total_tokens: 25 });
+    expect(JSON.parse(info.trace_metadata[METADATA.tokenUsage])).toEqual({
+      input_tokens: 17,
+      output_tokens: 8,
+      total_tokens: 25,
+    });
     expect(byName('llm-1').parentSpanContext?.spanId).toBe(root.spanId);
     expect(byName('llm-0').startTime).toEqual([Math.floor(start / 1000), 10_000_000]);
   });

@@ -27,7 +27,8 @@ const API_PREFIXES = ['/api/', '/ajax-api/'];
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
   'X-Frame-Options': 'SAMEORIGIN',
   'Referrer-Policy': 'no-referrer',
 };
@@ -74,12 +75,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!API_PREFIXES.some((p) => path.startsWith(p)) || isRawBodyRoute(path)) return;
     const type = request.headers['content-type'];
     if (type === undefined || type === '') {
-      return reply.code(400).send({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Bad Request. Content-Type header is missing.' });
-    }
-    if (type.split(';')[0].trim().toLowerCase() !== 'application/json') {
       return reply
         .code(400)
-        .send({ error_code: 'INVALID_PARAMETER_VALUE', message: "Bad Request. Content-Type must be one of ['application/json']." });
+        .send({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Bad Request. Content-Type header is missing.' });
+    }
+    if (type.split(';')[0].trim().toLowerCase() !== 'application/json') {
+      return reply.code(400).send({
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: "Bad Request. Content-Type must be one of ['application/json'].",
+      });
     }
   });
 
@@ -95,8 +99,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const status = (error as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, body too large, unsupported media type).
-      const code = status === 413 ? 'REQUEST_LIMIT_EXCEEDED' : status === 404 ? 'ENDPOINT_NOT_FOUND' : 'INVALID_PARAMETER_VALUE';
-      const message = status === 413 ? 'Request body is too large (limit 20 MiB).' : `Bad Request. ${safeMessage(error)}`;
+      const code =
+        status === 413 ? 'REQUEST_LIMIT_EXCEEDED' : status === 404 ? 'ENDPOINT_NOT_FOUND' : 'INVALID_PARAMETER_VALUE';
+      const message =
+        status === 413 ? 'Request body is too large (limit 20 MiB).' : `Bad Request. ${safeMessage(error)}`;
       return reply.code(status).send({ error_code: code, message });
     }
     request.log.error(error);
@@ -139,16 +145,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
 /** Routes whose body is not MLflow JSON: OTLP export and artifact uploads. */
 function isRawBodyRoute(url: string): boolean {
-  return url.startsWith('/v1/') || url.startsWith('/api/2.0/mlflow-artifacts/') || url.startsWith('/ajax-api/2.0/mlflow-artifacts/');
+  return (
+    url.startsWith('/v1/') ||
+    url.startsWith('/api/2.0/mlflow-artifacts/') ||
+    url.startsWith('/ajax-api/2.0/mlflow-artifacts/')
+  );
 }
 
 /** MLflow's envelope for a router error; the message never echoes the path or Fastify internals. */
-function frameworkError(error: { code?: string; statusCode?: number }): { errorCode: string; status: number; message: string } {
+function frameworkError(error: { code?: string; statusCode?: number }): {
+  errorCode: string;
+  status: number;
+  message: string;
+} {
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
-      return { errorCode: 'INVALID_PARAMETER_VALUE', status: 400, message: 'Bad Request. The URL path is not validly percent-encoded.' };
+      return {
+        errorCode: 'INVALID_PARAMETER_VALUE',
+        status: 400,
+        message: 'Bad Request. The URL path is not validly percent-encoded.',
+      };
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return { errorCode: 'INVALID_PARAMETER_VALUE', status: 400, message: 'Bad Request. A path parameter is longer than 1000 characters.' };
+      return {
+        errorCode: 'INVALID_PARAMETER_VALUE',
+        status: 400,
+        message: 'Bad Request. A path parameter is longer than 1000 characters.',
+      };
     default: {
       const status = error.statusCode ?? 500;
       return status >= 400 && status < 500

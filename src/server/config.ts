@@ -38,16 +38,19 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
   const port = Number(values.port ?? env.TRACE_EXPLORER_PORT ?? 5000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Invalid --port '${values.port}'.\n${USAGE}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`Invalid --port '${values.port}'.\n${USAGE}`);
   const synchronous = (values.synchronous ?? 'FULL').toUpperCase();
-  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new UsageError(`--synchronous must be FULL or NORMAL.\n${USAGE}`);
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
+    throw new UsageError(`--synchronous must be FULL or NORMAL.\n${USAGE}`);
   const host = values.host ?? '127.0.0.1';
   const allowedHosts = (values['allowed-hosts'] ?? env.TRACE_EXPLORER_ALLOWED_HOSTS ?? 'localhost,127.0.0.1,[::1]')
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
   // Binding a non-loopback address means the operator wants remote access: allow that name too.
-  if (!allowedHosts.includes('*') && !['127.0.0.1', 'localhost', '::1'].includes(host)) allowedHosts.push(host.toLowerCase());
+  if (!allowedHosts.includes('*') && !['127.0.0.1', 'localhost', '::1'].includes(host))
+    allowedHosts.push(host.toLowerCase());
   return {
     host,
     port,
@@ -63,6 +66,6 @@ export function sqlitePathFromUri(uri: string): string {
   const match = /^sqlite:\/\/\/(.*)$/.exec(uri);
   if (!match) throw new UsageError(`Unsupported --backend-store-uri '${uri}': expected sqlite:///<path>`);
   const path = match[1];
-  if (path === '' ) throw new UsageError(`--backend-store-uri '${uri}' names no file`);
+  if (path === '') throw new UsageError(`--backend-store-uri '${uri}' names no file`);
   return path;
 }

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 /** Starts a trace server from command-line flags; resolves once listening. */
 export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
-  const store = new SqliteTraceStore(openSqlite(sqlitePathFromUri(config.backendStoreUri), { synchronous: config.synchronous }));
+  const store = new SqliteTraceStore(
+    openSqlite(sqlitePathFromUri(config.backendStoreUri), { synchronous: config.synchronous }),
+  );
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts });

@@ -82,7 +82,13 @@ export interface OtlpTestSpan {
 /** An OTLP/JSON ExportTraceServiceRequest body (hex ids). */
 export function otlpJsonBody(spans: OtlpTestSpan[]): Record<string, unknown> {
   const value = (v: string | number | boolean) =>
-    typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+    typeof v === 'string'
+      ? { stringValue: v }
+      : typeof v === 'boolean'
+        ? { boolValue: v }
+        : Number.isInteger(v)
+          ? { intValue: String(v) }
+          : { doubleValue: v };
   return {
     resourceSpans: [
       {

@@ -63,7 +63,8 @@ export function jsonText(value: JsonOut | undefined): string {
   return `{${parts.join(',')}}`;
 }
 
-const NANO_FIELDS_RE = /"(start_time_unix_nano|end_time_unix_nano|time_unix_nano|startTimeUnixNano|endTimeUnixNano|timeUnixNano)"\s*:\s*(-?\d+)/g;
+const NANO_FIELDS_RE =
+  /"(start_time_unix_nano|end_time_unix_nano|time_unix_nano|startTimeUnixNano|endTimeUnixNano|timeUnixNano)"\s*:\s*(-?\d+)/g;
 
 /**
  * Parses JSON text in which the nanosecond fields may exceed 2^53: those members come back as

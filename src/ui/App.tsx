@@ -6,7 +6,9 @@ import { TracesPage } from './traces/TracesPage.tsx';
 
 // The Traces tab is the landing page and ships in the first bundle; the detail page and the
 // Compare tab (which pulls in the charts) load on demand to keep the initial JS small.
-const TraceDetailPanel = lazy(() => import('./trace-detail/TraceDetailPanel.tsx').then((m) => ({ default: m.TraceDetailPanel })));
+const TraceDetailPanel = lazy(() =>
+  import('./trace-detail/TraceDetailPanel.tsx').then((m) => ({ default: m.TraceDetailPanel })),
+);
 const ComparePage = lazy(() => import('./compare/ComparePage.tsx').then((m) => ({ default: m.ComparePage })));
 
 export function App() {
@@ -16,10 +18,18 @@ export function App() {
     <div className="app">
       <AppHeader route={route} />
       <main className="app-main">
-        <Suspense fallback={<p className="placeholder" role="status">Loading…</p>}>
+        <Suspense
+          fallback={
+            <p className="placeholder" role="status">
+              Loading…
+            </p>
+          }
+        >
           {route.page === 'traces' && <TracesPage experimentId={route.experimentId} />}
           {route.page === 'compare' && <ComparePage experimentId={route.experimentId} />}
-          {route.page === 'trace' && <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />}
+          {route.page === 'trace' && (
+            <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
+          )}
           {route.page === 'not-found' && (
             <p className="placeholder" role="alert">
               No page at {route.path}.

@@ -22,9 +22,9 @@ describe('shared view url', () => {
 
   it('ANDs the time window and parenthesises a top-level OR', () => {
     expect(effectiveFilter({ filter: '', range: { kind: 'all' } }, 0)).toBe('');
-    expect(effectiveFilter({ filter: "a.b = 'x' OR c.d = 'y'", range: { kind: 'last', preset: '1h' } }, 3_600_000)).toBe(
-      "(a.b = 'x' OR c.d = 'y') AND timestamp_ms >= 0",
-    );
+    expect(
+      effectiveFilter({ filter: "a.b = 'x' OR c.d = 'y'", range: { kind: 'last', preset: '1h' } }, 3_600_000),
+    ).toBe("(a.b = 'x' OR c.d = 'y') AND timestamp_ms >= 0");
     expect(effectiveFilter({ filter: "tag.x = 'y'", range: { kind: 'custom', fromMs: 5, toMs: 9 } }, 0)).toBe(
       "tag.x = 'y' AND timestamp_ms >= 5 AND timestamp_ms <= 9",
     );

@@ -6,12 +6,15 @@ import { andFilters } from '../core/filter-clause.ts';
 
 export type RangePreset = '1h' | '24h' | '7d' | '30d';
 export const RANGE_PRESETS: readonly RangePreset[] = ['1h', '24h', '7d', '30d'];
-const PRESET_MS: Record<RangePreset, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+const PRESET_MS: Record<RangePreset, number> = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
 
 export type TimeRange =
-  | { kind: 'all' }
-  | { kind: 'last'; preset: RangePreset }
-  | { kind: 'custom'; fromMs: number; toMs: number };
+  { kind: 'all' } | { kind: 'last'; preset: RangePreset } | { kind: 'custom'; fromMs: number; toMs: number };
 
 export interface SharedView {
   filter: string;
@@ -26,7 +29,8 @@ export function parseSharedView(search: URLSearchParams): SharedView {
   const from = Number(search.get('from'));
   const to = Number(search.get('to'));
   let range: TimeRange = { kind: 'all' };
-  if (preset && (RANGE_PRESETS as readonly string[]).includes(preset)) range = { kind: 'last', preset: preset as RangePreset };
+  if (preset && (RANGE_PRESETS as readonly string[]).includes(preset))
+    range = { kind: 'last', preset: preset as RangePreset };
   else if (search.has('from') && search.has('to') && Number.isFinite(from) && Number.isFinite(to) && from < to) {
     range = { kind: 'custom', fromMs: from, toMs: to };
   }

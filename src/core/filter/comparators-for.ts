@@ -1,5 +1,10 @@
 import type { Comparator, FieldRef, FilterDialect } from './ast.ts';
-import { EXTENDED_COMPARATORS, MLFLOW_COMPARATORS, NUMERIC_ATTRIBUTES, SPAN_CONTENT_COMPARATORS } from './vocabulary.ts';
+import {
+  EXTENDED_COMPARATORS,
+  MLFLOW_COMPARATORS,
+  NUMERIC_ATTRIBUTES,
+  SPAN_CONTENT_COMPARATORS,
+} from './vocabulary.ts';
 
 export function isNumericAttribute(ref: FieldRef): boolean {
   return ref.kind === 'attribute' && (NUMERIC_ATTRIBUTES as readonly string[]).includes(ref.key);

@@ -28,24 +28,52 @@ describe('compileFilter', () => {
     ["status IN ('OK', 'ERROR')", 't.state IN (?, ?)', ['OK', 'ERROR']],
     ["status ILIKE 'o%'", 'LOWER(t.state) LIKE LOWER(?)', ['o%']],
     ["status RLIKE '^E'", 't.state REGEXP ?', ['^E']],
-    ["tag.env = 'prod'", 't.trace_id IN (SELECT trace_id FROM trace_tags WHERE key = ? AND value = ?)', ['env', 'prod']],
+    [
+      "tag.env = 'prod'",
+      't.trace_id IN (SELECT trace_id FROM trace_tags WHERE key = ? AND value = ?)',
+      ['env', 'prod'],
+    ],
     ['metadata.env IS NULL', 't.trace_id NOT IN (SELECT trace_id FROM trace_metadata WHERE key = ?)', ['env']],
     [
       "run_id = 'r1'",
       't.trace_id IN (SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?)',
       ['mlflow.sourceRun', 'r1', 'r1'],
     ],
-    ["span.name = 'a' AND span.status = 'OK'", 't.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.name = ? AND s.status = ?)', ['a', 'OK']],
+    [
+      "span.name = 'a' AND span.status = 'OK'",
+      't.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.name = ? AND s.status = ?)',
+      ['a', 'OK'],
+    ],
     [
       "feedback.rel = 'yes'",
       't.trace_id IN (SELECT trace_id FROM assessments WHERE name = ? AND type = ? AND valid = 1 AND value IN (?, ?)' +
         ' UNION SELECT m.trace_id FROM trace_metadata m WHERE m.key = ? AND m.value IN' +
         ' (SELECT (CASE WHEN json_valid(metadata) THEN json_extract(metadata, ?) END) FROM assessments' +
         ' WHERE name = ? AND type = ? AND valid = 1 AND value IN (?, ?) AND instr(metadata, ?) > 0))',
-      ['rel', 'feedback', 'yes', '"yes"', 'mlflow.trace.session', '$."mlflow.trace.session"', 'rel', 'feedback', 'yes', '"yes"', 'mlflow.trace.session'],
+      [
+        'rel',
+        'feedback',
+        'yes',
+        '"yes"',
+        'mlflow.trace.session',
+        '$."mlflow.trace.session"',
+        'rel',
+        'feedback',
+        'yes',
+        '"yes"',
+        'mlflow.trace.session',
+      ],
     ],
-    ["prompt = 'qa/2'", 't.trace_id IN (SELECT trace_id FROM trace_prompt_links WHERE name = ? AND version = ?)', ['qa', '2']],
-    ["issue.id = 'loop'", 't.trace_id IN (SELECT trace_id FROM assessments WHERE name = ? AND type = ? AND valid = 1)', ['loop', 'issue']],
+    [
+      "prompt = 'qa/2'",
+      't.trace_id IN (SELECT trace_id FROM trace_prompt_links WHERE name = ? AND version = ?)',
+      ['qa', '2'],
+    ],
+    [
+      "issue.id = 'loop'",
+      't.trace_id IN (SELECT trace_id FROM assessments WHERE name = ? AND type = ? AND valid = 1)',
+      ['loop', 'issue'],
+    ],
   ])('%s', (text, sql, params) => {
     expect(compile(text)).toEqual({ sql, params });
   });

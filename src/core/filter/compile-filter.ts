@@ -63,7 +63,14 @@ function listOf(v: ValueNode | null): string[] {
 }
 
 /** `<expr> <op> <value>` for the value comparators shared by every kind. */
-function condition(expr: string, op: Comparator, value: ValueNode | null, p: Params, d: SqlDialect, asNumber = false): string {
+function condition(
+  expr: string,
+  op: Comparator,
+  value: ValueNode | null,
+  p: Params,
+  d: SqlDialect,
+  asNumber = false,
+): string {
   switch (op) {
     case 'IN':
     case 'NOT IN':
@@ -167,7 +174,14 @@ function compileComparison(c: ComparisonNode, p: Params, d: SqlDialect): string 
 }
 
 /** The conditions on one assessment row (name, type, valid, value); binds as it goes. */
-function assessmentConditions(kind: 'feedback' | 'expectation', name: string, op: Comparator, value: ValueNode | null, p: Params, d: SqlDialect): string {
+function assessmentConditions(
+  kind: 'feedback' | 'expectation',
+  name: string,
+  op: Comparator,
+  value: ValueNode | null,
+  p: Params,
+  d: SqlDialect,
+): string {
   const head = `name = ${p.bind(name)} AND type = ${p.bind(kind)} AND valid = 1`;
   if (op === 'IS NULL' || op === 'IS NOT NULL') return head;
   if (op === '=' || op === '!=') {
@@ -182,7 +196,14 @@ function assessmentConditions(kind: 'feedback' | 'expectation', name: string, op
  * Traces with a matching valid assessment: their own, or (MLflow after 3.11) one whose metadata names
  * the trace's session in mlflow.trace.session, which applies to every trace of that session.
  */
-function compileAssessment(kind: 'feedback' | 'expectation', name: string, op: Comparator, value: ValueNode | null, p: Params, d: SqlDialect): string {
+function compileAssessment(
+  kind: 'feedback' | 'expectation',
+  name: string,
+  op: Comparator,
+  value: ValueNode | null,
+  p: Params,
+  d: SqlDialect,
+): string {
   const own = `SELECT trace_id FROM assessments WHERE ${assessmentConditions(kind, name, op, value, p, d)}`;
   const sessionKey = p.bind(SESSION_METADATA);
   const member = d.jsonMember('metadata', p.bind(d.jsonMemberArgument(SESSION_METADATA)));

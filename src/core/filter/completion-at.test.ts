@@ -21,7 +21,10 @@ describe('completionAt', () => {
     ['trace.|', { kind: 'attribute-key', prefix: 'trace', from: 6, to: 6, partial: '' }],
     ['span.na|', { kind: 'span-key', prefix: 'span', from: 5, to: 7, partial: 'na' }],
     ['span.attributes.gen_|', { kind: 'span-attribute-key', prefix: 'span', from: 16, to: 20, partial: 'gen_' }],
-    ['feedback.rel|', { kind: 'assessment-name', prefix: 'feedback', assessment: 'feedback', from: 9, to: 12, partial: 'rel' }],
+    [
+      'feedback.rel|',
+      { kind: 'assessment-name', prefix: 'feedback', assessment: 'feedback', from: 9, to: 12, partial: 'rel' },
+    ],
     ['issue.|', { kind: 'issue-key', prefix: 'issue', from: 6, to: 6, partial: '' }],
     ['foo.|', { kind: 'none', from: 0, to: 4, partial: 'foo.' }],
   ])('identifier: %s', (marked, expected) => {
@@ -37,7 +40,11 @@ describe('completionAt', () => {
     const [text, cursor] = at(marked);
     const ctx = completionAt(text, cursor);
     expect(ctx).toMatchObject({ kind: 'operator', ...range });
-    expect(ctx.kind === 'operator' ? [ctx.field?.kind === 'attribute' ? ctx.field.key : ctx.field?.kind, ctx.comparators.length > 0] : []).toEqual([kind, true]);
+    expect(
+      ctx.kind === 'operator'
+        ? [ctx.field?.kind === 'attribute' ? ctx.field.key : ctx.field?.kind, ctx.comparators.length > 0]
+        : [],
+    ).toEqual([kind, true]);
   });
 
   it('offers only LIKE / ILIKE for span.content', () => {
@@ -46,14 +53,110 @@ describe('completionAt', () => {
   });
 
   it.each([
-    ['tag.env = |', { kind: 'value', field: { kind: 'tag', key: 'env' }, comparator: '=', quote: null, inList: false, from: 10, to: 10, partial: '' }],
-    ["tag.env = 'pr|", { kind: 'value', field: { kind: 'tag', key: 'env' }, comparator: '=', quote: "'", inList: false, from: 10, to: 13, partial: 'pr' }],
-    ["tag.env = 'pr|od' AND x", { kind: 'value', field: { kind: 'tag', key: 'env' }, comparator: '=', quote: "'", inList: false, from: 10, to: 16, partial: 'pr' }],
-    ['name LIKE "ch|', { kind: 'value', field: { kind: 'tag', key: 'mlflow.traceName' }, comparator: 'LIKE', quote: '"', inList: false, from: 10, to: 13, partial: 'ch' }],
-    ['metadata.`mlflow.trace.user` != |', { kind: 'value', field: { kind: 'metadata', key: 'mlflow.trace.user' }, comparator: '!=', quote: null, inList: false, from: 32, to: 32, partial: '' }],
-    ["status IN ('OK', |", { kind: 'value', field: { kind: 'attribute', key: 'status' }, comparator: 'IN', quote: null, inList: true, from: 17, to: 17, partial: '' }],
-    ["span.type NOT IN ('L|", { kind: 'value', field: { kind: 'span', key: 'type' }, comparator: 'NOT IN', quote: "'", inList: true, from: 18, to: 20, partial: 'L' }],
-    ['timestamp_ms > 1|', { kind: 'value', field: { kind: 'attribute', key: 'timestamp_ms' }, comparator: '>', quote: null, inList: false, from: 15, to: 16, partial: '1' }],
+    [
+      'tag.env = |',
+      {
+        kind: 'value',
+        field: { kind: 'tag', key: 'env' },
+        comparator: '=',
+        quote: null,
+        inList: false,
+        from: 10,
+        to: 10,
+        partial: '',
+      },
+    ],
+    [
+      "tag.env = 'pr|",
+      {
+        kind: 'value',
+        field: { kind: 'tag', key: 'env' },
+        comparator: '=',
+        quote: "'",
+        inList: false,
+        from: 10,
+        to: 13,
+        partial: 'pr',
+      },
+    ],
+    [
+      "tag.env = 'pr|od' AND x",
+      {
+        kind: 'value',
+        field: { kind: 'tag', key: 'env' },
+        comparator: '=',
+        quote: "'",
+        inList: false,
+        from: 10,
+        to: 16,
+        partial: 'pr',
+      },
+    ],
+    [
+      'name LIKE "ch|',
+      {
+        kind: 'value',
+        field: { kind: 'tag', key: 'mlflow.traceName' },
+        comparator: 'LIKE',
+        quote: '"',
+        inList: false,
+        from: 10,
+        to: 13,
+        partial: 'ch',
+      },
+    ],
+    [
+      'metadata.`mlflow.trace.user` != |',
+      {
+        kind: 'value',
+        field: { kind: 'metadata', key: 'mlflow.trace.user' },
+        comparator: '!=',
+        quote: null,
+        inList: false,
+        from: 32,
+        to: 32,
+        partial: '',
+      },
+    ],
+    [
+      "status IN ('OK', |",
+      {
+        kind: 'value',
+        field: { kind: 'attribute', key: 'status' },
+        comparator: 'IN',
+        quote: null,
+        inList: true,
+        from: 17,
+        to: 17,
+        partial: '',
+      },
+    ],
+    [
+      "span.type NOT IN ('L|",
+      {
+        kind: 'value',
+        field: { kind: 'span', key: 'type' },
+        comparator: 'NOT IN',
+        quote: "'",
+        inList: true,
+        from: 18,
+        to: 20,
+        partial: 'L',
+      },
+    ],
+    [
+      'timestamp_ms > 1|',
+      {
+        kind: 'value',
+        field: { kind: 'attribute', key: 'timestamp_ms' },
+        comparator: '>',
+        quote: null,
+        inList: false,
+        from: 15,
+        to: 16,
+        partial: '1',
+      },
+    ],
   ])('value: %s', (marked, expected) => {
     const [text, cursor] = at(marked);
     expect(completionAt(text, cursor)).toEqual(expected);
@@ -73,7 +176,10 @@ describe('completionAt', () => {
   });
 
   it('offers only AND after a condition in the mlflow dialect', () => {
-    expect(completionAt("status = 'OK' ", 14, { dialect: 'mlflow' })).toMatchObject({ kind: 'keyword', keywords: ['AND'] });
+    expect(completionAt("status = 'OK' ", 14, { dialect: 'mlflow' })).toMatchObject({
+      kind: 'keyword',
+      keywords: ['AND'],
+    });
   });
 
   it('gives up quietly after junk', () => {

@@ -20,7 +20,10 @@ export type CompletionContext =
   /** Start of a condition: suggest prefixes (`tag.`, `metadata.` …), bare attribute keys, and NOT / ( in extended. */
   | ({ kind: 'prefix' } & Replace)
   /** After a prefix: the key. `prefix` is as written (`tags`, `request_metadata`, …). */
-  | ({ kind: 'attribute-key' | 'tag-key' | 'metadata-key' | 'span-key' | 'span-attribute-key' | 'issue-key'; prefix: string } & Replace)
+  | ({
+      kind: 'attribute-key' | 'tag-key' | 'metadata-key' | 'span-key' | 'span-attribute-key' | 'issue-key';
+      prefix: string;
+    } & Replace)
   | ({ kind: 'assessment-name'; prefix: string; assessment: 'feedback' | 'expectation' } & Replace)
   /** After a field: its comparators (all of them when the field is invalid). */
   | ({ kind: 'operator'; field: FieldRef | null; comparators: readonly Comparator[] } & Replace)
@@ -55,7 +58,8 @@ function step(state: State, t: Token): State {
   switch (state.s) {
     case 'start':
       if (w === 'NOT' || t.kind === 'lparen') return state;
-      if ((t.kind === 'ident' && !(w !== undefined && NON_FIELD.has(w))) || (t.kind === 'string' && t.quote === '"')) return { s: 'field', field: t };
+      if ((t.kind === 'ident' && !(w !== undefined && NON_FIELD.has(w))) || (t.kind === 'string' && t.quote === '"'))
+        return { s: 'field', field: t };
       return { s: 'junk' };
     case 'field':
       if (t.kind === 'op') return { s: 'op', field: state.field, op: t.text as Comparator };
@@ -99,7 +103,9 @@ function partialToken(tokens: Token[], cursor: number): Token | undefined {
   });
 }
 
-const KEY_KIND: Readonly<Record<string, 'attribute-key' | 'tag-key' | 'metadata-key' | 'span-key' | 'issue-key' | 'feedback' | 'expectation'>> = {
+const KEY_KIND: Readonly<
+  Record<string, 'attribute-key' | 'tag-key' | 'metadata-key' | 'span-key' | 'issue-key' | 'feedback' | 'expectation'>
+> = {
   attribute: 'attribute-key',
   attributes: 'attribute-key',
   trace: 'attribute-key',
@@ -119,13 +125,21 @@ function identifierContext(text: string, cursor: number, t: Token | undefined): 
   if (t === undefined) return { kind: 'prefix', from: cursor, to: cursor, partial: '' };
   const raw = text.slice(t.from, t.to);
   const dot = raw.indexOf('.');
-  if (dot < 0 || t.from + dot >= cursor) return { kind: 'prefix', from: t.from, to: t.to, partial: unquote(text.slice(t.from, cursor)) };
+  if (dot < 0 || t.from + dot >= cursor)
+    return { kind: 'prefix', from: t.from, to: t.to, partial: unquote(text.slice(t.from, cursor)) };
   const prefix = raw.slice(0, dot);
   const kind = Object.hasOwn(KEY_KIND, prefix) ? KEY_KIND[prefix] : undefined;
   let from = t.from + dot + 1;
   if (kind === undefined) return { kind: 'none', from: t.from, to: t.to, partial: text.slice(t.from, cursor) };
   if (kind === 'feedback' || kind === 'expectation') {
-    return { kind: 'assessment-name', assessment: kind, prefix, from, to: t.to, partial: unquote(text.slice(from, cursor)) };
+    return {
+      kind: 'assessment-name',
+      assessment: kind,
+      prefix,
+      from,
+      to: t.to,
+      partial: unquote(text.slice(from, cursor)),
+    };
   }
   if (kind === 'span-key' && text.startsWith('attributes.', from) && cursor >= from + 'attributes.'.length) {
     from += 'attributes.'.length;
@@ -169,7 +183,15 @@ export function completionAt(text: string, cursor: number, options: CompletionOp
       const field = fieldOf(state.field);
       if (field === null) return { kind: 'none', ...range, partial: typed };
       const quote = partial?.kind === 'string' ? (partial.quote ?? null) : null;
-      return { kind: 'value', field, comparator: state.op, quote, inList: state.s === 'list', ...range, partial: quote ? typed.slice(1) : typed };
+      return {
+        kind: 'value',
+        field,
+        comparator: state.op,
+        quote,
+        inList: state.s === 'list',
+        ...range,
+        partial: quote ? typed.slice(1) : typed,
+      };
     }
     case 'in':
       return { kind: 'keyword', keywords: ['('], ...range, partial: typed };

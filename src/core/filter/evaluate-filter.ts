@@ -160,7 +160,13 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
       const v = own(ref.kind === 'tag' ? t.tags : t.metadata, ref.key);
       if (op === 'IS NULL') return v === null;
       if (op === 'IS NOT NULL') return v !== null;
-      if (ref.kind === 'metadata' && ref.key === SOURCE_RUN_METADATA && op === '=' && t.run_ids.includes(String(scalarOf(c.value)))) return true;
+      if (
+        ref.kind === 'metadata' &&
+        ref.key === SOURCE_RUN_METADATA &&
+        op === '=' &&
+        t.run_ids.includes(String(scalarOf(c.value)))
+      )
+        return true;
       return holds(v, op, c.value);
     }
     case 'span':
@@ -206,7 +212,10 @@ export function evaluateFilter(expr: FilterExpr | null, trace: EvalTrace): boole
       // Span clauses of one AND-chain must hold for the same span, as in the SQL.
       const items = conjuncts(expr);
       const spanClauses = items.filter(isSpanClause);
-      return items.every((c) => isSpanClause(c) || evaluateFilter(c, trace)) && (spanClauses.length === 0 || spansHold(spanClauses, trace));
+      return (
+        items.every((c) => isSpanClause(c) || evaluateFilter(c, trace)) &&
+        (spanClauses.length === 0 || spansHold(spanClauses, trace))
+      );
     }
     case 'error':
       return invalid();

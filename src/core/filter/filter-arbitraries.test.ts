@@ -9,7 +9,7 @@ import { canQuoteValue, quoteKey, quoteValue } from './quote.ts';
 const TAG_KEYS = ['env', 'color', 'mlflow.traceName', 'a.b'];
 const META_KEYS = ['mlflow.sourceRun', 'mlflow.trace.session', 'env'];
 const STRINGS = ['prod', 'Prod', 'dev', 'r1', 'r2', 'x%y', 'it"s', "it's", '', 'ab_c', 'Ünïcode', 'gpt-4'];
-const PATTERNS = ['%', 'p%', '%d', '_rod', '%o%', 'PROD', '%x\\%%', '%_%', 'Ü%', '%\'%', '%"%'];
+const PATTERNS = ['%', 'p%', '%d', '_rod', '%o%', 'PROD', '%x\\%%', '%_%', 'Ü%', "%'%", '%"%'];
 const REGEXES = ['^p', 'd$', 'o', '[', '(?i)PROD', '^$', 'r\\d', '.*'];
 const STATES = ['OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
 const SPAN_NAMES = ['llm', 'tool', 'Chat', 'retriever'];
@@ -30,9 +30,14 @@ const PROMPTS = [
 const pick = <T>(xs: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
 const str = fc.oneof(pick(STRINGS), fc.string({ maxLength: 4 }).filter(canQuoteValue));
 const quoted = (a: fc.Arbitrary<string>): fc.Arbitrary<string> => a.map(quoteValue);
-const list = (a: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.array(a, { minLength: 1, maxLength: 3 }).map((xs) => `(${xs.map(quoteValue).join(', ')})`);
+const list = (a: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.array(a, { minLength: 1, maxLength: 3 }).map((xs) => `(${xs.map(quoteValue).join(', ')})`);
 
-function stringClause(field: fc.Arbitrary<string>, values: fc.Arbitrary<string>, extra: readonly string[]): fc.Arbitrary<string> {
+function stringClause(
+  field: fc.Arbitrary<string>,
+  values: fc.Arbitrary<string>,
+  extra: readonly string[],
+): fc.Arbitrary<string> {
   const ops = fc.oneof(
     fc.tuple(pick(['=', '!=']), quoted(values)),
     fc.tuple(pick(['LIKE', 'ILIKE']), quoted(fc.oneof(pick(PATTERNS), values))),
@@ -61,14 +66,32 @@ export const comparisonArb: fc.Arbitrary<string> = fc.oneof(
       ),
     )
     .map(([f, op, v]) => `${f} ${op} ${v}`),
-  stringClause(pick(TAG_KEYS).map((k) => `tag.${quoteKey(k)}`), str, ['IN', 'NULL']),
-  stringClause(pick(META_KEYS).map((k) => `metadata.${quoteKey(k)}`), str, ['IN', 'NULL']),
+  stringClause(
+    pick(TAG_KEYS).map((k) => `tag.${quoteKey(k)}`),
+    str,
+    ['IN', 'NULL'],
+  ),
+  stringClause(
+    pick(META_KEYS).map((k) => `metadata.${quoteKey(k)}`),
+    str,
+    ['IN', 'NULL'],
+  ),
   stringClause(pick(['name', 'run_id']), fc.oneof(pick(RUNS), str), ['IN', 'NULL']),
   stringClause(pick(['span.name']), fc.oneof(pick(SPAN_NAMES), str), ['IN']),
   stringClause(pick(['span.type']), fc.oneof(pick(SPAN_TYPES), str), ['IN']),
   stringClause(pick(['span.status']), pick(SPAN_STATUS), ['IN']),
-  stringClause(pick(ATTR_KEYS).map((k) => `span.attributes.${quoteKey(k)}`), pick(['gpt-4', 'GPT-4', '5', 'true', 'LLM', 'not json', '{"a":1}', '']), ['IN']),
-  fc.tuple(pick(['span.content', 'trace.text']), pick(['LIKE', 'ILIKE']), quoted(fc.oneof(pick(['%gpt%', '%LLM%', '%tool%', '%"5"%']), pick(PATTERNS)))).map(([f, op, v]) => `${f} ${op} ${v}`),
+  stringClause(
+    pick(ATTR_KEYS).map((k) => `span.attributes.${quoteKey(k)}`),
+    pick(['gpt-4', 'GPT-4', '5', 'true', 'LLM', 'not json', '{"a":1}', '']),
+    ['IN'],
+  ),
+  fc
+    .tuple(
+      pick(['span.content', 'trace.text']),
+      pick(['LIKE', 'ILIKE']),
+      quoted(fc.oneof(pick(['%gpt%', '%LLM%', '%tool%', '%"5"%']), pick(PATTERNS))),
+    )
+    .map(([f, op, v]) => `${f} ${op} ${v}`),
   stringClause(
     fc.tuple(pick(['feedback', 'expectation']), pick(ASSESSMENT_NAMES)).map(([p, n]) => `${p}.${n}`),
     pick(['true', 'false', '5', 'high', 'yes', '"high"', 'Great%']),
@@ -96,7 +119,10 @@ const spanArb: fc.Arbitrary<EvalSpan> = fc
     status: pick(SPAN_STATUS),
     attributes: fc.dictionary(pick(ATTR_KEYS), pick(ATTR_VALUES), { maxKeys: 3 }),
   })
-  .map((s) => ({ ...s, content: JSON.stringify({ name: s.name, status: { code: `STATUS_CODE_${s.status}` }, attributes: s.attributes }) }));
+  .map((s) => ({
+    ...s,
+    content: JSON.stringify({ name: s.name, status: { code: `STATUS_CODE_${s.status}` }, attributes: s.attributes }),
+  }));
 
 /** An assessment plus the session named in its metadata (mlflow.trace.session), if any. */
 export interface GeneratedAssessment extends EvalAssessment {

@@ -46,7 +46,14 @@ export class FilterParser {
   slice(r: TextRange): string {
     return this.text.slice(r.from, r.to);
   }
-  report(code: DiagnosticCode, r: TextRange, message: string, hint?: string, fix?: FixIt, severity: 'error' | 'warning' = 'error'): void {
+  report(
+    code: DiagnosticCode,
+    r: TextRange,
+    message: string,
+    hint?: string,
+    fix?: FixIt,
+    severity: 'error' | 'warning' = 'error',
+  ): void {
     const d: Diagnostic = { code, message, from: r.from, to: r.to, severity };
     if (hint !== undefined) d.hint = hint;
     if (fix !== undefined) d.fix = fix;
@@ -85,7 +92,12 @@ export class FilterParser {
   tooDeep(t: Token): ErrorNode {
     if (!this.reportedTooDeep) {
       this.reportedTooDeep = true;
-      this.report('too-deep', t, `Filter string is nested too deeply (more than ${MAX_NESTING} levels).`, 'remove redundant parentheses or NOT');
+      this.report(
+        'too-deep',
+        t,
+        `Filter string is nested too deeply (more than ${MAX_NESTING} levels).`,
+        'remove redundant parentheses or NOT',
+      );
     }
     // Skip the rest of this operand, nested parts included, without recursing.
     const skipped = this.skipToSync(t.from);
@@ -124,12 +136,17 @@ export class FilterParser {
   parseScalar(t: Token): ScalarValue | null {
     if (t.kind === 'string') {
       if (t.terminated === false) {
-        this.report('unterminated-string', t, invalidClauseMessage([t.text]), `close the string with ${t.quote}`, { from: this.text.length, to: this.text.length, insert: t.quote ?? "'" });
+        this.report('unterminated-string', t, invalidClauseMessage([t.text]), `close the string with ${t.quote}`, {
+          from: this.text.length,
+          to: this.text.length,
+          insert: t.quote ?? "'",
+        });
       }
       return { type: 'string', value: t.value ?? '', quote: t.quote ?? "'", from: t.from, to: t.to };
     }
     if (t.kind === 'number') return { type: 'number', value: Number(t.text), raw: t.text, from: t.from, to: t.to };
-    if (t.kind === 'ident' && !(t.word !== undefined && VALUE_KEYWORDS.has(t.word))) return { type: 'word', raw: t.text, from: t.from, to: t.to };
+    if (t.kind === 'ident' && !(t.word !== undefined && VALUE_KEYWORDS.has(t.word)))
+      return { type: 'word', raw: t.text, from: t.from, to: t.to };
     return null;
   }
 
@@ -146,11 +163,17 @@ export class FilterParser {
       }
       const item = t === undefined ? null : this.parseScalar(t);
       if (t === undefined || item === null) {
-        this.report('missing-rparen', this.here(), invalidClauseMessage([this.slice({ from: open.from, to: t?.to ?? this.text.length })]), 'close the list with )', {
-          from: to,
-          to,
-          insert: ')',
-        });
+        this.report(
+          'missing-rparen',
+          this.here(),
+          invalidClauseMessage([this.slice({ from: open.from, to: t?.to ?? this.text.length })]),
+          'close the list with )',
+          {
+            from: to,
+            to,
+            insert: ')',
+          },
+        );
         break;
       }
       this.pos++;
@@ -160,7 +183,12 @@ export class FilterParser {
         to = this.peek()?.to ?? to;
         this.pos++;
       } else if (this.peek()?.kind !== 'rparen') {
-        this.report('missing-rparen', this.here(), invalidClauseMessage([this.slice({ from: open.from, to: this.peek()?.to ?? this.text.length })]), 'separate list items with commas and close the list with )');
+        this.report(
+          'missing-rparen',
+          this.here(),
+          invalidClauseMessage([this.slice({ from: open.from, to: this.peek()?.to ?? this.text.length })]),
+          'separate list items with commas and close the list with )',
+        );
         break;
       }
     }
@@ -178,7 +206,12 @@ export class FilterParser {
       ref: resolution.ok ? resolution.ref : null,
       entity: resolution.entity,
     };
-    if (t.terminated === false) this.report('unterminated-string', t, invalidClauseMessage([t.text]), 'close the backtick', { from: this.text.length, to: this.text.length, insert: '`' });
+    if (t.terminated === false)
+      this.report('unterminated-string', t, invalidClauseMessage([t.text]), 'close the backtick', {
+        from: this.text.length,
+        to: this.text.length,
+        insert: '`',
+      });
     if (t.needsQuoting) {
       const dot = t.text.indexOf('.');
       const keyFrom = dot < 0 ? t.from : t.from + dot + 1;
@@ -190,7 +223,13 @@ export class FilterParser {
     }
     if (this.dialect === 'mlflow' && t.word === 'TEXT') {
       // sqlparse reads a bare `text` as the SQL type keyword, so MLflow rejects it.
-      this.report('reserved-word', t, invalidClauseMessage([t.text]), 'bare this.text is a SQL keyword in MLflow: write trace.text', { from: t.from, to: t.to, insert: 'trace.text' });
+      this.report(
+        'reserved-word',
+        t,
+        invalidClauseMessage([t.text]),
+        'bare this.text is a SQL keyword in MLflow: write trace.text',
+        { from: t.from, to: t.to, insert: 'trace.text' },
+      );
     }
     const op = this.parseOperator();
     const node: ComparisonNode = { type: 'comparison', field, op, value: null, from: t.from, to: op?.to ?? t.to };
@@ -198,7 +237,12 @@ export class FilterParser {
       const next = this.peek();
       const stop = next === undefined || this.isWord(next, 'AND') || this.isWord(next, 'OR') || next.kind === 'rparen';
       const skipped = stop ? { from: t.from, to: t.to } : this.skipToSync(t.from);
-      this.report('expected-operator', next === undefined || stop ? { from: t.to, to: t.to } : next, invalidClauseMessage([this.slice(skipped)]), 'add a comparator such as = or LIKE');
+      this.report(
+        'expected-operator',
+        next === undefined || stop ? { from: t.to, to: t.to } : next,
+        invalidClauseMessage([this.slice(skipped)]),
+        'add a comparator such as = or LIKE',
+      );
       node.to = skipped.to;
       return node;
     }
@@ -211,7 +255,12 @@ export class FilterParser {
       if (value !== null) this.pos++;
     }
     if (value === null) {
-      this.report('expected-value', v ?? { from: op.to, to: op.to }, invalidClauseMessage([this.slice(node)]), "add a quoted value, e.g. 'my-value'");
+      this.report(
+        'expected-value',
+        v ?? { from: op.to, to: op.to },
+        invalidClauseMessage([this.slice(node)]),
+        "add a quoted value, e.g. 'my-value'",
+      );
       return node;
     }
     node.value = value;
@@ -232,11 +281,18 @@ export class FilterParser {
       // One diagnostic per OR, on the keyword itself rather than on what follows: the mlflow dialect
       // reports the same range as an invalid clause, and checkFilter folds by range, so MLflow's message
       // names the OR once.
-      if (missingLeft || right === null) this.report('expected-identifier', kw, invalidClauseMessage([kw.text]), 'OR needs a condition on each side');
+      if (missingLeft || right === null)
+        this.report('expected-identifier', kw, invalidClauseMessage([kw.text]), 'OR needs a condition on each side');
     }
     if (keywords.length === 0) return first;
     if (children.length === 0) return { type: 'error', from: keywords[0].from, to: keywords[keywords.length - 1].to };
-    return { type: 'or', children, keywords, from: Math.min(children[0].from, keywords[0].from), to: Math.max(children[children.length - 1].to, keywords[keywords.length - 1].to) };
+    return {
+      type: 'or',
+      children,
+      keywords,
+      from: Math.min(children[0].from, keywords[0].from),
+      to: Math.max(children[children.length - 1].to, keywords[keywords.length - 1].to),
+    };
   }
 
   parseAnd(depth: number): FilterExpr | null {
@@ -247,14 +303,28 @@ export class FilterParser {
       if (this.isWord(t, 'AND')) {
         this.pos++;
         if (children.length === 0 || pendingAnd) {
-          this.report('stray-and', t, 'Extra AND is ignored.', 'remove the extra AND', { from: t.from, to: t.to, insert: '' }, 'warning');
+          this.report(
+            'stray-and',
+            t,
+            'Extra AND is ignored.',
+            'remove the extra AND',
+            { from: t.from, to: t.to, insert: '' },
+            'warning',
+          );
         }
         pendingAnd = t;
         continue;
       }
       if (this.canStartUnary(t)) {
         if (children.length > 0 && pendingAnd === null) {
-          this.report('implicit-and', { from: t.from, to: t.from }, 'Conditions are joined by AND.', 'write AND between conditions', { from: t.from, to: t.from, insert: 'AND ' }, 'warning');
+          this.report(
+            'implicit-and',
+            { from: t.from, to: t.from },
+            'Conditions are joined by AND.',
+            'write AND between conditions',
+            { from: t.from, to: t.from, insert: 'AND ' },
+            'warning',
+          );
         }
         children.push(this.parseUnary(depth));
         pendingAnd = null;
@@ -267,15 +337,31 @@ export class FilterParser {
       } else if (t.kind === 'semicolon') {
         // Only a ';' that ends the single statement gets here (parse-filter.ts splits statements as sqlparse
         // does); MLflow then rejects the ';' token itself as an invalid clause.
-        this.report('invalid-clause', skipped, invalidClauseMessage([this.slice(skipped)]), 'remove the ;', { from: t.from, to: t.to, insert: '' });
+        this.report('invalid-clause', skipped, invalidClauseMessage([this.slice(skipped)]), 'remove the ;', {
+          from: t.from,
+          to: t.to,
+          insert: '',
+        });
       } else {
-        this.report('invalid-clause', skipped, invalidClauseMessage([this.slice(skipped)]), 'start a condition with a field such as tag.<key>');
+        this.report(
+          'invalid-clause',
+          skipped,
+          invalidClauseMessage([this.slice(skipped)]),
+          'start a condition with a field such as tag.<key>',
+        );
       }
       children.push({ type: 'error', from: skipped.from, to: skipped.to });
       pendingAnd = null;
     }
     if (pendingAnd && children.length > 0) {
-      this.report('stray-and', pendingAnd, 'Extra AND is ignored.', 'remove the trailing AND', { from: pendingAnd.from, to: pendingAnd.to, insert: '' }, 'warning');
+      this.report(
+        'stray-and',
+        pendingAnd,
+        'Extra AND is ignored.',
+        'remove the trailing AND',
+        { from: pendingAnd.from, to: pendingAnd.to, insert: '' },
+        'warning',
+      );
     }
     if (children.length === 0) return null;
     if (children.length === 1) return children[0];
@@ -307,10 +393,21 @@ export class FilterParser {
         to = close.to;
       } else {
         to = inner?.to ?? t.to;
-        this.report('missing-rparen', t, invalidClauseMessage([this.slice({ from: t.from, to })]), 'close the parenthesis', { from: to, to, insert: ')' });
+        this.report(
+          'missing-rparen',
+          t,
+          invalidClauseMessage([this.slice({ from: t.from, to })]),
+          'close the parenthesis',
+          { from: to, to, insert: ')' },
+        );
       }
       if (inner === null) {
-        this.report('expected-identifier', { from: t.from, to }, invalidClauseMessage([this.slice({ from: t.from, to })]), 'put a condition inside the parentheses');
+        this.report(
+          'expected-identifier',
+          { from: t.from, to },
+          invalidClauseMessage([this.slice({ from: t.from, to })]),
+          'put a condition inside the parentheses',
+        );
         return { type: 'error', from: t.from, to };
       }
       return { type: 'group', expr: inner, from: t.from, to };
@@ -319,4 +416,3 @@ export class FilterParser {
     return this.parseComparison();
   }
 }
-

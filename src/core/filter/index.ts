@@ -43,7 +43,13 @@ export { parseOrderBy, type OrderByResult, type OrderField, type OrderTerm } fro
 export { compileOrderBy, type CompiledOrderTerm } from './compile-order-by.ts';
 export { compileFilter, type CompiledSql } from './compile-filter.ts';
 export { sqliteDialect, postgresDialect, type SqlDialect } from './sql-dialect.ts';
-export { evaluateFilter, spanAttributeText, type EvalAssessment, type EvalSpan, type EvalTrace } from './evaluate-filter.ts';
+export {
+  evaluateFilter,
+  spanAttributeText,
+  type EvalAssessment,
+  type EvalSpan,
+  type EvalTrace,
+} from './evaluate-filter.ts';
 export { regexSearch } from './regex-search.ts';
 export { sqlLike } from './like-match.ts';
 export {

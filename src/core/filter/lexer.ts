@@ -187,7 +187,7 @@ export function lexFilter(text: string): Token[] {
     } else {
       // Group a run of unknown characters into one token so junk input stays cheap.
       let j = i + 1;
-      while (j < n && !isSpace(text[j]) && !isWordChar(text[j]) && !"'\"`()=,;!<>".includes(text[j])) j++;
+      while (j < n && !isSpace(text[j]) && !isWordChar(text[j]) && !'\'"`()=,;!<>'.includes(text[j])) j++;
       tokens.push({ kind: 'unknown', from, to: j, text: text.slice(from, j) });
       i = j;
     }

@@ -29,7 +29,38 @@ const FILTERISH = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc
     .array(
-      fc.constantFrom('tag.', 'span.', 'attributes.', '`', "'", '"', '(', ')', ',', ';', '=', '!=', '<', '>=', ' ', ' AND ', ' OR ', 'NOT ', 'IS ', 'NULL', 'IN', 'LIKE', 'x', 'status', '5', '-1.5e3', '.', '%', 'é', '\n'),
+      fc.constantFrom(
+        'tag.',
+        'span.',
+        'attributes.',
+        '`',
+        "'",
+        '"',
+        '(',
+        ')',
+        ',',
+        ';',
+        '=',
+        '!=',
+        '<',
+        '>=',
+        ' ',
+        ' AND ',
+        ' OR ',
+        'NOT ',
+        'IS ',
+        'NULL',
+        'IN',
+        'LIKE',
+        'x',
+        'status',
+        '5',
+        '-1.5e3',
+        '.',
+        '%',
+        'é',
+        '\n',
+      ),
       { maxLength: 30 },
     )
     .map((xs) => xs.join('')),
@@ -62,16 +93,20 @@ describe('parseFilter', () => {
     );
   });
 
-  it('accepts in mlflow exactly the generated filters that do not require the extended dialect (property)', { timeout: 60_000 }, () => {
-    fc.assert(
-      fc.property(filterArb, (text) => {
-        const ext = checkFilter(text, 'extended');
-        const ml = checkFilter(text, 'mlflow');
-        expect(ml.ok).toBe(ext.ok && !requiresExtended(ext.expr));
-      }),
-      { seed: 13, numRuns: 10_000 },
-    );
-  });
+  it(
+    'accepts in mlflow exactly the generated filters that do not require the extended dialect (property)',
+    { timeout: 60_000 },
+    () => {
+      fc.assert(
+        fc.property(filterArb, (text) => {
+          const ext = checkFilter(text, 'extended');
+          const ml = checkFilter(text, 'mlflow');
+          expect(ml.ok).toBe(ext.ok && !requiresExtended(ext.expr));
+        }),
+        { seed: 13, numRuns: 10_000 },
+      );
+    },
+  );
 
   it('keeps structure of half-typed input', () => {
     const r = parseFilter("tag.env = 'prod' AND span.name");
@@ -89,14 +124,22 @@ describe('parseFilter', () => {
   });
 
   it('records ranges for every part of a comparison', () => {
-    const r = parseFilter("metadata.`a.b` IN ('x', \"y\")");
+    const r = parseFilter('metadata.`a.b` IN (\'x\', "y")');
     expect(r.ast).toMatchObject({
       type: 'comparison',
       from: 0,
       to: 28,
       field: { from: 0, to: 14, prefix: 'metadata', ref: { kind: 'metadata', key: 'a.b' }, entity: 'request_metadata' },
       op: { op: 'IN', from: 15, to: 17 },
-      value: { type: 'list', from: 18, to: 28, items: [{ value: 'x', from: 19, to: 22 }, { value: 'y', quote: '"', from: 24, to: 27 }] },
+      value: {
+        type: 'list',
+        from: 18,
+        to: 28,
+        items: [
+          { value: 'x', from: 19, to: 22 },
+          { value: 'y', quote: '"', from: 24, to: 27 },
+        ],
+      },
     });
   });
 
@@ -117,7 +160,7 @@ describe('parseFilter', () => {
   it.each([
     ["state = 'OK'", 'did you mean status?'],
     ["STATUS = 'OK'", 'did you mean status?'],
-    ["execution_tim_ms > 5", 'did you mean execution_time_ms?'],
+    ['execution_tim_ms > 5', 'did you mean execution_time_ms?'],
     ["TAG.env = 'x'", 'did you mean tag.?'],
     ["metdata.env = 'x'", 'did you mean metadata.?'],
     ["span.nam = 'x'", 'did you mean span.name?'],
@@ -168,8 +211,15 @@ describe('parseFilter', () => {
   it('reads a double-quoted prefix as part of the identifier', () => {
     const r = parseFilter('"tag".k = \'v\'');
     expect(r.diagnostics).toEqual([]);
-    expect(r.ast).toMatchObject({ type: 'comparison', field: { text: '"tag".k', from: 0, to: 7, prefix: '"tag"', ref: null, entity: null }, op: { op: '=' } });
-    expect(parseFilter('tag."k" = "v"').ast).toMatchObject({ field: { ref: { kind: 'tag', key: 'k' } }, value: { value: 'v' } });
+    expect(r.ast).toMatchObject({
+      type: 'comparison',
+      field: { text: '"tag".k', from: 0, to: 7, prefix: '"tag"', ref: null, entity: null },
+      op: { op: '=' },
+    });
+    expect(parseFilter('tag."k" = "v"').ast).toMatchObject({
+      field: { ref: { kind: 'tag', key: 'k' } },
+      value: { value: 'v' },
+    });
   });
 
   it('warns, without failing the filter, on a quoted non-number for a numeric attribute', () => {

@@ -91,11 +91,19 @@ export function parseFilter(text: string, options: ParseOptions = {}): ParseResu
     const t = parser.peek();
     if (t?.kind === 'rparen') {
       parser.pos++;
-      parser.report('unmatched-rparen', t, invalidClauseMessage([')']), 'remove this )', { from: t.from, to: t.to, insert: '' });
+      parser.report('unmatched-rparen', t, invalidClauseMessage([')']), 'remove this )', {
+        from: t.from,
+        to: t.to,
+        insert: '',
+      });
     }
   }
   const ast: FilterExpr | null =
-    parts.length === 0 ? null : parts.length === 1 ? parts[0] : { type: 'and', children: parts, from: parts[0].from, to: parts[parts.length - 1].to };
+    parts.length === 0
+      ? null
+      : parts.length === 1
+        ? parts[0]
+        : { type: 'and', children: parts, from: parts[0].from, to: parts[parts.length - 1].to };
 
   if (dialect === 'mlflow' && ast !== null) reportExtendedSyntax(ast, text, diagnostics);
   return { ast, diagnostics };
@@ -119,6 +127,13 @@ function reportExtendedSyntax(ast: FilterExpr, text: string, out: Diagnostic[]):
   found.sort((a, b) => a.from - b.from);
   for (const r of found) {
     const t = text.slice(r.from, r.to);
-    out.push({ code: 'invalid-clause', message: invalidClauseMessage([t]), from: r.from, to: r.to, severity: 'error', hint: 'OR, NOT and parentheses need the extended dialect' });
+    out.push({
+      code: 'invalid-clause',
+      message: invalidClauseMessage([t]),
+      from: r.from,
+      to: r.to,
+      severity: 'error',
+      hint: 'OR, NOT and parentheses need the extended dialect',
+    });
   }
 }

@@ -11,13 +11,27 @@ describe('parseOrderBy', () => {
     [[], [TS_DESC, ID_ASC]],
     [['timestamp'], [{ field: { kind: 'attribute', key: 'timestamp_ms' }, ascending: true }, ID_ASC]],
     [['timestamp_ms desc'], [TS_DESC, ID_ASC]],
-    [['execution_time DESC'], [{ field: { kind: 'attribute', key: 'execution_time_ms' }, ascending: false }, TS_DESC, ID_ASC]],
+    [
+      ['execution_time DESC'],
+      [{ field: { kind: 'attribute', key: 'execution_time_ms' }, ascending: false }, TS_DESC, ID_ASC],
+    ],
     [['request_id DESC'], [{ field: { kind: 'attribute', key: 'request_id' }, ascending: false }, TS_DESC]],
-    [['status', 'experiment_id Asc'], [{ field: { kind: 'attribute', key: 'status' }, ascending: true }, { field: { kind: 'attribute', key: 'experiment_id' }, ascending: true }, TS_DESC, ID_ASC]],
+    [
+      ['status', 'experiment_id Asc'],
+      [
+        { field: { kind: 'attribute', key: 'status' }, ascending: true },
+        { field: { kind: 'attribute', key: 'experiment_id' }, ascending: true },
+        TS_DESC,
+        ID_ASC,
+      ],
+    ],
     [['name'], [{ field: { kind: 'tag', key: 'mlflow.traceName' }, ascending: true }, TS_DESC, ID_ASC]],
     [['run_id DESC'], [{ field: { kind: 'metadata', key: 'mlflow.sourceRun' }, ascending: false }, TS_DESC, ID_ASC]],
     [['tags.env'], [{ field: { kind: 'tag', key: 'env' }, ascending: true }, TS_DESC, ID_ASC]],
-    [['metadata.`mlflow.trace.session` DESC'], [{ field: { kind: 'metadata', key: 'mlflow.trace.session' }, ascending: false }, TS_DESC, ID_ASC]],
+    [
+      ['metadata.`mlflow.trace.session` DESC'],
+      [{ field: { kind: 'metadata', key: 'mlflow.trace.session' }, ascending: false }, TS_DESC, ID_ASC],
+    ],
     [['end_time'], [{ field: { kind: 'attribute', key: 'end_time_ms' }, ascending: true }, TS_DESC, ID_ASC]],
   ])('accepts %j', (list, terms) => {
     expect(parseOrderBy(list)).toEqual({ ok: true, terms });
@@ -40,8 +54,16 @@ describe('parseOrderBy', () => {
     const r = parseOrderBy(['tag.env', 'metadata.m DESC']);
     const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 3) : [];
     expect(terms).toEqual([
-      { sql: '(SELECT o.value FROM trace_tags o WHERE o.trace_id = t.trace_id AND o.key = $3)', params: ['env'], ascending: true },
-      { sql: '(SELECT o.value FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $4)', params: ['m'], ascending: false },
+      {
+        sql: '(SELECT o.value FROM trace_tags o WHERE o.trace_id = t.trace_id AND o.key = $3)',
+        params: ['env'],
+        ascending: true,
+      },
+      {
+        sql: '(SELECT o.value FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $4)',
+        params: ['m'],
+        ascending: false,
+      },
       { sql: 't.timestamp_ms', params: [], ascending: false },
       { sql: 't.trace_id', params: [], ascending: true },
     ]);

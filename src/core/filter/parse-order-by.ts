@@ -5,9 +5,16 @@ import type { AttributeKey } from './ast.ts';
 import { lexFilter } from './lexer.ts';
 import { pythonList, pythonSet } from './python-repr.ts';
 import { stripQuotes, trimBackticks } from './resolve-field.ts';
-import { ATTRIBUTE_ALIASES, ORDER_BY_ATTRIBUTE_KEYS, PREFIXES, SOURCE_RUN_METADATA, TRACE_NAME_TAG } from './vocabulary.ts';
+import {
+  ATTRIBUTE_ALIASES,
+  ORDER_BY_ATTRIBUTE_KEYS,
+  PREFIXES,
+  SOURCE_RUN_METADATA,
+  TRACE_NAME_TAG,
+} from './vocabulary.ts';
 
-export type OrderField = { kind: 'attribute'; key: AttributeKey | 'experiment_id' } | { kind: 'tag' | 'metadata'; key: string };
+export type OrderField =
+  { kind: 'attribute'; key: AttributeKey | 'experiment_id' } | { kind: 'tag' | 'metadata'; key: string };
 
 export interface OrderTerm {
   field: OrderField;
@@ -32,7 +39,8 @@ function resolveOrderField(text: string): OrderField | string {
     if (lower === 'name') return { kind: 'tag', key: TRACE_NAME_TAG };
     if (lower === 'run_id') return { kind: 'metadata', key: SOURCE_RUN_METADATA };
   }
-  if (entity === 'attribute') return { kind: 'attribute', key: key === 'experiment_id' ? 'experiment_id' : ATTRIBUTE_ALIASES[key] };
+  if (entity === 'attribute')
+    return { kind: 'attribute', key: key === 'experiment_id' ? 'experiment_id' : ATTRIBUTE_ALIASES[key] };
   if (entity === 'tag') return { kind: 'tag', key };
   if (entity === 'request_metadata') return { kind: 'metadata', key };
   return `Invalid identifier type '${entity}'`;
@@ -52,7 +60,8 @@ export function parseOrderBy(list: readonly string[]): OrderByResult {
     let ascending = true;
     if (tokens.length === 2) {
       const dir = tokens[1].word;
-      if (dir !== 'ASC' && dir !== 'DESC') return { ok: false, message: `Invalid ordering key in order_by clause '${clause}'.` };
+      if (dir !== 'ASC' && dir !== 'DESC')
+        return { ok: false, message: `Invalid ordering key in order_by clause '${clause}'.` };
       ascending = dir === 'ASC';
     }
     const field = resolveOrderField(tokens[0].text);
@@ -60,8 +69,11 @@ export function parseOrderBy(list: readonly string[]): OrderByResult {
     terms.push({ field, ascending });
   }
   const ids = terms.map((t) => fieldId(t.field));
-  if (new Set(ids).size !== ids.length) return { ok: false, message: `\`order_by\` contains duplicate fields: ${pythonList(list)}` };
-  if (!ids.includes('attribute:timestamp_ms')) terms.push({ field: { kind: 'attribute', key: 'timestamp_ms' }, ascending: false });
-  if (!ids.includes('attribute:request_id')) terms.push({ field: { kind: 'attribute', key: 'request_id' }, ascending: true });
+  if (new Set(ids).size !== ids.length)
+    return { ok: false, message: `\`order_by\` contains duplicate fields: ${pythonList(list)}` };
+  if (!ids.includes('attribute:timestamp_ms'))
+    terms.push({ field: { kind: 'attribute', key: 'timestamp_ms' }, ascending: false });
+  if (!ids.includes('attribute:request_id'))
+    terms.push({ field: { kind: 'attribute', key: 'request_id' }, ascending: true });
   return { ok: true, terms };
 }

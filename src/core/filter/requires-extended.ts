@@ -21,7 +21,8 @@ export function requiresExtended(ast: FilterExpr | null): boolean {
       case 'comparison': {
         const ref = e.field.ref;
         if (ref === null) break;
-        if ((e.op?.op === 'IN' || e.op?.op === 'NOT IN') && (ref.kind === 'tag' || ref.kind === 'metadata')) return true;
+        if ((e.op?.op === 'IN' || e.op?.op === 'NOT IN') && (ref.kind === 'tag' || ref.kind === 'metadata'))
+          return true;
         if (e.field.prefix === null && e.field.text.toUpperCase() === 'TEXT') return true;
         break;
       }

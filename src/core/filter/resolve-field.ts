@@ -65,7 +65,8 @@ export function resolveField(text: string): FieldResolution {
   const dot = text.indexOf('.');
   const prefix = dot < 0 ? null : text.slice(0, dot);
   const rawKey = dot < 0 ? text : text.slice(dot + 1);
-  const entity: EntityType | undefined = prefix === null ? 'attribute' : Object.hasOwn(PREFIXES, prefix) ? PREFIXES[prefix] : undefined;
+  const entity: EntityType | undefined =
+    prefix === null ? 'attribute' : Object.hasOwn(PREFIXES, prefix) ? PREFIXES[prefix] : undefined;
   if (entity === undefined) {
     return {
       ok: false,
@@ -78,7 +79,12 @@ export function resolveField(text: string): FieldResolution {
   const key = trimBackticks(stripQuotes(rawKey));
 
   if (entity === 'attribute' && !(ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
-    return fail('invalid-attribute-key', `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ATTRIBUTE_KEYS)}'`, entity, prefix);
+    return fail(
+      'invalid-attribute-key',
+      `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ATTRIBUTE_KEYS)}'`,
+      entity,
+      prefix,
+    );
   }
   if (entity === 'span') {
     const r = resolveSpanKey(key);
@@ -91,14 +97,16 @@ export function resolveField(text: string): FieldResolution {
       return done({ kind: 'attribute', key: ATTRIBUTE_ALIASES[key] }, entity, prefix);
     case 'tag':
     case 'request_metadata':
-      if (key === '') return fail('empty-key', `Invalid identifier '${text}': a key is required after '${prefix}.'`, entity, prefix);
+      if (key === '')
+        return fail('empty-key', `Invalid identifier '${text}': a key is required after '${prefix}.'`, entity, prefix);
       return done({ kind: entity === 'tag' ? 'tag' : 'metadata', key }, entity, prefix);
     case 'feedback':
     case 'expectation':
       if (key === '') return fail('empty-key', 'Assessment field name cannot be empty', entity, prefix);
       return done({ kind: entity, key }, entity, prefix);
     case 'issue':
-      if (key !== 'id') return fail('invalid-issue-key', `Invalid issue attribute '${key}'. Supported attributes: id.`, entity, prefix);
+      if (key !== 'id')
+        return fail('invalid-issue-key', `Invalid issue attribute '${key}'. Supported attributes: id.`, entity, prefix);
       return done({ kind: 'issue', key: 'id' }, entity, prefix);
   }
 }

@@ -35,7 +35,8 @@ export const sqliteDialect: SqlDialect = {
   regex: (e, p) => `${e} REGEXP ${p}`,
   spanAttributeSource: (c) => `json_each(${c}, '$.attributes') j`,
   // CASE is lazy in SQLite, so json_type never sees malformed JSON.
-  spanAttributeValue: (v) => `(CASE WHEN json_valid(${v}) THEN (CASE WHEN json_type(${v}) = 'text' THEN json_extract(${v}, '$') ELSE ${v} END) ELSE ${v} END)`,
+  spanAttributeValue: (v) =>
+    `(CASE WHEN json_valid(${v}) THEN (CASE WHEN json_type(${v}) = 'text' THEN json_extract(${v}, '$') ELSE ${v} END) ELSE ${v} END)`,
   jsonMemberArgument: (key) => `$."${key}"`,
   jsonMember: (e, a) => `(CASE WHEN json_valid(${e}) THEN json_extract(${e}, ${a}) END)`,
   contains: (e, n) => `instr(${e}, ${n}) > 0`,

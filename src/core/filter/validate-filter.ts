@@ -22,7 +22,8 @@ export function collectComparisons(ast: FilterExpr | null): ComparisonNode[] {
   while (stack.length > 0) {
     const e = stack.pop() as FilterExpr;
     if (e.type === 'comparison') out.push(e);
-    else if (e.type === 'and' || e.type === 'or') for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
+    else if (e.type === 'and' || e.type === 'or')
+      for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
     else if (e.type === 'not' || e.type === 'group') stack.push(e.expr);
   }
   return out;
@@ -66,7 +67,15 @@ export function validateFilter(ast: FilterExpr | null, options: ValidateOptions 
   return [...parseErrors, ...storeErrors];
 }
 
-function push(out: Diagnostic[], code: DiagnosticCode, r: { from: number; to: number }, message: string, hint?: string, fix?: FixIt, severity: Severity = 'error'): false {
+function push(
+  out: Diagnostic[],
+  code: DiagnosticCode,
+  r: { from: number; to: number },
+  message: string,
+  hint?: string,
+  fix?: FixIt,
+  severity: Severity = 'error',
+): false {
   const d: Diagnostic = { code, message, from: r.from, to: r.to, severity };
   if (hint !== undefined) d.hint = hint;
   if (fix !== undefined) d.fix = fix;
@@ -74,7 +83,17 @@ function push(out: Diagnostic[], code: DiagnosticCode, r: { from: number; to: nu
   return false;
 }
 
-const ATTRIBUTE_WORDS = ['status', 'request_id', 'client_request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'name', 'run_id', 'prompt'];
+const ATTRIBUTE_WORDS = [
+  'status',
+  'request_id',
+  'client_request_id',
+  'timestamp_ms',
+  'execution_time_ms',
+  'end_time_ms',
+  'name',
+  'run_id',
+  'prompt',
+];
 const SPAN_WORDS = ['name', 'type', 'status', 'content', 'attributes'];
 
 function resolutionHint(code: DiagnosticCode, text: string, prefix: string | null): string | undefined {
@@ -82,7 +101,9 @@ function resolutionHint(code: DiagnosticCode, text: string, prefix: string | nul
   const key = dot < 0 ? text : text.slice(dot + 1);
   if (code === 'invalid-entity-type') {
     const guess = prefix === null ? null : closestWord(prefix.replace(/^[`'"]/, ''), SUGGESTED_PREFIXES);
-    return guess ? `did you mean ${guess}.?` : 'prefixes are tag, metadata, span, feedback, expectation, issue or trace; dotted keys need backticks';
+    return guess
+      ? `did you mean ${guess}.?`
+      : 'prefixes are tag, metadata, span, feedback, expectation, issue or trace; dotted keys need backticks';
   }
   if (code === 'invalid-attribute-key') {
     const guess = closestWord(key, ATTRIBUTE_WORDS);
@@ -121,17 +142,31 @@ function checkClause(c: ComparisonNode, dialect: FilterDialect, out: Diagnostic[
   if (v.type === 'number') {
     if (isNumericAttribute(ref)) return true;
     if (entity === 'attribute') {
-      return push(out, 'numeric-value', v, `Only the '${pythonSet(NUMERIC_ATTRIBUTE_KEYS)}' attributes support comparison with numeric values.`, 'use quotes around the value', {
+      return push(
+        out,
+        'numeric-value',
+        v,
+        `Only the '${pythonSet(NUMERIC_ATTRIBUTE_KEYS)}' attributes support comparison with numeric values.`,
+        'use quotes around the value',
+        {
+          from: v.from,
+          to: v.to,
+          insert: quoteValue(v.raw),
+        },
+      );
+    }
+    return push(
+      out,
+      'numeric-value',
+      v,
+      `Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${v.raw}`,
+      'use quotes around the value',
+      {
         from: v.from,
         to: v.to,
         insert: quoteValue(v.raw),
-      });
-    }
-    return push(out, 'numeric-value', v, `Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${v.raw}`, 'use quotes around the value', {
-      from: v.from,
-      to: v.to,
-      insert: quoteValue(v.raw),
-    });
+      },
+    );
   }
   if (v.type === 'list') {
     const listAllowed =
@@ -140,12 +175,28 @@ function checkClause(c: ComparisonNode, dialect: FilterDialect, out: Diagnostic[
         : entity === 'tag' || entity === 'span' || (entity === 'request_metadata' && dialect === 'extended');
     if (!listAllowed) {
       if (entity === 'attribute') {
-        return push(out, 'list-value', v, `Only the '${pythonSet(LIST_ATTRIBUTE_KEYS)}' attributes support comparison with a list of values.`);
+        return push(
+          out,
+          'list-value',
+          v,
+          `Only the '${pythonSet(LIST_ATTRIBUTE_KEYS)}' attributes support comparison with a list of values.`,
+        );
       }
-      return push(out, 'list-value', v, `Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${listText(v)}`);
+      return push(
+        out,
+        'list-value',
+        v,
+        `Expected a quoted string value for ${entity} (e.g. 'my-value'). Got value ${listText(v)}`,
+      );
     }
     if (v.items.length === 0) {
-      return push(out, 'empty-list', v, 'While parsing a list in the query, expected a non-empty list of string values, but got empty list', 'add at least one quoted value');
+      return push(
+        out,
+        'empty-list',
+        v,
+        'While parsing a list in the query, expected a non-empty list of string values, but got empty list',
+        'add at least one quoted value',
+      );
     }
     if (v.items.some((i) => i.type !== 'string')) {
       return push(
@@ -185,7 +236,11 @@ function checkComparator(c: ComparisonNode, dialect: FilterDialect, out: Diagnos
       'invalid-comparator',
       c.op,
       message,
-      replacement !== undefined ? `write ${replacement}` : extendedOnly ? `${op} on tags and metadata needs the extended dialect` : `use one of ${allowed.join(', ')}`,
+      replacement !== undefined
+        ? `write ${replacement}`
+        : extendedOnly
+          ? `${op} on tags and metadata needs the extended dialect`
+          : `use one of ${allowed.join(', ')}`,
       replacement !== undefined ? { from: c.op.from, to: c.op.to, insert: replacement } : undefined,
     );
     return;
@@ -194,20 +249,39 @@ function checkComparator(c: ComparisonNode, dialect: FilterDialect, out: Diagnos
   if (v === null) return;
   const wantsList = op === 'IN' || op === 'NOT IN';
   if (wantsList && v.type !== 'list') {
-    push(out, 'expected-list', v, `Invalid value for comparator '${op}': expected a parenthesised list of quoted strings, e.g. ('a', 'b')`, 'wrap the values in parentheses', {
-      from: v.from,
-      to: v.to,
-      insert: `(${v.type === 'string' ? `${v.quote}${v.value}${v.quote}` : quoteValue(v.raw)})`,
-    });
+    push(
+      out,
+      'expected-list',
+      v,
+      `Invalid value for comparator '${op}': expected a parenthesised list of quoted strings, e.g. ('a', 'b')`,
+      'wrap the values in parentheses',
+      {
+        from: v.from,
+        to: v.to,
+        insert: `(${v.type === 'string' ? `${v.quote}${v.value}${v.quote}` : quoteValue(v.raw)})`,
+      },
+    );
     return;
   }
   if (!wantsList && v.type === 'list') {
-    push(out, 'unexpected-list', v, `Invalid value for comparator '${op}': a list is only allowed with IN and NOT IN`, 'use IN with a list');
+    push(
+      out,
+      'unexpected-list',
+      v,
+      `Invalid value for comparator '${op}': a list is only allowed with IN and NOT IN`,
+      'use IN with a list',
+    );
     return;
   }
   if (v.type !== 'string') return;
   if (ref.kind === 'prompt' && v.value.split('/').length !== 2) {
-    push(out, 'invalid-prompt-value', v, `Invalid prompts filter value '${v.value}'. Expected format: prompt = "name/version"`, 'write the prompt as name/version');
+    push(
+      out,
+      'invalid-prompt-value',
+      v,
+      `Invalid prompts filter value '${v.value}'. Expected format: prompt = "name/version"`,
+      'write the prompt as name/version',
+    );
   } else if (isNumericAttribute(ref) && numericValue(v.value) === null) {
     // MLflow accepts any quoted value here and its store compares loosely, so this is only a warning.
     push(

@@ -40,7 +40,14 @@ export const ATTRIBUTE_KEYS = [
   'text',
 ] as const;
 
-export const NUMERIC_ATTRIBUTE_KEYS = ['timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms'] as const;
+export const NUMERIC_ATTRIBUTE_KEYS = [
+  'timestamp',
+  'timestamp_ms',
+  'execution_time',
+  'execution_time_ms',
+  'end_time',
+  'end_time_ms',
+] as const;
 
 /** Aliases collapse to one canonical key: the one the printer writes. */
 export const ATTRIBUTE_ALIASES: Readonly<Record<string, AttributeKey>> = {
@@ -60,7 +67,13 @@ export const NUMERIC_ATTRIBUTES: readonly NumericAttributeKey[] = ['timestamp_ms
 /** Attribute keys whose values may be a list in MLflow's parser (`name`, `run_id` fail later, in the store). */
 export const LIST_ATTRIBUTE_KEYS = ['status', 'request_id', 'client_request_id', 'name', 'run_id'] as const;
 
-export const SPAN_KEYS: readonly (SpanColumnKey | 'attributes.')[] = ['name', 'type', 'status', 'content', 'attributes.'];
+export const SPAN_KEYS: readonly (SpanColumnKey | 'attributes.')[] = [
+  'name',
+  'type',
+  'status',
+  'content',
+  'attributes.',
+];
 
 /** Values of the `status` attribute and the `span.status` column, for value completion. */
 export const TRACE_STATUS_VALUES = ['OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'] as const;

@@ -85,7 +85,7 @@ describe('selection instead of sorting', () => {
   it('matches a sorted copy for random data with ties', async () => {
     const { quantileBySelection, selectRanks } = await import('./quantile.ts');
     let seed = 7;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (const n of [1, 2, 5, 33, 1000, 20_000]) {
       const values = Float64Array.from({ length: n }, () => Math.floor(rand() * 300));
       const sorted = Float64Array.from(values).sort();

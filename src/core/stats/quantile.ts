@@ -18,8 +18,8 @@ export function exactQuantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
@@ -40,7 +40,8 @@ export function binomialCdf(n: number, p: number): (k: number) => number {
   if (p <= 0) return (k) => (k >= 0 ? 1 : 0);
   if (p >= 1) return (k) => (k >= n ? 1 : 0);
   const mode = Math.min(n, Math.floor((n + 1) * p));
-  const logPmf = (k: number) => logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+  const logPmf = (k: number) =>
+    logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
   const ratioUp = p / (1 - p);
   const eps = 1e-17;
   // pmf values from lo..hi, relative to the mode's pmf.
@@ -121,7 +122,11 @@ export function quantileRankInterval(n: number, q: number, level: number): RankI
 }
 
 /** Distribution-free confidence bounds for the q-quantile from ascending sample values. */
-export function quantileConfidenceBounds(sorted: ArrayLike<number>, q: number, level: number): { low: number | null; high: number | null } {
+export function quantileConfidenceBounds(
+  sorted: ArrayLike<number>,
+  q: number,
+  level: number,
+): { low: number | null; high: number | null } {
   const r = quantileRankInterval(sorted.length, q, level);
   return { low: r.lower === null ? null : sorted[r.lower - 1], high: r.upper === null ? null : sorted[r.upper - 1] };
 }

@@ -20,8 +20,14 @@ export function compareErrorRates(
 ): ErrorRateComparison | undefined {
   const test = twoProportionTest(baseline.errors, baseline.count, candidate.errors, candidate.count);
   if (!test) return undefined;
-  const verdict: Verdict = test.pValue >= alpha ? 'no-significant-difference' : test.difference > 0 ? 'regression' : 'improvement';
-  return { baselineRate: baseline.errors / baseline.count, candidateRate: candidate.errors / candidate.count, test, verdict };
+  const verdict: Verdict =
+    test.pValue >= alpha ? 'no-significant-difference' : test.difference > 0 ? 'regression' : 'improvement';
+  return {
+    baselineRate: baseline.errors / baseline.count,
+    candidateRate: candidate.errors / candidate.count,
+    test,
+    verdict,
+  };
 }
 
 export interface Estimate {
@@ -47,7 +53,11 @@ export interface LatencyComparison {
 export function compareLatency(baseline: Estimate, candidate: Estimate): LatencyComparison {
   const delta = candidate.value - baseline.value;
   const relative = baseline.value === 0 ? undefined : delta / baseline.value;
-  const bounded = baseline.low !== undefined && baseline.high !== undefined && candidate.low !== undefined && candidate.high !== undefined;
+  const bounded =
+    baseline.low !== undefined &&
+    baseline.high !== undefined &&
+    candidate.low !== undefined &&
+    candidate.high !== undefined;
   let verdict: Verdict = 'not-enough-data';
   if (bounded) {
     if (candidate.low! > baseline.high!) verdict = 'regression';

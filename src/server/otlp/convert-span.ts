@@ -7,7 +7,17 @@ import { jsonText, type JsonOut } from '../wire-format.ts';
 import type { OtlpSpan } from './decode-otlp.ts';
 import { previewText } from './preview.ts';
 
-const OPENINFERENCE_KINDS = new Set(['LLM', 'CHAIN', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'AGENT', 'RERANKER', 'GUARDRAIL', 'EVALUATOR']);
+const OPENINFERENCE_KINDS = new Set([
+  'LLM',
+  'CHAIN',
+  'TOOL',
+  'RETRIEVER',
+  'EMBEDDING',
+  'AGENT',
+  'RERANKER',
+  'GUARDRAIL',
+  'EVALUATOR',
+]);
 
 const GEN_AI_OPERATIONS: Record<string, string> = {
   chat: 'CHAT_MODEL',
@@ -20,7 +30,13 @@ const GEN_AI_OPERATIONS: Record<string, string> = {
   response: 'LLM',
 };
 
-const TRACELOOP_KINDS: Record<string, string> = { workflow: 'WORKFLOW', task: 'TASK', agent: 'AGENT', tool: 'TOOL', llm: 'LLM' };
+const TRACELOOP_KINDS: Record<string, string> = {
+  workflow: 'WORKFLOW',
+  task: 'TASK',
+  agent: 'AGENT',
+  tool: 'TOOL',
+  llm: 'LLM',
+};
 
 /** Resource `service.name` values MLflow copies onto root spans (CLI coding agents). */
 const CLI_SERVICES = new Set(['claude-code', 'codex_cli_rs', 'codex_vscode', 'gemini-cli', 'qwen-code']);
@@ -71,13 +87,39 @@ function firstDefined(a: Record<string, unknown>, keys: string[]): unknown {
   return undefined;
 }
 
-const INPUT_KEYS = ['input.value', 'gen_ai.input.messages', 'gen_ai.tool.call.arguments', 'traceloop.entity.input', 'ai.prompt', 'gen_ai.prompt'];
-const OUTPUT_KEYS = ['output.value', 'gen_ai.output.messages', 'gen_ai.tool.call.result', 'traceloop.entity.output', 'ai.response.text', 'gen_ai.completion'];
+const INPUT_KEYS = [
+  'input.value',
+  'gen_ai.input.messages',
+  'gen_ai.tool.call.arguments',
+  'traceloop.entity.input',
+  'ai.prompt',
+  'gen_ai.prompt',
+];
+const OUTPUT_KEYS = [
+  'output.value',
+  'gen_ai.output.messages',
+  'gen_ai.tool.call.result',
+  'traceloop.entity.output',
+  'ai.response.text',
+  'gen_ai.completion',
+];
 
 function deriveTokenUsage(a: Record<string, unknown>): Record<string, number> | undefined {
-  const input = num(firstDefined(a, ['gen_ai.usage.input_tokens', 'llm.token_count.prompt', 'gen_ai.usage.prompt_tokens', 'ai.usage.promptTokens']));
+  const input = num(
+    firstDefined(a, [
+      'gen_ai.usage.input_tokens',
+      'llm.token_count.prompt',
+      'gen_ai.usage.prompt_tokens',
+      'ai.usage.promptTokens',
+    ]),
+  );
   const output = num(
-    firstDefined(a, ['gen_ai.usage.output_tokens', 'llm.token_count.completion', 'gen_ai.usage.completion_tokens', 'ai.usage.completionTokens']),
+    firstDefined(a, [
+      'gen_ai.usage.output_tokens',
+      'llm.token_count.completion',
+      'gen_ai.usage.completion_tokens',
+      'ai.usage.completionTokens',
+    ]),
   );
   const total = num(firstDefined(a, ['llm.token_count.total', 'gen_ai.usage.total_tokens']));
   if (input === undefined && output === undefined && total === undefined) return undefined;
@@ -116,7 +158,14 @@ function costRecord(value: unknown): Record<string, number> | undefined {
 
 function toJsonOut(value: unknown): JsonOut {
   if (value === undefined) return null;
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint'
+  )
+    return value;
   if (Array.isArray(value)) return value.map(toJsonOut);
   const out: Record<string, JsonOut> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toJsonOut(v);
@@ -134,7 +183,8 @@ function fastJson(value: unknown): string {
 
 /** Converts one OTLP span; returns a reason string when it cannot be converted. */
 export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
-  if (!span.traceId || !span.spanId) return 'Cannot convert OpenTelemetry span to MLflow span: missing or invalid trace_id or span_id';
+  if (!span.traceId || !span.spanId)
+    return 'Cannot convert OpenTelemetry span to MLflow span: missing or invalid trace_id or span_id';
   const a: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(span.attributes)) a[k] = sanitize(v);
   const isRoot = span.parentSpanId === '';
@@ -178,7 +228,9 @@ export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
   for (const [k, v] of Object.entries(a)) attributes[k] = fastJson(v);
   // Written by hand rather than through jsonText: this runs for every ingested span.
   const b64 = (h: string) => Buffer.from(h, 'hex').toString('base64');
-  const events = span.events.map((e) => `{"name":${JSON.stringify(e.name)},"time_unix_nano":${e.timeNs},"attributes":${fastJson(e.attributes)}}`);
+  const events = span.events.map(
+    (e) => `{"name":${JSON.stringify(e.name)},"time_unix_nano":${e.timeNs},"attributes":${fastJson(e.attributes)}}`,
+  );
   const content =
     `{"trace_id":"${b64(span.traceId)}","span_id":"${b64(span.spanId)}","parent_span_id":${isRoot ? 'null' : `"${b64(span.parentSpanId)}"`},` +
     `"name":${JSON.stringify(span.name)},"start_time_unix_nano":${span.startTimeNs},"end_time_unix_nano":${span.endTimeNs ?? 'null'},` +

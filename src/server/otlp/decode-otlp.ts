@@ -20,7 +20,9 @@ export interface OtlpSpan {
   resourceAttributes: Record<string, unknown>;
 }
 
-const root = protobuf.parse(readFileSync(new URL('./otlp-trace.proto', import.meta.url), 'utf8'), { keepCase: false }).root;
+const root = protobuf.parse(readFileSync(new URL('./otlp-trace.proto', import.meta.url), 'utf8'), {
+  keepCase: false,
+}).root;
 const RequestType = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
 const ResponseType = root.lookupType('opentelemetry.proto.ExportTraceServiceResponse');
 
@@ -36,7 +38,13 @@ export function decodeOtlpProtobuf(body: Uint8Array): OtlpSpan[] {
   } catch {
     throw new OtlpFormatError('Invalid OpenTelemetry format');
   }
-  const object = RequestType.toObject(message, { longs: String, enums: Number, bytes: Array, defaults: false, arrays: true });
+  const object = RequestType.toObject(message, {
+    longs: String,
+    enums: Number,
+    bytes: Array,
+    defaults: false,
+    arrays: true,
+  });
   return normalise(object);
 }
 
@@ -48,7 +56,8 @@ export function decodeOtlpJson(text: string): OtlpSpan[] {
   } catch {
     throw new OtlpFormatError('Invalid OpenTelemetry format');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new OtlpFormatError('Invalid OpenTelemetry format');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new OtlpFormatError('Invalid OpenTelemetry format');
   return normalise(parsed as Obj);
 }
 
@@ -153,6 +162,7 @@ export function anyValueToJs(value: unknown): unknown {
   const kv = pick(v, 'kvlistValue', 'kvlist_value');
   if (kv !== undefined) return keyValues((kv as Obj).values);
   const bytes = pick(v, 'bytesValue', 'bytes_value');
-  if (bytes !== undefined) return Array.isArray(bytes) ? Buffer.from(bytes as number[]).toString('base64') : String(bytes);
+  if (bytes !== undefined)
+    return Array.isArray(bytes) ? Buffer.from(bytes as number[]).toString('base64') : String(bytes);
   return null;
 }

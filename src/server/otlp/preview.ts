@@ -11,7 +11,13 @@ function messageText(message: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     const texts = content
-      .map((part) => (typeof part === 'string' ? part : typeof part === 'object' && part !== null ? (part as { text?: unknown }).text : undefined))
+      .map((part) =>
+        typeof part === 'string'
+          ? part
+          : typeof part === 'object' && part !== null
+            ? (part as { text?: unknown }).text
+            : undefined,
+      )
       .filter((t): t is string => typeof t === 'string');
     return texts.length > 0 ? texts.join('\n') : undefined;
   }

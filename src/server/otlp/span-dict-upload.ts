@@ -27,13 +27,17 @@ const STATUS: Record<string, 'OK' | 'ERROR' | 'UNSET'> = {
 /** Parses the upload; throws Error with a readable message when it is not a span file. */
 export function parseSpanDictFile(text: string, traceId: string): SpanRecord[] {
   const parsed = parseJsonKeepingNanos(text) as Obj | null;
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.spans)) throw new Error('Expected a JSON object with a "spans" array.');
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.spans))
+    throw new Error('Expected a JSON object with a "spans" array.');
   const records: SpanRecord[] = [];
   for (const raw of parsed.spans as unknown[]) {
     if (typeof raw !== 'object' || raw === null) throw new Error('Each span must be a JSON object.');
     const s = raw as Obj;
     const context = (s.context ?? {}) as Obj;
-    const traceHex = idBytesHex(s.trace_id ?? context.trace_id, 16) ?? (traceId.startsWith('tr-') ? idBytesHex(traceId, 16) : undefined) ?? '0'.repeat(32);
+    const traceHex =
+      idBytesHex(s.trace_id ?? context.trace_id, 16) ??
+      (traceId.startsWith('tr-') ? idBytesHex(traceId, 16) : undefined) ??
+      '0'.repeat(32);
     const spanHex = idBytesHex(s.span_id ?? context.span_id, 8);
     if (!spanHex) throw new Error('A span has no valid span_id.');
     const parentHex = idBytesHex(s.parent_span_id ?? s.parent_id, 8) ?? null;
@@ -43,10 +47,12 @@ export function parseSpanDictFile(text: string, traceId: string): SpanRecord[] {
     const statusCode = STATUS[String(statusObj.code ?? s.status_code ?? 'UNSET')] ?? 'UNSET';
     const statusMessage = String(statusObj.message ?? s.status_message ?? '');
     const attributes: Record<string, JsonOut> = {};
-    for (const [k, v] of Object.entries((s.attributes ?? {}) as Obj)) attributes[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries((s.attributes ?? {}) as Obj))
+      attributes[k] = typeof v === 'string' ? v : JSON.stringify(v);
     let type: string | null = null;
     try {
-      const t: unknown = attributes['mlflow.spanType'] === undefined ? undefined : JSON.parse(String(attributes['mlflow.spanType']));
+      const t: unknown =
+        attributes['mlflow.spanType'] === undefined ? undefined : JSON.parse(String(attributes['mlflow.spanType']));
       type = typeof t === 'string' ? t : null;
     } catch {
       type = null;

@@ -42,7 +42,8 @@ export function spanDictToOtel(content: string): JsonOut {
   const code = typeof status.code === 'string' && STATUS_CODES.has(status.code) ? status.code : undefined;
   const message = typeof status.message === 'string' && status.message !== '' ? status.message : undefined;
   const events = Array.isArray(span.events) ? (span.events as Dict[]) : [];
-  const parent = typeof span.parent_span_id === 'string' && span.parent_span_id !== '' ? span.parent_span_id : undefined;
+  const parent =
+    typeof span.parent_span_id === 'string' && span.parent_span_id !== '' ? span.parent_span_id : undefined;
   return {
     trace_id: String(span.trace_id ?? ''),
     span_id: String(span.span_id ?? ''),

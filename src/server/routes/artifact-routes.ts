@@ -23,10 +23,14 @@ export async function artifactRoutes(app: FastifyInstance, { store }: { store: T
     if (typeof requestId !== 'string' || requestId === '') {
       throw new MlflowError('BAD_REQUEST', 'Request must include the "request_id" query parameter.');
     }
-    if (query.path !== undefined) throw notFound(`Attachment '${String(query.path)}' not found for trace '${requestId}'.`);
+    if (query.path !== undefined)
+      throw notFound(`Attachment '${String(query.path)}' not found for trace '${requestId}'.`);
     const spans = await store.getSpans(requestId);
     if (!spans) throw notFound(`Trace with ID '${requestId}' not found.`);
-    return sendSpanFile(reply, spans.map((s) => s.content));
+    return sendSpanFile(
+      reply,
+      spans.map((s) => s.content),
+    );
   };
   for (const version of ['2.0', '3.0']) app.get(`/ajax-api/${version}/mlflow/get-trace-artifact`, getTraceArtifact);
 
@@ -34,8 +38,16 @@ export async function artifactRoutes(app: FastifyInstance, { store }: { store: T
     app.put(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request) => {
       const path = (request.params as { '*': string })['*'];
       const match = TRACES_JSON.exec(path);
-      if (!match) throw new MlflowError('NOT_IMPLEMENTED', 'This server stores only trace data (traces/<trace_id>/artifacts/traces.json).');
-      const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : typeof request.body === 'string' ? request.body : '';
+      if (!match)
+        throw new MlflowError(
+          'NOT_IMPLEMENTED',
+          'This server stores only trace data (traces/<trace_id>/artifacts/traces.json).',
+        );
+      const body = Buffer.isBuffer(request.body)
+        ? request.body.toString('utf8')
+        : typeof request.body === 'string'
+          ? request.body
+          : '';
       let spans;
       try {
         spans = parseSpanDictFile(body, match[1]);
@@ -51,7 +63,10 @@ export async function artifactRoutes(app: FastifyInstance, { store }: { store: T
       if (!match) throw notFound(`Artifact '${path}' not found.`);
       const spans = await store.getSpans(match[1]);
       if (!spans) throw notFound(`Artifact '${path}' not found.`);
-      return sendSpanFile(reply, spans.map((s) => s.content));
+      return sendSpanFile(
+        reply,
+        spans.map((s) => s.content),
+      );
     });
   }
 }

@@ -1,7 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidParameter } from '../errors.ts';
 import type { AssessmentUpdate, TraceStore } from '../storage/trace-store.ts';
-import { bothPrefixes, field, missingParameter, optionalBool, optionalObject, optionalString, optionalStringMap, readRequest, typeError } from './mlflow-request.ts';
+import {
+  bothPrefixes,
+  field,
+  missingParameter,
+  optionalBool,
+  optionalObject,
+  optionalString,
+  optionalStringMap,
+  readRequest,
+  typeError,
+} from './mlflow-request.ts';
 import { decodeAssessment, decodeAssessmentValue } from './trace-decode.ts';
 
 /** FieldMask paths MLflow's UpdateAssessment understands, in protobuf JSON's lowerCamelCase. */
@@ -9,12 +19,22 @@ const MASK_PATHS = new Set(['assessmentName', 'expectation', 'feedback', 'ration
 
 function parseMask(value: unknown): string[] {
   if (value === undefined || value === null) throw missingParameter('update_mask');
-  const paths = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : typeof value === 'object' ? (value as { paths?: unknown }).paths : undefined;
+  const paths =
+    typeof value === 'string'
+      ? value.split(',')
+      : Array.isArray(value)
+        ? value
+        : typeof value === 'object'
+          ? (value as { paths?: unknown }).paths
+          : undefined;
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) throw typeError('update_mask', value);
   const out = (paths as string[]).map((p) => p.trim()).filter(Boolean);
   for (const p of out) {
     // Protobuf's JSON FieldMask parser rejects snake_case paths.
-    if (p.includes('_')) throw invalidParameter(`Invalid value '${String(value)}' for parameter 'update_mask': field mask paths must be lowerCamelCase ('${p}').`);
+    if (p.includes('_'))
+      throw invalidParameter(
+        `Invalid value '${String(value)}' for parameter 'update_mask': field mask paths must be lowerCamelCase ('${p}').`,
+      );
   }
   return out;
 }
@@ -26,16 +46,24 @@ export async function assessmentRoutes(app: FastifyInstance, { store }: { store:
     const assessment = optionalObject(body, 'assessment');
     if (!assessment) throw missingParameter('assessment');
     // §3.11: the server sets assessment_id, whatever the body says.
-    return { assessment: await store.createAssessment({ ...decodeAssessment(assessment, traceId), assessmentId: undefined }) };
+    return {
+      assessment: await store.createAssessment({ ...decodeAssessment(assessment, traceId), assessmentId: undefined }),
+    };
   };
 
   const get = async (request: FastifyRequest) => {
-    const { trace_id: traceId, assessment_id: assessmentId } = request.params as { trace_id: string; assessment_id: string };
+    const { trace_id: traceId, assessment_id: assessmentId } = request.params as {
+      trace_id: string;
+      assessment_id: string;
+    };
     return { assessment: await store.getAssessment(traceId, assessmentId) };
   };
 
   const update = async (request: FastifyRequest) => {
-    const { trace_id: traceId, assessment_id: assessmentId } = request.params as { trace_id: string; assessment_id: string };
+    const { trace_id: traceId, assessment_id: assessmentId } = request.params as {
+      trace_id: string;
+      assessment_id: string;
+    };
     const body = readRequest(request);
     const assessment = optionalObject(body, 'assessment');
     if (!assessment) throw missingParameter('assessment');
@@ -53,8 +81,13 @@ export async function assessmentRoutes(app: FastifyInstance, { store }: { store:
         case 'feedback':
         case 'expectation': {
           const value = decodeAssessmentValue(assessment);
-          if (!value || value.type === 'issue') throw invalidParameter(`The update mask names '${path}' but the assessment has no ${path} value.`);
-          changes.valueJson = { type: value.type, json: value.json, ...(value.type === 'feedback' && value.error ? { error: value.error } : {}) };
+          if (!value || value.type === 'issue')
+            throw invalidParameter(`The update mask names '${path}' but the assessment has no ${path} value.`);
+          changes.valueJson = {
+            type: value.type,
+            json: value.json,
+            ...(value.type === 'feedback' && value.error ? { error: value.error } : {}),
+          };
           break;
         }
         case 'rationale':
@@ -72,7 +105,10 @@ export async function assessmentRoutes(app: FastifyInstance, { store }: { store:
   };
 
   const remove = async (request: FastifyRequest) => {
-    const { trace_id: traceId, assessment_id: assessmentId } = request.params as { trace_id: string; assessment_id: string };
+    const { trace_id: traceId, assessment_id: assessmentId } = request.params as {
+      trace_id: string;
+      assessment_id: string;
+    };
     await store.deleteAssessment(traceId, assessmentId);
     return {};
   };

@@ -21,7 +21,8 @@ interface Exp {
   name: string;
   creation_time: number;
 }
-const search = (payload: Record<string, unknown>) => server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/experiments/search', payload });
+const search = (payload: Record<string, unknown>) =>
+  server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/experiments/search', payload });
 const names = async (payload: Record<string, unknown>) => {
   const response = await search(payload);
   expect(response.statusCode).toBe(200);
@@ -61,7 +62,10 @@ describe('SearchExperiments filter', () => {
   ])('rejects %s', async (filter, message) => {
     const response = await search({ filter });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining(message) });
+    expect(response.json()).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringContaining(message),
+    });
   });
 });
 
@@ -76,7 +80,9 @@ describe('SearchExperiments order_by', () => {
 
   it("defaults to MLflow's creation_time DESC, experiment_id ASC", async () => {
     const got = (await search({})).json().experiments as Exp[];
-    const expected = [...got].sort((a, b) => b.creation_time - a.creation_time || Number(a.experiment_id) - Number(b.experiment_id));
+    const expected = [...got].sort(
+      (a, b) => b.creation_time - a.creation_time || Number(a.experiment_id) - Number(b.experiment_id),
+    );
     expect(got.map((e) => e.experiment_id)).toEqual(expected.map((e) => e.experiment_id));
   });
 
@@ -89,7 +95,9 @@ describe('SearchExperiments order_by', () => {
   });
 
   it('reads filter and order_by from a GET query string', async () => {
-    const response = await server.app.inject({ url: `/ajax-api/2.0/mlflow/experiments/search?filter=${encodeURIComponent("tags.team = 'a'")}&order_by=name%20DESC` });
+    const response = await server.app.inject({
+      url: `/ajax-api/2.0/mlflow/experiments/search?filter=${encodeURIComponent("tags.team = 'a'")}&order_by=name%20DESC`,
+    });
     expect(response.json().experiments.map((e: Exp) => e.name)).toEqual(['gamma-test', 'alpha']);
   });
 

@@ -23,7 +23,10 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
       const name = requireString(body, 'name');
       const tags = (optionalArray(body, 'tags') ?? []).map((t) => {
         if (typeof t !== 'object' || t === null || Array.isArray(t)) throw typeError('tags', t);
-        return { key: requireString(t as RequestFields, 'key'), value: optionalString(t as RequestFields, 'value') ?? '' };
+        return {
+          key: requireString(t as RequestFields, 'key'),
+          value: optionalString(t as RequestFields, 'value') ?? '',
+        };
       });
       const artifactLocation = optionalString(body, 'artifact_location') || undefined;
       return { experiment_id: await store.createExperiment({ name, artifactLocation, tags }) };
@@ -50,7 +53,12 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
         throw invalidParameter(`Invalid value ${String(body.max_results)} for parameter 'max_results' supplied.`);
       }
       const rawView = field(body, 'view_type');
-      const viewType = rawView === 'DELETED_ONLY' || rawView === 2 ? 'DELETED_ONLY' : rawView === 'ALL' || rawView === 3 ? 'ALL' : 'ACTIVE_ONLY';
+      const viewType =
+        rawView === 'DELETED_ONLY' || rawView === 2
+          ? 'DELETED_ONLY'
+          : rawView === 'ALL' || rawView === 3
+            ? 'ALL'
+            : 'ACTIVE_ONLY';
       const filter = parseExperimentFilter(optionalString(body, 'filter'));
       // A GET query string carries one order_by as a plain string.
       const orderBy = parseExperimentOrderBy(optionalStringList(body, 'order_by', request.method === 'GET'));

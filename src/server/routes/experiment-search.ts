@@ -42,7 +42,8 @@ function readIdentifier(text: string, at: number): { raw: string; end: number } 
 }
 
 function unquote(key: string): string {
-  if (key.length >= 2 && (key[0] === '`' || key[0] === '"' || key[0] === "'") && key[key.length - 1] === key[0]) return key.slice(1, -1);
+  if (key.length >= 2 && (key[0] === '`' || key[0] === '"' || key[0] === "'") && key[key.length - 1] === key[0])
+    return key.slice(1, -1);
   return key;
 }
 
@@ -70,14 +71,24 @@ function clause(raw: string, comparatorText: string, value: RegExpExecArray): Ex
   const [text, single, double, number, list, bare] = value;
   const quoted = single ?? double;
   if (kind === 'attribute' && NUMERIC_ATTRIBUTES.has(key)) {
-    if (!NUMERIC_COMPARATORS.has(comparator)) throw invalidParameter(`Invalid comparator '${comparator}' not one of '${pySet(NUMERIC_COMPARATORS)}'`);
-    if (number === undefined) throw invalidParameter(`Expected numeric value type for numeric attribute: ${key}. Found ${text}`);
-    return { kind, key: key as 'creation_time' | 'last_update_time', comparator: comparator as '=', value: Number(number) };
+    if (!NUMERIC_COMPARATORS.has(comparator))
+      throw invalidParameter(`Invalid comparator '${comparator}' not one of '${pySet(NUMERIC_COMPARATORS)}'`);
+    if (number === undefined)
+      throw invalidParameter(`Expected numeric value type for numeric attribute: ${key}. Found ${text}`);
+    return {
+      kind,
+      key: key as 'creation_time' | 'last_update_time',
+      comparator: comparator as '=',
+      value: Number(number),
+    };
   }
   if (!STRING_COMPARATORS.has(comparator)) {
     if (kind === 'tag') throw invalidParameter(`Invalid comparator for tag: ${comparator}`);
-    if (comparator === 'IN' || comparator === 'NOT IN') throw invalidParameter(`Invalid comparator for string attribute: ${comparator}`);
-    throw invalidParameter(`Invalid comparator '${comparator}' not one of '${pySet([...STRING_COMPARATORS, 'IN', 'NOT IN'])}'`);
+    if (comparator === 'IN' || comparator === 'NOT IN')
+      throw invalidParameter(`Invalid comparator for string attribute: ${comparator}`);
+    throw invalidParameter(
+      `Invalid comparator '${comparator}' not one of '${pySet([...STRING_COMPARATORS, 'IN', 'NOT IN'])}'`,
+    );
   }
   if (quoted === undefined) {
     if (bare !== undefined) {
@@ -86,18 +97,24 @@ function clause(raw: string, comparatorText: string, value: RegExpExecArray): Ex
       );
     }
     throw invalidParameter(
-      kind === 'tag' ? `Expected a quoted string value for tag (e.g. 'my-value'). Got value ${number ?? list}` : `Expected a quoted string value for attributes. Got value ${number ?? list}`,
+      kind === 'tag'
+        ? `Expected a quoted string value for tag (e.g. 'my-value'). Got value ${number ?? list}`
+        : `Expected a quoted string value for attributes. Got value ${number ?? list}`,
     );
   }
   const op = comparator as '=' | '!=' | 'LIKE' | 'ILIKE';
-  return kind === 'tag' ? { kind, key, comparator: op, value: quoted } : { kind, key: 'name', comparator: op, value: quoted };
+  return kind === 'tag'
+    ? { kind, key, comparator: op, value: quoted }
+    : { kind, key: 'name', comparator: op, value: quoted };
 }
 
 /** Parses a SearchExperiments filter; empty or absent matches everything. */
 export function parseExperimentFilter(filter: string | undefined): ExperimentClause[] {
   if (!filter || filter.trim() === '') return [];
-  if (filter.length > MAX_EXPERIMENT_FILTER_LENGTH) throw invalidParameter(`The filter is longer than ${MAX_EXPERIMENT_FILTER_LENGTH} characters.`);
-  const invalid = (at: number) => invalidParameter(`Invalid clause(s) in filter string: ${filter.slice(at).trim().slice(0, 200)}`);
+  if (filter.length > MAX_EXPERIMENT_FILTER_LENGTH)
+    throw invalidParameter(`The filter is longer than ${MAX_EXPERIMENT_FILTER_LENGTH} characters.`);
+  const invalid = (at: number) =>
+    invalidParameter(`Invalid clause(s) in filter string: ${filter.slice(at).trim().slice(0, 200)}`);
   const clauses: ExperimentClause[] = [];
   let i = 0;
   const skip = () => {
@@ -141,7 +158,8 @@ export function parseExperimentOrderBy(orderBy: string[] | undefined): Experimen
     if (rest.length > 1 || (ident.end < text.length && !/\s/.test(text[ident.end]))) {
       throw invalidParameter(`Invalid order_by clause '${entry}'. Could not be parsed.`);
     }
-    if (rest.length === 1 && !/^(ASC|DESC)$/i.test(rest[0])) throw invalidParameter(`Invalid ordering key in order_by clause '${entry}'.`);
+    if (rest.length === 1 && !/^(ASC|DESC)$/i.test(rest[0]))
+      throw invalidParameter(`Invalid ordering key in order_by clause '${entry}'.`);
     const { kind, key } = identifier(ident.raw, ORDER_ATTRIBUTES);
     if (kind !== 'attribute') throw invalidParameter(`Invalid order_by entity: ${kind}`);
     // A key already ordered by decides nothing more (and SQL caps ORDER BY terms).

@@ -5,7 +5,16 @@ import { EXTENSION_PREFIX, TAGS, type Capabilities, type KeyKind } from '../../c
 import { invalidParameter } from '../errors.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import { MLFLOW_COMPAT_VERSION } from './health-routes.ts';
-import { bothPrefixes, missingParameter, optionalInt, optionalString, optionalStringList, readRequest, requireString, type RequestFields } from './mlflow-request.ts';
+import {
+  bothPrefixes,
+  missingParameter,
+  optionalInt,
+  optionalString,
+  optionalStringList,
+  readRequest,
+  requireString,
+  type RequestFields,
+} from './mlflow-request.ts';
 import { decodePageToken } from './page-token.ts';
 
 function experimentIds(body: RequestFields): string[] {
@@ -18,17 +27,23 @@ function experimentIds(body: RequestFields): string[] {
 
 function boundedInt(body: RequestFields, name: string, fallback: number, max: number): number {
   const value = optionalInt(body, name) ?? fallback;
-  if (value < 1 || value > max) throw invalidParameter(`Invalid value ${value} for parameter '${name}' supplied. It must be between 1 and ${max}.`);
+  if (value < 1 || value > max)
+    throw invalidParameter(`Invalid value ${value} for parameter '${name}' supplied. It must be between 1 and ${max}.`);
   return value;
 }
 
 function kindOf(body: RequestFields): KeyKind {
   const kind = requireString(body, 'kind');
-  if (kind !== 'tag' && kind !== 'metadata') throw invalidParameter(`Invalid kind '${kind}': expected 'tag' or 'metadata'.`);
+  if (kind !== 'tag' && kind !== 'metadata')
+    throw invalidParameter(`Invalid kind '${kind}': expected 'tag' or 'metadata'.`);
   return kind;
 }
 
-const unquote = (s: string) => s.replace(/^`(.*)`$/s, '$1').replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
+const unquote = (s: string) =>
+  s
+    .replace(/^`(.*)`$/s, '$1')
+    .replace(/^"(.*)"$/s, '$1')
+    .replace(/^'(.*)'$/s, '$1');
 
 /** A grouping identifier: `metadata.<key>`, `tag.<key>` (keys may be backticked), or `name` for the trace name tag. */
 export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
@@ -37,9 +52,16 @@ export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
   const dot = trimmed.indexOf('.');
   const prefix = dot < 0 ? '' : trimmed.slice(0, dot);
   const key = unquote(trimmed.slice(dot + 1));
-  const kind = prefix === 'tag' || prefix === 'tags' ? 'tag' : prefix === 'metadata' || prefix === 'request_metadata' ? 'metadata' : undefined;
+  const kind =
+    prefix === 'tag' || prefix === 'tags'
+      ? 'tag'
+      : prefix === 'metadata' || prefix === 'request_metadata'
+        ? 'metadata'
+        : undefined;
   if (!kind || key === '') {
-    throw invalidParameter(`Invalid group_by '${text}': expected 'metadata.<key>' or 'tag.<key>' (backticks around keys with dots are fine).`);
+    throw invalidParameter(
+      `Invalid group_by '${text}': expected 'metadata.<key>' or 'tag.<key>' (backticks around keys with dots are fine).`,
+    );
   }
   return { kind, key };
 }
@@ -48,7 +70,15 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
   const capabilities = async (): Promise<Capabilities & { extensions: string[] }> => ({
     filter_dialects: ['mlflow', 'extended'],
     version: MLFLOW_COMPAT_VERSION,
-    extensions: ['keys', 'values', 'count', 'groups', 'metrics.dimensions', 'metrics.filter', 'metrics.confidence_level'],
+    extensions: [
+      'keys',
+      'values',
+      'count',
+      'groups',
+      'metrics.dimensions',
+      'metrics.filter',
+      'metrics.confidence_level',
+    ],
   });
 
   const keys = async (request: FastifyRequest) => {
@@ -79,7 +109,8 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
   const groups = async (request: FastifyRequest) => {
     const body = readRequest(request);
     const order = optionalString(body, 'order') ?? 'count';
-    if (order !== 'count' && order !== 'recent') throw invalidParameter(`Invalid order '${order}': expected 'count' or 'recent'.`);
+    if (order !== 'count' && order !== 'recent')
+      throw invalidParameter(`Invalid order '${order}': expected 'count' or 'recent'.`);
     return store.listGroups({
       experimentIds: experimentIds(body),
       groupBy: parseGroupBy(requireString(body, 'group_by')),

@@ -23,7 +23,13 @@ beforeAll(async () => {
       await server.app.inject({
         method: 'POST',
         url: `/api/3.0/mlflow/traces/tr-m${i}/assessments`,
-        payload: { assessment: { assessment_name: 'thumbs', source: { source_type: 'HUMAN' }, feedback: { value: i % 10 === 0 } } },
+        payload: {
+          assessment: {
+            assessment_name: 'thumbs',
+            source: { source_type: 'HUMAN' },
+            feedback: { value: i % 10 === 0 },
+          },
+        },
       });
     }
   }
@@ -31,16 +37,37 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const metrics = (payload: Record<string, unknown>) =>
-  server.app.inject({ method: 'POST', url: '/ajax-api/3.0/mlflow/traces/metrics', payload: { experiment_ids: [exp], ...payload } });
+  server.app.inject({
+    method: 'POST',
+    url: '/ajax-api/3.0/mlflow/traces/metrics',
+    payload: { experiment_ids: [exp], ...payload },
+  });
 
 describe('QueryTraceMetrics', () => {
   it('counts traces by version and status (extension dimension)', async () => {
-    const response = await metrics({ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['metadata.app_version', 'trace_status'] });
+    const response = await metrics({
+      view_type: 'TRACES',
+      metric_name: 'trace_count',
+      aggregations: [{ aggregation_type: 'COUNT' }],
+      dimensions: ['metadata.app_version', 'trace_status'],
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().data_points).toEqual([
-      { metric_name: 'trace_count', dimensions: { 'metadata.app_version': 'v1', trace_status: 'ERROR' }, values: { COUNT: 10 } },
-      { metric_name: 'trace_count', dimensions: { 'metadata.app_version': 'v1', trace_status: 'OK' }, values: { COUNT: 10 } },
-      { metric_name: 'trace_count', dimensions: { 'metadata.app_version': 'v2', trace_status: 'OK' }, values: { COUNT: 20 } },
+      {
+        metric_name: 'trace_count',
+        dimensions: { 'metadata.app_version': 'v1', trace_status: 'ERROR' },
+        values: { COUNT: 10 },
+      },
+      {
+        metric_name: 'trace_count',
+        dimensions: { 'metadata.app_version': 'v1', trace_status: 'OK' },
+        values: { COUNT: 10 },
+      },
+      {
+        metric_name: 'trace_count',
+        dimensions: { 'metadata.app_version': 'v2', trace_status: 'OK' },
+        values: { COUNT: 20 },
+      },
     ]);
   });
 
@@ -56,7 +83,10 @@ describe('QueryTraceMetrics', () => {
     const points = response.json().data_points;
     expect(points).toHaveLength(2);
     // v2: durations 20, 40, ..., 400 → median 210.
-    expect(points[1]).toMatchObject({ dimensions: { 'metadata.app_version': 'v2' }, values: { AVG: 210, 'P50.0': 210 } });
+    expect(points[1]).toMatchObject({
+      dimensions: { 'metadata.app_version': 'v2' },
+      values: { AVG: 210, 'P50.0': 210 },
+    });
     expect(points[1].values['P50.0_LOW']).toBeLessThan(210);
     expect(points[1].values['P50.0_HIGH']).toBeGreaterThan(210);
     const bucketed = await metrics({
@@ -67,20 +97,43 @@ describe('QueryTraceMetrics', () => {
       start_time_ms: T0,
       end_time_ms: T0 + 3_600_000,
     });
-    expect(bucketed.json().data_points).toEqual([{ metric_name: 'trace_count', dimensions: { time_bucket: '2025-01-01T10:00:00+00:00' }, values: { COUNT: 40 } }]);
+    expect(bucketed.json().data_points).toEqual([
+      { metric_name: 'trace_count', dimensions: { time_bucket: '2025-01-01T10:00:00+00:00' }, values: { COUNT: 40 } },
+    ]);
   });
 
   it('agrees with the SQL path when the in-memory columns are off', async () => {
-    const body = { view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'PERCENTILE', percentile_value: 95 }], dimensions: ['metadata.app_version', 'trace_status'], filters: ['trace.status = "OK"'] };
+    const body = {
+      view_type: 'TRACES',
+      metric_name: 'latency',
+      aggregations: [{ aggregation_type: 'PERCENTILE', percentile_value: 95 }],
+      dimensions: ['metadata.app_version', 'trace_status'],
+      filters: ['trace.status = "OK"'],
+    };
     const fast = (await metrics(body)).json();
     server.store.metricsColumns.enabled = false;
     const slow = (await metrics(body)).json();
     server.store.metricsColumns.enabled = true;
     expect(fast).toEqual(slow);
     // A write after the columns loaded is seen by the next query.
-    await startTrace(server.app, { traceId: 'tr-late', experimentId: exp, startMs: T0, durationMs: 5, metadata: { app_version: 'v3' } });
-    const after = (await metrics({ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['metadata.app_version'] })).json();
-    expect(after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version'])).toEqual(['v1', 'v2', 'v3']);
+    await startTrace(server.app, {
+      traceId: 'tr-late',
+      experimentId: exp,
+      startMs: T0,
+      durationMs: 5,
+      metadata: { app_version: 'v3' },
+    });
+    const after = (
+      await metrics({
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        dimensions: ['metadata.app_version'],
+      })
+    ).json();
+    expect(
+      after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version']),
+    ).toEqual(['v1', 'v2', 'v3']);
   });
 
   it('buckets a range of millions of intervals, emitting only buckets with data (columns and SQL agree)', async () => {
@@ -99,7 +152,11 @@ describe('QueryTraceMetrics', () => {
     const points = fast.json().data_points;
     // 40 traces a minute apart: 40 one-minute buckets out of ~84 million requested.
     expect(new Set(points.map((p: { dimensions: { time_bucket: string } }) => p.dimensions.time_bucket)).size).toBe(40);
-    expect(points[0]).toEqual({ metric_name: 'latency', dimensions: { time_bucket: '2025-01-01T10:00:00+00:00', trace_status: 'ERROR' }, values: { AVG: 10, 'P50.0': 10 } });
+    expect(points[0]).toEqual({
+      metric_name: 'latency',
+      dimensions: { time_bucket: '2025-01-01T10:00:00+00:00', trace_status: 'ERROR' },
+      values: { AVG: 10, 'P50.0': 10 },
+    });
     server.store.metricsColumns.enabled = false;
     const slow = (await metrics(body)).json();
     server.store.metricsColumns.enabled = true;
@@ -108,7 +165,7 @@ describe('QueryTraceMetrics', () => {
     expect(none.json()).toEqual({ data_points: [] });
   });
 
-  it("names percentile values as MLflow's f\"P{float}\": integers get .0, others their shortest repr", async () => {
+  it('names percentile values as MLflow\'s f"P{float}": integers get .0, others their shortest repr', async () => {
     const percentiles = [95, 99.99, 12.345, 0.00001];
     const body = {
       view_type: 'TRACES',
@@ -124,15 +181,47 @@ describe('QueryTraceMetrics', () => {
   });
 
   it('averages feedback per name and version (ASSESSMENTS view)', async () => {
-    const response = await metrics({ view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] });
+    const response = await metrics({
+      view_type: 'ASSESSMENTS',
+      metric_name: 'assessment_value',
+      aggregations: [{ aggregation_type: 'AVG' }],
+      dimensions: ['assessment_name', 'metadata.app_version'],
+    });
     expect(response.json().data_points).toEqual([
-      { metric_name: 'assessment_value', dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v1' }, values: { AVG: 1 } },
-      { metric_name: 'assessment_value', dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v2' }, values: { AVG: 0 } },
+      {
+        metric_name: 'assessment_value',
+        dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v1' },
+        values: { AVG: 1 },
+      },
+      {
+        metric_name: 'assessment_value',
+        dimensions: { assessment_name: 'thumbs', 'metadata.app_version': 'v2' },
+        values: { AVG: 0 },
+      },
     ]);
     for (const body of [
-      { view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] },
-      { view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['assessment_value'], filters: ['assessment.type = "feedback"'], filter: "metadata.env = 'prod'" },
-      { view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], time_interval_seconds: 600, start_time_ms: T0, end_time_ms: T0 + 3_600_000 },
+      {
+        view_type: 'ASSESSMENTS',
+        metric_name: 'assessment_value',
+        aggregations: [{ aggregation_type: 'AVG' }],
+        dimensions: ['assessment_name', 'metadata.app_version'],
+      },
+      {
+        view_type: 'ASSESSMENTS',
+        metric_name: 'assessment_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        dimensions: ['assessment_value'],
+        filters: ['assessment.type = "feedback"'],
+        filter: "metadata.env = 'prod'",
+      },
+      {
+        view_type: 'ASSESSMENTS',
+        metric_name: 'assessment_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        time_interval_seconds: 600,
+        start_time_ms: T0,
+        end_time_ms: T0 + 3_600_000,
+      },
     ]) {
       const fast = (await metrics(body)).json();
       server.store.metricsColumns.enabled = false;
@@ -140,12 +229,24 @@ describe('QueryTraceMetrics', () => {
       server.store.metricsColumns.enabled = true;
       expect(fast).toEqual(slow);
     }
-    const count = await metrics({ view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['assessment_value'] });
-    expect(count.json().data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions.assessment_value)).toEqual(['false', 'true']);
+    const count = await metrics({
+      view_type: 'ASSESSMENTS',
+      metric_name: 'assessment_count',
+      aggregations: [{ aggregation_type: 'COUNT' }],
+      dimensions: ['assessment_value'],
+    });
+    expect(
+      count.json().data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions.assessment_value),
+    ).toEqual(['false', 'true']);
   });
 
   it('feedback averages follow every kind of assessment write (the column path keeps a list of assessments)', async () => {
-    const body = { view_type: 'ASSESSMENTS', metric_name: 'assessment_value', aggregations: [{ aggregation_type: 'AVG' }], dimensions: ['assessment_name', 'metadata.app_version'] };
+    const body = {
+      view_type: 'ASSESSMENTS',
+      metric_name: 'assessment_value',
+      aggregations: [{ aggregation_type: 'AVG' }],
+      dimensions: ['assessment_name', 'metadata.app_version'],
+    };
     const both = async () => {
       const fast = (await metrics(body)).json();
       server.store.metricsColumns.enabled = false;
@@ -154,17 +255,43 @@ describe('QueryTraceMetrics', () => {
       expect(fast).toEqual(slow);
       return fast.data_points as { dimensions: Record<string, string>; values: Record<string, number> }[];
     };
-    const v1 = async () => (await both()).find((p) => p.dimensions.assessment_name === 'rating' && p.dimensions['metadata.app_version'] === 'v1')?.values;
+    const v1 = async () =>
+      (await both()).find(
+        (p) => p.dimensions.assessment_name === 'rating' && p.dimensions['metadata.app_version'] === 'v1',
+      )?.values;
     const url = (trace: string) => `/api/3.0/mlflow/traces/${trace}/assessments`;
-    const created = await server.app.inject({ method: 'POST', url: url('tr-m2'), payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 4 } } } });
+    const created = await server.app.inject({
+      method: 'POST',
+      url: url('tr-m2'),
+      payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 4 } } },
+    });
     const first = created.json().assessment.assessment_id as string;
     expect(await v1()).toEqual({ AVG: 4 });
-    await server.app.inject({ method: 'POST', url: url('tr-m4'), payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 2 } } } });
+    await server.app.inject({
+      method: 'POST',
+      url: url('tr-m4'),
+      payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 2 } } },
+    });
     expect(await v1()).toEqual({ AVG: 3 });
-    const updated = await server.app.inject({ method: 'PATCH', url: `${url('tr-m2')}/${first}`, payload: { assessment: { feedback: { value: 5 } }, update_mask: 'feedback' } });
+    const updated = await server.app.inject({
+      method: 'PATCH',
+      url: `${url('tr-m2')}/${first}`,
+      payload: { assessment: { feedback: { value: 5 } }, update_mask: 'feedback' },
+    });
     expect(updated.statusCode).toBe(200);
     expect(await v1()).toEqual({ AVG: 3.5 });
-    const override = await server.app.inject({ method: 'POST', url: url('tr-m2'), payload: { assessment: { assessment_name: 'rating', source: { source_type: 'HUMAN' }, feedback: { value: 1 }, overrides: first } } });
+    const override = await server.app.inject({
+      method: 'POST',
+      url: url('tr-m2'),
+      payload: {
+        assessment: {
+          assessment_name: 'rating',
+          source: { source_type: 'HUMAN' },
+          feedback: { value: 1 },
+          overrides: first,
+        },
+      },
+    });
     expect(await v1()).toEqual({ AVG: 1.5 });
     await server.app.inject({ method: 'DELETE', url: `${url('tr-m2')}/${override.json().assessment.assessment_id}` });
     // Deleting the override restores the one it replaced.
@@ -172,17 +299,85 @@ describe('QueryTraceMetrics', () => {
   });
 
   it.each([
-    [{ view_type: 'TRACES', metric_name: 'nope', aggregations: [{ aggregation_type: 'COUNT' }] }, 'metric_name must be one of ['],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'MIN' }] }, "Found invalid aggregation_type(s): ['MIN']"],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['span_name'] }, "Found invalid dimension(s): ['span_name']"],
-    [{ view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'PERCENTILE' }] }, 'percentile_value is required'],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], time_interval_seconds: 60 }, 'start_time_ms and end_time_ms are required if time_interval_seconds is set'],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.status != "OK"'] }, "Invalid comparator: '!=', only '=' operator is supported"],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.name = "x"'] }, "Invalid entity 'name' specified for view type 'trace'. Valid entities are ['status', 'tag', 'metadata']"],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.metadata = "x"'] }, "Filtering by metadata requires a key, e.g. 'trace.metadata.<key> = <value>'"],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['status = "x"'] }, "Invalid identifier 'status'"],
-    [{ view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ['trace.status = "OK" AND trace.status = "OK"'] }, 'Invalid clause(s) in filter string: AND'],
-    [{ metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }] }, "Missing value for required parameter 'view_type'"],
+    [
+      { view_type: 'TRACES', metric_name: 'nope', aggregations: [{ aggregation_type: 'COUNT' }] },
+      'metric_name must be one of [',
+    ],
+    [
+      { view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'MIN' }] },
+      "Found invalid aggregation_type(s): ['MIN']",
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        dimensions: ['span_name'],
+      },
+      "Found invalid dimension(s): ['span_name']",
+    ],
+    [
+      { view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'PERCENTILE' }] },
+      'percentile_value is required',
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        time_interval_seconds: 60,
+      },
+      'start_time_ms and end_time_ms are required if time_interval_seconds is set',
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        filters: ['trace.status != "OK"'],
+      },
+      "Invalid comparator: '!=', only '=' operator is supported",
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        filters: ['trace.name = "x"'],
+      },
+      "Invalid entity 'name' specified for view type 'trace'. Valid entities are ['status', 'tag', 'metadata']",
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        filters: ['trace.metadata = "x"'],
+      },
+      "Filtering by metadata requires a key, e.g. 'trace.metadata.<key> = <value>'",
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        filters: ['status = "x"'],
+      },
+      "Invalid identifier 'status'",
+    ],
+    [
+      {
+        view_type: 'TRACES',
+        metric_name: 'trace_count',
+        aggregations: [{ aggregation_type: 'COUNT' }],
+        filters: ['trace.status = "OK" AND trace.status = "OK"'],
+      },
+      'Invalid clause(s) in filter string: AND',
+    ],
+    [
+      { metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }] },
+      "Missing value for required parameter 'view_type'",
+    ],
   ])('validates case %#', async (payload, message) => {
     const response = await metrics(payload);
     expect(response.statusCode).toBe(400);
@@ -225,7 +420,9 @@ describe('QueryTraceMetrics time buckets over a wide dimension', () => {
       const points = response.json().data_points as { dimensions: Record<string, string>; values: { COUNT: number } }[];
       expect(points).toHaveLength(2000);
       expect(points.every((p) => p.values.COUNT === 1)).toBe(true);
-      expect(points.find((p) => p.dimensions['metadata.user'] === 'u1999')?.dimensions.time_bucket).toBe(bucket(T0 + 1999 * 10_000));
+      expect(points.find((p) => p.dimensions['metadata.user'] === 'u1999')?.dimensions.time_bucket).toBe(
+        bucket(T0 + 1999 * 10_000),
+      );
     } finally {
       await wide.close();
     }

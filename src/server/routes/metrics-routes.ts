@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidParameter } from '../errors.ts';
-import type { AggregationType, MetricAggregation, MetricDimension, MetricFilter, MetricsQuery, ViewType } from '../storage/metrics-query.ts';
+import type {
+  AggregationType,
+  MetricAggregation,
+  MetricDimension,
+  MetricFilter,
+  MetricsQuery,
+  ViewType,
+} from '../storage/metrics-query.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import {
   bothPrefixes,
@@ -35,7 +42,10 @@ const SPECS: Record<ViewType, Record<string, MetricSpec>> = {
     cache_creation_input_tokens: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
   },
   SPANS: {
-    span_count: { aggregations: ['COUNT'], dimensions: ['span_name', 'span_type', 'span_status', 'span_model_name', 'span_model_provider'] },
+    span_count: {
+      aggregations: ['COUNT'],
+      dimensions: ['span_name', 'span_type', 'span_status', 'span_model_name', 'span_model_provider'],
+    },
     latency: { aggregations: ['AVG', 'PERCENTILE'], dimensions: ['span_name', 'span_status'] },
     input_cost: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['span_model_name', 'span_model_provider'] },
     output_cost: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['span_model_name', 'span_model_provider'] },
@@ -56,29 +66,46 @@ const MAX_METRIC_RESULTS = 10_000;
 const MAX_TIME_INTERVAL_SECONDS = 1e12;
 
 function parseDimension(text: string, view: ViewType, spec: MetricSpec): MetricDimension | undefined {
-  if (spec.dimensions.includes(text) || (EXTRA_DIMENSIONS[view] ?? []).includes(text)) return { kind: 'builtin', name: text };
+  if (spec.dimensions.includes(text) || (EXTRA_DIMENSIONS[view] ?? []).includes(text))
+    return { kind: 'builtin', name: text };
   const m = /^(metadata|tag)\.(.+)$/.exec(text);
   if (!m) return undefined;
-  const key = m[2].replace(/^`(.*)`$/, '$1').replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+  const key = m[2]
+    .replace(/^`(.*)`$/, '$1')
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/^'(.*)'$/, '$1');
   if (key === '') return undefined;
   return { kind: m[1] as 'metadata' | 'tag', key, name: text };
 }
 
-const ENTITIES: Record<string, string[]> = { trace: ['status', 'tag', 'metadata'], span: ['name', 'type', 'status'], assessment: ['name', 'type'] };
+const ENTITIES: Record<string, string[]> = {
+  trace: ['status', 'tag', 'metadata'],
+  span: ['name', 'type', 'status'],
+  assessment: ['name', 'type'],
+};
 
 /** One `filters` entry: `<view>.<entity>[.<key>] = "<value>"` (SearchTraceMetricsUtils). */
 export function parseMetricFilter(text: string, view: ViewType): MetricFilter {
-  const m = /^\s*([^\s=!<>]+)\s*(=|!=|<>|<=|>=|<|>|(?:NOT\s+)?LIKE\b|ILIKE\b|RLIKE\b|(?:NOT\s+)?IN\b)\s*(.*?)\s*$/is.exec(text);
-  if (/\s+AND\s+/i.test(text.replace(/(["'])(?:(?!\1).)*\1/g, ''))) throw invalidParameter('Invalid clause(s) in filter string: AND');
-  if (!m) throw invalidParameter(`Invalid filter string '${text}'. Expected the form '<view>.<entity>[.<key>] = "<value>"'.`);
+  const m =
+    /^\s*([^\s=!<>]+)\s*(=|!=|<>|<=|>=|<|>|(?:NOT\s+)?LIKE\b|ILIKE\b|RLIKE\b|(?:NOT\s+)?IN\b)\s*(.*?)\s*$/is.exec(text);
+  if (/\s+AND\s+/i.test(text.replace(/(["'])(?:(?!\1).)*\1/g, '')))
+    throw invalidParameter('Invalid clause(s) in filter string: AND');
+  if (!m)
+    throw invalidParameter(`Invalid filter string '${text}'. Expected the form '<view>.<entity>[.<key>] = "<value>"'.`);
   const [, identifier, comparator, rawValue] = m;
-  if (comparator !== '=') throw invalidParameter(`Invalid comparator: '${comparator.toUpperCase()}', only '=' operator is supported`);
+  if (comparator !== '=')
+    throw invalidParameter(`Invalid comparator: '${comparator.toUpperCase()}', only '=' operator is supported`);
   const quoted = /^(["'])(.*)\1$/s.exec(rawValue);
-  if (!quoted) throw invalidParameter(`Invalid value ${rawValue} in filter string. Values must be quoted, e.g. trace.status = "OK".`);
+  if (!quoted)
+    throw invalidParameter(
+      `Invalid value ${rawValue} in filter string. Values must be quoted, e.g. trace.status = "OK".`,
+    );
   const value = quoted[2];
   const dot = identifier.indexOf('.');
   if (dot < 0) {
-    throw invalidParameter(`Invalid identifier '${identifier}'. Columns should be specified as 'trace.<key>', 'span.<key>', 'assessment.<key>'.`);
+    throw invalidParameter(
+      `Invalid identifier '${identifier}'. Columns should be specified as 'trace.<key>', 'span.<key>', 'assessment.<key>'.`,
+    );
   }
   const viewName = identifier.slice(0, dot);
   const rest = identifier.slice(dot + 1);
@@ -86,9 +113,12 @@ export function parseMetricFilter(text: string, view: ViewType): MetricFilter {
   const entity = dot2 < 0 ? rest : rest.slice(0, dot2);
   const key = dot2 < 0 ? undefined : rest.slice(dot2 + 1).replace(/^`(.*)`$/, '$1');
   const entities = ENTITIES[viewName];
-  if (!entities) throw invalidParameter(`Invalid view type '${viewName}'. Valid view types are ${pyList(Object.keys(ENTITIES))}`);
+  if (!entities)
+    throw invalidParameter(`Invalid view type '${viewName}'. Valid view types are ${pyList(Object.keys(ENTITIES))}`);
   if (!entities.includes(entity)) {
-    throw invalidParameter(`Invalid entity '${entity}' specified for view type '${viewName}'. Valid entities are ${pyList(entities)}`);
+    throw invalidParameter(
+      `Invalid entity '${entity}' specified for view type '${viewName}'. Valid entities are ${pyList(entities)}`,
+    );
   }
   if ((entity === 'tag' || entity === 'metadata') && !key) {
     throw invalidParameter(`Filtering by ${entity} requires a key, e.g. 'trace.${entity}.<key> = <value>'`);
@@ -96,7 +126,8 @@ export function parseMetricFilter(text: string, view: ViewType): MetricFilter {
   if (entity !== 'tag' && entity !== 'metadata' && key !== undefined) {
     throw invalidParameter(`Filtering by ${entity} does not require a key, use '${viewName}.${entity}' instead`);
   }
-  if (viewName === 'span' && view !== 'SPANS') throw invalidParameter(`Filtering by span is only supported for the SPANS view type, got ${view}`);
+  if (viewName === 'span' && view !== 'SPANS')
+    throw invalidParameter(`Filtering by span is only supported for the SPANS view type, got ${view}`);
   if (viewName === 'assessment' && view !== 'ASSESSMENTS') {
     throw invalidParameter(`Filtering by assessment is only supported for the ASSESSMENTS view type, got ${view}`);
   }
@@ -109,7 +140,8 @@ export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
   const rawView = field(body, 'view_type');
   if (rawView === undefined || rawView === null || rawView === '') throw missingParameter('view_type');
   const view = typeof rawView === 'number' ? VIEW_TYPES[rawView - 1] : (rawView as ViewType);
-  if (!VIEW_TYPES.includes(view)) throw invalidParameter(`Invalid view_type ${JSON.stringify(rawView)}. Supported view types: ${pyList(VIEW_TYPES)}`);
+  if (!VIEW_TYPES.includes(view))
+    throw invalidParameter(`Invalid view_type ${JSON.stringify(rawView)}. Supported view types: ${pyList(VIEW_TYPES)}`);
   const metricName = optionalString(body, 'metric_name');
   if (!metricName) throw missingParameter('metric_name');
   const specs = SPECS[view];
@@ -136,7 +168,9 @@ export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
     } else aggregations.push({ type });
   }
   if (invalidAggregations.length > 0) {
-    throw invalidParameter(`Found invalid aggregation_type(s): ${pyList(invalidAggregations)}. Supported aggregation types: ${pyList(spec.aggregations)}`);
+    throw invalidParameter(
+      `Found invalid aggregation_type(s): ${pyList(invalidAggregations)}. Supported aggregation types: ${pyList(spec.aggregations)}`,
+    );
   }
   const dimensionNames = optionalStringList(body, 'dimensions') ?? [];
   const dimensions: MetricDimension[] = [];
@@ -147,7 +181,9 @@ export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
     else invalidDimensions.push(d);
   }
   if (invalidDimensions.length > 0) {
-    throw invalidParameter(`Found invalid dimension(s): ${pyList(invalidDimensions)}. Supported dimensions: ${pyList(spec.dimensions)}`);
+    throw invalidParameter(
+      `Found invalid dimension(s): ${pyList(invalidDimensions)}. Supported dimensions: ${pyList(spec.dimensions)}`,
+    );
   }
   const filters = (optionalStringList(body, 'filters') ?? []).map((f) => parseMetricFilter(f, view));
   const timeIntervalSeconds = optionalInt(body, 'time_interval_seconds');
@@ -161,11 +197,15 @@ export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
   }
   // Bucket starts must stay dates (a Python datetime in MLflow): about 31,700 years at most.
   if (timeIntervalSeconds !== undefined && timeIntervalSeconds > MAX_TIME_INTERVAL_SECONDS) {
-    throw invalidParameter(`time_interval_seconds must be at most ${MAX_TIME_INTERVAL_SECONDS}, got ${timeIntervalSeconds}`);
+    throw invalidParameter(
+      `time_interval_seconds must be at most ${MAX_TIME_INTERVAL_SECONDS}, got ${timeIntervalSeconds}`,
+    );
   }
   const maxResults = optionalInt(body, 'max_results') ?? 1000;
   if (maxResults < 1 || maxResults > MAX_METRIC_RESULTS) {
-    throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be between 1 and ${MAX_METRIC_RESULTS}.`);
+    throw invalidParameter(
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be between 1 and ${MAX_METRIC_RESULTS}.`,
+    );
   }
   const confidenceLevel = optionalNumber(body, 'confidence_level');
   if (confidenceLevel !== undefined && !(confidenceLevel > 0 && confidenceLevel < 1)) {

@@ -29,7 +29,9 @@ function asObject(value: unknown): RequestFields | undefined {
       return undefined;
     }
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) ? (value as RequestFields) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+    ? (value as RequestFields)
+    : undefined;
 }
 
 /** Decodes a JSON request body the way Flask's get_json(force, silent) does: bad JSON is {}, a JSON string is decoded again. */
@@ -76,7 +78,9 @@ export function typeError(name: string, value: unknown): MlflowError {
 }
 
 export function missingParameter(name: string): MlflowError {
-  return invalidParameter(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
+  return invalidParameter(
+    `Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`,
+  );
 }
 
 export function requireString(fields: RequestFields, name: string): string {
@@ -101,7 +105,8 @@ export function optionalInt(fields: RequestFields, name: string): number | undef
   const value = field(fields, name);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim()) && Number.isSafeInteger(Number(value.trim()))) return Number(value.trim());
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim()) && Number.isSafeInteger(Number(value.trim())))
+    return Number(value.trim());
   throw typeError(name, value);
 }
 

@@ -29,7 +29,13 @@ const child = otlpJsonBody([
     name: 'llm',
     startNs: '1700000000200000000',
     endNs: '1700000000900000000',
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 4, 'gen_ai.request.model': 'gpt-x', 'user.id': 'u1' },
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.usage.input_tokens': 10,
+      'gen_ai.usage.output_tokens': 4,
+      'gen_ai.request.model': 'gpt-x',
+      'user.id': 'u1',
+    },
   },
 ]);
 const root = otlpJsonBody([
@@ -39,7 +45,12 @@ const root = otlpJsonBody([
     name: 'agent',
     startNs: '1700000000123456789',
     endNs: '1700000001123456789',
-    attributes: { 'openinference.span.kind': 'AGENT', 'input.value': '{"messages":[{"role":"user","content":"hello"}]}', 'output.value': 'hi!', 'session.id': 'sess-1' },
+    attributes: {
+      'openinference.span.kind': 'AGENT',
+      'input.value': '{"messages":[{"role":"user","content":"hello"}]}',
+      'output.value': 'hi!',
+      'session.id': 'sess-1',
+    },
     status: 2,
   },
 ]);
@@ -57,10 +68,20 @@ describe('OTLP JSON ingestion', () => {
     await post(root); // re-sent: idempotent
     await post(child);
     info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${TID}` })).json().trace.trace_info;
-    expect(info).toMatchObject({ state: 'ERROR', request_preview: 'hello', response_preview: '"hi!"', request_time: '2023-11-14T22:13:20.123Z', execution_duration: '1s' });
+    expect(info).toMatchObject({
+      state: 'ERROR',
+      request_preview: 'hello',
+      response_preview: '"hi!"',
+      request_time: '2023-11-14T22:13:20.123Z',
+      execution_duration: '1s',
+    });
     expect(info.tags['mlflow.traceName']).toBe('agent');
     expect(info.trace_metadata['mlflow.trace.session']).toBe('sess-1');
-    expect(JSON.parse(info.trace_metadata['mlflow.trace.tokenUsage'])).toEqual({ input_tokens: 10, output_tokens: 4, total_tokens: 14 });
+    expect(JSON.parse(info.trace_metadata['mlflow.trace.tokenUsage'])).toEqual({
+      input_tokens: 10,
+      output_tokens: 4,
+      total_tokens: 14,
+    });
   });
 
   it('serves spans as OTel proto JSON (GetTrace) and as span dicts (get-trace-artifact)', async () => {
@@ -85,15 +106,28 @@ describe('OTLP JSON ingestion', () => {
     const file = JSON.parse(artifact.body);
     expect(file.spans[0].parent_span_id).toBeNull();
     expect(JSON.parse(file.spans[0].attributes['mlflow.spanType'])).toBe('AGENT');
-    expect(JSON.parse(file.spans[0].attributes['mlflow.spanInputs'])).toEqual({ messages: [{ role: 'user', content: 'hello' }] });
-    const batch = await server.app.inject({ url: `/api/3.0/mlflow/traces/batchGet?trace_ids=tr-${TID}&trace_ids=tr-none` });
+    expect(JSON.parse(file.spans[0].attributes['mlflow.spanInputs'])).toEqual({
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    const batch = await server.app.inject({
+      url: `/api/3.0/mlflow/traces/batchGet?trace_ids=tr-${TID}&trace_ids=tr-none`,
+    });
     expect(batch.json().traces).toHaveLength(1);
     const missing = await server.app.inject({ url: '/ajax-api/3.0/mlflow/get-trace-artifact' });
-    expect(missing.json()).toEqual({ error_code: 'BAD_REQUEST', message: 'Request must include the "request_id" query parameter.' });
+    expect(missing.json()).toEqual({
+      error_code: 'BAD_REQUEST',
+      message: 'Request must include the "request_id" query parameter.',
+    });
   });
 
   it('keeps the spans location and span previews when StartTraceV3 comes after OTLP', async () => {
-    const body = await startTrace(server.app, { traceId: `tr-${TID}`, startMs: 1700000000123, durationMs: 1000, state: 'ERROR', tags: { 'mlflow.trace.spansLocation': 'ARTIFACT_REPO' } });
+    const body = await startTrace(server.app, {
+      traceId: `tr-${TID}`,
+      startMs: 1700000000123,
+      durationMs: 1000,
+      state: 'ERROR',
+      tags: { 'mlflow.trace.spansLocation': 'ARTIFACT_REPO' },
+    });
     const info = (body.trace as { trace_info: { tags: Record<string, string>; request_preview: string } }).trace_info;
     expect(info.tags['mlflow.trace.spansLocation']).toBe('TRACKING_STORE');
     expect(info.request_preview).toBe('hello');
@@ -103,7 +137,15 @@ describe('OTLP JSON ingestion', () => {
     const tid = 'd'.repeat(32);
     const span = (spanId: string, cost: Record<string, number>, parentSpanId?: string) =>
       otlpJsonBody([
-        { traceId: tid, spanId, parentSpanId, name: spanId, startNs: '1700000000000000000', endNs: '1700000000100000000', attributes: { 'mlflow.llm.cost': JSON.stringify(cost) } },
+        {
+          traceId: tid,
+          spanId,
+          parentSpanId,
+          name: spanId,
+          startNs: '1700000000000000000',
+          endNs: '1700000000100000000',
+          attributes: { 'mlflow.llm.cost': JSON.stringify(cost) },
+        },
       ]);
     const costOf = async () => {
       const info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${tid}` })).json().trace.trace_info;
@@ -119,11 +161,29 @@ describe('OTLP JSON ingestion', () => {
 
   it('keeps the OTLP start time and duration when a StartTraceV3 upsert omits them', async () => {
     const tid = 'c'.repeat(32);
-    await post(otlpJsonBody([{ traceId: tid, spanId: '7'.repeat(16), name: 'root', startNs: '1700000000250000000', endNs: '1700000001750000000' }]));
+    await post(
+      otlpJsonBody([
+        {
+          traceId: tid,
+          spanId: '7'.repeat(16),
+          name: 'root',
+          startNs: '1700000000250000000',
+          endNs: '1700000001750000000',
+        },
+      ]),
+    );
     const upsert = await server.app.inject({
       method: 'POST',
       url: '/api/3.0/mlflow/traces',
-      payload: { trace: { trace_info: { trace_id: `tr-${tid}`, trace_location: { mlflow_experiment: { experiment_id: '0' } }, state: 'OK' } } },
+      payload: {
+        trace: {
+          trace_info: {
+            trace_id: `tr-${tid}`,
+            trace_location: { mlflow_experiment: { experiment_id: '0' } },
+            state: 'OK',
+          },
+        },
+      },
     });
     expect(upsert.statusCode).toBe(200);
     const info = (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${tid}` })).json().trace.trace_info;
@@ -132,7 +192,14 @@ describe('OTLP JSON ingestion', () => {
 
   it('uses mlflow.traceRequestId when present and reports partial success for bad spans', async () => {
     const body = otlpJsonBody([
-      { traceId: '0'.repeat(31) + '1', spanId: '3'.repeat(16), name: 'r', startNs: '1', endNs: '2', attributes: { 'mlflow.traceRequestId': '"tr-custom"' } },
+      {
+        traceId: '0'.repeat(31) + '1',
+        spanId: '3'.repeat(16),
+        name: 'r',
+        startNs: '1',
+        endNs: '2',
+        attributes: { 'mlflow.traceRequestId': '"tr-custom"' },
+      },
       { traceId: '', spanId: '', name: 'bad', startNs: '1', endNs: '2' },
     ]);
     const response = await post(body);
@@ -143,15 +210,22 @@ describe('OTLP JSON ingestion', () => {
 
   it('accepts gzip and raw deflate', async () => {
     const tid = 'f'.repeat(32);
-    const body = JSON.stringify(otlpJsonBody([{ traceId: tid, spanId: '4'.repeat(16), name: 'z', startNs: '10', endNs: '20' }]));
+    const body = JSON.stringify(
+      otlpJsonBody([{ traceId: tid, spanId: '4'.repeat(16), name: 'z', startNs: '10', endNs: '20' }]),
+    );
     expect((await post(gzipSync(body), { 'content-encoding': 'gzip' })).statusCode).toBe(200);
     expect((await post(deflateRawSync(body), { 'content-encoding': 'deflate' })).statusCode).toBe(200);
     const bad = await post(body, { 'content-encoding': 'br' });
     expect(bad.json()).toEqual({ detail: 'Unsupported Content-Encoding: br' });
   });
 
-  it('answers errors in FastAPI\'s shape', async () => {
-    const noHeader = await server.app.inject({ method: 'POST', url: '/v1/traces', payload: root, headers: { 'content-type': 'application/json' } });
+  it("answers errors in FastAPI's shape", async () => {
+    const noHeader = await server.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      payload: root,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(noHeader.statusCode).toBe(422);
     expect(noHeader.json().detail[0].loc).toEqual(['header', 'x-mlflow-experiment-id']);
     expect((await post('{not json')).json()).toEqual({ detail: 'Invalid OpenTelemetry format' });
@@ -203,15 +277,20 @@ describe('OTLP protobuf ingestion', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/x-protobuf');
     expect(response.rawPayload.length).toBe(0);
-    const got = await server.app.inject({ url: '/api/3.0/mlflow/traces/get?trace_id=tr-0123456789abcdef0123456789abcdef' });
+    const got = await server.app.inject({
+      url: '/api/3.0/mlflow/traces/get?trace_id=tr-0123456789abcdef0123456789abcdef',
+    });
     expect(got.body).toContain('"end_time_unix_nano":1700000000500000001');
     expect(got.json().trace.trace_info).toMatchObject({ state: 'OK', tags: { 'mlflow.traceName': 'proto-root' } });
-    expect(got.json().trace.spans[0].attributes).toContainEqual({ key: 'mlflow.spanType', value: { string_value: 'WORKFLOW' } });
+    expect(got.json().trace.spans[0].attributes).toContainEqual({
+      key: 'mlflow.spanType',
+      value: { string_value: 'WORKFLOW' },
+    });
   });
 });
 
 describe('traces.json upload (MLflow TypeScript SDK)', () => {
-  it('stores uploaded spans as the trace\'s spans and serves them back', async () => {
+  it("stores uploaded spans as the trace's spans and serves them back", async () => {
     await startTrace(server.app, { traceId: 'tr-ts-sdk', startMs: 1_700_000_000_000, durationMs: 5 });
     const file = {
       spans: [
@@ -235,11 +314,17 @@ describe('traces.json upload (MLflow TypeScript SDK)', () => {
       headers: { 'content-type': 'application/octet-stream' },
     });
     expect(put.statusCode).toBe(200);
-    const get = await server.app.inject({ url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json' });
+    const get = await server.app.inject({
+      url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json',
+    });
     expect(JSON.parse(get.body).spans[0]).toMatchObject({ name: 'ts-root', parent_span_id: null });
     const trace = await server.app.inject({ url: '/api/3.0/mlflow/traces/get?trace_id=tr-ts-sdk' });
     expect(trace.json().trace.spans[0]).toMatchObject({ name: 'ts-root', status: { code: 'STATUS_CODE_OK' } });
-    const bad = await server.app.inject({ method: 'PUT', url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json', payload: 'nope' });
+    const bad = await server.app.inject({
+      method: 'PUT',
+      url: '/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-ts-sdk/artifacts/traces.json',
+      payload: 'nope',
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

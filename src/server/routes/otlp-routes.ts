@@ -2,7 +2,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { MlflowError } from '../errors.ts';
 import { convertOtlpSpan } from '../otlp/convert-span.ts';
-import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpResponse, OtlpFormatError, type OtlpSpan } from '../otlp/decode-otlp.ts';
+import {
+  decodeOtlpJson,
+  decodeOtlpProtobuf,
+  encodeOtlpResponse,
+  OtlpFormatError,
+  type OtlpSpan,
+} from '../otlp/decode-otlp.ts';
 import type { SpanRecord } from '../storage/span-record.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 
@@ -45,10 +51,12 @@ function decompress(body: Buffer, encoding: string | undefined): Buffer {
 export async function otlpRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
   const errorHandler = (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof OtlpHttpError) return reply.code(error.status).send({ detail: error.detail });
-    if (error instanceof MlflowError) return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
+    if (error instanceof MlflowError)
+      return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) return reply.code(413).send({ detail: `Request body exceeds ${MAX_DECOMPRESSED_BYTES} bytes` });
-    if (typeof status === 'number' && status >= 400 && status < 500) return reply.code(status).send({ detail: 'Invalid request' });
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return reply.code(status).send({ detail: 'Invalid request' });
     return reply.code(422).send({ detail: 'Failed to log OpenTelemetry spans' });
   };
 

@@ -29,7 +29,13 @@ export function decodePageCursor(token: string | undefined): PageCursor {
     throw invalidParameter(`Invalid page token, parsed value=${JSON.stringify(parsed)?.slice(0, 200)}`);
   }
   const after = record.after;
-  if (Array.isArray(after) && after.length === 2 && typeof after[0] === 'number' && Number.isFinite(after[0]) && typeof after[1] === 'string') {
+  if (
+    Array.isArray(after) &&
+    after.length === 2 &&
+    typeof after[0] === 'number' &&
+    Number.isFinite(after[0]) &&
+    typeof after[1] === 'string'
+  ) {
     return { offset, after: { ts: after[0], id: after[1] } };
   }
   return { offset };

@@ -17,7 +17,9 @@ export function validateTagKey(key: string): void {
     );
   }
   if (key.length > MAX_TAG_KEY_LENGTH) {
-    throw invalidParameter(`Tag key '${key.slice(0, 50)}...' had length ${key.length}, which exceeded length limit of ${MAX_TAG_KEY_LENGTH}`);
+    throw invalidParameter(
+      `Tag key '${key.slice(0, 50)}...' had length ${key.length}, which exceeded length limit of ${MAX_TAG_KEY_LENGTH}`,
+    );
   }
 }
 

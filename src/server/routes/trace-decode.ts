@@ -92,13 +92,20 @@ function errorJson(error: RequestFields | undefined): string | undefined {
 }
 
 /** The value oneof of an assessment: which kind, and its JSON text as MLflow stores it. */
-export function decodeAssessmentValue(body: RequestFields):
+export function decodeAssessmentValue(
+  body: RequestFields,
+):
   | { type: 'feedback'; json: string | null; error?: string }
   | { type: 'expectation'; json: string | null }
   | { type: 'issue'; json: string }
   | undefined {
   const feedback = optionalObject(body, 'feedback');
-  if (feedback) return { type: 'feedback', json: jsonOfValue(field(feedback, 'value')), error: errorJson(optionalObject(feedback, 'error')) };
+  if (feedback)
+    return {
+      type: 'feedback',
+      json: jsonOfValue(field(feedback, 'value')),
+      error: errorJson(optionalObject(feedback, 'error')),
+    };
   const expectation = optionalObject(body, 'expectation');
   if (expectation) {
     const serialized = optionalObject(expectation, 'serialized_value');
@@ -123,7 +130,9 @@ export function decodeAssessment(body: RequestFields, traceId: string): Assessme
   if (!value) throw invalidParameter('Unknown assessment type: None');
   if (!name) throw missingParameter('assessment_name');
   const source = optionalObject(body, 'source');
-  const sourceType = source ? (enumValue(source, 'source_type', SOURCE_TYPES) ?? 'SOURCE_TYPE_UNSPECIFIED') : 'SOURCE_TYPE_UNSPECIFIED';
+  const sourceType = source
+    ? (enumValue(source, 'source_type', SOURCE_TYPES) ?? 'SOURCE_TYPE_UNSPECIFIED')
+    : 'SOURCE_TYPE_UNSPECIFIED';
   const deprecatedError = errorJson(optionalObject(body, 'error'));
   return {
     assessmentId: optionalString(body, 'assessment_id') || undefined,

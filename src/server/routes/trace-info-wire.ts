@@ -32,7 +32,8 @@ function truncateMap(map: Record<string, string>, maxKey: number, maxValue: numb
   if (!needed) return map;
   const out: Record<string, string> = {};
   // As Python's dict comprehension: when two keys truncate to the same text, the later one wins.
-  for (const [key, value] of Object.entries(map)) out[truncateCodePoints(key, maxKey)] = truncateCodePoints(value, maxValue);
+  for (const [key, value] of Object.entries(map))
+    out[truncateCodePoints(key, maxKey)] = truncateCodePoints(value, maxValue);
   return out;
 }
 

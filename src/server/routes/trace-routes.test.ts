@@ -25,7 +25,11 @@ afterAll(() => server.close());
 
 const id = (i: number) => `tr-${String(i).padStart(32, '0')}`;
 const search = (payload: Record<string, unknown>) =>
-  server.app.inject({ method: 'POST', url: '/ajax-api/3.0/mlflow/traces/search', payload: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], ...payload } });
+  server.app.inject({
+    method: 'POST',
+    url: '/ajax-api/3.0/mlflow/traces/search',
+    payload: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], ...payload },
+  });
 
 describe('StartTraceV3 and GetTraceInfoV3', () => {
   it('returns the stored info with server tags and wire encodings', async () => {
@@ -47,13 +51,30 @@ describe('StartTraceV3 and GetTraceInfoV3', () => {
 
   it('derives mlflow.artifactLocation on every read instead of storing a row per trace; a set tag wins', async () => {
     const expected = `mlflow-artifacts:/${exp}/traces/${id(3)}/artifacts`;
-    const started = (await startTrace(server.app, { traceId: 'tr-artifact', experimentId: exp, startMs: T0, state: 'OK', tags: { 'mlflow.artifactLocation': 'client value' } })) as { trace: { trace_info: { tags: Record<string, string> } } };
-    expect(started.trace.trace_info.tags['mlflow.artifactLocation']).toBe(`mlflow-artifacts:/${exp}/traces/tr-artifact/artifacts`);
-    const found = (await search({ filter: `trace.request_id = '${id(3)}'` })).json().traces as { tags: Record<string, string> }[];
+    const started = (await startTrace(server.app, {
+      traceId: 'tr-artifact',
+      experimentId: exp,
+      startMs: T0,
+      state: 'OK',
+      tags: { 'mlflow.artifactLocation': 'client value' },
+    })) as { trace: { trace_info: { tags: Record<string, string> } } };
+    expect(started.trace.trace_info.tags['mlflow.artifactLocation']).toBe(
+      `mlflow-artifacts:/${exp}/traces/tr-artifact/artifacts`,
+    );
+    const found = (await search({ filter: `trace.request_id = '${id(3)}'` })).json().traces as {
+      tags: Record<string, string>;
+    }[];
     expect(found.map((t) => t.tags['mlflow.artifactLocation'])).toEqual([expected]);
-    const stored = server.store.db.prepare("SELECT count(*) FROM trace_tags WHERE key = 'mlflow.artifactLocation'").pluck().get();
+    const stored = server.store.db
+      .prepare("SELECT count(*) FROM trace_tags WHERE key = 'mlflow.artifactLocation'")
+      .pluck()
+      .get();
     expect(stored).toBe(0);
-    await server.app.inject({ method: 'PATCH', url: `/api/3.0/mlflow/traces/tr-artifact/tags`, payload: { key: 'mlflow.artifactLocation', value: 's3://elsewhere' } });
+    await server.app.inject({
+      method: 'PATCH',
+      url: `/api/3.0/mlflow/traces/tr-artifact/tags`,
+      payload: { key: 'mlflow.artifactLocation', value: 's3://elsewhere' },
+    });
     const after = await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-artifact' });
     expect(after.json().trace.trace_info.tags['mlflow.artifactLocation']).toBe('s3://elsewhere');
   });
@@ -62,16 +83,46 @@ describe('StartTraceV3 and GetTraceInfoV3', () => {
     const response = await server.app.inject({
       method: 'POST',
       url: '/api/3.0/mlflow/traces',
-      payload: { trace: { traceInfo: { traceId: 'tr-camel', traceLocation: { mlflowExperiment: { experimentId: exp } }, requestTime: '2025-01-01T00:00:00.123456Z', executionDuration: '2s', state: 1 } } },
+      payload: {
+        trace: {
+          traceInfo: {
+            traceId: 'tr-camel',
+            traceLocation: { mlflowExperiment: { experimentId: exp } },
+            requestTime: '2025-01-01T00:00:00.123456Z',
+            executionDuration: '2s',
+            state: 1,
+          },
+        },
+      },
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json().trace.trace_info).toMatchObject({ trace_id: 'tr-camel', state: 'OK', execution_duration: '2s', request_time: '2025-01-01T00:00:00.123Z' });
+    expect(response.json().trace.trace_info).toMatchObject({
+      trace_id: 'tr-camel',
+      state: 'OK',
+      execution_duration: '2s',
+      request_time: '2025-01-01T00:00:00.123Z',
+    });
   });
 
   it('is an upsert', async () => {
-    await startTrace(server.app, { traceId: 'tr-upsert', experimentId: exp, startMs: T0, state: 'IN_PROGRESS', tags: { a: '1' } });
-    const second = await startTrace(server.app, { traceId: 'tr-upsert', experimentId: exp, startMs: T0, durationMs: 1500, state: 'OK', tags: { b: '2' } });
-    const info = (second.trace as { trace_info: { state: string; execution_duration: string; tags: Record<string, string> } }).trace_info;
+    await startTrace(server.app, {
+      traceId: 'tr-upsert',
+      experimentId: exp,
+      startMs: T0,
+      state: 'IN_PROGRESS',
+      tags: { a: '1' },
+    });
+    const second = await startTrace(server.app, {
+      traceId: 'tr-upsert',
+      experimentId: exp,
+      startMs: T0,
+      durationMs: 1500,
+      state: 'OK',
+      tags: { b: '2' },
+    });
+    const info = (
+      second.trace as { trace_info: { state: string; execution_duration: string; tags: Record<string, string> } }
+    ).trace_info;
     expect(info.state).toBe('OK');
     expect(info.execution_duration).toBe('1.500s');
     expect(info.tags).toMatchObject({ a: '1', b: '2' });
@@ -80,28 +131,49 @@ describe('StartTraceV3 and GetTraceInfoV3', () => {
   it('reports unknown traces and experiments like MLflow', async () => {
     const missing = await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-nope' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "Trace with ID 'tr-nope' not found." });
+    expect(missing.json()).toEqual({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: "Trace with ID 'tr-nope' not found.",
+    });
     const badExp = await server.app.inject({
       method: 'POST',
       url: '/api/3.0/mlflow/traces',
-      payload: { trace: { trace_info: { trace_id: 'tr-x', trace_location: { mlflow_experiment: { experiment_id: '999' } }, request_time: '2025-01-01T00:00:00Z' } } },
+      payload: {
+        trace: {
+          trace_info: {
+            trace_id: 'tr-x',
+            trace_location: { mlflow_experiment: { experiment_id: '999' } },
+            request_time: '2025-01-01T00:00:00Z',
+          },
+        },
+      },
     });
     expect(badExp.statusCode).toBe(404);
     expect(badExp.json().message).toBe('No Experiment with id=999 exists');
     const nonInt = await server.app.inject({
       method: 'POST',
       url: '/api/3.0/mlflow/traces',
-      payload: { trace: { trace_info: { trace_id: 'tr-x', trace_location: { mlflow_experiment: { experiment_id: 'abc' } } } } },
+      payload: {
+        trace: { trace_info: { trace_id: 'tr-x', trace_location: { mlflow_experiment: { experiment_id: 'abc' } } } },
+      },
     });
     expect(nonInt.statusCode).toBe(400);
     expect(nonInt.json().message).toMatch(/^Invalid experiment ID 'abc'/);
   });
 
-  it('rejects wrong types with MLflow\'s hint message', async () => {
+  it("rejects wrong types with MLflow's hint message", async () => {
     const response = await server.app.inject({
       method: 'POST',
       url: '/api/3.0/mlflow/traces',
-      payload: { trace: { trace_info: { trace_id: 'tr-y', trace_location: { mlflow_experiment: { experiment_id: exp } }, request_time: 5 } } },
+      payload: {
+        trace: {
+          trace_info: {
+            trace_id: 'tr-y',
+            trace_location: { mlflow_experiment: { experiment_id: exp } },
+            request_time: 5,
+          },
+        },
+      },
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toBe(
@@ -115,19 +187,34 @@ describe('content type and body checks', () => {
     [undefined, 'Bad Request. Content-Type header is missing.'],
     ['text/plain', "Bad Request. Content-Type must be one of ['application/json']."],
   ])('POST with content type %s is a 400', async (type, message) => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/search', body: '{}', headers: type ? { 'content-type': type } : {} });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/search',
+      body: '{}',
+      headers: type ? { 'content-type': type } : {},
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message });
   });
 
   it('ignores content type parameters and treats bad JSON as {}', async () => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/search', body: '{nope', headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/search',
+      body: '{nope',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/^Missing value for required parameter 'locations'/);
   });
 
   it('answers 413 above 20 MiB', async () => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/search', body: `{"x":"${'a'.repeat(21 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/search',
+      body: `{"x":"${'a'.repeat(21 * 1024 * 1024)}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(413);
     expect(response.json().error_code).toBe('REQUEST_LIMIT_EXCEEDED');
   });
@@ -138,7 +225,11 @@ describe('SearchTracesV3', () => {
     const seen: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const response = await search({ max_results: 3, filter: "tag.env = 'prod'", ...(token ? { page_token: token } : {}) });
+      const response = await search({
+        max_results: 3,
+        filter: "tag.env = 'prod'",
+        ...(token ? { page_token: token } : {}),
+      });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       seen.push(...body.traces.map((t: { trace_id: string }) => t.trace_id));
@@ -165,7 +256,10 @@ describe('SearchTracesV3', () => {
   });
 
   it('filters with the extended grammar and orders by other keys', async () => {
-    const byVersion = await search({ filter: "metadata.app_version = 'v2' AND status = 'OK'", order_by: ['execution_time_ms ASC'] });
+    const byVersion = await search({
+      filter: "metadata.app_version = 'v2' AND status = 'OK'",
+      order_by: ['execution_time_ms ASC'],
+    });
     expect(byVersion.json().traces.map((t: { trace_id: string }) => t.trace_id)).toEqual([id(4), id(5)]);
     const or = await search({ filter: "client_request_id = 'req-3' OR (name = 'chat' AND NOT status = 'OK')" });
     expect(or.json().traces.map((t: { trace_id: string }) => t.trace_id)).toEqual([id(3)]);
@@ -187,7 +281,10 @@ describe('SearchTracesV3', () => {
     [{ filter: 'nope = 1' }, "Invalid attribute key 'nope'"],
     [{ filter: 'x'.repeat(9000) }, 'Filter string is too long'],
     [{ order_by: ['timestamp_ms sideways'] }, 'Invalid ordering key in order_by clause'],
-    [{ locations: [{ mlflow_experiment: { experiment_id: '1.5' } }] }, 'Locations must be a list of experiment IDs. Found invalid experiment IDs: 1.5'],
+    [
+      { locations: [{ mlflow_experiment: { experiment_id: '1.5' } }] },
+      'Locations must be a list of experiment IDs. Found invalid experiment IDs: 1.5',
+    ],
   ])('rejects case $#', async (payload, message) => {
     const response = await search(payload);
     expect(response.statusCode).toBe(400);
@@ -196,7 +293,11 @@ describe('SearchTracesV3', () => {
 
   it('accepts max_results as a numeric string and returns nothing for no locations', async () => {
     expect((await search({ max_results: '2' })).json().traces).toHaveLength(2);
-    const none = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/search', payload: { locations: [] } });
+    const none = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/search',
+      payload: { locations: [] },
+    });
     expect(none.json()).toEqual({ traces: [] });
   });
 
@@ -210,7 +311,11 @@ describe('SearchTracesV3', () => {
 
 describe('batch reads', () => {
   it('BatchGetInfos answers in request order and skips unknown ids', async () => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/batchGetInfos', payload: { trace_ids: [id(2), 'tr-none', id(1)] } });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/batchGetInfos',
+      payload: { trace_ids: [id(2), 'tr-none', id(1)] },
+    });
     expect(response.json().trace_infos.map((t: { trace_id: string }) => t.trace_id)).toEqual([id(2), id(1)]);
   });
 
@@ -223,7 +328,10 @@ describe('batch reads', () => {
   it('GetTrace says when spans are not stored here', async () => {
     const response = await server.app.inject({ url: `/api/3.0/mlflow/traces/get?trace_id=${id(1)}` });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error_code: 'INTERNAL_ERROR', message: 'Trace data not stored in tracking store' });
+    expect(response.json()).toEqual({
+      error_code: 'INTERNAL_ERROR',
+      message: 'Trace data not stored in tracking store',
+    });
     const unknown = await server.app.inject({ url: '/api/3.0/mlflow/traces/get?trace_id=tr-none' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toBe('Trace with ID tr-none is not found.');
@@ -234,14 +342,25 @@ describe('batch reads', () => {
 
 describe('tags', () => {
   it('sets and deletes on the v2 and v3 paths, with a body or ?key=', async () => {
-    const set = await server.app.inject({ method: 'PATCH', url: `/api/2.0/mlflow/traces/${id(0)}/tags`, payload: { key: 'reviewed', value: 'yes' } });
+    const set = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/2.0/mlflow/traces/${id(0)}/tags`,
+      payload: { key: 'reviewed', value: 'yes' },
+    });
     expect(set.statusCode).toBe(200);
     expect(set.json()).toEqual({});
     const info = await server.app.inject({ url: `/ajax-api/3.0/mlflow/traces/${id(0)}` });
     expect(info.json().trace.trace_info.tags.reviewed).toBe('yes');
-    const del = await server.app.inject({ method: 'DELETE', url: `/ajax-api/3.0/mlflow/traces/${id(0)}/tags?key=reviewed` });
+    const del = await server.app.inject({
+      method: 'DELETE',
+      url: `/ajax-api/3.0/mlflow/traces/${id(0)}/tags?key=reviewed`,
+    });
     expect(del.statusCode).toBe(200);
-    const again = await server.app.inject({ method: 'DELETE', url: `/api/3.0/mlflow/traces/${id(0)}/tags`, payload: { key: 'reviewed' } });
+    const again = await server.app.inject({
+      method: 'DELETE',
+      url: `/api/3.0/mlflow/traces/${id(0)}/tags`,
+      payload: { key: 'reviewed' },
+    });
     expect(again.statusCode).toBe(404);
     expect(again.json().message).toBe(`No trace tag with key 'reviewed' for trace with ID '${id(0)}'`);
   });
@@ -258,7 +377,11 @@ describe('tags', () => {
   });
 
   it('stores long values truncated to 8000 characters (answered cut to 4096, §2.1)', async () => {
-    await server.app.inject({ method: 'PATCH', url: `/api/3.0/mlflow/traces/${id(0)}/tags`, payload: { key: 'long', value: 'v'.repeat(9000) } });
+    await server.app.inject({
+      method: 'PATCH',
+      url: `/api/3.0/mlflow/traces/${id(0)}/tags`,
+      payload: { key: 'long', value: 'v'.repeat(9000) },
+    });
     const info = await server.app.inject({ url: `/api/3.0/mlflow/traces/${id(0)}` });
     expect(info.json().trace.trace_info.tags.long).toHaveLength(4096);
     expect((await search({ filter: `tag.long = '${'v'.repeat(8000)}'` })).json().traces).toHaveLength(1);
@@ -282,10 +405,19 @@ describe('TraceInfo truncation on the wire (§2.1)', () => {
     };
     const fromStart = (body.trace as { trace_info: unknown }).trace_info;
     const fromGet = (await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-long' })).json().trace.trace_info;
-    const fromBatch = (await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/batchGetInfos', payload: { trace_ids: ['tr-long'] } })).json()
-      .trace_infos[0];
+    const fromBatch = (
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/3.0/mlflow/traces/batchGetInfos',
+        payload: { trace_ids: ['tr-long'] },
+      })
+    ).json().trace_infos[0];
     // Storage keeps the full text: a filter on the full key and value still finds the trace.
-    const found = (await search({ filter: `metadata.\`${longKey}\` = '${'m'.repeat(300)}' AND tag.\`${longKey}\` = '${'t'.repeat(5000)}'` })).json();
+    const found = (
+      await search({
+        filter: `metadata.\`${longKey}\` = '${'m'.repeat(300)}' AND tag.\`${longKey}\` = '${'t'.repeat(5000)}'`,
+      })
+    ).json();
     expect(found.traces.map((t: { trace_id: string }) => t.trace_id)).toEqual(['tr-long']);
     for (const info of [fromStart, fromGet, fromBatch, found.traces[0]]) expect(info).toMatchObject(expected);
     expect(Object.keys(fromGet.trace_metadata)).not.toContain(longKey);
@@ -296,12 +428,25 @@ describe('delete-traces and links', () => {
   it('validates modes with MLflow messages', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ experiment_id: exp }, 'Either `max_timestamp_millis` or `trace_ids` must be specified.'],
-      [{ experiment_id: exp, max_timestamp_millis: 1, request_ids: ['a'] }, 'Only one of `max_timestamp_millis` and `trace_ids` can be specified.'],
-      [{ experiment_id: exp, request_ids: ['a'], max_traces: 1 }, "`max_traces` can't be specified if `trace_ids` is specified."],
-      [{ experiment_id: exp, max_timestamp_millis: 1, max_traces: 0 }, '`max_traces` must be a positive integer, received 0.'],
+      [
+        { experiment_id: exp, max_timestamp_millis: 1, request_ids: ['a'] },
+        'Only one of `max_timestamp_millis` and `trace_ids` can be specified.',
+      ],
+      [
+        { experiment_id: exp, request_ids: ['a'], max_traces: 1 },
+        "`max_traces` can't be specified if `trace_ids` is specified.",
+      ],
+      [
+        { experiment_id: exp, max_timestamp_millis: 1, max_traces: 0 },
+        '`max_traces` must be a positive integer, received 0.',
+      ],
     ];
     for (const [payload, message] of cases) {
-      const response = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/delete-traces', payload });
+      const response = await server.app.inject({
+        method: 'POST',
+        url: '/api/3.0/mlflow/traces/delete-traces',
+        payload,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().message).toBe(message);
     }
@@ -309,26 +454,49 @@ describe('delete-traces and links', () => {
 
   it('deletes by ids and by time, oldest first', async () => {
     const e = await createExperiment(server.app, 'deletions');
-    for (let i = 0; i < 4; i++) await startTrace(server.app, { traceId: `tr-del-${i}`, experimentId: e, startMs: T0 + i });
-    const byIds = await server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/traces/delete-traces', payload: { experiment_id: e, request_ids: ['tr-del-3', 'tr-unknown'] } });
+    for (let i = 0; i < 4; i++)
+      await startTrace(server.app, { traceId: `tr-del-${i}`, experimentId: e, startMs: T0 + i });
+    const byIds = await server.app.inject({
+      method: 'POST',
+      url: '/api/2.0/mlflow/traces/delete-traces',
+      payload: { experiment_id: e, request_ids: ['tr-del-3', 'tr-unknown'] },
+    });
     expect(byIds.json()).toEqual({ traces_deleted: 1 });
-    const byTime = await server.app.inject({ method: 'POST', url: '/api/3.0/mlflow/traces/delete-traces', payload: { experiment_id: e, max_timestamp_millis: String(T0 + 10), max_traces: 2 } });
+    const byTime = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/delete-traces',
+      payload: { experiment_id: e, max_timestamp_millis: String(T0 + 10), max_traces: 2 },
+    });
     expect(byTime.json()).toEqual({ traces_deleted: 2 });
     const left = await server.app.inject({ url: '/api/3.0/mlflow/traces/tr-del-2' });
     expect(left.statusCode).toBe(200);
   });
 
   it('links traces to a run (searchable as run_id) and limits the batch', async () => {
-    const ok = await server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/traces/link-to-run', payload: { trace_ids: [id(5)], run_id: 'run-1' } });
+    const ok = await server.app.inject({
+      method: 'POST',
+      url: '/api/2.0/mlflow/traces/link-to-run',
+      payload: { trace_ids: [id(5)], run_id: 'run-1' },
+    });
     expect(ok.statusCode).toBe(200);
     const found = await search({ filter: "run_id = 'run-1'" });
     expect(found.json().traces.map((t: { trace_id: string }) => t.trace_id)).toEqual([id(5)]);
-    const tooMany = await server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/traces/link-to-run', payload: { trace_ids: Array.from({ length: 101 }, (_, i) => `t${i}`), run_id: 'r' } });
-    expect(tooMany.json().message).toBe('Cannot link more than 100 traces to a run in a single request. Provided 101 traces.');
+    const tooMany = await server.app.inject({
+      method: 'POST',
+      url: '/api/2.0/mlflow/traces/link-to-run',
+      payload: { trace_ids: Array.from({ length: 101 }, (_, i) => `t${i}`), run_id: 'r' },
+    });
+    expect(tooMany.json().message).toBe(
+      'Cannot link more than 100 traces to a run in a single request. Provided 101 traces.',
+    );
   });
 
   it('links prompts (searchable as prompt)', async () => {
-    const ok = await server.app.inject({ method: 'POST', url: '/api/2.0/mlflow/traces/link-prompts', payload: { trace_id: id(6), prompt_versions: [{ name: 'qa', version: '2' }] } });
+    const ok = await server.app.inject({
+      method: 'POST',
+      url: '/api/2.0/mlflow/traces/link-prompts',
+      payload: { trace_id: id(6), prompt_versions: [{ name: 'qa', version: '2' }] },
+    });
     expect(ok.statusCode).toBe(200);
     const found = await search({ filter: 'prompt = "qa/2"' });
     expect(found.json().traces.map((t: { trace_id: string }) => t.trace_id)).toEqual([id(6)]);

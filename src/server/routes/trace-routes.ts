@@ -32,7 +32,10 @@ function sendJson(reply: FastifyReply, value: JsonOut): FastifyReply {
 }
 
 function traceWithSpans(info: TraceInfo, spans: SpanRecord[]): JsonOut {
-  return { trace_info: toWireTraceInfo(info) as unknown as JsonOut, spans: spans.map((s) => spanDictToOtel(s.content)) };
+  return {
+    trace_info: toWireTraceInfo(info) as unknown as JsonOut,
+    spans: spans.map((s) => spanDictToOtel(s.content)),
+  };
 }
 
 /** The number of spans the SDK says the trace has (mlflow.trace.sizeStats.num_spans), if known. */
@@ -72,7 +75,8 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
       }
       const spans = (await store.getSpans(traceId)) ?? [];
       const expected = expectedSpanCount(info);
-      if (allowPartial || expected === undefined || spans.length >= expected) return sendJson(reply, { trace: traceWithSpans(info, spans) });
+      if (allowPartial || expected === undefined || spans.length >= expected)
+        return sendJson(reply, { trace: traceWithSpans(info, spans) });
       if (attempt >= 2) throw notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
       await sleep(100);
     }
@@ -109,20 +113,27 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const experimentIds: string[] = [];
     const invalid: string[] = [];
     for (const location of locations) {
-      if (typeof location !== 'object' || location === null || Array.isArray(location)) throw typeError('locations', locations);
+      if (typeof location !== 'object' || location === null || Array.isArray(location))
+        throw typeError('locations', locations);
       const id = experimentIdOfLocation(location as RequestFields);
       if (id === undefined) continue;
       if (/^-?\d+$/.test(id.trim())) experimentIds.push(String(Number(id)));
       else invalid.push(id);
     }
-    if (invalid.length > 0) throw invalidParameter(`Locations must be a list of experiment IDs. Found invalid experiment IDs: ${invalid.join(', ')}`);
+    if (invalid.length > 0)
+      throw invalidParameter(
+        `Locations must be a list of experiment IDs. Found invalid experiment IDs: ${invalid.join(', ')}`,
+      );
     const maxResults = optionalInt(body, 'max_results') ?? 100;
     if (maxResults > MAX_SEARCH_RESULTS) {
       throw invalidParameter(
         `Invalid value ${maxResults} for parameter 'max_results' supplied:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.`,
       );
     }
-    if (maxResults < 1) throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
+    if (maxResults < 1)
+      throw invalidParameter(
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
+      );
     const filter = optionalString(body, 'filter');
     const orderBy = optionalStringList(body, 'order_by');
     const cursor = decodePageCursor(optionalString(body, 'page_token') || undefined);
@@ -139,10 +150,14 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const maxTimestamp = optionalInt(body, 'max_timestamp_millis');
     const maxTraces = optionalInt(body, 'max_traces');
     const ids = optionalStringList(body, 'request_ids') ?? optionalStringList(body, 'trace_ids');
-    if (maxTimestamp === undefined && ids === undefined) throw invalidParameter('Either `max_timestamp_millis` or `trace_ids` must be specified.');
-    if (maxTimestamp !== undefined && ids !== undefined) throw invalidParameter('Only one of `max_timestamp_millis` and `trace_ids` can be specified.');
-    if (ids !== undefined && maxTraces !== undefined) throw invalidParameter("`max_traces` can't be specified if `trace_ids` is specified.");
-    if (maxTraces !== undefined && maxTraces <= 0) throw invalidParameter(`\`max_traces\` must be a positive integer, received ${maxTraces}.`);
+    if (maxTimestamp === undefined && ids === undefined)
+      throw invalidParameter('Either `max_timestamp_millis` or `trace_ids` must be specified.');
+    if (maxTimestamp !== undefined && ids !== undefined)
+      throw invalidParameter('Only one of `max_timestamp_millis` and `trace_ids` can be specified.');
+    if (ids !== undefined && maxTraces !== undefined)
+      throw invalidParameter("`max_traces` can't be specified if `trace_ids` is specified.");
+    if (maxTraces !== undefined && maxTraces <= 0)
+      throw invalidParameter(`\`max_traces\` must be a positive integer, received ${maxTraces}.`);
     if (!/^-?\d+$/.test(experimentId)) return { traces_deleted: 0 };
     const deleted =
       ids !== undefined
@@ -175,7 +190,10 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const body = readRequest(request);
     const ids = optionalStringList(body, 'trace_ids') ?? [];
     const runId = requireString(body, 'run_id');
-    if (ids.length > 100) throw invalidParameter(`Cannot link more than 100 traces to a run in a single request. Provided ${ids.length} traces.`);
+    if (ids.length > 100)
+      throw invalidParameter(
+        `Cannot link more than 100 traces to a run in a single request. Provided ${ids.length} traces.`,
+      );
     await store.linkTracesToRun(ids, runId);
     return {};
   };
@@ -188,7 +206,10 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw typeError('prompt_versions', versions);
       const entry = v as RequestFields;
       const version = field(entry, 'version');
-      return { name: requireString(entry, 'name'), version: typeof version === 'number' ? String(version) : requireString(entry, 'version') };
+      return {
+        name: requireString(entry, 'name'),
+        version: typeof version === 'number' ? String(version) : requireString(entry, 'version'),
+      };
     });
     await store.linkPrompts(traceId, prompts);
     return {};

@@ -23,23 +23,27 @@ describe('DurationOrder', () => {
     const duration = fc.oneof(fc.constant(Number.NaN), fc.integer({ min: 0, max: 50 }));
     const op = fc.record({ row: fc.nat({ max: 199 }), value: duration });
     fc.assert(
-      fc.property(fc.array(duration, { minLength: 1, maxLength: 120 }), fc.array(fc.array(op, { maxLength: 12 }), { maxLength: 6 }), (initial, rounds) => {
-        let dur = Float64Array.from(initial);
-        const order = new DurationOrder();
-        expect(ordered(order, dur)).toEqual(reference(dur));
-        for (const round of rounds) {
-          for (const { row, value } of round) {
-            if (row >= dur.length) {
-              const grown = new Float64Array(row + 1).fill(Number.NaN);
-              grown.set(dur);
-              dur = grown;
-            }
-            dur[row] = value;
-            order.changed(row);
-          }
+      fc.property(
+        fc.array(duration, { minLength: 1, maxLength: 120 }),
+        fc.array(fc.array(op, { maxLength: 12 }), { maxLength: 6 }),
+        (initial, rounds) => {
+          let dur = Float64Array.from(initial);
+          const order = new DurationOrder();
           expect(ordered(order, dur)).toEqual(reference(dur));
-        }
-      }),
+          for (const round of rounds) {
+            for (const { row, value } of round) {
+              if (row >= dur.length) {
+                const grown = new Float64Array(row + 1).fill(Number.NaN);
+                grown.set(dur);
+                dur = grown;
+              }
+              dur[row] = value;
+              order.changed(row);
+            }
+            expect(ordered(order, dur)).toEqual(reference(dur));
+          }
+        },
+      ),
       { seed: 20261201, numRuns: 2_000 },
     );
   });
@@ -64,8 +68,17 @@ describe('latency percentiles from the duration order', () => {
     experimentIds: [exp],
     viewType: 'TRACES',
     metricName: 'latency',
-    aggregations: [{ type: 'AVG' }, { type: 'SUM' }, { type: 'MIN' }, { type: 'MAX' }, ...percentiles.map((p) => ({ type: 'PERCENTILE' as const, percentile: p }))],
-    dimensions: [{ kind: 'metadata', key: 'v', name: 'metadata.v' }, { kind: 'builtin', name: 'trace_status' }],
+    aggregations: [
+      { type: 'AVG' },
+      { type: 'SUM' },
+      { type: 'MIN' },
+      { type: 'MAX' },
+      ...percentiles.map((p) => ({ type: 'PERCENTILE' as const, percentile: p })),
+    ],
+    dimensions: [
+      { kind: 'metadata', key: 'v', name: 'metadata.v' },
+      { kind: 'builtin', name: 'trace_status' },
+    ],
     filters: [],
     maxResults: 10_000,
     confidenceLevel: 0.95,
@@ -106,7 +119,8 @@ describe('latency percentiles from the duration order', () => {
     // Upserts change durations of rows already in the order and new rows join it; each query
     // after writes merges them in.
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 40; i++) await write((i * 13 + round) % 300, versions[(i + round) % 3], `tr-${(i * 7 + round) % 600}`);
+      for (let i = 0; i < 40; i++)
+        await write((i * 13 + round) % 300, versions[(i + round) % 3], `tr-${(i * 7 + round) % 600}`);
       for (let i = 0; i < 15; i++) await write(i * 3, 'new');
       const { columns, sql } = await both(query(percentiles, round === 1));
       expect(columns).toEqual(sql);

@@ -67,7 +67,9 @@ export class DurationOrder {
 
   private merge(dur: Float64Array, rows: number): void {
     const { moved } = this;
-    const fresh = this.pending.filter((r) => r < rows && !Number.isNaN(dur[r])).sort((a, b) => dur[a] - dur[b] || a - b);
+    const fresh = this.pending
+      .filter((r) => r < rows && !Number.isNaN(dur[r]))
+      .sort((a, b) => dur[a] - dur[b] || a - b);
     const old = this.sorted;
     let kept = 0;
     for (let i = 0; i < old.rows.length; i++) if (moved[old.rows[i]] !== 1) kept++;

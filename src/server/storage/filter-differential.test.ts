@@ -20,7 +20,9 @@ function openDb(): Database.Database {
   db.pragma('case_sensitive_like = ON');
   registerSqliteFunctions(db);
   for (const m of MIGRATIONS) db.exec(m.sql);
-  db.prepare('INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (1, ?, ?, 0, 0)').run('e', 'x');
+  db.prepare(
+    'INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (1, ?, ?, 0, 0)',
+  ).run('e', 'x');
   return db;
 }
 
@@ -28,10 +30,14 @@ const db = openDb();
 afterAll(() => db.close());
 
 const insert = {
-  trace: db.prepare('INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state) VALUES (?, 1, ?, ?, ?, ?)'),
+  trace: db.prepare(
+    'INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state) VALUES (?, 1, ?, ?, ?, ?)',
+  ),
   tag: db.prepare('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),
   meta: db.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),
-  span: db.prepare('INSERT INTO spans (trace_id, span_id, name, type, status, start_time_ns, content) VALUES (?, ?, ?, ?, ?, 0, ?)'),
+  span: db.prepare(
+    'INSERT INTO spans (trace_id, span_id, name, type, status, start_time_ns, content) VALUES (?, ?, ?, ?, ?, 0, ?)',
+  ),
   assessment: db.prepare(
     "INSERT INTO assessments (assessment_id, trace_id, name, type, value, valid, metadata, source_type, create_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?, ?, 'HUMAN', 0, 0)",
   ),
@@ -40,7 +46,16 @@ const insert = {
 };
 
 const load = db.transaction((traces: EvalTrace[]) => {
-  for (const table of ['trace_prompt_links', 'trace_run_links', 'assessments', 'spans', 'trace_metadata', 'trace_tags', 'traces']) db.exec(`DELETE FROM ${table}`);
+  for (const table of [
+    'trace_prompt_links',
+    'trace_run_links',
+    'assessments',
+    'spans',
+    'trace_metadata',
+    'trace_tags',
+    'traces',
+  ])
+    db.exec(`DELETE FROM ${table}`);
   let n = 0;
   for (const t of traces) {
     insert.trace.run(t.trace_id, t.client_request_id, t.timestamp_ms, t.execution_time_ms, t.state);
@@ -48,7 +63,9 @@ const load = db.transaction((traces: EvalTrace[]) => {
     for (const [k, v] of Object.entries(t.metadata)) insert.meta.run(t.trace_id, k, v);
     t.spans.forEach((s, i) => insert.span.run(t.trace_id, `s${i}`, s.name, s.type, s.status, s.content));
     for (const a of t.assessments as (EvalAssessment & Partial<GeneratedAssessment>)[]) {
-      const metadata = a.session ? JSON.stringify({ 'mlflow.assessment.sourceRunId': 'r9', 'mlflow.trace.session': a.session }) : null;
+      const metadata = a.session
+        ? JSON.stringify({ 'mlflow.assessment.sourceRunId': 'r9', 'mlflow.trace.session': a.session })
+        : null;
       insert.assessment.run(`a${n++}`, t.trace_id, a.name, a.type, a.value, a.valid ? 1 : 0, metadata);
     }
     for (const r of t.run_ids) insert.run.run(t.trace_id, r);
@@ -64,7 +81,9 @@ function checked(text: string): FilterExpr | null {
 
 function sqlMatches(text: string, expr = checked(text)): string[] {
   const { sql, params } = compileFilter(expr, sqliteDialect);
-  const rows = db.prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`).all(...params) as { id: string }[];
+  const rows = db.prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`).all(...params) as {
+    id: string;
+  }[];
   return rows.map((row) => row.id);
 }
 
@@ -84,19 +103,23 @@ describe('filter: SQL compiler vs reference evaluator', () => {
   it('select the same traces for random filters over random traces', { timeout: 60_000 }, () => {
     let cases = 0;
     fc.assert(
-      fc.property(tracesArb, fc.array(filterArb, { minLength: FILTERS_PER_SET, maxLength: FILTERS_PER_SET }), (traces, filters) => {
-        load(traces);
-        // One expect per trace set: a deep toEqual per filter costs more than the queries themselves.
-        const disagreements: { f: string; sql: string[]; evaluator: string[] }[] = [];
-        for (const f of filters) {
-          const expr = checked(f);
-          const sql = sqlMatches(f, expr);
-          const evaluator = evalMatches(f, traces, expr);
-          if (sql.join() !== evaluator.join()) disagreements.push({ f, sql, evaluator });
-          cases++;
-        }
-        expect(disagreements).toEqual([]);
-      }),
+      fc.property(
+        tracesArb,
+        fc.array(filterArb, { minLength: FILTERS_PER_SET, maxLength: FILTERS_PER_SET }),
+        (traces, filters) => {
+          load(traces);
+          // One expect per trace set: a deep toEqual per filter costs more than the queries themselves.
+          const disagreements: { f: string; sql: string[]; evaluator: string[] }[] = [];
+          for (const f of filters) {
+            const expr = checked(f);
+            const sql = sqlMatches(f, expr);
+            const evaluator = evalMatches(f, traces, expr);
+            if (sql.join() !== evaluator.join()) disagreements.push({ f, sql, evaluator });
+            cases++;
+          }
+          expect(disagreements).toEqual([]);
+        },
+      ),
       { seed: 20260401, numRuns: TRACE_SETS },
     );
     expect(cases).toBeGreaterThanOrEqual(10_000);
@@ -105,19 +128,49 @@ describe('filter: SQL compiler vs reference evaluator', () => {
   it('compares a quoted value with a numeric attribute as SQLite does (property)', () => {
     // The reference is SQLite itself: the raw text bound against the INTEGER column, which SQLite
     // converts when it reads as a number and otherwise compares as text (after every number).
-    const base = { tags: {}, metadata: {}, spans: [], assessments: [], run_ids: [], prompts: [], client_request_id: null, state: 'OK' };
-    const traces: EvalTrace[] = [-3, 0, 5, 10, 100].map((ts, i) => ({ ...base, trace_id: `tr-${i}`, timestamp_ms: ts, execution_time_ms: i === 2 ? null : ts }));
+    const base = {
+      tags: {},
+      metadata: {},
+      spans: [],
+      assessments: [],
+      run_ids: [],
+      prompts: [],
+      client_request_id: null,
+      state: 'OK',
+    };
+    const traces: EvalTrace[] = [-3, 0, 5, 10, 100].map((ts, i) => ({
+      ...base,
+      trace_id: `tr-${i}`,
+      timestamp_ms: ts,
+      execution_time_ms: i === 2 ? null : ts,
+    }));
     load(traces);
     const numberish = fc
-      .array(fc.constantFrom('0', '1', '5', '10', '.', 'e', 'E', '+', '-', ' ', '\t', '\n', 'x', 'a', '\u00a0', 'inf'), { maxLength: 7 })
+      .array(
+        fc.constantFrom('0', '1', '5', '10', '.', 'e', 'E', '+', '-', ' ', '\t', '\n', 'x', 'a', '\u00a0', 'inf'),
+        { maxLength: 7 },
+      )
       .map((xs) => xs.join(''));
     fc.assert(
-      fc.property(numberish, fc.constantFrom('timestamp_ms', 'execution_time_ms'), fc.constantFrom('=', '!=', '<', '<=', '>', '>='), (value, column, op) => {
-        const f = `${column} ${op} ${quoteValue(value)}`;
-        const native = (db.prepare(`SELECT trace_id AS id FROM traces WHERE ${column} ${op} ? ORDER BY trace_id`).all(value) as { id: string }[]).map((r) => r.id);
-        const expr = checked(f);
-        expect({ f, sql: sqlMatches(f, expr), evaluator: evalMatches(f, traces, expr) }).toEqual({ f, sql: native, evaluator: native });
-      }),
+      fc.property(
+        numberish,
+        fc.constantFrom('timestamp_ms', 'execution_time_ms'),
+        fc.constantFrom('=', '!=', '<', '<=', '>', '>='),
+        (value, column, op) => {
+          const f = `${column} ${op} ${quoteValue(value)}`;
+          const native = (
+            db.prepare(`SELECT trace_id AS id FROM traces WHERE ${column} ${op} ? ORDER BY trace_id`).all(value) as {
+              id: string;
+            }[]
+          ).map((r) => r.id);
+          const expr = checked(f);
+          expect({ f, sql: sqlMatches(f, expr), evaluator: evalMatches(f, traces, expr) }).toEqual({
+            f,
+            sql: native,
+            evaluator: native,
+          });
+        },
+      ),
       { seed: 20260402, numRuns: 10_000 },
     );
   });
@@ -134,7 +187,13 @@ describe('filter: SQL compiler vs reference evaluator', () => {
         metadata: { 'mlflow.sourceRun': 'r1' },
         spans: [
           { name: 'a', type: 'LLM', status: 'OK', content: '{"name":"a"}', attributes: {} },
-          { name: 'b', type: 'TOOL', status: 'ERROR', content: JSON.stringify({ name: 'b', attributes: { model: '"gpt-4"' } }), attributes: { model: '"gpt-4"' } },
+          {
+            name: 'b',
+            type: 'TOOL',
+            status: 'ERROR',
+            content: JSON.stringify({ name: 'b', attributes: { model: '"gpt-4"' } }),
+            attributes: { model: '"gpt-4"' },
+          },
         ],
         assessments: [{ name: 'rel', type: 'feedback', value: 'true', valid: true }],
         run_ids: [],
@@ -187,16 +246,35 @@ describe('filter: SQL compiler vs reference evaluator', () => {
       ["end_time_ms != ''", ['tr-0', 'tr-1']],
     ];
     for (const [f, expected] of cases) {
-      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({ f, sql: expected, evaluator: expected });
+      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({
+        f,
+        sql: expected,
+        evaluator: expected,
+      });
     }
   });
 
   it('applies session-scoped assessments to every trace of the session', () => {
-    const base = { client_request_id: null, timestamp_ms: 0, execution_time_ms: null, state: 'OK', tags: {}, spans: [], run_ids: [], prompts: [] };
+    const base = {
+      client_request_id: null,
+      timestamp_ms: 0,
+      execution_time_ms: null,
+      state: 'OK',
+      tags: {},
+      spans: [],
+      run_ids: [],
+      prompts: [],
+    };
     const shared: GeneratedAssessment = { name: 'rel', type: 'feedback', value: 'true', valid: true, session: 's1' };
     const traces = [
       { ...base, trace_id: 'tr-0', metadata: { 'mlflow.trace.session': 's1' }, assessments: [shared] },
-      { ...base, trace_id: 'tr-1', metadata: { 'mlflow.trace.session': 's1' }, assessments: [], session_assessments: [shared] },
+      {
+        ...base,
+        trace_id: 'tr-1',
+        metadata: { 'mlflow.trace.session': 's1' },
+        assessments: [],
+        session_assessments: [shared],
+      },
       { ...base, trace_id: 'tr-2', metadata: { 'mlflow.trace.session': 's2' }, assessments: [] },
     ];
     load(traces);
@@ -204,7 +282,11 @@ describe('filter: SQL compiler vs reference evaluator', () => {
       ["feedback.rel = 'true'", ['tr-0', 'tr-1']],
       ['feedback.rel IS NULL', ['tr-2']],
     ] as const) {
-      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({ f, sql: expected, evaluator: expected });
+      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({
+        f,
+        sql: expected,
+        evaluator: expected,
+      });
     }
   });
 

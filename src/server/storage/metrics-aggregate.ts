@@ -81,7 +81,11 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
     // The SQL path hands over every value: one native numeric sort per group serves every
     // percentile and bound. The column path hands over ranked values already in order.
     const ranked = !Array.isArray(g.values) && !(g.values instanceof Float64Array) ? g.values : undefined;
-    const values64 = ranked ? undefined : g.values instanceof Float64Array ? g.values : Float64Array.from(g.values as number[]);
+    const values64 = ranked
+      ? undefined
+      : g.values instanceof Float64Array
+        ? g.values
+        : Float64Array.from(g.values as number[]);
     const sorted: ArrayLike<number> = ranked
       ? rankedView(ranked)
       : query.aggregations.some((a) => a.type === 'PERCENTILE')

@@ -96,7 +96,12 @@ export class MetricsColumns {
 
   /** Group values for the query, or undefined when it needs the SQL path. */
   tryQuery(query: MetricsQuery): GroupValues[] | undefined {
-    if (!this.enabled || query.viewType !== 'TRACES' || (query.metricName !== 'trace_count' && query.metricName !== 'latency')) return undefined;
+    if (
+      !this.enabled ||
+      query.viewType !== 'TRACES' ||
+      (query.metricName !== 'trace_count' && query.metricName !== 'latency')
+    )
+      return undefined;
     const dimRefs: DimRef[] = [];
     for (const d of query.dimensions) {
       if (d.kind !== 'builtin') dimRefs.push({ kind: d.kind, key: d.key });
@@ -196,7 +201,9 @@ export class MetricsColumns {
     }
     // Pass 2: go through the rows in ascending duration, counting each group's rows as they pass,
     // and keep the values at the ranks the aggregations read (exact, no sort per group).
-    const values: (Float64Array | RankedValues)[] = valueCounts.map((c, g) => (wantValues ? { kind: 'ranked', length: c, sum: sums[g], at: new Map() } : new Float64Array(0)));
+    const values: (Float64Array | RankedValues)[] = valueCounts.map((c, g) =>
+      wantValues ? { kind: 'ranked', length: c, sum: sums[g], at: new Map() } : new Float64Array(0),
+    );
     if (wantValues) {
       const targets = valueCounts.map((c) => ranksRead(query, c));
       const next = new Int32Array(targets.length);
@@ -302,7 +309,9 @@ export class MetricsColumns {
     const stamp = `${this.assessmentGeneration}:${this.db.pragma('data_version', { simple: true }) as number}`;
     if (this.assessmentList?.stamp !== stamp) {
       const rows = this.db
-        .prepare('SELECT t.rowid, a.name, a.type, a.value FROM assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id WHERE a.valid = 1')
+        .prepare(
+          'SELECT t.rowid, a.name, a.type, a.value FROM assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id WHERE a.valid = 1',
+        )
         .raw(true)
         .all() as [number, string, string, string | null][];
       this.assessmentList = { stamp, rows };
@@ -314,9 +323,15 @@ export class MetricsColumns {
    * The page of group values for the groups extension, ordered by trace count or by latest trace,
    * from the columns: one linear scan instead of a join of every trace with the key.
    */
-  groupPage(input: { experimentIds: string[]; kind: 'tag' | 'metadata'; key: string; filter?: string; order: 'count' | 'recent'; offset: number; limit: number }):
-    | { values: string[]; hasMore: boolean }
-    | undefined {
+  groupPage(input: {
+    experimentIds: string[];
+    kind: 'tag' | 'metadata';
+    key: string;
+    filter?: string;
+    order: 'count' | 'recent';
+    offset: number;
+    limit: number;
+  }): { values: string[]; hasMore: boolean } | undefined {
     if (!this.enabled) return undefined;
     this.ensureLoaded();
     const col = this.dimension(input.kind, input.key);
@@ -333,7 +348,10 @@ export class MetricsColumns {
     }
     const present: number[] = [];
     for (let c = 0; c < counts.length; c++) if (counts[c] > 0) present.push(c);
-    if (input.order === 'count') present.sort((a, b) => counts[b] - counts[a] || (col.dict[a] < col.dict[b] ? -1 : col.dict[a] > col.dict[b] ? 1 : 0));
+    if (input.order === 'count')
+      present.sort(
+        (a, b) => counts[b] - counts[a] || (col.dict[a] < col.dict[b] ? -1 : col.dict[a] > col.dict[b] ? 1 : 0),
+      );
     else present.sort((a, b) => latest[b] - latest[a] || (col.dict[a] < col.dict[b] ? -1 : 1));
     const page = present.slice(input.offset, input.offset + input.limit).map((c) => col.dict[c]);
     return { values: page, hasMore: present.length > input.offset + input.limit };
@@ -378,7 +396,9 @@ export class MetricsColumns {
     const mask = new Uint8Array(this.capacity);
     // all() instead of iterate(): half the time for a few hundred thousand rowids.
     const rows = this.db
-      .prepare(`SELECT t.rowid FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'}) AND (${compiled.sql})`)
+      .prepare(
+        `SELECT t.rowid FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'}) AND (${compiled.sql})`,
+      )
       .pluck()
       .all(...ids, ...compiled.params) as number[];
     for (const r of rows) if (r < mask.length) mask[r] = 1;
@@ -499,7 +519,8 @@ export class MetricsColumns {
     if (ref.kind === 'tag' || ref.kind === 'metadata') {
       // run_id = X also matches linked runs (a UNION in SQL): leave it to SQL.
       if (ref.kind === 'metadata' && ref.key === SOURCE_RUN_METADATA) throw new Unsupported();
-      if (!this.dims.has(`${ref.kind}\u0000${ref.key}`) && this.dims.size >= MAX_FILTER_COLUMNS) throw new Unsupported();
+      if (!this.dims.has(`${ref.kind}\u0000${ref.key}`) && this.dims.size >= MAX_FILTER_COLUMNS)
+        throw new Unsupported();
       let test: (code: number) => boolean;
       if (op === 'IS NULL') test = (code) => code < 0;
       else if (op === 'IS NOT NULL') test = (code) => code >= 0;
@@ -527,7 +548,11 @@ export class MetricsColumns {
   private grow(minCapacity: number): void {
     if (minCapacity <= this.capacity) return;
     const cap = Math.max(minCapacity, Math.ceil(this.capacity * 1.5), 1024);
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T, fill?: number): T => {
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(
+      old: T,
+      make: (n: number) => T,
+      fill?: number,
+    ): T => {
       const next = make(cap);
       if (fill !== undefined) next.fill(fill);
       next.set(old);
@@ -578,7 +603,9 @@ export class MetricsColumns {
     const ids = JSON.stringify([...this.dirty]);
     this.dirty.clear();
     const rows = this.db
-      .prepare('SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id IN (SELECT value FROM json_each(?))')
+      .prepare(
+        'SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id IN (SELECT value FROM json_each(?))',
+      )
       .raw(true)
       .all(ids) as [number, number, number, number | null, string][];
     for (const row of rows) this.setRow(row);

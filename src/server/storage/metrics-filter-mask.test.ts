@@ -26,7 +26,9 @@ beforeAll(async () => {
       await server.app.inject({
         method: 'POST',
         url: `/api/3.0/mlflow/traces/tr-k${i}/assessments`,
-        payload: { assessment: { assessment_name: 'thumbs', source: { source_type: 'HUMAN' }, feedback: { value: i % 8 === 1 } } },
+        payload: {
+          assessment: { assessment_name: 'thumbs', source: { source_type: 'HUMAN' }, feedback: { value: i % 8 === 1 } },
+        },
       });
     }
   }
@@ -112,11 +114,19 @@ describe('metrics filter masks', () => {
       first.data_points.reduce((sum: number, p: { values: { COUNT: number } }) => sum + p.values.COUNT, 0),
     );
     // A metadata write: the next request recomputes and sees it.
-    await startTrace(server.app, { traceId: 'tr-k-late', experimentId: exp, startMs: T0, durationMs: 500, metadata: { app_version: 'v9', env: 'prod' } });
+    await startTrace(server.app, {
+      traceId: 'tr-k-late',
+      experimentId: exp,
+      startMs: T0,
+      durationMs: 500,
+      metadata: { app_version: 'v9', env: 'prod' },
+    });
     const misses = columns.masks.stats.misses;
     const after = await counts(filter);
     expect(columns.masks.stats.misses).toBe(misses + 1);
-    expect(after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version'])).toContain('v9');
+    expect(
+      after.data_points.map((p: { dimensions: Record<string, string> }) => p.dimensions['metadata.app_version']),
+    ).toContain('v9');
   });
 
   it('drops a cached mask after an assessment write (which does not touch the trace columns)', async () => {
@@ -125,11 +135,14 @@ describe('metrics filter masks', () => {
     const response = await server.app.inject({
       method: 'POST',
       url: '/api/3.0/mlflow/traces/tr-k2/assessments',
-      payload: { assessment: { assessment_name: 'thumbs', source: { source_type: 'HUMAN' }, feedback: { value: true } } },
+      payload: {
+        assessment: { assessment_name: 'thumbs', source: { source_type: 'HUMAN' }, feedback: { value: true } },
+      },
     });
     expect(response.statusCode).toBe(200);
     const after = await counts(filter);
-    const total = (r: { data_points: { values: { COUNT: number } }[] }) => r.data_points.reduce((sum, p) => sum + p.values.COUNT, 0);
+    const total = (r: { data_points: { values: { COUNT: number } }[] }) =>
+      r.data_points.reduce((sum, p) => sum + p.values.COUNT, 0);
     expect(total(after)).toBe(total(before) + 1);
   });
 });

@@ -18,7 +18,15 @@ export type MetricDimension =
 
 /** One `filters` entry (`trace.status = "OK"`, `span.name = "x"`, …) after parsing. */
 export interface MetricFilter {
-  entity: 'trace.status' | 'trace.tag' | 'trace.metadata' | 'span.name' | 'span.type' | 'span.status' | 'assessment.name' | 'assessment.type';
+  entity:
+    | 'trace.status'
+    | 'trace.tag'
+    | 'trace.metadata'
+    | 'span.name'
+    | 'span.type'
+    | 'span.status'
+    | 'assessment.name'
+    | 'assessment.type';
   key?: string;
   value: string;
 }

@@ -23,7 +23,9 @@ export const MAX_FILTER_LENGTH = 8 * 1024;
 export function compileSearchFilter(filter: string | undefined): SqlFragment | undefined {
   if (filter === undefined || filter.trim() === '') return undefined;
   if (filter.length > MAX_FILTER_LENGTH) {
-    throw invalidParameter(`Filter string is too long (${filter.length} characters; the limit is ${MAX_FILTER_LENGTH}).`);
+    throw invalidParameter(
+      `Filter string is too long (${filter.length} characters; the limit is ${MAX_FILTER_LENGTH}).`,
+    );
   }
   const checked = checkFilter(filter, 'extended');
   if (!checked.ok) throw invalidParameter(checked.diagnostic.message);
@@ -70,7 +72,9 @@ const IN_SUBQUERY = /t\.trace_id (NOT )?IN \(SELECT (s\.)?trace_id FROM (\w+)( s
  */
 export function correlatedFilter(sql: string): string | undefined {
   if (/\bUNION\b/.test(sql)) return undefined;
-  return sql.replace(IN_SUBQUERY, (_m, not: string | undefined, alias: string | undefined, table: string, as: string | undefined) =>
-    `${not ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${table}${as ?? ''} WHERE ${alias ?? ''}trace_id = t.trace_id AND `,
+  return sql.replace(
+    IN_SUBQUERY,
+    (_m, not: string | undefined, alias: string | undefined, table: string, as: string | undefined) =>
+      `${not ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${table}${as ?? ''} WHERE ${alias ?? ''}trace_id = t.trace_id AND `,
   );
 }

@@ -40,7 +40,18 @@ beforeAll(async () => {
           content: '{"attributes":{}}',
         },
       ],
-      assessments: i % 50 === 0 ? [{ traceId: id, name: 'thumbs', type: 'feedback', valueJson: i % 100 === 0 ? 'true' : 'false', sourceType: 'HUMAN' }] : [],
+      assessments:
+        i % 50 === 0
+          ? [
+              {
+                traceId: id,
+                name: 'thumbs',
+                type: 'feedback',
+                valueJson: i % 100 === 0 ? 'true' : 'false',
+                sourceType: 'HUMAN',
+              },
+            ]
+          : [],
     });
   }
   store.bulkLoad(traces);
@@ -60,7 +71,7 @@ const FILTERS = [
   "tag.rare IS NULL AND metadata.env != 'prod'",
   "NOT tag.team = 'a' OR feedback.thumbs = 'true'",
   "(metadata.env = 'dev' OR tag.rare IS NOT NULL) AND NOT status = 'ERROR'",
-  "feedback.thumbs IS NOT NULL",
+  'feedback.thumbs IS NOT NULL',
   "run_id = 'nothing'",
 ];
 
@@ -69,10 +80,14 @@ describe('newest-first search windows', () => {
     for (const maxResults of [1, 100, 500]) {
       store.searchWindows = true;
       const windowed = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
-      const second = windowed.next ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: windowed.next }) : undefined;
+      const second = windowed.next
+        ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: windowed.next })
+        : undefined;
       store.searchWindows = false;
       const plain = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
-      const plainSecond = plain.next ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: plain.next.offset } }) : undefined;
+      const plainSecond = plain.next
+        ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: plain.next.offset } })
+        : undefined;
       store.searchWindows = true;
       expect(windowed.traces.map((t) => t.trace_id)).toEqual(plain.traces.map((t) => t.trace_id));
       expect(second?.traces.map((t) => t.trace_id)).toEqual(plainSecond?.traces.map((t) => t.trace_id));

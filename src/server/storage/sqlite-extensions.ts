@@ -1,6 +1,13 @@
 // The explorer's extension queries (key catalog, value suggestions, match counts, groups).
 // Identifiers (table names) come only from allowlists; every value is bound.
-import type { CountResponse, GroupSummary, GroupsResponse, KeyKind, KeysResponse, ValuesResponse } from '../../core/model.ts';
+import type {
+  CountResponse,
+  GroupSummary,
+  GroupsResponse,
+  KeyKind,
+  KeysResponse,
+  ValuesResponse,
+} from '../../core/model.ts';
 import { exactQuantile } from '../../core/stats/quantile.ts';
 import { compileSearchFilter, correlatedFilter } from './search-sql.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
@@ -22,7 +29,9 @@ interface Scope {
 /** `t.experiment_id IN (...)` plus an optional compiled filter, over alias t. */
 function scope(experimentIds: string[], filter?: string): Scope {
   const ids = experimentIds.map(Number).filter((n) => Number.isInteger(n));
-  const parts = [ids.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`];
+  const parts = [
+    ids.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`,
+  ];
   const params: unknown[] = [...ids];
   const compiled = compileSearchFilter(filter);
   if (compiled) {
@@ -41,7 +50,9 @@ export function listKeysSql(store: SqliteTraceStore, experimentIds: string[], li
   const keys: KeysResponse['keys'] = [];
   for (const kind of ['metadata', 'tag'] as const) {
     const rows = store
-      .stmt(`SELECT key, COUNT(*) AS count FROM ${TABLES[kind]} WHERE trace_id IN (${sampleSql(s)}) GROUP BY key ORDER BY count DESC, key LIMIT ?`)
+      .stmt(
+        `SELECT key, COUNT(*) AS count FROM ${TABLES[kind]} WHERE trace_id IN (${sampleSql(s)}) GROUP BY key ORDER BY count DESC, key LIMIT ?`,
+      )
       .all(...s.params, limit) as { key: string; count: number }[];
     for (const r of rows) keys.push({ kind, key: r.key, count: r.count });
   }
@@ -76,7 +87,10 @@ export function listValuesSql(
   return { values: rows };
 }
 
-export function countTracesSql(store: SqliteTraceStore, input: { experimentIds: string[]; filter?: string; cap: number }): CountResponse {
+export function countTracesSql(
+  store: SqliteTraceStore,
+  input: { experimentIds: string[]; filter?: string; cap: number },
+): CountResponse {
   const compiled = compileSearchFilter(input.filter);
   const correlated = compiled ? correlatedFilter(compiled.sql) : undefined;
   if (compiled && correlated) {
@@ -93,7 +107,9 @@ export function countTracesSql(store: SqliteTraceStore, input: { experimentIds: 
     if (probe.n > input.cap) return { count: input.cap, exact: false };
   }
   const s = scope(input.experimentIds, input.filter);
-  const row = store.stmt(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM traces t WHERE ${s.sql} LIMIT ?)`).get(...s.params, input.cap + 1) as { n: number };
+  const row = store
+    .stmt(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM traces t WHERE ${s.sql} LIMIT ?)`)
+    .get(...s.params, input.cap + 1) as { n: number };
   return row.n > input.cap ? { count: input.cap, exact: false } : { count: row.n, exact: true };
 }
 
@@ -151,7 +167,12 @@ export function listGroupsSql(store: SqliteTraceStore, query: GroupsQuery): Grou
       `SELECT g.value AS value, t.timestamp_ms AS ts, t.execution_time_ms AS ms, t.state AS state FROM ${table} g
        JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql}`,
     )
-    .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; ts: number; ms: number | null; state: string }[];
+    .all(query.groupBy.key, valuesJson, ...s.params) as {
+    value: string;
+    ts: number;
+    ms: number | null;
+    state: string;
+  }[];
   const feedback = store
     .stmt(
       `SELECT g.value AS value, a.value AS v, COUNT(*) AS n FROM ${table} g JOIN traces t ON t.trace_id = g.trace_id
@@ -159,8 +180,12 @@ export function listGroupsSql(store: SqliteTraceStore, query: GroupsQuery): Grou
        WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql} GROUP BY g.value, a.value`,
     )
     .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; v: string; n: number }[];
-  const byValue = new Map<string, { count: number; errors: number; first: number; last: number; durations: number[]; up: number; down: number }>();
-  for (const v of values) byValue.set(v, { count: 0, errors: 0, first: Infinity, last: -Infinity, durations: [], up: 0, down: 0 });
+  const byValue = new Map<
+    string,
+    { count: number; errors: number; first: number; last: number; durations: number[]; up: number; down: number }
+  >();
+  for (const v of values)
+    byValue.set(v, { count: 0, errors: 0, first: Infinity, last: -Infinity, durations: [], up: 0, down: 0 });
   for (const m of members) {
     const g = byValue.get(m.value);
     if (!g) continue;
@@ -191,5 +216,10 @@ export function listGroupsSql(store: SqliteTraceStore, query: GroupsQuery): Grou
       last_ms: g.last === -Infinity ? 0 : g.last,
     };
   });
-  return { groups, ...(hasMore ? { next_page_token: Buffer.from(JSON.stringify({ offset: query.offset + values.length })).toString('base64') } : {}) };
+  return {
+    groups,
+    ...(hasMore
+      ? { next_page_token: Buffer.from(JSON.stringify({ offset: query.offset + values.length })).toString('base64') }
+      : {}),
+  };
 }

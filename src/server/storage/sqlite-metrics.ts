@@ -7,7 +7,8 @@ import type { MetricDataPoint, MetricDimension, MetricsQuery } from './metrics-q
 import { compileSearchFilter } from './search-sql.ts';
 import type { SqliteTraceStore } from './sqlite-trace-store.ts';
 
-const jsonString = (expr: string) => `(CASE WHEN json_valid(${expr}) AND json_type(${expr}) = 'text' THEN json_extract(${expr}, '$') ELSE ${expr} END)`;
+const jsonString = (expr: string) =>
+  `(CASE WHEN json_valid(${expr}) AND json_type(${expr}) = 'text' THEN json_extract(${expr}, '$') ELSE ${expr} END)`;
 
 const TOKEN_PATHS: Record<string, string> = {
   input_tokens: '$.input_tokens',
@@ -123,7 +124,9 @@ function build(query: MetricsQuery): Built {
         break;
       case 'trace.tag':
       case 'trace.metadata':
-        where.push(`t.trace_id IN (SELECT trace_id FROM ${f.entity === 'trace.tag' ? 'trace_tags' : 'trace_metadata'} WHERE key = ? AND value = ?)`);
+        where.push(
+          `t.trace_id IN (SELECT trace_id FROM ${f.entity === 'trace.tag' ? 'trace_tags' : 'trace_metadata'} WHERE key = ? AND value = ?)`,
+        );
         whereParams.push(f.key, f.value);
         break;
       case 'span.name':
@@ -148,11 +151,19 @@ function build(query: MetricsQuery): Built {
     whereParams.push(...compiled.params);
   }
   const columns = [...dims, value, 't.timestamp_ms'].join(', ');
-  return { sql: `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')}`, params: [...selectParams, ...whereParams], convert };
+  return {
+    sql: `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')}`,
+    params: [...selectParams, ...whereParams],
+    convert,
+  };
 }
 
 /** Groups (dimension tuple → values) from raw rows: [dim..., value, timestamp_ms]. */
-export function groupRows(query: MetricsQuery, rows: Iterable<unknown[]>, convert: (v: unknown) => number | null): GroupValues[] {
+export function groupRows(
+  query: MetricsQuery,
+  rows: Iterable<unknown[]>,
+  convert: (v: unknown) => number | null,
+): GroupValues[] {
   const nDims = query.dimensions.length;
   const interval = query.timeIntervalSeconds !== undefined ? query.timeIntervalSeconds * 1000 : undefined;
   const groups = new Map<string, GroupValues>();
@@ -190,6 +201,9 @@ export function queryMetricsSql(store: SqliteTraceStore, query: MetricsQuery): M
   const fast = store.metricsColumns.tryQuery(query) ?? store.metricsColumns.tryAssessments(query);
   if (fast) return toDataPoints(query, fast);
   const built = build(query);
-  const rows = store.stmt(built.sql).raw(true).iterate(...built.params) as IterableIterator<unknown[]>;
+  const rows = store
+    .stmt(built.sql)
+    .raw(true)
+    .iterate(...built.params) as IterableIterator<unknown[]>;
   return toDataPoints(query, groupRows(query, rows, built.convert));
 }

@@ -119,7 +119,10 @@ export class SqliteTraceStore implements TraceStore {
     this.commit = new GroupCommit(db);
     this.metricsColumns = new MetricsColumns(db);
     this.ensureDefaultExperiment();
-    this.checkpointer = options.backgroundCheckpoints !== false && BackgroundCheckpointer.applies(db) ? new BackgroundCheckpointer(db) : undefined;
+    this.checkpointer =
+      options.backgroundCheckpoints !== false && BackgroundCheckpointer.applies(db)
+        ? new BackgroundCheckpointer(db)
+        : undefined;
   }
 
   /** A cached prepared statement; SQL text here is always a constant or built from allowlisted parts. */
@@ -146,18 +149,26 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- experiments ----------------------------------------------------------------------------
 
-  createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): Promise<string> {
+  createExperiment(input: {
+    name: string;
+    artifactLocation?: string;
+    tags?: { key: string; value: string }[];
+  }): Promise<string> {
     return this.commit.run(() => {
       const t = this.now();
       if (this.stmt('SELECT 1 FROM experiments WHERE name = ?').get(input.name)) {
         throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Experiment(name=${input.name}) already exists.`);
       }
-      const next = this.stmt('SELECT COALESCE(MAX(experiment_id), 0) + 1 AS id FROM experiments').get() as { id: number };
+      const next = this.stmt('SELECT COALESCE(MAX(experiment_id), 0) + 1 AS id FROM experiments').get() as {
+        id: number;
+      };
       this.stmt(
         `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
          VALUES (?, ?, ?, 'active', ?, ?)`,
       ).run(next.id, input.name, input.artifactLocation ?? `mlflow-artifacts:/${next.id}`, t, t);
-      const insertTag = this.stmt('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)');
+      const insertTag = this.stmt(
+        'INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)',
+      );
       for (const tag of input.tags ?? []) insertTag.run(next.id, tag.key, tag.value);
       return String(next.id);
     });
@@ -165,7 +176,8 @@ export class SqliteTraceStore implements TraceStore {
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     if (!/^\d+$/.test(experimentId)) return undefined;
-    const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as ExperimentRow | undefined;
+    const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as
+      ExperimentRow | undefined;
     return row && this.toExperiment(row);
   }
 
@@ -177,13 +189,18 @@ export class SqliteTraceStore implements TraceStore {
   async searchExperiments(input: SearchExperimentsQuery): Promise<Experiment[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (input.viewType !== 'ALL') where.push(`e.lifecycle_stage = '${input.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`);
+    if (input.viewType !== 'ALL')
+      where.push(`e.lifecycle_stage = '${input.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`);
     for (const c of input.filter ?? []) {
       if (c.kind === 'tag') {
-        where.push(`EXISTS (SELECT 1 FROM experiment_tags g WHERE g.experiment_id = e.experiment_id AND g.key = ? AND ${stringCondition('g.value', c.comparator)})`);
+        where.push(
+          `EXISTS (SELECT 1 FROM experiment_tags g WHERE g.experiment_id = e.experiment_id AND g.key = ? AND ${stringCondition('g.value', c.comparator)})`,
+        );
         params.push(c.key, c.value);
       } else {
-        where.push(c.key === 'name' ? stringCondition('e.name', c.comparator) : `${EXPERIMENT_COLUMNS[c.key]} ${c.comparator} ?`);
+        where.push(
+          c.key === 'name' ? stringCondition('e.name', c.comparator) : `${EXPERIMENT_COLUMNS[c.key]} ${c.comparator} ?`,
+        );
         params.push(c.value);
       }
     }
@@ -198,7 +215,9 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   private toExperiment(row: ExperimentRow): Experiment {
-    const tags = this.stmt('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(row.experiment_id) as {
+    const tags = this.stmt('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(
+      row.experiment_id,
+    ) as {
       key: string;
       value: string;
     }[];
@@ -223,11 +242,14 @@ export class SqliteTraceStore implements TraceStore {
     if (!/^-?\d+$/.test(experimentId)) {
       throw invalidParameter(`Invalid experiment ID '${experimentId}'. Experiment ID must be a valid integer.`);
     }
-    const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as ExperimentRow | undefined;
+    const row = this.stmt('SELECT * FROM experiments WHERE experiment_id = ?').get(Number(experimentId)) as
+      ExperimentRow | undefined;
     if (row?.lifecycle_stage === 'active') this.activeExperiments.set(experimentId, row);
     if (!row) throw notFound(`No Experiment with id=${experimentId} exists`);
     if (row.lifecycle_stage !== 'active') {
-      throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+      throw invalidParameter(
+        `The experiment ${experimentId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`,
+      );
     }
     return row;
   }
@@ -237,7 +259,8 @@ export class SqliteTraceStore implements TraceStore {
   startTrace(input: TraceInfoInput): Promise<TraceInfo> {
     return this.commit.run(() => {
       const experiment = this.requireActiveExperiment(input.experimentId);
-      const existing = this.stmt('SELECT experiment_id FROM traces WHERE trace_id = ?').get(input.traceId) as { experiment_id: number } | undefined;
+      const existing = this.stmt('SELECT experiment_id FROM traces WHERE trace_id = ?').get(input.traceId) as
+        { experiment_id: number } | undefined;
       if (existing) {
         this.stmt(
           // Times the request omits keep what OTLP spans (or an earlier call) recorded.
@@ -279,11 +302,14 @@ export class SqliteTraceStore implements TraceStore {
         "INSERT OR REPLACE INTO trace_tags (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j",
       ).run(input.traceId, JSON.stringify(Object.entries(tagsToWrite)));
       // An upsert resets it to the derived value, as MLflow's StartTraceV3 overwrites it.
-      if (existing) this.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(input.traceId, TAGS.artifactLocation);
+      if (existing)
+        this.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(input.traceId, TAGS.artifactLocation);
       this.stmt(
         "INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j",
       ).run(input.traceId, JSON.stringify([...Object.entries(input.metadata), [METADATA.infoFinalized, 'true']]));
-      const assessments = input.assessments.map((a) => toAssessment(this.insertAssessment({ ...a, traceId: input.traceId })));
+      const assessments = input.assessments.map((a) =>
+        toAssessment(this.insertAssessment({ ...a, traceId: input.traceId })),
+      );
       this.metricsColumns.touch(input.traceId);
       if (existing) return this.loadInfos([input.traceId])[0];
       // A new trace holds exactly what we just wrote: answer without reading it back.
@@ -297,7 +323,12 @@ export class SqliteTraceStore implements TraceStore {
         request_preview: input.requestPreview ?? null,
         response_preview: input.responsePreview ?? null,
       };
-      return toTraceInfo(row, { ...tagsToWrite, [TAGS.artifactLocation]: this.artifactLocation(experiment.experiment_id, input.traceId) }, { ...input.metadata, [METADATA.infoFinalized]: 'true' }, assessments);
+      return toTraceInfo(
+        row,
+        { ...tagsToWrite, [TAGS.artifactLocation]: this.artifactLocation(experiment.experiment_id, input.traceId) },
+        { ...input.metadata, [METADATA.infoFinalized]: 'true' },
+        assessments,
+      );
     });
   }
 
@@ -306,7 +337,10 @@ export class SqliteTraceStore implements TraceStore {
       this.metricsColumns.invalidate();
       const experimentId = Number(input.experimentId);
       if ('traceIds' in input) {
-        return this.stmt(`DELETE FROM traces WHERE experiment_id = ? AND trace_id IN ${IDS_JSON}`).run(experimentId, JSON.stringify(input.traceIds)).changes;
+        return this.stmt(`DELETE FROM traces WHERE experiment_id = ? AND trace_id IN ${IDS_JSON}`).run(
+          experimentId,
+          JSON.stringify(input.traceIds),
+        ).changes;
       }
       return this.stmt(
         `DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM traces WHERE experiment_id = ? AND timestamp_ms <= ?
@@ -316,7 +350,8 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   private requireTrace(traceId: string): void {
-    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId)) throw notFound(`Trace with ID '${traceId}' not found.`);
+    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId))
+      throw notFound(`Trace with ID '${traceId}' not found.`);
   }
 
   setTraceTag(traceId: string, key: string, value: string): Promise<void> {
@@ -338,7 +373,9 @@ export class SqliteTraceStore implements TraceStore {
 
   linkTracesToRun(traceIds: string[], runId: string): Promise<void> {
     return this.commit.run(() => {
-      const link = this.stmt('INSERT OR IGNORE INTO trace_run_links (trace_id, run_id) SELECT trace_id, ? FROM traces WHERE trace_id = ?');
+      const link = this.stmt(
+        'INSERT OR IGNORE INTO trace_run_links (trace_id, run_id) SELECT trace_id, ? FROM traces WHERE trace_id = ?',
+      );
       for (const id of traceIds) link.run(runId, id);
     });
   }
@@ -349,11 +386,17 @@ export class SqliteTraceStore implements TraceStore {
       const link = this.stmt('INSERT OR IGNORE INTO trace_prompt_links (trace_id, name, version) VALUES (?, ?, ?)');
       for (const p of prompts) link.run(traceId, p.name, p.version);
       // MLflow also records the links in the mlflow.linkedPrompts tag.
-      const all = this.stmt('SELECT name, version FROM trace_prompt_links WHERE trace_id = ? ORDER BY name, version').all(traceId) as {
+      const all = this.stmt(
+        'SELECT name, version FROM trace_prompt_links WHERE trace_id = ? ORDER BY name, version',
+      ).all(traceId) as {
         name: string;
         version: string;
       }[];
-      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.linkedPrompts, JSON.stringify(all));
+      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(
+        traceId,
+        TAGS.linkedPrompts,
+        JSON.stringify(all),
+      );
       this.metricsColumns.touch(traceId);
     });
   }
@@ -386,9 +429,9 @@ export class SqliteTraceStore implements TraceStore {
     const endMs = Number(maxEnd / 1_000_000n);
     const root = spans.find((s) => s.parentSpanId === null);
     const rootState = root ? (root.status === 'ERROR' ? 'ERROR' : 'OK') : undefined;
-    const existing = this.stmt('SELECT timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id = ?').get(traceId) as
-      | { timestamp_ms: number; execution_time_ms: number | null; state: string }
-      | undefined;
+    const existing = this.stmt('SELECT timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id = ?').get(
+      traceId,
+    ) as { timestamp_ms: number; execution_time_ms: number | null; state: string } | undefined;
     let finalized = false;
     if (!existing) {
       this.stmt(
@@ -404,12 +447,20 @@ export class SqliteTraceStore implements TraceStore {
         root?.derived?.responsePreview ?? null,
       );
     } else {
-      finalized = this.stmt('SELECT 1 FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, METADATA.infoFinalized) !== undefined;
+      finalized =
+        this.stmt('SELECT 1 FROM trace_metadata WHERE trace_id = ? AND key = ?').get(
+          traceId,
+          METADATA.infoFinalized,
+        ) !== undefined;
       if (!finalized) {
         const oldEnd = existing.timestamp_ms + (existing.execution_time_ms ?? 0);
         const newStart = Math.min(existing.timestamp_ms, startMs);
         const newEnd = Math.max(oldEnd, endMs);
-        this.stmt('UPDATE traces SET timestamp_ms = ?, execution_time_ms = ? WHERE trace_id = ?').run(newStart, newEnd - newStart, traceId);
+        this.stmt('UPDATE traces SET timestamp_ms = ?, execution_time_ms = ? WHERE trace_id = ?').run(
+          newStart,
+          newEnd - newStart,
+          traceId,
+        );
       }
       if (rootState && (existing.state === 'IN_PROGRESS' || existing.state === 'STATE_UNSPECIFIED')) {
         this.stmt('UPDATE traces SET state = ? WHERE trace_id = ?').run(rootState, traceId);
@@ -455,7 +506,17 @@ export class SqliteTraceStore implements TraceStore {
       }
       sessionId ??= derived?.sessionId;
       userId ??= derived?.userId;
-      upsert.run(traceId, span.spanId, span.parentSpanId, span.name, span.type, span.status, span.startTimeNs, span.endTimeNs, span.content);
+      upsert.run(
+        traceId,
+        span.spanId,
+        span.parentSpanId,
+        span.name,
+        span.type,
+        span.status,
+        span.startTimeNs,
+        span.endTimeNs,
+        span.content,
+      );
     }
     const putMetaIfAbsent = this.stmt('INSERT OR IGNORE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
     // A finalized trace (StartTraceV3 seen) keeps the sums the SDK sent.
@@ -466,16 +527,31 @@ export class SqliteTraceStore implements TraceStore {
     const putTag = this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
     putTag.run(traceId, TAGS.spansLocation, 'TRACKING_STORE');
     // Our choice (MLflow leaves OTLP-only traces unnamed): name the trace after its root span.
-    if (root) this.stmt('INSERT OR IGNORE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.traceName, root.name);
+    if (root)
+      this.stmt('INSERT OR IGNORE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(
+        traceId,
+        TAGS.traceName,
+        root.name,
+      );
   }
 
   /** Adds per-key deltas to a JSON object of numbers kept in trace metadata (token usage, cost). */
-  private addToMetadataSum(traceId: string, key: string, delta: Record<string, number>, round: (n: number) => number = (n) => n): void {
-    const current = this.stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, key) as { value: string } | undefined;
+  private addToMetadataSum(
+    traceId: string,
+    key: string,
+    delta: Record<string, number>,
+    round: (n: number) => number = (n) => n,
+  ): void {
+    const current = this.stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, key) as
+      { value: string } | undefined;
     const total = current ? parseUsage(current.value) : {};
     addUsage(total, delta, 1);
     for (const k of Object.keys(total)) total[k] = round(total[k]);
-    this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, key, JSON.stringify(total));
+    this.stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)').run(
+      traceId,
+      key,
+      JSON.stringify(total),
+    );
   }
 
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void> {
@@ -486,8 +562,13 @@ export class SqliteTraceStore implements TraceStore {
         `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const s of spans) insert.run(traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content);
-      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(traceId, TAGS.spansLocation, 'TRACKING_STORE');
+      for (const s of spans)
+        insert.run(traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content);
+      this.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)').run(
+        traceId,
+        TAGS.spansLocation,
+        'TRACKING_STORE',
+      );
     });
   }
 
@@ -537,7 +618,9 @@ export class SqliteTraceStore implements TraceStore {
   private loadInfos(traceIds: string[]): TraceInfo[] {
     if (traceIds.length === 0) return [];
     const idsJson = JSON.stringify(traceIds);
-    const rows = this.stmt(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.trace_id IN ${IDS_JSON}`).all(idsJson) as TraceRow[];
+    const rows = this.stmt(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.trace_id IN ${IDS_JSON}`).all(
+      idsJson,
+    ) as TraceRow[];
     const byId = new Map(rows.map((r) => [r.trace_id, r]));
     return this.assemble(traceIds.map((id) => byId.get(id)).filter((r): r is TraceRow => r !== undefined));
   }
@@ -546,14 +629,20 @@ export class SqliteTraceStore implements TraceStore {
   private assemble(rows: TraceRow[]): TraceInfo[] {
     if (rows.length === 0) return [];
     const idsJson = JSON.stringify(rows.map((r) => r.trace_id));
-    const tags = groupKeyValues(this.stmt(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN ${IDS_JSON}`).all(idsJson) as KeyValueRow[]);
+    const tags = groupKeyValues(
+      this.stmt(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN ${IDS_JSON}`).all(
+        idsJson,
+      ) as KeyValueRow[],
+    );
     const metadata = groupKeyValues(
-      this.stmt(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN ${IDS_JSON}`).all(idsJson) as KeyValueRow[],
+      this.stmt(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN ${IDS_JSON}`).all(
+        idsJson,
+      ) as KeyValueRow[],
     );
     const assessments = new Map<string, Assessment[]>();
-    const assessmentRows = this.stmt(`SELECT * FROM assessments WHERE trace_id IN ${IDS_JSON} ORDER BY create_time, assessment_id`).all(
-      idsJson,
-    ) as AssessmentRow[];
+    const assessmentRows = this.stmt(
+      `SELECT * FROM assessments WHERE trace_id IN ${IDS_JSON} ORDER BY create_time, assessment_id`,
+    ).all(idsJson) as AssessmentRow[];
     for (const row of assessmentRows) {
       const list = assessments.get(row.trace_id);
       if (list) list.push(toAssessment(row));
@@ -562,7 +651,10 @@ export class SqliteTraceStore implements TraceStore {
     return rows.map((r) => {
       const own = tags.get(r.trace_id) ?? {};
       // A stored value (set-tag, or databases written before it was derived) wins.
-      const withLocation = TAGS.artifactLocation in own ? own : { ...own, [TAGS.artifactLocation]: this.artifactLocation(r.experiment_id, r.trace_id) };
+      const withLocation =
+        TAGS.artifactLocation in own
+          ? own
+          : { ...own, [TAGS.artifactLocation]: this.artifactLocation(r.experiment_id, r.trace_id) };
       return toTraceInfo(r, withLocation, metadata.get(r.trace_id) ?? {}, assessments.get(r.trace_id) ?? []);
     });
   }
@@ -574,7 +666,8 @@ export class SqliteTraceStore implements TraceStore {
   private artifactLocation(experimentId: number, traceId: string): string {
     let root = this.artifactRoots.get(experimentId);
     if (root === undefined) {
-      const row = this.stmt('SELECT artifact_location FROM experiments WHERE experiment_id = ?').get(experimentId) as { artifact_location: string } | undefined;
+      const row = this.stmt('SELECT artifact_location FROM experiments WHERE experiment_id = ?').get(experimentId) as
+        { artifact_location: string } | undefined;
       root = (row?.artifact_location ?? `mlflow-artifacts:/${experimentId}`).replace(/\/+$/, '');
       this.artifactRoots.set(experimentId, root);
     }
@@ -588,17 +681,26 @@ export class SqliteTraceStore implements TraceStore {
     const before = this.statementCount;
     const experimentIds = query.experimentIds.map((id) => Number(id));
     if (experimentIds.length === 0) return { traces: [], statements: 0 };
-    const scope = experimentIds.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`;
+    const scope =
+      experimentIds.length === 1
+        ? 't.experiment_id = ?'
+        : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`;
     const filter = compileSearchFilter(query.filter);
     const order = compileSearchOrder(query.orderBy);
     let offset = query.cursor.offset;
     const after = query.cursor.after;
     const keyset: { sql: string; params: unknown[] } | undefined =
-      order.isDefault && after ? { sql: 't.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)', params: [after.ts, after.ts, after.id] } : undefined;
+      order.isDefault && after
+        ? {
+            sql: 't.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)',
+            params: [after.ts, after.ts, after.id],
+          }
+        : undefined;
     if (keyset) offset = 0;
 
     let rows: TraceRow[] | undefined;
-    const correlated = filter && order.isDefault && offset === 0 && this.searchWindows ? correlatedFilter(filter.sql) : undefined;
+    const correlated =
+      filter && order.isDefault && offset === 0 && this.searchWindows ? correlatedFilter(filter.sql) : undefined;
     if (filter && correlated) {
       // Newest-first window: the page is the first matches in time order, found by probing each
       // row of the time index. A full page from a window prefix is exactly the answer. If the
@@ -617,7 +719,9 @@ export class SqliteTraceStore implements TraceStore {
           if (second.length === query.maxResults) rows = second;
         }
       }
-      rows?.sort((a, b) => b.timestamp_ms - a.timestamp_ms || (a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : 0));
+      rows?.sort(
+        (a, b) => b.timestamp_ms - a.timestamp_ms || (a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : 0),
+      );
     }
     if (!rows) {
       const where = [scope, ...(filter ? [`(${filter.sql})`] : []), ...(keyset ? [keyset.sql] : [])];
@@ -629,7 +733,10 @@ export class SqliteTraceStore implements TraceStore {
     const last = rows[rows.length - 1];
     const next =
       rows.length === query.maxResults && last
-        ? { offset: query.cursor.offset + rows.length, ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}) }
+        ? {
+            offset: query.cursor.offset + rows.length,
+            ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}),
+          }
         : undefined;
     return { traces, next, statements: this.statementCount - before };
   }
@@ -680,7 +787,8 @@ export class SqliteTraceStore implements TraceStore {
          create_time = COALESCE(@given_create_time, assessments.create_time), last_update_time = excluded.last_update_time
        WHERE assessments.trace_id = excluded.trace_id`,
     ).run({ ...row, given_create_time: input.createTimeMs || null });
-    if (changes === 0) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Assessment with ID '${id}' already exists on another trace.`);
+    if (changes === 0)
+      throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Assessment with ID '${id}' already exists on another trace.`);
     return row;
   }
 
@@ -690,7 +798,10 @@ export class SqliteTraceStore implements TraceStore {
         throw notFound(`Trace with request_id '${input.traceId}' not found`);
       }
       if (input.overrides) {
-        const { changes } = this.stmt('UPDATE assessments SET valid = 0 WHERE assessment_id = ? AND trace_id = ?').run(input.overrides, input.traceId);
+        const { changes } = this.stmt('UPDATE assessments SET valid = 0 WHERE assessment_id = ? AND trace_id = ?').run(
+          input.overrides,
+          input.traceId,
+        );
         // The braces are in MLflow's message too (an f-string that lost its f).
         if (changes === 0) throw notFound(`Assessment with ID '${input.overrides}' not found for trace '{trace_id}'`);
       }
@@ -700,9 +811,13 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   private requireAssessment(traceId: string, assessmentId: string): AssessmentRow {
-    const row = this.stmt('SELECT * FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(assessmentId, traceId) as AssessmentRow | undefined;
+    const row = this.stmt('SELECT * FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(
+      assessmentId,
+      traceId,
+    ) as AssessmentRow | undefined;
     if (row) return row;
-    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId)) throw notFound(`Trace with request_id '${traceId}' not found`);
+    if (!this.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId))
+      throw notFound(`Trace with request_id '${traceId}' not found`);
     throw notFound(`Assessment with ID '${assessmentId}' not found for trace '${traceId}'`);
   }
 
@@ -729,7 +844,10 @@ export class SqliteTraceStore implements TraceStore {
       }
       if (update.rationale !== undefined) next.rationale = update.rationale;
       if (update.metadata !== undefined) {
-        const merged = { ...(row.metadata ? (JSON.parse(row.metadata) as Record<string, string>) : {}), ...update.metadata };
+        const merged = {
+          ...(row.metadata ? (JSON.parse(row.metadata) as Record<string, string>) : {}),
+          ...update.metadata,
+        };
         next.metadata = Object.keys(merged).length > 0 ? JSON.stringify(merged) : null;
       }
       if (update.valid !== undefined) next.valid = update.valid ? 1 : 0;
@@ -744,9 +862,10 @@ export class SqliteTraceStore implements TraceStore {
   deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
     return this.commit.run(() => {
       this.metricsColumns.assessmentsChanged();
-      const row = this.stmt('SELECT overrides FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(assessmentId, traceId) as
-        | { overrides: string | null }
-        | undefined;
+      const row = this.stmt('SELECT overrides FROM assessments WHERE assessment_id = ? AND trace_id = ?').get(
+        assessmentId,
+        traceId,
+      ) as { overrides: string | null } | undefined;
       if (!row) return;
       this.stmt('DELETE FROM assessments WHERE assessment_id = ?').run(assessmentId);
       if (row.overrides) this.stmt('UPDATE assessments SET valid = 1 WHERE assessment_id = ?').run(row.overrides);
@@ -763,7 +882,13 @@ export class SqliteTraceStore implements TraceStore {
     return listKeysSql(this, experimentIds, limit);
   }
 
-  async listValues(input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number }): Promise<ValuesResponse> {
+  async listValues(input: {
+    experimentIds: string[];
+    kind: KeyKind;
+    key: string;
+    prefix?: string;
+    limit: number;
+  }): Promise<ValuesResponse> {
     return listValuesSql(this, input);
   }
 
@@ -792,10 +917,30 @@ export class SqliteTraceStore implements TraceStore {
     );
     this.db.transaction(() => {
       for (const t of traces) {
-        insertTrace.run(t.traceId, Number(t.experimentId), t.clientRequestId ?? null, t.timestampMs, t.executionTimeMs, t.state, t.requestPreview ?? null, t.responsePreview ?? null);
+        insertTrace.run(
+          t.traceId,
+          Number(t.experimentId),
+          t.clientRequestId ?? null,
+          t.timestampMs,
+          t.executionTimeMs,
+          t.state,
+          t.requestPreview ?? null,
+          t.responsePreview ?? null,
+        );
         for (const [k, v] of Object.entries(t.tags)) insertTag.run(t.traceId, k, v);
         for (const [k, v] of Object.entries(t.metadata)) insertMeta.run(t.traceId, k, v);
-        for (const s of t.spans) insertSpan.run(t.traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content);
+        for (const s of t.spans)
+          insertSpan.run(
+            t.traceId,
+            s.spanId,
+            s.parentSpanId,
+            s.name,
+            s.type,
+            s.status,
+            s.startTimeNs,
+            s.endTimeNs,
+            s.content,
+          );
         for (const a of t.assessments ?? []) this.insertAssessment({ ...a, traceId: t.traceId });
       }
     })();

@@ -40,7 +40,12 @@ export interface AssessmentRow {
 export const TRACE_COLUMNS =
   't.trace_id, t.experiment_id, t.client_request_id, t.timestamp_ms, t.execution_time_ms, t.state, t.request_preview, t.response_preview';
 
-export function toTraceInfo(row: TraceRow, tags: Record<string, string>, metadata: Record<string, string>, assessments: Assessment[]): TraceInfo {
+export function toTraceInfo(
+  row: TraceRow,
+  tags: Record<string, string>,
+  metadata: Record<string, string>,
+  assessments: Assessment[],
+): TraceInfo {
   return {
     trace_id: row.trace_id,
     ...(row.client_request_id !== null ? { client_request_id: row.client_request_id } : {}),
@@ -72,7 +77,10 @@ export function toAssessment(row: AssessmentRow): Assessment {
     assessment_name: row.name,
     trace_id: row.trace_id,
     ...(row.span_id ? { span_id: row.span_id } : {}),
-    source: { source_type: row.source_type as AssessmentSourceType, ...(row.source_id !== null ? { source_id: row.source_id } : {}) },
+    source: {
+      source_type: row.source_type as AssessmentSourceType,
+      ...(row.source_id !== null ? { source_id: row.source_id } : {}),
+    },
     create_time: timestampText(row.create_time),
     last_update_time: timestampText(row.last_update_time),
     valid: row.valid === 1,
@@ -81,7 +89,9 @@ export function toAssessment(row: AssessmentRow): Assessment {
     const error = parseJson(row.error);
     assessment.feedback = {
       ...(value !== undefined ? { value } : {}),
-      ...(error !== undefined && typeof error === 'object' && error !== null && !Array.isArray(error) ? { error: error as Record<string, string> } : {}),
+      ...(error !== undefined && typeof error === 'object' && error !== null && !Array.isArray(error)
+        ? { error: error as Record<string, string> }
+        : {}),
     };
   } else if (row.type === 'expectation') {
     // The SDK sends lists, objects and null as serialized_value; answer the same way.
@@ -94,7 +104,8 @@ export function toAssessment(row: AssessmentRow): Assessment {
   }
   if (row.rationale !== null) assessment.rationale = row.rationale;
   const metadata = parseJson(row.metadata);
-  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) assessment.metadata = metadata as Record<string, string>;
+  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata))
+    assessment.metadata = metadata as Record<string, string>;
   if (row.overrides !== null) assessment.overrides = row.overrides;
   return assessment;
 }

@@ -95,7 +95,12 @@ export interface SpanBatch {
 /** One SearchExperiments filter clause after parsing (routes/experiment-search.ts). */
 export type ExperimentClause =
   | { kind: 'attribute'; key: 'name'; comparator: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }
-  | { kind: 'attribute'; key: 'creation_time' | 'last_update_time'; comparator: '=' | '!=' | '<' | '<=' | '>' | '>='; value: number }
+  | {
+      kind: 'attribute';
+      key: 'creation_time' | 'last_update_time';
+      comparator: '=' | '!=' | '<' | '<=' | '>' | '>=';
+      value: number;
+    }
   | { kind: 'tag'; key: string; comparator: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string };
 
 export type ExperimentOrderKey = 'name' | 'experiment_id' | 'creation_time' | 'last_update_time';
@@ -128,7 +133,11 @@ export interface GroupsQuery {
  * implementation can replace SQLite without touching a route. Writes resolve after commit.
  */
 export interface TraceStore {
-  createExperiment(input: { name: string; artifactLocation?: string; tags?: { key: string; value: string }[] }): Promise<string>;
+  createExperiment(input: {
+    name: string;
+    artifactLocation?: string;
+    tags?: { key: string; value: string }[];
+  }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment | undefined>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
   searchExperiments(input: SearchExperimentsQuery): Promise<Experiment[]>;
@@ -161,7 +170,13 @@ export interface TraceStore {
   queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]>;
 
   listKeys(experimentIds: string[], limit: number): Promise<KeysResponse>;
-  listValues(input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number }): Promise<ValuesResponse>;
+  listValues(input: {
+    experimentIds: string[];
+    kind: KeyKind;
+    key: string;
+    prefix?: string;
+    limit: number;
+  }): Promise<ValuesResponse>;
   countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
 

@@ -15,14 +15,23 @@ export const catalogQueries = {
   keys: (experimentId: string) =>
     queryOptions({
       queryKey: [...catalogQueries.all(), 'keys', experimentId] as const,
-      queryFn: async ({ signal }) => (await apiRequest<KeysResponse>('POST', ext('keys'), { experiment_ids: [experimentId], limit: 500 }, signal)).keys,
+      queryFn: async ({ signal }) =>
+        (await apiRequest<KeysResponse>('POST', ext('keys'), { experiment_ids: [experimentId], limit: 500 }, signal))
+          .keys,
       staleTime: 5 * 60_000,
     }),
   values: (experimentId: string, kind: KeyKind, key: string, prefix = '') =>
     queryOptions({
       queryKey: [...catalogQueries.all(), 'values', experimentId, kind, key, prefix] as const,
       queryFn: async ({ signal }) =>
-        (await apiRequest<ValuesResponse>('POST', ext('values'), { experiment_ids: [experimentId], kind, key, prefix: prefix || undefined, limit: 50 }, signal)).values,
+        (
+          await apiRequest<ValuesResponse>(
+            'POST',
+            ext('values'),
+            { experiment_ids: [experimentId], kind, key, prefix: prefix || undefined, limit: 50 },
+            signal,
+          )
+        ).values,
       staleTime: 5 * 60_000,
     }),
   capabilities: () =>

@@ -30,7 +30,8 @@ export const groupQueries = {
         return apiRequest<GroupsResponse>('POST', api(`${EXTENSION_PREFIX.slice(1)}/groups`), body, signal);
       },
       initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last: GroupsResponse) => (last.groups.length > 0 ? last.next_page_token || undefined : undefined),
+      getNextPageParam: (last: GroupsResponse) =>
+        last.groups.length > 0 ? last.next_page_token || undefined : undefined,
       staleTime: 30_000,
     }),
 };

@@ -50,7 +50,8 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
       envelope?.message ?? `The server answered ${response.status}.`,
     );
   }
-  if (parsed === undefined) throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent a response that is not JSON.');
+  if (parsed === undefined)
+    throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent a response that is not JSON.');
   return parsed as T;
 }
 

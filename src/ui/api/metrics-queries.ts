@@ -25,7 +25,11 @@ export const metricsQueries = {
     queryOptions({
       queryKey: [...metricsQueries.all(), 'batch', requests],
       queryFn: ({ signal }) =>
-        Promise.all(requests.map((request) => apiRequest<MetricsResponse>('POST', api('3.0/mlflow/traces/metrics'), request, signal))),
+        Promise.all(
+          requests.map((request) =>
+            apiRequest<MetricsResponse>('POST', api('3.0/mlflow/traces/metrics'), request, signal),
+          ),
+        ),
       placeholderData: keepPreviousData,
       staleTime: 30_000,
     }),

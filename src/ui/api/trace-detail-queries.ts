@@ -29,7 +29,12 @@ export const traceDetailQueries = {
         );
         const info = response.trace?.trace_info;
         if (!info) throw new Error('The server answered without trace info.');
-        return { ...info, tags: info.tags ?? {}, trace_metadata: info.trace_metadata ?? {}, assessments: info.assessments ?? [] };
+        return {
+          ...info,
+          tags: info.tags ?? {},
+          trace_metadata: info.trace_metadata ?? {},
+          assessments: info.assessments ?? [],
+        };
       },
       staleTime: 10_000,
     }),
@@ -85,7 +90,10 @@ export const traceDetailQueries = {
           traces.push(...(page.traces ?? []));
           pageToken = page.next_page_token || undefined;
         } while (pageToken && traces.length < SESSION_TURN_LIMIT);
-        return { traces: traces.slice(0, SESSION_TURN_LIMIT), truncated: Boolean(pageToken) || traces.length > SESSION_TURN_LIMIT };
+        return {
+          traces: traces.slice(0, SESSION_TURN_LIMIT),
+          truncated: Boolean(pageToken) || traces.length > SESSION_TURN_LIMIT,
+        };
       },
       staleTime: 10_000,
     }),

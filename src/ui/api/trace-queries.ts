@@ -26,7 +26,11 @@ export interface TracePage {
   nextPageToken: string | undefined;
 }
 
-export async function searchTraces(params: TraceSearchParams, pageToken: string | undefined, signal?: AbortSignal): Promise<TracePage> {
+export async function searchTraces(
+  params: TraceSearchParams,
+  pageToken: string | undefined,
+  signal?: AbortSignal,
+): Promise<TracePage> {
   const response = await apiRequest<SearchResponse>(
     'POST',
     api('3.0/mlflow/traces/search'),
@@ -59,7 +63,12 @@ export const traceQueries = {
     queryOptions({
       queryKey: [...traceQueries.all(), 'count', experimentId, filter] as const,
       queryFn: ({ signal }) =>
-        apiRequest<CountResponse>('POST', api(`${EXTENSION_PREFIX.slice(1)}/count`), { experiment_ids: [experimentId], filter: filter || undefined }, signal),
+        apiRequest<CountResponse>(
+          'POST',
+          api(`${EXTENSION_PREFIX.slice(1)}/count`),
+          { experiment_ids: [experimentId], filter: filter || undefined },
+          signal,
+        ),
       staleTime: 30_000,
     }),
 };

@@ -23,10 +23,22 @@ export const axisPreset = {
 export const axisLabel = (value: string, axis: 'x' | 'y') =>
   axis === 'x'
     ? { value, position: 'insideBottom' as const, offset: -12, fill: 'var(--text-muted)', fontSize: 12 }
-    : { value, angle: -90, position: 'insideLeft' as const, fill: 'var(--text-muted)', fontSize: 12, style: { textAnchor: 'middle' as const } };
+    : {
+        value,
+        angle: -90,
+        position: 'insideLeft' as const,
+        fill: 'var(--text-muted)',
+        fontSize: 12,
+        style: { textAnchor: 'middle' as const },
+      };
 
 export const tooltipPreset = {
-  contentStyle: { background: 'var(--bg-raised)', border: '1px solid var(--border)', borderRadius: 6, color: 'var(--text)' },
+  contentStyle: {
+    background: 'var(--bg-raised)',
+    border: '1px solid var(--border)',
+    borderRadius: 6,
+    color: 'var(--text)',
+  },
   labelStyle: { color: 'var(--text)', fontWeight: 600 },
   cursor: { fill: 'var(--bg-hover)' },
   // The tooltip follows the pointer instantly: an easing tooltip lags behind fast scanning.
@@ -35,7 +47,12 @@ export const tooltipPreset = {
 
 // Charts redraw on every filter edit; animating each redraw makes the bars disagree with the
 // table for half a second and costs frames on large series, so animation is off everywhere.
-export const barPreset = { isAnimationActive: false, maxBarSize: 56, radius: [3, 3, 0, 0] as [number, number, number, number], cursor: 'pointer' } as const;
+export const barPreset = {
+  isAnimationActive: false,
+  maxBarSize: 56,
+  radius: [3, 3, 0, 0] as [number, number, number, number],
+  cursor: 'pointer',
+} as const;
 
 export const lineSeriesPreset = {
   isAnimationActive: false,
@@ -56,4 +73,9 @@ export const legendPreset = {
 } as const;
 
 /** The translucent band drawn while selecting a span of time. */
-export const selectionPreset = { fill: 'var(--accent)', fillOpacity: 0.12, stroke: 'var(--accent)', strokeOpacity: 0.5 } as const;
+export const selectionPreset = {
+  fill: 'var(--accent)',
+  fillOpacity: 0.12,
+  stroke: 'var(--accent)',
+  strokeOpacity: 0.5,
+} as const;

@@ -12,7 +12,17 @@ export interface BaselineComparisonProps {
   onChange: (change: { baseline?: string; candidate?: string }) => void;
 }
 
-function VersionSelect({ label, value, rows, onChange }: { label: string; value: string; rows: readonly VersionRow[]; onChange: (v: string) => void }) {
+function VersionSelect({
+  label,
+  value,
+  rows,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  rows: readonly VersionRow[];
+  onChange: (v: string) => void;
+}) {
   return (
     <label className="field">
       <span className="label-text">{label}</span>
@@ -32,14 +42,31 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
   const base = rows.find((r) => r.version === baseline);
   const cand = rows.find((r) => r.version === candidate);
   const errors = base && cand ? compareErrorRates(base, cand) : undefined;
-  const regressed = errors?.verdict === 'regression' || PERCENTILES.some((p) => base?.latency[p] && cand?.latency[p] && compareLatency(base.latency[p], cand.latency[p]).verdict === 'regression');
+  const regressed =
+    errors?.verdict === 'regression' ||
+    PERCENTILES.some(
+      (p) =>
+        base?.latency[p] &&
+        cand?.latency[p] &&
+        compareLatency(base.latency[p], cand.latency[p]).verdict === 'regression',
+    );
 
   return (
     <section className={`baseline-comparison${regressed ? ' has-regression' : ''}`} aria-labelledby="baseline-heading">
       <div className="baseline-controls">
         <h2 id="baseline-heading">Baseline vs candidate</h2>
-        <VersionSelect label={`Baseline ${keyLabel}`} value={baseline} rows={rows} onChange={(v) => onChange({ baseline: v })} />
-        <VersionSelect label={`Candidate ${keyLabel}`} value={candidate} rows={rows} onChange={(v) => onChange({ candidate: v })} />
+        <VersionSelect
+          label={`Baseline ${keyLabel}`}
+          value={baseline}
+          rows={rows}
+          onChange={(v) => onChange({ baseline: v })}
+        />
+        <VersionSelect
+          label={`Candidate ${keyLabel}`}
+          value={candidate}
+          rows={rows}
+          onChange={(v) => onChange({ candidate: v })}
+        />
       </div>
       {baseline === candidate ? (
         <p className="muted">Pick two different values to compare.</p>
@@ -48,9 +75,15 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
           <thead>
             <tr>
               <th scope="col">Measure</th>
-              <th scope="col" className="num">{baseline}</th>
-              <th scope="col" className="num">{candidate}</th>
-              <th scope="col" className="num">Change</th>
+              <th scope="col" className="num">
+                {baseline}
+              </th>
+              <th scope="col" className="num">
+                {candidate}
+              </th>
+              <th scope="col" className="num">
+                Change
+              </th>
               <th scope="col">Evidence</th>
               <th scope="col">Verdict</th>
             </tr>
@@ -61,7 +94,9 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
               <td className="num">{formatPercent(base?.errorRate?.estimate)}</td>
               <td className="num">{formatPercent(cand?.errorRate?.estimate)}</td>
               <td className="num">{errors ? formatPoints(errors.test.difference) : '—'}</td>
-              <td>{errors ? `two-proportion z = ${errors.test.z.toFixed(2)}, ${formatPValue(errors.test.pValue)}` : '—'}</td>
+              <td>
+                {errors ? `two-proportion z = ${errors.test.z.toFixed(2)}, ${formatPValue(errors.test.pValue)}` : '—'}
+              </td>
               <td>
                 <VerdictBadge verdict={errors?.verdict ?? 'not-enough-data'} />
               </td>
@@ -71,9 +106,15 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
               const c = cand?.latency[p];
               const delta = b && c ? compareLatency(b, c) : undefined;
               const hasBounds = (e: typeof b) => e?.low !== undefined && e.high !== undefined;
-              const bounds = (e: typeof b) => (e && hasBounds(e) ? `${formatMs(e.low)}–${formatMs(e.high)}` : 'no bounds');
+              const bounds = (e: typeof b) =>
+                e && hasBounds(e) ? `${formatMs(e.low)}–${formatMs(e.high)}` : 'no bounds';
               // The server omits bounds when there are too few traces for an exact interval at this percentile.
-              const evidence = !b || !c ? '—' : hasBounds(b) || hasBounds(c) ? `95% CI ${bounds(b)} vs ${bounds(c)}` : 'too few traces for 95% bounds';
+              const evidence =
+                !b || !c
+                  ? '—'
+                  : hasBounds(b) || hasBounds(c)
+                    ? `95% CI ${bounds(b)} vs ${bounds(c)}`
+                    : 'too few traces for 95% bounds';
               return (
                 <tr key={p}>
                   <th scope="row">Latency p{p}</th>
@@ -81,7 +122,13 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
                   <td className="num">{formatMs(c?.value)}</td>
                   <td className="num">
                     {delta ? formatSignedMs(delta.delta) : '—'}
-                    {delta?.relative !== undefined && <span className="muted"> ({delta.relative >= 0 ? '+' : '−'}{Math.abs(delta.relative * 100).toFixed(0)}%)</span>}
+                    {delta?.relative !== undefined && (
+                      <span className="muted">
+                        {' '}
+                        ({delta.relative >= 0 ? '+' : '−'}
+                        {Math.abs(delta.relative * 100).toFixed(0)}%)
+                      </span>
+                    )}
                   </td>
                   <td>{evidence}</td>
                   <td>
@@ -94,7 +141,8 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
         </table>
       )}
       <p className="footnote muted">
-        Error rates: two-sided two-proportion z-test, significant at p &lt; 0.05. Latency: significant when the 95% intervals of the two percentiles do not overlap.
+        Error rates: two-sided two-proportion z-test, significant at p &lt; 0.05. Latency: significant when the 95%
+        intervals of the two percentiles do not overlap.
       </p>
     </section>
   );

@@ -14,9 +14,21 @@ function renderPage(versions: FakeVersion[]) {
   const requests: MetricsRequest[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
     const body = JSON.parse(String(init.body ?? '{}')) as MetricsRequest;
-    if (url.endsWith('/keys')) return new Response(JSON.stringify({ keys: [{ kind: 'metadata', key: 'app_version', count: 2000 }, { kind: 'tag', key: 'environment', count: 2000 }] }));
-    if (url.endsWith('/values')) return new Response(JSON.stringify({ values: versions.map((v) => ({ value: v.version, count: v.ok + v.errors })) }));
-    if (!url.endsWith('/metrics')) return new Response(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'not faked' }), { status: 404 });
+    if (url.endsWith('/keys'))
+      return new Response(
+        JSON.stringify({
+          keys: [
+            { kind: 'metadata', key: 'app_version', count: 2000 },
+            { kind: 'tag', key: 'environment', count: 2000 },
+          ],
+        }),
+      );
+    if (url.endsWith('/values'))
+      return new Response(
+        JSON.stringify({ values: versions.map((v) => ({ value: v.version, count: v.ok + v.errors })) }),
+      );
+    if (!url.endsWith('/metrics'))
+      return new Response(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'not faked' }), { status: 404 });
     requests.push(body);
     return new Response(JSON.stringify(fakeMetrics(body, versions)));
   });
@@ -30,7 +42,9 @@ function renderPage(versions: FakeVersion[]) {
 }
 
 describe('ComparePage', () => {
-  beforeEach(() => window.history.replaceState(null, '', '/compare?experiment=7&q=status+%3D+%27OK%27+OR+tag.x+%3D+%27y%27&range=24h'));
+  beforeEach(() =>
+    window.history.replaceState(null, '', '/compare?experiment=7&q=status+%3D+%27OK%27+OR+tag.x+%3D+%27y%27&range=24h'),
+  );
   afterEach(() => vi.unstubAllGlobals());
 
   it('shows per-version numbers, flags the regression in words, and filters on a version click', async () => {
@@ -52,7 +66,9 @@ describe('ComparePage', () => {
     expect(requests.find((r) => r.metric_name === 'latency' && !r.time_interval_seconds)?.confidence_level).toBe(0.95);
 
     within(table).getByRole('button', { name: 'v1' }).click();
-    expect(new URLSearchParams(window.location.search).get('q')).toBe("(status = 'OK' OR tag.x = 'y') AND metadata.app_version = 'v1'");
+    expect(new URLSearchParams(window.location.search).get('q')).toBe(
+      "(status = 'OK' OR tag.x = 'y') AND metadata.app_version = 'v1'",
+    );
   });
 
   it('explains a single version instead of comparing it with itself', async () => {

@@ -37,7 +37,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const shared = parseSharedView(search);
   const view = parseCompareView(search);
   const catalog = useQuery(catalogQueries.keys(experimentId));
-  const versionKey = (view.versionKey ? parseVersionKey(view.versionKey) : undefined) ?? defaultVersionKey(catalog.data);
+  const versionKey =
+    (view.versionKey ? parseVersionKey(view.versionKey) : undefined) ?? defaultVersionKey(catalog.data);
   const dimension = dimensionOf(versionKey);
   const keyLabel = versionKey.key;
   const nowMs = useNowMinute();
@@ -49,17 +50,29 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const versions = useMemo(() => rows.map((r) => r.version), [rows]);
   // Stable callbacks and memoised chart inputs: each of the page's queries answers separately,
   // and without these every answer would redraw all four charts (Recharts renders are not cheap).
-  const colorOf = useMemo(() => versionColors(catalogValues.data?.map((v) => v.value) ?? [], versions), [catalogValues.data, versions]);
+  const colorOf = useMemo(
+    () => versionColors(catalogValues.data?.map((v) => v.value) ?? [], versions),
+    [catalogValues.data, versions],
+  );
   // Defaults in natural order: the newest value is the candidate, the one before it the baseline.
-  const candidate = view.candidate && versions.includes(view.candidate) ? view.candidate : versions[versions.length - 1];
-  const baseline = view.baseline && versions.includes(view.baseline) ? view.baseline : versions[Math.max(0, versions.length - 2)];
+  const candidate =
+    view.candidate && versions.includes(view.candidate) ? view.candidate : versions[versions.length - 1];
+  const baseline =
+    view.baseline && versions.includes(view.baseline) ? view.baseline : versions[Math.max(0, versions.length - 2)];
 
   const { kind, key } = versionKey;
   const filterTo = useCallback(
-    (version: string) => updateUrl({ shared: (current) => ({ ...current, filter: addClause(current.filter, versionClause({ kind, key }, version)) }) }),
+    (version: string) =>
+      updateUrl({
+        shared: (current) => ({ ...current, filter: addClause(current.filter, versionClause({ kind, key }, version)) }),
+      }),
     [kind, key],
   );
-  const selectRange = useCallback((fromMs: number, toMs: number) => updateUrl({ shared: (current) => ({ ...current, range: { kind: 'custom', fromMs, toMs } }) }), []);
+  const selectRange = useCallback(
+    (fromMs: number, toMs: number) =>
+      updateUrl({ shared: (current) => ({ ...current, range: { kind: 'custom', fromMs, toMs } }) }),
+    [],
+  );
   const chartRows = useMemo(() => topVersions(rows), [rows]);
   const charted = useMemo(() => chartRows.map((r) => r.version), [chartRows]);
   const errorSeries = useMemo(() => onlyVersions(data.errorSeries, charted), [data.errorSeries, charted]);
@@ -69,7 +82,11 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   return (
     <section aria-label="Compare versions" className="compare-page" aria-busy={data.loading || data.updating}>
       <div className="compare-toolbar">
-        <SearchBar experimentId={experimentId} value={shared.filter} onCommit={(filter) => updateUrl({ shared: (current) => ({ ...current, filter }) })} />
+        <SearchBar
+          experimentId={experimentId}
+          value={shared.filter}
+          onCommit={(filter) => updateUrl({ shared: (current) => ({ ...current, filter }) })}
+        />
       </div>
       <div className="compare-controls">
         <VersionKeyPicker
@@ -78,9 +95,16 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
           // A new key has new values: the old baseline and candidate mean nothing under it.
           onChange={(next) => updateUrl({ view: { versionKey: next } })}
         />
-        <TimeRangePicker value={shared.range} onChange={(range) => updateUrl({ shared: (current) => ({ ...current, range }) })} />
+        <TimeRangePicker
+          value={shared.range}
+          onChange={(range) => updateUrl({ shared: (current) => ({ ...current, range }) })}
+        />
         <span className="compare-status" role="status">
-          {data.loading ? 'Loading…' : data.updating ? 'Updating…' : `${rows.length} ${rows.length === 1 ? 'value' : 'values'} of ${keyLabel}`}
+          {data.loading
+            ? 'Loading…'
+            : data.updating
+              ? 'Updating…'
+              : `${rows.length} ${rows.length === 1 ? 'value' : 'values'} of ${keyLabel}`}
         </span>
       </div>
 
@@ -94,7 +118,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
         <div className="compare-empty">
           <h2>Nothing to compare</h2>
           <p>
-            No traces with <code>{dimension}</code> match this filter and time range. Widen the filter or time range, or compare by another key.
+            No traces with <code>{dimension}</code> match this filter and time range. Widen the filter or time range, or
+            compare by another key.
           </p>
         </div>
       )}
@@ -103,7 +128,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
         <>
           {rows.length === 1 ? (
             <p className="compare-note">
-              Only one value of <code>{keyLabel}</code> (<strong>{rows[0].version}</strong>) matches. Widen the filter or compare by another key to see differences.
+              Only one value of <code>{keyLabel}</code> (<strong>{rows[0].version}</strong>) matches. Widen the filter
+              or compare by another key to see differences.
             </p>
           ) : (
             <BaselineComparison
@@ -117,13 +143,15 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
 
           {chartRows.length < rows.length && (
             <p className="compare-note">
-              Charts show the {chartRows.length} values of <code>{keyLabel}</code> with the most traces; the table lists all {rows.length}.
+              Charts show the {chartRows.length} values of <code>{keyLabel}</code> with the most traces; the table lists
+              all {rows.length}.
             </p>
           )}
           <div className="chart-grid">
             <figure className="chart-card">
               <figcaption>
-                <strong>Error rate by {keyLabel}</strong> <span className="muted">whiskers: 95% Wilson interval · click a bar to filter</span>
+                <strong>Error rate by {keyLabel}</strong>{' '}
+                <span className="muted">whiskers: 95% Wilson interval · click a bar to filter</span>
               </figcaption>
               <Suspense fallback={<ChartLoading />}>
                 <LazyErrorRateBarChart {...chartProps} />
@@ -131,7 +159,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             </figure>
             <figure className="chart-card">
               <figcaption>
-                <strong>Latency by {keyLabel}</strong> <span className="muted">p50 / p95 / p99, lighter = lower percentile · whiskers: 95% bounds</span>
+                <strong>Latency by {keyLabel}</strong>{' '}
+                <span className="muted">p50 / p95 / p99, lighter = lower percentile · whiskers: 95% bounds</span>
               </figcaption>
               <Suspense fallback={<ChartLoading />}>
                 <LazyLatencyBarChart {...chartProps} />
@@ -139,12 +168,22 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             </figure>
           </div>
 
-          <VersionTable rows={rows} keyLabel={keyLabel} colorOf={colorOf} baseline={rows.length > 1 ? baseline : undefined} candidate={rows.length > 1 ? candidate : undefined} onVersionClick={filterTo} />
+          <VersionTable
+            rows={rows}
+            keyLabel={keyLabel}
+            colorOf={colorOf}
+            baseline={rows.length > 1 ? baseline : undefined}
+            candidate={rows.length > 1 ? candidate : undefined}
+            onVersionClick={filterTo}
+          />
 
           {data.window && (
             <>
               <h2 className="section-title">
-                Over time <span className="muted">({formatBucket(data.window.bucketSeconds)} buckets · drag across a chart to zoom in)</span>
+                Over time{' '}
+                <span className="muted">
+                  ({formatBucket(data.window.bucketSeconds)} buckets · drag across a chart to zoom in)
+                </span>
               </h2>
               <div className="chart-grid">
                 <figure className="chart-card">
@@ -152,18 +191,46 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                     <strong>Error rate over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={errorSeries} window={data.window} yLabel="Error rate" formatValue={formatPercent} formatTick={formatPercentTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart
+                      series={errorSeries}
+                      window={data.window}
+                      yLabel="Error rate"
+                      formatValue={formatPercent}
+                      formatTick={formatPercentTick}
+                      colorOf={colorOf}
+                      onVersionClick={filterTo}
+                      onRangeSelect={selectRange}
+                    />
                   </Suspense>
-                  <SeriesTable series={data.errorSeries} label="Error rate over time" bucketSeconds={data.window.bucketSeconds} formatValue={(v) => formatPercent(v)} />
+                  <SeriesTable
+                    series={data.errorSeries}
+                    label="Error rate over time"
+                    bucketSeconds={data.window.bucketSeconds}
+                    formatValue={(v) => formatPercent(v)}
+                  />
                 </figure>
                 <figure className="chart-card">
                   <figcaption>
                     <strong>p95 latency over time</strong>
                   </figcaption>
                   <Suspense fallback={<ChartLoading />}>
-                    <LazyTrendChart series={latencySeries} window={data.window} yLabel="p95 latency" formatValue={formatMs} formatTick={formatMsTick} colorOf={colorOf} onVersionClick={filterTo} onRangeSelect={selectRange} />
+                    <LazyTrendChart
+                      series={latencySeries}
+                      window={data.window}
+                      yLabel="p95 latency"
+                      formatValue={formatMs}
+                      formatTick={formatMsTick}
+                      colorOf={colorOf}
+                      onVersionClick={filterTo}
+                      onRangeSelect={selectRange}
+                    />
                   </Suspense>
-                  <SeriesTable series={data.latencySeries} label="p95 latency over time" bucketSeconds={data.window.bucketSeconds} formatValue={formatMs} />
+                  <SeriesTable
+                    series={data.latencySeries}
+                    label="p95 latency over time"
+                    bucketSeconds={data.window.bucketSeconds}
+                    formatValue={formatMs}
+                  />
                 </figure>
               </div>
             </>

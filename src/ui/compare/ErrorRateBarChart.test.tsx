@@ -19,7 +19,15 @@ const rows = toVersionRows({
 describe('ErrorRateBarChart', () => {
   it('draws one bar per version and filters on a bar click', async () => {
     const onVersionClick = vi.fn<(version: string) => void>();
-    const { container } = render(<ErrorRateBarChart rows={rows} keyLabel="app_version" colorOf={() => 'var(--series-1)'} onVersionClick={onVersionClick} width={400} />);
+    const { container } = render(
+      <ErrorRateBarChart
+        rows={rows}
+        keyLabel="app_version"
+        colorOf={() => 'var(--series-1)'}
+        onVersionClick={onVersionClick}
+        width={400}
+      />,
+    );
     await vi.waitFor(() => expect(container.querySelectorAll('.recharts-bar-rectangle path')).toHaveLength(2));
     fireEvent.click(container.querySelectorAll('.recharts-bar-rectangle path')[1]);
     expect(onVersionClick).toHaveBeenCalledWith('b');
@@ -27,7 +35,9 @@ describe('ErrorRateBarChart', () => {
   });
 
   it('says so when there is nothing to draw', () => {
-    const { getByText } = render(<ErrorRateBarChart rows={[]} keyLabel="app_version" colorOf={() => ''} onVersionClick={() => {}} width={400} />);
+    const { getByText } = render(
+      <ErrorRateBarChart rows={[]} keyLabel="app_version" colorOf={() => ''} onVersionClick={() => {}} width={400} />,
+    );
     expect(getByText('No error rates to show.')).toBeTruthy();
   });
 });

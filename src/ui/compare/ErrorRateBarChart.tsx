@@ -1,6 +1,15 @@
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFit } from '../charts/ChartFit.tsx';
-import { axisLabel, axisPreset, barPreset, CHART_HEIGHT, chartMargin, errorBarPreset, gridPreset, tooltipPreset } from '../charts/chart-presets.ts';
+import {
+  axisLabel,
+  axisPreset,
+  barPreset,
+  CHART_HEIGHT,
+  chartMargin,
+  errorBarPreset,
+  gridPreset,
+  tooltipPreset,
+} from '../charts/chart-presets.ts';
 import { toErrorRateData } from './chart-data.ts';
 import { formatPercent, formatPercentTick } from './format.ts';
 import type { VersionRow } from './version-rows.ts';
@@ -25,9 +34,18 @@ export function ErrorRateBarChart({ rows, keyLabel, colorOf, onVersionClick, wid
         <XAxis dataKey="version" {...axisPreset} label={axisLabel(keyLabel, 'x')} />
         <YAxis {...axisPreset} tickFormatter={formatPercentTick} label={axisLabel('Error rate', 'y')} width={56} />
         <Tooltip {...tooltipPreset} formatter={(value) => [formatPercent(Number(value)), 'Error rate']} />
-        <Bar {...barPreset} dataKey="rate" name="Error rate" onClick={(_, index) => onVersionClick(data[index].version)}>
+        <Bar
+          {...barPreset}
+          dataKey="rate"
+          name="Error rate"
+          onClick={(_, index) => onVersionClick(data[index].version)}
+        >
           {data.map((d) => (
-            <Cell key={d.version} fill={colorOf(d.version)} aria-label={`${d.version}: ${formatPercent(d.rate)} errors`} />
+            <Cell
+              key={d.version}
+              fill={colorOf(d.version)}
+              aria-label={`${d.version}: ${formatPercent(d.rate)} errors`}
+            />
           ))}
           <ErrorBar dataKey="ci" {...errorBarPreset} />
         </Bar>

@@ -1,6 +1,16 @@
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFit } from '../charts/ChartFit.tsx';
-import { axisLabel, axisPreset, barPreset, CHART_HEIGHT, chartMargin, errorBarPreset, gridPreset, legendPreset, tooltipPreset } from '../charts/chart-presets.ts';
+import {
+  axisLabel,
+  axisPreset,
+  barPreset,
+  CHART_HEIGHT,
+  chartMargin,
+  errorBarPreset,
+  gridPreset,
+  legendPreset,
+  tooltipPreset,
+} from '../charts/chart-presets.ts';
 import { toLatencyData } from './chart-data.ts';
 import { PERCENTILES } from './compare-requests.ts';
 import type { VersionBarChartProps } from './ErrorRateBarChart.tsx';
@@ -20,9 +30,22 @@ export function LatencyBarChart({ rows, keyLabel, colorOf, onVersionClick, width
         <XAxis dataKey="version" {...axisPreset} label={axisLabel(keyLabel, 'x')} />
         <YAxis {...axisPreset} tickFormatter={formatMsTick} label={axisLabel('Latency', 'y')} width={64} />
         <Tooltip {...tooltipPreset} formatter={(value, name) => [formatMs(Number(value)), name]} />
-        <Legend {...legendPreset} verticalAlign="top" height={24} wrapperStyle={{ ...legendPreset.wrapperStyle, cursor: 'default' }} />
+        <Legend
+          {...legendPreset}
+          verticalAlign="top"
+          height={24}
+          wrapperStyle={{ ...legendPreset.wrapperStyle, cursor: 'default' }}
+        />
         {PERCENTILES.map((p) => (
-          <Bar key={p} {...barPreset} dataKey={`p${p}`} name={`p${p}`} fill="var(--text-muted)" fillOpacity={OPACITY[p]} onClick={(_, index) => onVersionClick(data[index].version)}>
+          <Bar
+            key={p}
+            {...barPreset}
+            dataKey={`p${p}`}
+            name={`p${p}`}
+            fill="var(--text-muted)"
+            fillOpacity={OPACITY[p]}
+            onClick={(_, index) => onVersionClick(data[index].version)}
+          >
             {data.map((d) => (
               <Cell key={d.version} fill={colorOf(d.version)} />
             ))}

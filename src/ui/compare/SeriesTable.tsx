@@ -2,7 +2,17 @@ import { formatTime } from './format.ts';
 import type { VersionSeries } from './version-series.ts';
 
 /** The numbers behind a trend chart, folded away: the chart's text alternative. */
-export function SeriesTable({ series, label, bucketSeconds, formatValue }: { series: VersionSeries; label: string; bucketSeconds: number; formatValue: (v: number) => string }) {
+export function SeriesTable({
+  series,
+  label,
+  bucketSeconds,
+  formatValue,
+}: {
+  series: VersionSeries;
+  label: string;
+  bucketSeconds: number;
+  formatValue: (v: number) => string;
+}) {
   if (series.points.length === 0) return null;
   return (
     <details className="series-table">

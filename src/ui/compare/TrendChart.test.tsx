@@ -15,7 +15,17 @@ describe('TrendChart', () => {
   it('draws a line per version and filters on a legend click', async () => {
     const onVersionClick = vi.fn<(version: string) => void>();
     const { container, getByText } = render(
-      <TrendChart series={series} window={window} yLabel="Error rate" formatValue={String} formatTick={String} colorOf={() => 'var(--series-1)'} onVersionClick={onVersionClick} onRangeSelect={noop} width={500} />,
+      <TrendChart
+        series={series}
+        window={window}
+        yLabel="Error rate"
+        formatValue={String}
+        formatTick={String}
+        colorOf={() => 'var(--series-1)'}
+        onVersionClick={onVersionClick}
+        onRangeSelect={noop}
+        width={500}
+      />,
     );
     await vi.waitFor(() => expect(container.querySelectorAll('.recharts-line-curve')).toHaveLength(2));
     fireEvent.click(getByText('1.1.0'));
@@ -26,7 +36,17 @@ describe('TrendChart', () => {
 
   it('says so when the range has no traces', () => {
     const { getByText } = render(
-      <TrendChart series={{ versions: [], points: [] }} window={window} yLabel="p95" formatValue={String} formatTick={String} colorOf={() => ''} onVersionClick={noop} onRangeSelect={noop} width={500} />,
+      <TrendChart
+        series={{ versions: [], points: [] }}
+        window={window}
+        yLabel="p95"
+        formatValue={String}
+        formatTick={String}
+        colorOf={() => ''}
+        onVersionClick={noop}
+        onRangeSelect={noop}
+        width={500}
+      />,
     );
     expect(getByText('No traces in this time range.')).toBeTruthy();
   });

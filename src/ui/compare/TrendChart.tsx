@@ -2,7 +2,17 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MouseHandlerDataParam } from 'recharts';
 import { ChartFit } from '../charts/ChartFit.tsx';
-import { axisLabel, axisPreset, CHART_HEIGHT, chartMargin, gridPreset, legendPreset, lineSeriesPreset, selectionPreset, tooltipPreset } from '../charts/chart-presets.ts';
+import {
+  axisLabel,
+  axisPreset,
+  CHART_HEIGHT,
+  chartMargin,
+  gridPreset,
+  legendPreset,
+  lineSeriesPreset,
+  selectionPreset,
+  tooltipPreset,
+} from '../charts/chart-presets.ts';
 import type { TimeWindow } from './compare-requests.ts';
 import { formatTime, formatTimeTick } from './format.ts';
 import type { SeriesPoint, VersionSeries } from './version-series.ts';
@@ -27,7 +37,17 @@ const pointIndex = (state: MouseHandlerDataParam): number | undefined => {
 };
 
 /** One line per version over time; drag across it to zoom the page's time range, click a legend entry to filter. */
-export function TrendChart({ series, window, yLabel, formatValue, formatTick, colorOf, onVersionClick, onRangeSelect, width }: TrendChartProps) {
+export function TrendChart({
+  series,
+  window,
+  yLabel,
+  formatValue,
+  formatTick,
+  colorOf,
+  onVersionClick,
+  onRangeSelect,
+  width,
+}: TrendChartProps) {
   // The drag in progress: bucket indices where it started and where the pointer is now.
   const [drag, setDrag] = useState<{ from: number; to: number } | undefined>();
   const { points, versions } = series;
@@ -73,12 +93,29 @@ export function TrendChart({ series, window, yLabel, formatValue, formatTick, co
           label={axisLabel('Time', 'x')}
         />
         <YAxis {...axisPreset} tickFormatter={formatTick} label={axisLabel(yLabel, 'y')} width={64} />
-        <Tooltip {...tooltipPreset} labelFormatter={(t) => formatTime(Number(t), window.bucketSeconds)} formatter={(value, name) => [formatValue(Number(value)), name]} />
-        <Legend {...legendPreset} verticalAlign="top" height={24} onClick={(entry) => entry.value !== undefined && onVersionClick(entry.value)} />
+        <Tooltip
+          {...tooltipPreset}
+          labelFormatter={(t) => formatTime(Number(t), window.bucketSeconds)}
+          formatter={(value, name) => [formatValue(Number(value)), name]}
+        />
+        <Legend
+          {...legendPreset}
+          verticalAlign="top"
+          height={24}
+          onClick={(entry) => entry.value !== undefined && onVersionClick(entry.value)}
+        />
         {versions.map((version) => (
-          <Line key={version} {...lineSeriesPreset} name={version} stroke={colorOf(version)} dataKey={(p: SeriesPoint) => p.values[version]} />
+          <Line
+            key={version}
+            {...lineSeriesPreset}
+            name={version}
+            stroke={colorOf(version)}
+            dataKey={(p: SeriesPoint) => p.values[version]}
+          />
         ))}
-        {drag && drag.from !== drag.to && <ReferenceArea x1={points[drag.from].t} x2={points[drag.to].t} {...selectionPreset} />}
+        {drag && drag.from !== drag.to && (
+          <ReferenceArea x1={points[drag.from].t} x2={points[drag.to].t} {...selectionPreset} />
+        )}
       </LineChart>
     </ChartFit>
   );

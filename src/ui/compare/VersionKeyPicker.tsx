@@ -11,7 +11,10 @@ export interface VersionKeyPickerProps {
 export function VersionKeyPicker({ catalog, value, onChange }: VersionKeyPickerProps) {
   // MLflow's own bookkeeping keys (trace name, schema version, artifact location…) are not
   // something anyone compares releases by; they would only bury the application's keys.
-  const options = (kind: 'metadata' | 'tag') => (catalog ?? []).filter((k) => k.kind === kind && !k.key.startsWith('mlflow.')).map((k) => ({ dimension: `${kind}.${k.key}`, label: k.key, count: k.count }));
+  const options = (kind: 'metadata' | 'tag') =>
+    (catalog ?? [])
+      .filter((k) => k.kind === kind && !k.key.startsWith('mlflow.'))
+      .map((k) => ({ dimension: `${kind}.${k.key}`, label: k.key, count: k.count }));
   const known = (catalog ?? []).some((k) => `${k.kind}.${k.key}` === value);
   return (
     <label className="field">

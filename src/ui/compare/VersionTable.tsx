@@ -14,7 +14,10 @@ export interface VersionTableProps {
 function latencyCell(row: VersionRow, p: 50 | 95 | 99) {
   const estimate = row.latency[p];
   if (!estimate) return '—';
-  const bounds = estimate.low !== undefined && estimate.high !== undefined ? ` (${formatMs(estimate.low)}–${formatMs(estimate.high)})` : '';
+  const bounds =
+    estimate.low !== undefined && estimate.high !== undefined
+      ? ` (${formatMs(estimate.low)}–${formatMs(estimate.high)})`
+      : '';
   return (
     <>
       {formatMs(estimate.value)}
@@ -31,12 +34,24 @@ export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onV
       <thead>
         <tr>
           <th scope="col">{keyLabel}</th>
-          <th scope="col" className="num">Traces</th>
-          <th scope="col" className="num">Errors</th>
-          <th scope="col" className="num">Error rate (95% CI)</th>
-          <th scope="col" className="num">p50</th>
-          <th scope="col" className="num">p95 (95% CI)</th>
-          <th scope="col" className="num">p99</th>
+          <th scope="col" className="num">
+            Traces
+          </th>
+          <th scope="col" className="num">
+            Errors
+          </th>
+          <th scope="col" className="num">
+            Error rate (95% CI)
+          </th>
+          <th scope="col" className="num">
+            p50
+          </th>
+          <th scope="col" className="num">
+            p95 (95% CI)
+          </th>
+          <th scope="col" className="num">
+            p99
+          </th>
           <th scope="col" className="num" aria-label="Thumbs-up share">
             <ThumbIcon /> share
           </th>
@@ -47,7 +62,12 @@ export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onV
           <tr key={row.version} data-version={row.version}>
             <th scope="row">
               <span className="swatch" style={{ background: colorOf(row.version) }} aria-hidden="true" />
-              <button type="button" className="link-button" onClick={() => onVersionClick(row.version)} title={`Filter to ${keyLabel} = ${row.version}`}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => onVersionClick(row.version)}
+                title={`Filter to ${keyLabel} = ${row.version}`}
+              >
                 {row.version}
               </button>
               {row.version === baseline && <span className="role-badge">baseline</span>}
@@ -67,7 +87,9 @@ export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onV
             <td className="num">{latencyCell(row, 50)}</td>
             <td className="num">{latencyCell(row, 95)}</td>
             <td className="num">{latencyCell(row, 99)}</td>
-            <td className="num">{row.thumbsUp === undefined ? <span className="muted">no feedback</span> : formatPercent(row.thumbsUp, 0)}</td>
+            <td className="num">
+              {row.thumbsUp === undefined ? <span className="muted">no feedback</span> : formatPercent(row.thumbsUp, 0)}
+            </td>
           </tr>
         ))}
       </tbody>

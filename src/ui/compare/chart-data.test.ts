@@ -14,7 +14,10 @@ const row = (version: string, extra: Partial<VersionRow>): VersionRow => ({
 
 describe('chart data', () => {
   it.each([
-    { rows: [row('a', { errorRate: { estimate: 0.1, low: 0.05, high: 0.2 } }), row('b', {})], expected: [{ version: 'a', rate: 0.1, ci: [0.05, 0.1] }] },
+    {
+      rows: [row('a', { errorRate: { estimate: 0.1, low: 0.05, high: 0.2 } }), row('b', {})],
+      expected: [{ version: 'a', rate: 0.1, ci: [0.05, 0.1] }],
+    },
     { rows: [], expected: [] },
   ])('error rate bars for $rows.length rows', ({ rows, expected }) => {
     const data = toErrorRateData(rows);

@@ -12,11 +12,23 @@ export interface ErrorRateDatum {
 
 export function toErrorRateData(rows: readonly VersionRow[]): ErrorRateDatum[] {
   return rows.flatMap((row) =>
-    row.errorRate ? [{ version: row.version, rate: row.errorRate.estimate, ci: [row.errorRate.estimate - row.errorRate.low, row.errorRate.high - row.errorRate.estimate] as [number, number] }] : [],
+    row.errorRate
+      ? [
+          {
+            version: row.version,
+            rate: row.errorRate.estimate,
+            ci: [row.errorRate.estimate - row.errorRate.low, row.errorRate.high - row.errorRate.estimate] as [
+              number,
+              number,
+            ],
+          },
+        ]
+      : [],
   );
 }
 
-export type LatencyDatum = { version: string } & Partial<Record<`p${Percentile}`, number>> & Partial<Record<`ci${Percentile}`, [number, number]>>;
+export type LatencyDatum = { version: string } & Partial<Record<`p${Percentile}`, number>> &
+  Partial<Record<`ci${Percentile}`, [number, number]>>;
 
 export function toLatencyData(rows: readonly VersionRow[]): LatencyDatum[] {
   return rows.flatMap((row) => {

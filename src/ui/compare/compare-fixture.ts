@@ -14,11 +14,25 @@ export interface FakeVersion {
 
 export const FAKE_BUCKET = '2026-01-01T10:00:00+00:00';
 
-export function fakeMetrics(request: MetricsRequest, versions: FakeVersion[], dimension = 'metadata.app_version'): MetricsResponse {
+export function fakeMetrics(
+  request: MetricsRequest,
+  versions: FakeVersion[],
+  dimension = 'metadata.app_version',
+): MetricsResponse {
   const bucket: Record<string, string> = request.time_interval_seconds ? { time_bucket: FAKE_BUCKET } : {};
-  const point = (dimensions: Record<string, string>, values: Record<string, number>) => ({ metric_name: request.metric_name, dimensions: { ...bucket, ...dimensions }, values });
+  const point = (dimensions: Record<string, string>, values: Record<string, number>) => ({
+    metric_name: request.metric_name,
+    dimensions: { ...bucket, ...dimensions },
+    values,
+  });
   if (request.view_type === 'ASSESSMENTS') {
-    return { data_points: versions.flatMap((v) => (v.thumbsUp === undefined ? [] : [point({ assessment_name: 'user_satisfaction', [dimension]: v.version }, { AVG: v.thumbsUp })])) };
+    return {
+      data_points: versions.flatMap((v) =>
+        v.thumbsUp === undefined
+          ? []
+          : [point({ assessment_name: 'user_satisfaction', [dimension]: v.version }, { AVG: v.thumbsUp })],
+      ),
+    };
   }
   if (request.metric_name === 'trace_count' && !request.dimensions) {
     return { data_points: [point({}, { COUNT: versions.reduce((sum, v) => sum + v.ok + v.errors, 0) })] };

@@ -35,7 +35,9 @@ const base = (scope: CompareScope): Pick<MetricsRequest, 'experiment_ids' | 'fil
 });
 
 const bucketed = (window: TimeWindow | undefined) =>
-  window ? { time_interval_seconds: window.bucketSeconds, start_time_ms: window.startMs, end_time_ms: window.endMs } : {};
+  window
+    ? { time_interval_seconds: window.bucketSeconds, start_time_ms: window.startMs, end_time_ms: window.endMs }
+    : {};
 
 /** Trace counts by version and status: totals and errors in one call. */
 export function countsRequest(scope: CompareScope, window?: TimeWindow): MetricsRequest {
@@ -50,7 +52,11 @@ export function countsRequest(scope: CompareScope, window?: TimeWindow): Metrics
 }
 
 /** Exact latency percentiles by version, with confidence bounds when not bucketed. */
-export function latencyRequest(scope: CompareScope, percentiles: readonly Percentile[], window?: TimeWindow): MetricsRequest {
+export function latencyRequest(
+  scope: CompareScope,
+  percentiles: readonly Percentile[],
+  window?: TimeWindow,
+): MetricsRequest {
   return {
     ...base(scope),
     view_type: 'TRACES',
@@ -94,7 +100,10 @@ export function extentProbeRequest(experimentId: string, filter: string, nowMs: 
 }
 
 /** The [first day, end of last day] window of a probe answer, or undefined when nothing matched. */
-export function extentFromProbe(response: MetricsResponse, nowMs: number): { startMs: number; endMs: number } | undefined {
+export function extentFromProbe(
+  response: MetricsResponse,
+  nowMs: number,
+): { startMs: number; endMs: number } | undefined {
   const starts = response.data_points
     .map((point) => Date.parse(point.dimensions[TIME_BUCKET] ?? ''))
     .filter((ms) => Number.isFinite(ms));

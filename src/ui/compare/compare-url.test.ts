@@ -4,7 +4,10 @@ import { parseCompareView, writeCompareView } from './compare-url.ts';
 describe('compare url', () => {
   it.each([
     ['', {}],
-    ['key=tag.environment&baseline=prod&candidate=dev', { versionKey: 'tag.environment', baseline: 'prod', candidate: 'dev' }],
+    [
+      'key=tag.environment&baseline=prod&candidate=dev',
+      { versionKey: 'tag.environment', baseline: 'prod', candidate: 'dev' },
+    ],
     ['key=span.name', {}],
     ['key=metadata.app_version&baseline=', { versionKey: 'metadata.app_version' }],
   ])('parses %s', (query, expected) => expect(parseCompareView(new URLSearchParams(query))).toEqual(expected));

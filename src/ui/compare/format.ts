@@ -5,7 +5,8 @@ export const formatPercent = (share: number | undefined, digits = 1): string =>
   share === undefined || !Number.isFinite(share) ? '—' : `${(share * 100).toFixed(digits)}%`;
 
 /** A difference of two shares in percentage points, signed. */
-export const formatPoints = (difference: number): string => `${difference >= 0 ? '+' : '−'}${Math.abs(difference * 100).toFixed(1)} pp`;
+export const formatPoints = (difference: number): string =>
+  `${difference >= 0 ? '+' : '−'}${Math.abs(difference * 100).toFixed(1)} pp`;
 
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';
@@ -34,7 +35,8 @@ export function formatTime(ms: number, bucketSeconds: number): string {
 export const formatPercentTick = (share: number): string => `${Number((share * 100).toFixed(1))}%`;
 
 /** Axis ticks for durations: 2.5 s rather than 2.50 s. */
-export const formatMsTick = (ms: number): string => (Math.abs(ms) >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`);
+export const formatMsTick = (ms: number): string =>
+  Math.abs(ms) >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
 
 /** Time-axis ticks: the date only matters when the window spans days. */
 export function formatTimeTick(ms: number, windowMs: number): string {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { onlyVersions, topVersions } from './top-versions.ts';
 import type { VersionRow } from './version-rows.ts';
 
-const row = (version: string, count: number): VersionRow => ({ version, count, errors: 0, errorRate: undefined, latency: {}, thumbsUp: undefined });
+const row = (version: string, count: number): VersionRow => ({
+  version,
+  count,
+  errors: 0,
+  errorRate: undefined,
+  latency: {},
+  thumbsUp: undefined,
+});
 
 describe('topVersions', () => {
   it.each([
@@ -14,6 +21,9 @@ describe('topVersions', () => {
   });
 
   it('restricts a series to the charted versions', () => {
-    expect(onlyVersions({ versions: ['a', 'b', 'c'], points: [] }, ['c', 'a'])).toEqual({ versions: ['a', 'c'], points: [] });
+    expect(onlyVersions({ versions: ['a', 'b', 'c'], points: [] }, ['c', 'a'])).toEqual({
+      versions: ['a', 'c'],
+      points: [],
+    });
   });
 });

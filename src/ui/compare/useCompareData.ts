@@ -30,17 +30,30 @@ const NO_WINDOW: TimeWindow = { startMs: 0, endMs: 0, bucketSeconds: 60 };
 export function useCompareData({ experimentId, shared, dimension, feedbackName, nowMs }: CompareDataInput) {
   const filter = effectiveFilter(shared, nowMs);
   const scope = { experimentId, dimension, filter };
-  const perVersion = useQuery(metricsQueries.batch([countsRequest(scope), latencyRequest(scope, PERCENTILES), feedbackRequest(scope)]));
+  const perVersion = useQuery(
+    metricsQueries.batch([countsRequest(scope), latencyRequest(scope, PERCENTILES), feedbackRequest(scope)]),
+  );
 
   const { fromMs, toMs } = rangeWindow(shared.range, nowMs);
   // "All time" has no window to bucket: ask the server where the matching traces are first.
-  const probe = useQuery({ ...metricsQueries.query(extentProbeRequest(experimentId, filter, nowMs)), enabled: fromMs === undefined });
-  const extent = fromMs !== undefined ? { startMs: fromMs, endMs: toMs ?? nowMs } : probe.data ? extentFromProbe(probe.data, nowMs) : undefined;
+  const probe = useQuery({
+    ...metricsQueries.query(extentProbeRequest(experimentId, filter, nowMs)),
+    enabled: fromMs === undefined,
+  });
+  const extent =
+    fromMs !== undefined
+      ? { startMs: fromMs, endMs: toMs ?? nowMs }
+      : probe.data
+        ? extentFromProbe(probe.data, nowMs)
+        : undefined;
   const startMs = extent?.startMs;
   const endMs = extent?.endMs;
   // Memoised on its numbers so the memoised trend charts see the same window object across renders.
   const window = useMemo<TimeWindow | undefined>(
-    () => (startMs === undefined || endMs === undefined ? undefined : { startMs, endMs, bucketSeconds: chooseBucketSeconds(endMs - startMs) }),
+    () =>
+      startMs === undefined || endMs === undefined
+        ? undefined
+        : { startMs, endMs, bucketSeconds: chooseBucketSeconds(endMs - startMs) },
     [startMs, endMs],
   );
 

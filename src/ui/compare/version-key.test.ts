@@ -6,7 +6,13 @@ describe('version key', () => {
     [undefined, 'metadata'],
     [[], 'metadata'],
     [[{ kind: 'tag', key: 'app_version', count: 3 }], 'tag'],
-    [[{ kind: 'tag', key: 'app_version', count: 3 }, { kind: 'metadata', key: 'app_version', count: 1 }], 'metadata'],
+    [
+      [
+        { kind: 'tag', key: 'app_version', count: 3 },
+        { kind: 'metadata', key: 'app_version', count: 1 },
+      ],
+      'metadata',
+    ],
   ] as const)('default for catalog %j is %s', (catalog, kind) => {
     expect(defaultVersionKey(catalog === undefined ? undefined : [...catalog])).toEqual({ kind, key: 'app_version' });
   });

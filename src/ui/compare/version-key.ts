@@ -26,7 +26,8 @@ export const dimensionOf = (versionKey: VersionKey): string => `${versionKey.kin
  * `tag.app_version`. While the catalog is loading we assume metadata, the SDK's convention.
  */
 export function defaultVersionKey(catalog: KeysResponse['keys'] | undefined): VersionKey {
-  const has = (kind: VersionKey['kind']) => catalog?.some((k) => k.kind === kind && k.key === DEFAULT_VERSION_KEY) ?? false;
+  const has = (kind: VersionKey['kind']) =>
+    catalog?.some((k) => k.kind === kind && k.key === DEFAULT_VERSION_KEY) ?? false;
   if (catalog && !has('metadata') && has('tag')) return { kind: 'tag', key: DEFAULT_VERSION_KEY };
   return { kind: 'metadata', key: DEFAULT_VERSION_KEY };
 }

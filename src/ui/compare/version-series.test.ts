@@ -27,7 +27,14 @@ describe('toErrorRateSeries', () => {
         ],
       },
     },
-    { name: 'skips points without a bucket or version', input: response([{ [D]: 'prod', trace_status: 'OK' }, { COUNT: 1 }], [{ time_bucket: T0, trace_status: 'OK' }, { COUNT: 1 }]), expected: { versions: [], points: [] } },
+    {
+      name: 'skips points without a bucket or version',
+      input: response(
+        [{ [D]: 'prod', trace_status: 'OK' }, { COUNT: 1 }],
+        [{ time_bucket: T0, trace_status: 'OK' }, { COUNT: 1 }],
+      ),
+      expected: { versions: [], points: [] },
+    },
     { name: 'is empty for no answer', input: undefined, expected: { versions: [], points: [] } },
   ])('$name', ({ input, expected }) => {
     expect(toErrorRateSeries(input, D)).toEqual(expected);
@@ -38,7 +45,11 @@ describe('toLatencySeries', () => {
   it.each([
     {
       name: 'reads the P95.0 key and leaves gaps where a version has no value',
-      input: response([{ time_bucket: T0, [D]: 'prod' }, { 'P95.0': 120 }], [{ time_bucket: T1, [D]: 'prod' }, { 'P95.0': null }], [{ time_bucket: T1, [D]: 'dev' }, { 'P95.0': 80 }]),
+      input: response(
+        [{ time_bucket: T0, [D]: 'prod' }, { 'P95.0': 120 }],
+        [{ time_bucket: T1, [D]: 'prod' }, { 'P95.0': null }],
+        [{ time_bucket: T1, [D]: 'dev' }, { 'P95.0': 80 }],
+      ),
       expected: {
         versions: ['dev', 'prod'],
         points: [

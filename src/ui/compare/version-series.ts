@@ -14,7 +14,11 @@ export interface VersionSeries {
   points: SeriesPoint[];
 }
 
-function collect(response: MetricsResponse | undefined, dimension: string, read: (values: Record<string, number | null>, status: string | undefined) => [number, number] | undefined) {
+function collect(
+  response: MetricsResponse | undefined,
+  dimension: string,
+  read: (values: Record<string, number | null>, status: string | undefined) => [number, number] | undefined,
+) {
   // bucket → version → [numerator, denominator]
   const buckets = new Map<number, Map<string, [number, number]>>();
   const versions = new Set<string>();
@@ -35,7 +39,10 @@ function collect(response: MetricsResponse | undefined, dimension: string, read:
 function toSeries(collected: ReturnType<typeof collect>, value: (pair: [number, number]) => number): VersionSeries {
   const points = [...collected.buckets.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([t, byVersion]) => ({ t, values: Object.fromEntries([...byVersion].map(([version, pair]) => [version, value(pair)])) }));
+    .map(([t, byVersion]) => ({
+      t,
+      values: Object.fromEntries([...byVersion].map(([version, pair]) => [version, value(pair)])),
+    }));
   return { versions: collected.versions, points };
 }
 
@@ -50,7 +57,11 @@ export function toErrorRateSeries(response: MetricsResponse | undefined, dimensi
 }
 
 /** One latency percentile per version per bucket. */
-export function toLatencySeries(response: MetricsResponse | undefined, dimension: string, percentile: number): VersionSeries {
+export function toLatencySeries(
+  response: MetricsResponse | undefined,
+  dimension: string,
+  percentile: number,
+): VersionSeries {
   const key = percentileKey(percentile);
   const collected = collect(response, dimension, (values) => {
     const value = values[key];

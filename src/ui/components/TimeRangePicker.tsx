@@ -24,7 +24,9 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
   const id = useId();
   const current = value.kind === 'last' ? value.preset : value.kind;
   const [customOpen, setCustomOpen] = useState(false);
-  const [from, setFrom] = useState(() => toLocalInput(value.kind === 'custom' ? value.fromMs : Date.now() - 86_400_000));
+  const [from, setFrom] = useState(() =>
+    toLocalInput(value.kind === 'custom' ? value.fromMs : Date.now() - 86_400_000),
+  );
   const [to, setTo] = useState(() => toLocalInput(value.kind === 'custom' ? value.toMs : Date.now()));
   const fromMs = Date.parse(from);
   const toMs = Date.parse(to);
@@ -50,7 +52,11 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
             {LABELS[preset]}
           </option>
         ))}
-        <option value="custom">{value.kind === 'custom' && !customOpen ? `${shortTime(value.fromMs)} – ${shortTime(value.toMs)}` : LABELS.custom}</option>
+        <option value="custom">
+          {value.kind === 'custom' && !customOpen
+            ? `${shortTime(value.fromMs)} – ${shortTime(value.toMs)}`
+            : LABELS.custom}
+        </option>
       </select>
       {customOpen && (
         <form
@@ -63,10 +69,12 @@ export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChang
           }}
         >
           <label>
-            <span className="label-text">From</span> <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <span className="label-text">From</span>{' '}
+            <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
           </label>
           <label>
-            <span className="label-text">To</span> <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+            <span className="label-text">To</span>{' '}
+            <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
           </label>
           <button type="submit" disabled={!customValid}>
             Apply

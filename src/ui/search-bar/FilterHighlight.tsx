@@ -7,7 +7,15 @@ import { highlightPieces } from './highlight.ts';
  * (never HTML from the filter), hidden from assistive tech; it follows the input's horizontal
  * scroll so characters stay aligned.
  */
-export function FilterHighlight({ text, diagnostics, inputRef }: { text: string; diagnostics: readonly Diagnostic[]; inputRef: RefObject<HTMLInputElement | null> }) {
+export function FilterHighlight({
+  text,
+  diagnostics,
+  inputRef,
+}: {
+  text: string;
+  diagnostics: readonly Diagnostic[];
+  inputRef: RefObject<HTMLInputElement | null>;
+}) {
   const inner = useRef<HTMLDivElement>(null);
   const pieces = useMemo(() => highlightPieces(text, diagnostics), [text, diagnostics]);
   const endError = diagnostics.some((d) => d.severity === 'error' && d.from >= text.length && text.length === 0);

@@ -6,7 +6,12 @@ import { SearchBar } from './SearchBar.tsx';
 const ROUTES: Record<string, unknown> = {
   '/ajax-api/trace-explorer/v1/capabilities': { filter_dialects: ['mlflow', 'extended'], version: 'test' },
   '/ajax-api/trace-explorer/v1/keys': { keys: [{ kind: 'metadata', key: 'environment', count: 5 }] },
-  '/ajax-api/trace-explorer/v1/values': { values: [{ value: 'prod', count: 4 }, { value: 'dev', count: 1 }] },
+  '/ajax-api/trace-explorer/v1/values': {
+    values: [
+      { value: 'prod', count: 4 },
+      { value: 'dev', count: 1 },
+    ],
+  },
 };
 
 function setup(value = '') {
@@ -41,13 +46,17 @@ beforeEach(() => {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (path: string, init?: RequestInit) => {
-      const prefix = path.endsWith('/values') ? (JSON.parse(String(init?.body)) as { prefix?: string }).prefix : undefined;
+      const prefix = path.endsWith('/values')
+        ? (JSON.parse(String(init?.body)) as { prefix?: string }).prefix
+        : undefined;
       if (prefix) {
         if (BY_PREFIX[prefix] === 'never') return new Promise<Response>(() => {});
         return new Response(JSON.stringify(BY_PREFIX[prefix] ?? { values: [] }), { status: 200 });
       }
       const body = ROUTES[path];
-      return new Response(JSON.stringify(body ?? { error_code: 'ENDPOINT_NOT_FOUND', message: 'nope' }), { status: body ? 200 : 404 });
+      return new Response(JSON.stringify(body ?? { error_code: 'ENDPOINT_NOT_FOUND', message: 'nope' }), {
+        status: body ? 200 : 404,
+      });
     }),
   );
 });

@@ -37,7 +37,10 @@ function openTrace(traceId: string, experimentId: string) {
 function pendingText(interpretation: Interpretation): string {
   if (interpretation.kind === 'trace') return 'Press Enter to open this trace, Esc to restore.';
   if (interpretation.kind !== 'text') return 'Press Enter to apply, Esc to restore.';
-  const loose = [interpretation.wildcards && '% and _ match any characters', interpretation.looseQuotes && 'quotes and backslashes match any characters'].filter(Boolean);
+  const loose = [
+    interpretation.wildcards && '% and _ match any characters',
+    interpretation.looseQuotes && 'quotes and backslashes match any characters',
+  ].filter(Boolean);
   return `Press Enter to search trace text, Esc to restore.${loose.length > 0 ? ` In a text search, ${loose.join('; ')}.` : ''}`;
 }
 
@@ -74,16 +77,23 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const wantValues = valueKey !== null && menu === 'suggest';
   // The most frequent values open the menu at once; the typed prefix then reaches the rare ones
   // (a user or session id among thousands), asked for once typing pauses.
-  const { data: topValues } = useQuery({ ...catalogQueries.values(experimentId, valueKind, valueField), enabled: wantValues });
+  const { data: topValues } = useQuery({
+    ...catalogQueries.values(experimentId, valueKind, valueField),
+    enabled: wantValues,
+  });
   const typedPrefix = valueKey?.prefix ?? '';
   const prefix = useDebouncedValue(typedPrefix, PREFIX_DEBOUNCE_MS);
   const { data: prefixValues } = useQuery({
     ...catalogQueries.values(experimentId, valueKind, valueField, prefix),
     enabled: wantValues && typedPrefix !== '' && prefix !== '',
     // While a longer prefix loads, keep the shorter prefix's values (for the same key only).
-    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[3] === valueKind && previousQuery.queryKey[4] === valueField ? previous : undefined),
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[3] === valueKind && previousQuery.queryKey[4] === valueField ? previous : undefined,
   });
-  const values = useMemo(() => mergeValues(topValues, typedPrefix !== '' ? prefixValues : undefined), [topValues, prefixValues, typedPrefix]);
+  const values = useMemo(
+    () => mergeValues(topValues, typedPrefix !== '' ? prefixValues : undefined),
+    [topValues, prefixValues, typedPrefix],
+  );
 
   const analysis = useMemo(() => analyzeFilter(draft, { dialect }), [draft, dialect]);
   const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
@@ -94,8 +104,16 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   // An empty bar offers the recent filters first: one ArrowDown + Enter re-applies one.
   const recentMode = menu === 'recent' || (menu === 'suggest' && draft.trim() === '' && readRecentFilters().length > 0);
   const options: Suggestion[] = useMemo(() => {
-    if (recentMode) return readRecentFilters().map((f) => ({ label: f, insert: f, from: 0, to: Number.MAX_SAFE_INTEGER, detail: 'recent' }));
-    if (menu === 'suggest') return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? values : [] }, dialect);
+    if (recentMode)
+      return readRecentFilters().map((f) => ({
+        label: f,
+        insert: f,
+        from: 0,
+        to: Number.MAX_SAFE_INTEGER,
+        detail: 'recent',
+      }));
+    if (menu === 'suggest')
+      return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? values : [] }, dialect);
     return [];
   }, [menu, recentMode, situation, keys, values, valueKey, dialect]);
   const expanded = options.length > 0;
@@ -142,7 +160,8 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
     }
     const to = Math.min(option.to, draft.length);
     const rest = draft.slice(to);
-    const text = draft.slice(0, option.from) + option.insert + rest.replace(/^\s+/, option.insert.endsWith(' ') ? '' : ' ');
+    const text =
+      draft.slice(0, option.from) + option.insert + rest.replace(/^\s+/, option.insert.endsWith(' ') ? '' : ' ');
     const caret = option.from + option.insert.length;
     pendingCursor.current = caret;
     edit(text, caret);
@@ -227,7 +246,9 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
                 type="button"
                 className="search-fix"
                 onMouseDown={(e) => e.preventDefault()}
-                onClick={() => edit(draft.slice(0, fix.from) + fix.insert + draft.slice(fix.to), fix.from + fix.insert.length)}
+                onClick={() =>
+                  edit(draft.slice(0, fix.from) + fix.insert + draft.slice(fix.to), fix.from + fix.insert.length)
+                }
               >
                 Fix: {fix.insert.trim() === '' ? 'remove' : `use ${fix.insert.trim()}`}
               </button>

@@ -1,6 +1,16 @@
 import type { Suggestion } from './suggestions.ts';
 
-export function SuggestionList({ id, options, active, onPick }: { id: string; options: readonly Suggestion[]; active: number; onPick: (option: Suggestion) => void }) {
+export function SuggestionList({
+  id,
+  options,
+  active,
+  onPick,
+}: {
+  id: string;
+  options: readonly Suggestion[];
+  active: number;
+  onPick: (option: Suggestion) => void;
+}) {
   return (
     <ul id={id} role="listbox" aria-label="Suggestions" className="search-suggestions">
       {options.map((option, i) => (

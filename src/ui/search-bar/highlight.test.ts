@@ -10,7 +10,19 @@ const show = (text: string) =>
 describe('highlightPieces', () => {
   it.each<[string, string[]]>([
     ["metadata.env = 'prod'", ['prefix:metadata.', 'key:env', 'op:=', "string:'prod'"]],
-    ['execution_time_ms > 500 AND tag.x IS NULL', ['key:execution_time_ms', 'op:>', 'number:500', 'keyword:AND', 'prefix:tag.', 'key:x', 'keyword:IS', 'keyword:NULL']],
+    [
+      'execution_time_ms > 500 AND tag.x IS NULL',
+      [
+        'key:execution_time_ms',
+        'op:>',
+        'number:500',
+        'keyword:AND',
+        'prefix:tag.',
+        'key:x',
+        'keyword:IS',
+        'keyword:NULL',
+      ],
+    ],
     ['status = OK', ['key:status', 'op:=', '!key:OK']],
   ])('%s', (text, expected) => {
     expect(show(text)).toEqual(expected);

@@ -43,13 +43,18 @@ function classify(token: Token): { from: number; to: number; cls: TokenClass }[]
 export function errorRanges(text: string, diagnostics: readonly Diagnostic[]): { from: number; to: number }[] {
   return diagnostics
     .filter((d) => d.severity === 'error')
-    .map((d) => (d.from < d.to ? { from: d.from, to: d.to } : { from: Math.max(0, Math.min(d.from, text.length) - 1), to: Math.min(text.length, Math.max(d.from, 1)) }))
+    .map((d) =>
+      d.from < d.to
+        ? { from: d.from, to: d.to }
+        : { from: Math.max(0, Math.min(d.from, text.length) - 1), to: Math.min(text.length, Math.max(d.from, 1)) },
+    )
     .filter((r) => r.from < r.to);
 }
 
 export function highlightPieces(text: string, diagnostics: readonly Diagnostic[]): Piece[] {
   const classes: TokenClass[] = new Array<TokenClass>(text.length).fill('plain');
-  for (const token of lexFilter(text)) for (const part of classify(token)) for (let i = part.from; i < part.to; i++) classes[i] = part.cls;
+  for (const token of lexFilter(text))
+    for (const part of classify(token)) for (let i = part.from; i < part.to; i++) classes[i] = part.cls;
   const errors: boolean[] = new Array<boolean>(text.length).fill(false);
   for (const range of errorRanges(text, diagnostics)) for (let i = range.from; i < range.to; i++) errors[i] = true;
   const pieces: Piece[] = [];

@@ -8,7 +8,11 @@ describe('interpretInput', () => {
   it.each<[string, 'mlflow' | 'extended', Record<string, unknown>]>([
     ['', 'extended', { kind: 'filter', text: '' }],
     ["metadata.environment='prod'", 'extended', { kind: 'filter', text: "metadata.environment = 'prod'" }],
-    ['  tr-0123456789abcdef0123456789abcdef ', 'extended', { kind: 'trace', traceId: 'tr-0123456789abcdef0123456789abcdef' }],
+    [
+      '  tr-0123456789abcdef0123456789abcdef ',
+      'extended',
+      { kind: 'trace', traceId: 'tr-0123456789abcdef0123456789abcdef' },
+    ],
     // A bare OpenTelemetry trace id (as Jaeger or a log line prints it) is the same trace.
     ['0123456789ABCDEF0123456789abcdef', 'extended', { kind: 'trace', traceId: 'tr-0123456789abcdef0123456789abcdef' }],
     ['0123456789abcdef', 'extended', search("'%0123456789abcdef%'")],
@@ -57,15 +61,18 @@ describe('interpretInput', () => {
 
   // Whatever is typed, a text search is a filter that runs and searches for exactly the text
   // (quotes loosened): MLflow has no escapes, so a wrongly quoted value would end the string early.
-  it.each(["it's", 'say "hi"', `both ' and "`, "''doubled''", "'", '"', '`tick`', "x' OR '1'='1", 'ends with \\'])('%j becomes a valid search', (text) => {
-    const result = interpretInput(text, 'mlflow');
-    expect(result.kind).toBe('text');
-    if (result.kind !== 'text') return;
-    expect(checkFilter(result.text, 'mlflow').ok).toBe(true);
-    const { ast } = parseFilter(result.text, { dialect: 'mlflow' });
-    const value = ast?.type === 'comparison' && ast.value?.type === 'string' ? ast.value.value : null;
-    expect(value).toBe(`%${text.replace(/["\\]+/g, '%')}%`.replace(/%{2,}/g, '%'));
-  });
+  it.each(["it's", 'say "hi"', `both ' and "`, "''doubled''", "'", '"', '`tick`', "x' OR '1'='1", 'ends with \\'])(
+    '%j becomes a valid search',
+    (text) => {
+      const result = interpretInput(text, 'mlflow');
+      expect(result.kind).toBe('text');
+      if (result.kind !== 'text') return;
+      expect(checkFilter(result.text, 'mlflow').ok).toBe(true);
+      const { ast } = parseFilter(result.text, { dialect: 'mlflow' });
+      const value = ast?.type === 'comparison' && ast.value?.type === 'string' ? ast.value.value : null;
+      expect(value).toBe(`%${text.replace(/["\\]+/g, '%')}%`.replace(/%{2,}/g, '%'));
+    },
+  );
 
   it('refuses text too long for a filter instead of sending it', () => {
     const result = interpretInput('x'.repeat(9000), 'extended');

@@ -32,7 +32,8 @@ const CLAUSE_STARTERS = new Set(['AND', 'OR', 'NOT']);
 
 // Field names are recognised case-insensitively: `Status = 'OK'` is a filter attempt whose
 // diagnostic (invalid attribute key) is more useful than a content search for it.
-const isPrefixed = (t: Token) => t.kind === 'ident' && t.text.includes('.') && PREFIX_WORDS.has(t.text.slice(0, t.text.indexOf('.')).toLowerCase());
+const isPrefixed = (t: Token) =>
+  t.kind === 'ident' && t.text.includes('.') && PREFIX_WORDS.has(t.text.slice(0, t.text.indexOf('.')).toLowerCase());
 const isAttribute = (t: Token) => t.kind === 'ident' && ATTRIBUTE_WORDS.has(t.text.toLowerCase());
 
 /**
@@ -45,7 +46,10 @@ function comparisonAt(tokens: readonly Token[], i: number): boolean {
   const field = tokens[i];
   const [a, b, c] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
   if (!a) return false;
-  if (isPrefixed(field)) return a.kind === 'op' || (a.word !== undefined && (PATTERN_WORDS.has(a.word) || ['IS', 'IN', 'NOT'].includes(a.word)));
+  if (isPrefixed(field))
+    return (
+      a.kind === 'op' || (a.word !== undefined && (PATTERN_WORDS.has(a.word) || ['IS', 'IN', 'NOT'].includes(a.word)))
+    );
   if (!isAttribute(field)) return false;
   if (a.kind === 'op' || (a.word !== undefined && PATTERN_WORDS.has(a.word))) return true;
   if (a.word === 'IS') return b?.word === 'NULL' || (b?.word === 'NOT' && c?.word === 'NULL');
@@ -57,7 +61,8 @@ function comparisonAt(tokens: readonly Token[], i: number): boolean {
 function triesToBeFilter(tokens: readonly Token[]): boolean {
   return tokens.some((_, i) => {
     const previous = tokens[i - 1];
-    const clauseStart = !previous || previous.kind === 'lparen' || (previous.word !== undefined && CLAUSE_STARTERS.has(previous.word));
+    const clauseStart =
+      !previous || previous.kind === 'lparen' || (previous.word !== undefined && CLAUSE_STARTERS.has(previous.word));
     return clauseStart && comparisonAt(tokens, i);
   });
 }
@@ -75,7 +80,8 @@ function textSearch(query: string, dialect: FilterDialect): Interpretation {
   const text = `trace.text ILIKE ${quoteValue(pattern)}`;
   // The one way this can still fail is length (8 KiB): say so rather than send it.
   const check = checkFilter(text, dialect);
-  if (!check.ok) return { kind: 'invalid', diagnostic: { ...check.diagnostic, from: 0, to: query.length }, needsExtended: false };
+  if (!check.ok)
+    return { kind: 'invalid', diagnostic: { ...check.diagnostic, from: 0, to: query.length }, needsExtended: false };
   return { kind: 'text', text, wildcards: /[%_]/.test(collapsed), looseQuotes: /["\\]/.test(collapsed) };
 }
 
@@ -93,8 +99,14 @@ export function interpretInput(raw: string, dialect: FilterDialect): Interpretat
   if (!triesToBeFilter(tokens)) {
     // A whole quoted phrase searches for the phrase, not for its quotes.
     const only = tokens.length === 1 ? tokens[0] : undefined;
-    return textSearch(only?.kind === 'string' && only.terminated !== false && only.value !== undefined ? only.value : text, dialect);
+    return textSearch(
+      only?.kind === 'string' && only.terminated !== false && only.value !== undefined ? only.value : text,
+      dialect,
+    );
   }
-  const needsExtended = dialect === 'mlflow' && checkFilter(text, 'extended').ok && requiresExtended(parseFilter(text, { dialect: 'extended' }).ast);
+  const needsExtended =
+    dialect === 'mlflow' &&
+    checkFilter(text, 'extended').ok &&
+    requiresExtended(parseFilter(text, { dialect: 'extended' }).ast);
   return { kind: 'invalid', diagnostic: check.diagnostic, needsExtended };
 }

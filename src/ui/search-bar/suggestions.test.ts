@@ -50,7 +50,8 @@ describe('suggestionsFor', () => {
 });
 
 describe('valueKeyAt', () => {
-  const at = (marked: string) => valueKeyAt(completionAt(marked.replace('|', ''), marked.indexOf('|'), { dialect: 'extended' }));
+  const at = (marked: string) =>
+    valueKeyAt(completionAt(marked.replace('|', ''), marked.indexOf('|'), { dialect: 'extended' }));
   it.each<[string, ReturnType<typeof valueKeyAt>]>([
     ["metadata.`mlflow.trace.user` = 'us|", { kind: 'metadata', key: 'mlflow.trace.user', prefix: 'us' }],
     ['tag.team != |', { kind: 'tag', key: 'team', prefix: '' }],
@@ -69,7 +70,12 @@ describe('mergeValues', () => {
     { value: 'user-b', count: 5 },
   ];
   it('adds the prefix matches beyond the top values, most frequent first, without duplicates', () => {
-    expect(mergeValues(top, [{ value: 'user-b', count: 5 }, { value: 'user-rare', count: 1 }]).map((v) => v.value)).toEqual(['User-A', 'user-b', 'user-rare']);
+    expect(
+      mergeValues(top, [
+        { value: 'user-b', count: 5 },
+        { value: 'user-rare', count: 1 },
+      ]).map((v) => v.value),
+    ).toEqual(['User-A', 'user-b', 'user-rare']);
   });
   it('falls back to the top values while the prefix has no answer', () => {
     expect(mergeValues(top, undefined)).toBe(top);

@@ -29,32 +29,58 @@ export interface Catalog {
   values: readonly { value: string; count: number }[];
 }
 
-const ATTRIBUTES = ['status', 'name', 'execution_time_ms', 'timestamp_ms', 'request_id', 'client_request_id', 'run_id', 'end_time_ms'] as const;
+const ATTRIBUTES = [
+  'status',
+  'name',
+  'execution_time_ms',
+  'timestamp_ms',
+  'request_id',
+  'client_request_id',
+  'run_id',
+  'end_time_ms',
+] as const;
 const MAX = 30;
 
 const starts = (candidate: string, partial: string) => candidate.toLowerCase().startsWith(partial.toLowerCase());
 /** Keys match on any segment, so `user` finds `mlflow.trace.user`. */
-const matchesKey = (key: string, partial: string) => partial === '' || key.toLowerCase().includes(partial.toLowerCase());
+const matchesKey = (key: string, partial: string) =>
+  partial === '' || key.toLowerCase().includes(partial.toLowerCase());
 /** The app's own keys (environment, app_version…) before MLflow's bookkeeping keys (mlflow.*). */
-const byUsefulness = (keys: Catalog['keys']) => [...keys].sort((a, b) => Number(a.key.startsWith('mlflow.')) - Number(b.key.startsWith('mlflow.')));
+const byUsefulness = (keys: Catalog['keys']) =>
+  [...keys].sort((a, b) => Number(a.key.startsWith('mlflow.')) - Number(b.key.startsWith('mlflow.')));
 const traces = (count: number) => `${count.toLocaleString()} traces`;
 
-function prefixSuggestions(c: Extract<CompletionContext, { kind: 'prefix' }>, catalog: Catalog, dialect: FilterDialect): Suggestion[] {
+function prefixSuggestions(
+  c: Extract<CompletionContext, { kind: 'prefix' }>,
+  catalog: Catalog,
+  dialect: FilterDialect,
+): Suggestion[] {
   const { from, to, partial } = c;
   const out: Suggestion[] = [];
-  for (const key of ATTRIBUTES) if (starts(key, partial)) out.push({ label: key, insert: `${key} `, from, to, detail: 'attribute' });
-  if (starts('trace.text', partial) || starts('text', partial)) out.push({ label: 'trace.text', insert: 'trace.text ', from, to, detail: 'full text' });
+  for (const key of ATTRIBUTES)
+    if (starts(key, partial)) out.push({ label: key, insert: `${key} `, from, to, detail: 'attribute' });
+  if (starts('trace.text', partial) || starts('text', partial))
+    out.push({ label: 'trace.text', insert: 'trace.text ', from, to, detail: 'full text' });
   for (const prefix of SUGGESTED_PREFIXES) {
-    if (prefix !== 'trace' && starts(prefix, partial)) out.push({ label: `${prefix}.`, insert: `${prefix}.`, from, to, detail: 'prefix' });
+    if (prefix !== 'trace' && starts(prefix, partial))
+      out.push({ label: `${prefix}.`, insert: `${prefix}.`, from, to, detail: 'prefix' });
   }
   // Typing a bare key name finds catalog keys too: `env` → metadata.environment.
   if (partial.length >= 2) {
     for (const k of byUsefulness(catalog.keys)) {
       if (out.length >= MAX) break;
-      if (matchesKey(k.key, partial)) out.push({ label: `${k.kind}.${k.key}`, insert: `${k.kind}.${quoteKey(k.key)} `, from, to, detail: traces(k.count) });
+      if (matchesKey(k.key, partial))
+        out.push({
+          label: `${k.kind}.${k.key}`,
+          insert: `${k.kind}.${quoteKey(k.key)} `,
+          from,
+          to,
+          detail: traces(k.count),
+        });
     }
   }
-  if (dialect === 'extended' && partial !== '' && starts('NOT', partial)) out.push({ label: 'NOT', insert: 'NOT ', from, to, detail: 'keyword' });
+  if (dialect === 'extended' && partial !== '' && starts('NOT', partial))
+    out.push({ label: 'NOT', insert: 'NOT ', from, to, detail: 'keyword' });
   return out;
 }
 
@@ -75,7 +101,13 @@ function valueSuggestions(c: Extract<CompletionContext, { kind: 'value' }>, cata
     .slice(0, MAX)
     .map((v) => {
       const count = counts.get(v);
-      return { label: v, insert: `${quoteValue(v)}${end}`, from, to, detail: count === undefined ? undefined : traces(count) };
+      return {
+        label: v,
+        insert: `${quoteValue(v)}${end}`,
+        from,
+        to,
+        detail: count === undefined ? undefined : traces(count),
+      };
     });
 }
 
@@ -85,17 +117,30 @@ export function suggestionsFor(c: CompletionContext, catalog: Catalog, dialect: 
     case 'prefix':
       return prefixSuggestions(c, catalog, dialect);
     case 'attribute-key':
-      return [...ATTRIBUTES, 'text'].filter((k) => starts(k, partial)).map((k) => ({ label: `${c.prefix}.${k}`, insert: `${k} `, from, to }));
+      return [...ATTRIBUTES, 'text']
+        .filter((k) => starts(k, partial))
+        .map((k) => ({ label: `${c.prefix}.${k}`, insert: `${k} `, from, to }));
     case 'tag-key':
     case 'metadata-key': {
       const kind: KeyKind = c.kind === 'tag-key' ? 'tag' : 'metadata';
       return byUsefulness(catalog.keys)
         .filter((k) => k.kind === kind && matchesKey(k.key, partial))
         .slice(0, MAX)
-        .map((k) => ({ label: `${c.prefix}.${k.key}`, insert: `${quoteKey(k.key)} `, from, to, detail: traces(k.count) }));
+        .map((k) => ({
+          label: `${c.prefix}.${k.key}`,
+          insert: `${quoteKey(k.key)} `,
+          from,
+          to,
+          detail: traces(k.count),
+        }));
     }
     case 'span-key':
-      return SPAN_KEYS.filter((k) => starts(k, partial)).map((k) => ({ label: `${c.prefix}.${k}`, insert: k === 'attributes.' ? k : `${k} `, from, to }));
+      return SPAN_KEYS.filter((k) => starts(k, partial)).map((k) => ({
+        label: `${c.prefix}.${k}`,
+        insert: k === 'attributes.' ? k : `${k} `,
+        from,
+        to,
+      }));
     case 'issue-key':
       return starts('id', partial) ? [{ label: `${c.prefix}.id`, insert: 'id ', from, to }] : [];
     case 'span-attribute-key':
@@ -121,7 +166,8 @@ export function suggestionsFor(c: CompletionContext, catalog: Catalog, dialect: 
  */
 export function valueKeyAt(c: CompletionContext): { kind: KeyKind; key: string; prefix: string } | null {
   if (c.kind !== 'value' || c.comparator === 'LIKE' || c.comparator === 'ILIKE') return null;
-  if (c.field.kind === 'tag' || c.field.kind === 'metadata') return { kind: c.field.kind, key: c.field.key, prefix: c.partial };
+  if (c.field.kind === 'tag' || c.field.kind === 'metadata')
+    return { kind: c.field.kind, key: c.field.key, prefix: c.partial };
   return null;
 }
 
@@ -129,7 +175,10 @@ export function valueKeyAt(c: CompletionContext): { kind: KeyKind; key: string; 
  * The most frequent values (matched case-insensitively by the menu) and the server's answer for the
  * typed prefix (case-sensitive, but reaching values outside the top ones), most frequent first.
  */
-export function mergeValues(top: Catalog['values'] | undefined, prefixed: Catalog['values'] | undefined): Catalog['values'] {
+export function mergeValues(
+  top: Catalog['values'] | undefined,
+  prefixed: Catalog['values'] | undefined,
+): Catalog['values'] {
   if (!prefixed || prefixed.length === 0) return top ?? [];
   const seen = new Set(prefixed.map((v) => v.value));
   return [...prefixed, ...(top ?? []).filter((v) => !seen.has(v.value))].sort((a, b) => b.count - a.count);

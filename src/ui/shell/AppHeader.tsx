@@ -12,14 +12,25 @@ const TABS = [
 export function AppHeader({ route }: { route: Route }) {
   return (
     <header className="app-header">
-      <a className="brand" href={pageHref('traces', route.experimentId)} onClick={(e) => { e.preventDefault(); navigate(pageHref('traces', route.experimentId)); }}>
+      <a
+        className="brand"
+        href={pageHref('traces', route.experimentId)}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(pageHref('traces', route.experimentId));
+        }}
+      >
         trace-explorer
       </a>
       <ExperimentPicker experimentId={route.experimentId} />
       <nav className="tabs" aria-label="Pages">
         {TABS.map((tab) => {
           // Switching tabs keeps the filter and time range (shared view state).
-          const href = pageHref(tab.page, route.experimentId, sharedParams(new URLSearchParams(window.location.search)));
+          const href = pageHref(
+            tab.page,
+            route.experimentId,
+            sharedParams(new URLSearchParams(window.location.search)),
+          );
           const current = route.page === tab.page || (tab.page === 'traces' && route.page === 'trace');
           return (
             <a

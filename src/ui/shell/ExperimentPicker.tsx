@@ -12,10 +12,16 @@ export function ExperimentPicker({ experimentId }: { experimentId: string }) {
       <span className="label-text">Experiment</span>
       <select
         value={experimentId}
-        onChange={(event) => navigate(`${window.location.pathname.startsWith('/compare') ? '/compare' : '/traces'}?experiment=${encodeURIComponent(event.target.value)}`)}
+        onChange={(event) =>
+          navigate(
+            `${window.location.pathname.startsWith('/compare') ? '/compare' : '/traces'}?experiment=${encodeURIComponent(event.target.value)}`,
+          )
+        }
         aria-invalid={isError || undefined}
       >
-        {!known && <option value={experimentId}>{isError ? `Experiment ${experimentId}` : `Experiment ${experimentId}…`}</option>}
+        {!known && (
+          <option value={experimentId}>{isError ? `Experiment ${experimentId}` : `Experiment ${experimentId}…`}</option>
+        )}
         {experiments.map((e) => (
           <option key={e.experiment_id} value={e.experiment_id}>
             {e.name} ({e.experiment_id})

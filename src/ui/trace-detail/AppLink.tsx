@@ -2,7 +2,17 @@ import type { ReactNode } from 'react';
 import { navigate } from '../navigation.ts';
 
 /** An in-app link: a real href (middle-click, copy link) that navigates without a reload on plain clicks. */
-export function AppLink({ href, children, className, title }: { href: string; children: ReactNode; className?: string; title?: string }) {
+export function AppLink({
+  href,
+  children,
+  className,
+  title,
+}: {
+  href: string;
+  children: ReactNode;
+  className?: string;
+  title?: string;
+}) {
   return (
     <a
       href={href}

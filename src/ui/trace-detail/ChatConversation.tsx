@@ -5,7 +5,10 @@ export function ChatConversation({ messages, label }: { messages: ChatMessage[];
   return (
     <ol className="chat" aria-label={label}>
       {messages.map((message, i) => (
-        <li key={i} className={`chat-message chat-${message.role === 'user' || message.role === 'assistant' || message.role === 'system' || message.role === 'tool' ? message.role : 'other'}`}>
+        <li
+          key={i}
+          className={`chat-message chat-${message.role === 'user' || message.role === 'assistant' || message.role === 'system' || message.role === 'tool' ? message.role : 'other'}`}
+        >
           <div className="chat-role">{message.role}</div>
           {message.text && <div className="chat-text">{message.text}</div>}
           {message.toolCalls.map((call, k) => (

@@ -11,7 +11,9 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       title={label}
       onClick={() => {
         // The clipboard API is missing outside secure contexts.
-        const write = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject(new Error('no clipboard'));
+        const write = navigator.clipboard
+          ? navigator.clipboard.writeText(text)
+          : Promise.reject(new Error('no clipboard'));
         write.then(() => setState('copied')).catch(() => setState('failed'));
         window.setTimeout(() => setState('idle'), 1500);
       }}

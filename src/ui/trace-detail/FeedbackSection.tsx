@@ -29,7 +29,9 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
     return (
       <p className="td-muted td-reviewer">
         As <strong className="td-strong">{reviewerId}</strong>, feedback name <code>{feedbackName}</code>{' '}
-        <button type="button" className="td-link-button" onClick={() => setEditing(true)}>change</button>
+        <button type="button" className="td-link-button" onClick={() => setEditing(true)}>
+          change
+        </button>
       </p>
     );
   }
@@ -45,12 +47,21 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
       }}
     >
       <label>
-        Reviewer id <input ref={reviewerRef} value={draftReviewer} onChange={(e) => setDraftReviewer(e.target.value)} placeholder="e.g. your email" required />
+        Reviewer id{' '}
+        <input
+          ref={reviewerRef}
+          value={draftReviewer}
+          onChange={(e) => setDraftReviewer(e.target.value)}
+          placeholder="e.g. your email"
+          required
+        />
       </label>
       <label>
         Feedback name <input value={draftName} onChange={(e) => setDraftName(e.target.value)} />
       </label>
-      <button type="submit" className="primary">Save</button>
+      <button type="submit" className="primary">
+        Save
+      </button>
       <span className="td-muted">Set once; remembered in this browser.</span>
     </form>
   );
@@ -98,12 +109,22 @@ function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentIt
       {assessment.rationale && !editing && <p className="td-rationale">{assessment.rationale}</p>}
       <div className="td-muted td-assessment-meta">
         {assessment.source?.source_type ?? 'UNKNOWN'}
-        {assessment.source?.source_id ? ` · ${assessment.source.source_id}` : ''} · {formatTime(assessment.last_update_time || assessment.create_time)}
+        {assessment.source?.source_id ? ` · ${assessment.source.source_id}` : ''} ·{' '}
+        {formatTime(assessment.last_update_time || assessment.create_time)}
       </div>
       {own && !editing && (
         <div className="td-assessment-actions">
-          <button type="button" className="td-small" onClick={() => setEditing(true)}>Edit</button>
-          <button type="button" className="td-small" disabled={mutation.isPending} onClick={() => mutation.mutate({ kind: 'delete', assessmentId: assessment.assessment_id })}>Delete</button>
+          <button type="button" className="td-small" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+          <button
+            type="button"
+            className="td-small"
+            disabled={mutation.isPending}
+            onClick={() => mutation.mutate({ kind: 'delete', assessmentId: assessment.assessment_id })}
+          >
+            Delete
+          </button>
         </div>
       )}
       {editing && (
@@ -115,14 +136,23 @@ function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentIt
           }}
           aria-label={`Edit ${assessment.assessment_name}`}
         >
-          <textarea aria-label="Edit comment" value={rationale} onChange={(e) => setRationale(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && cancel()} rows={2} />
+          <textarea
+            aria-label="Edit comment"
+            value={rationale}
+            onChange={(e) => setRationale(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && cancel()}
+            rows={2}
+          />
           <div className="td-feedback-buttons">
-            <button type="submit" className="primary" disabled={!canSaveComment} title={`Keep ${formatAssessmentValue(assessment)}, change the comment`}>Save comment</button>
-            {[
-              { value: true, label: 'Thumbs up' },
-              { value: false, label: 'Thumbs down' },
-              ...LABELS,
-            ].map((choice) => (
+            <button
+              type="submit"
+              className="primary"
+              disabled={!canSaveComment}
+              title={`Keep ${formatAssessmentValue(assessment)}, change the comment`}
+            >
+              Save comment
+            </button>
+            {[{ value: true, label: 'Thumbs up' }, { value: false, label: 'Thumbs down' }, ...LABELS].map((choice) => (
               <button
                 key={String(choice.value)}
                 type="button"
@@ -133,11 +163,17 @@ function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentIt
                 {typeof choice.value === 'boolean' ? <ThumbIcon down={!choice.value} /> : choice.label}
               </button>
             ))}
-            <button type="button" onClick={cancel}>Cancel</button>
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
           </div>
         </form>
       )}
-      {error && <p className="td-error-box" role="alert">{error}</p>}
+      {error && (
+        <p className="td-error-box" role="alert">
+          {error}
+        </p>
+      )}
     </li>
   );
 }
@@ -147,17 +183,30 @@ function failure(actions: FeedbackActions): { assessmentId: string | undefined; 
   const { mutation } = actions;
   if (!mutation.isError) return null;
   const action = mutation.variables;
-  if (action.kind === 'delete') return { assessmentId: action.assessmentId, message: `Feedback was not deleted: ${mutation.error.message}` };
+  if (action.kind === 'delete')
+    return { assessmentId: action.assessmentId, message: `Feedback was not deleted: ${mutation.error.message}` };
   return { assessmentId: action.overrides, message: `Feedback was not saved: ${mutation.error.message}` };
 }
 
 /** The trace's assessments and one-click feedback (👍/👎 or a label, with an optional comment). */
-export function FeedbackSection({ info, actions, comment, onCommentChange, commentRef, reviewerRef }: FeedbackSectionProps) {
+export function FeedbackSection({
+  info,
+  actions,
+  comment,
+  onCommentChange,
+  commentRef,
+  reviewerRef,
+}: FeedbackSectionProps) {
   const { mutation, reviewerId, ready } = actions;
-  const assessments = [...(info.assessments ?? [])].sort((a, b) => (b.create_time ?? '').localeCompare(a.create_time ?? ''));
+  const assessments = [...(info.assessments ?? [])].sort((a, b) =>
+    (b.create_time ?? '').localeCompare(a.create_time ?? ''),
+  );
   const failed = failure(actions);
   // A message for an assessment no longer listed falls back to the spot under the buttons.
-  const failedItem = failed?.assessmentId !== undefined && assessments.some((a) => a.assessment_id === failed.assessmentId) ? failed.assessmentId : undefined;
+  const failedItem =
+    failed?.assessmentId !== undefined && assessments.some((a) => a.assessment_id === failed.assessmentId)
+      ? failed.assessmentId
+      : undefined;
   const give = (value: boolean | string) => {
     mutation.mutate({ kind: 'give', value, rationale: comment }, { onSuccess: () => onCommentChange('') });
   };
@@ -165,22 +214,61 @@ export function FeedbackSection({ info, actions, comment, onCommentChange, comme
     <section className="td-section" aria-label="Feedback">
       <ReviewerSetup reviewerRef={reviewerRef} />
       <div className="td-feedback-give">
-        <textarea ref={commentRef} aria-label="Comment (optional)" placeholder="Comment (optional), then thumbs up or down" value={comment} onChange={(e) => onCommentChange(e.target.value)} rows={2} />
+        <textarea
+          ref={commentRef}
+          aria-label="Comment (optional)"
+          placeholder="Comment (optional), then thumbs up or down"
+          value={comment}
+          onChange={(e) => onCommentChange(e.target.value)}
+          rows={2}
+        />
         <div className="td-feedback-buttons">
-          <button type="button" aria-label="Thumbs up" title="Thumbs up (+)" disabled={!ready || mutation.isPending} onClick={() => give(true)}><ThumbIcon /></button>
-          <button type="button" aria-label="Thumbs down" title="Thumbs down (-)" disabled={!ready || mutation.isPending} onClick={() => give(false)}><ThumbIcon down /></button>
+          <button
+            type="button"
+            aria-label="Thumbs up"
+            title="Thumbs up (+)"
+            disabled={!ready || mutation.isPending}
+            onClick={() => give(true)}
+          >
+            <ThumbIcon />
+          </button>
+          <button
+            type="button"
+            aria-label="Thumbs down"
+            title="Thumbs down (-)"
+            disabled={!ready || mutation.isPending}
+            onClick={() => give(false)}
+          >
+            <ThumbIcon down />
+          </button>
           {LABELS.map((l) => (
-            <button key={l.value} type="button" disabled={!ready || mutation.isPending} onClick={() => give(l.value)}>{l.label}</button>
+            <button key={l.value} type="button" disabled={!ready || mutation.isPending} onClick={() => give(l.value)}>
+              {l.label}
+            </button>
           ))}
         </div>
         {!ready && <p className="td-muted">Set a reviewer id to give feedback.</p>}
-        {failed && failedItem === undefined && <p className="td-error-box" role="alert">{failed.message}</p>}
-        {mutation.isSuccess && <p className="sr-only" role="status">{mutation.variables.kind === 'delete' ? 'Feedback deleted.' : 'Feedback saved.'}</p>}
+        {failed && failedItem === undefined && (
+          <p className="td-error-box" role="alert">
+            {failed.message}
+          </p>
+        )}
+        {mutation.isSuccess && (
+          <p className="sr-only" role="status">
+            {mutation.variables.kind === 'delete' ? 'Feedback deleted.' : 'Feedback saved.'}
+          </p>
+        )}
       </div>
       <ul className="td-assessments" aria-label="Assessments">
         {assessments.length === 0 && <li className="td-muted">No feedback or expectations yet.</li>}
         {assessments.map((a) => (
-          <AssessmentItem key={a.assessment_id} assessment={a} reviewerId={reviewerId} actions={actions} error={failedItem === a.assessment_id ? failed?.message : undefined} />
+          <AssessmentItem
+            key={a.assessment_id}
+            assessment={a}
+            reviewerId={reviewerId}
+            actions={actions}
+            error={failedItem === a.assessment_id ? failed?.message : undefined}
+          />
         ))}
       </ul>
     </section>

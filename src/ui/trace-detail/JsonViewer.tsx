@@ -40,7 +40,9 @@ function JsonNode({ name, value, depth }: { name?: string; value: unknown; depth
       </div>
     );
   }
-  const entries: [string, unknown][] = isArray ? (value as unknown[]).map((v, i) => [String(i), v]) : Object.entries(value as Record<string, unknown>);
+  const entries: [string, unknown][] = isArray
+    ? (value as unknown[]).map((v, i) => [String(i), v])
+    : Object.entries(value as Record<string, unknown>);
   const summary = isArray ? `[${entries.length}]` : `{${entries.length}}`;
   return (
     <div className="json-node">
@@ -51,7 +53,9 @@ function JsonNode({ name, value, depth }: { name?: string; value: unknown; depth
         </button>
       </div>
       {open &&
-        entries.slice(0, limit).map(([key, child]) => <JsonNode key={key} name={key} value={child} depth={depth + 1} />)}
+        entries
+          .slice(0, limit)
+          .map(([key, child]) => <JsonNode key={key} name={key} value={child} depth={depth + 1} />)}
       {open && entries.length > limit && (
         <div className="json-row" style={{ paddingLeft: (depth + 1) * 14 }}>
           <button type="button" className="td-link-button" onClick={() => setLimit(limit + PAGE)}>
@@ -64,7 +68,7 @@ function JsonNode({ name, value, depth }: { name?: string; value: unknown; depth
 }
 
 export function JsonViewer({ value, label }: { value: unknown; label: string }) {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
   return (
     <div className="json-viewer">
       <div className="json-toolbar">

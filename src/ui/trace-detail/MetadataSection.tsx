@@ -40,14 +40,16 @@ interface Row {
 export function MetadataSection({ info, experimentId }: { info: TraceInfo; experimentId: string }) {
   const filterHref = useFilterHref(experimentId);
   const meta = info.trace_metadata;
-  const standard: Row[] = STANDARD.filter((s) => meta[s.key] !== undefined).map((s) => ({ key: s.key, label: s.label, value: meta[s.key], json: Boolean(s.json) }));
+  const standard: Row[] = STANDARD.filter((s) => meta[s.key] !== undefined).map((s) => ({
+    key: s.key,
+    label: s.label,
+    value: meta[s.key],
+    json: Boolean(s.json),
+  }));
   const keys = Object.keys(meta).filter((k) => !STANDARD_KEYS.has(k));
   const otherSystem = keys.filter((k) => k.startsWith('mlflow.')).sort();
   const custom = keys.filter((k) => !k.startsWith('mlflow.')).sort();
-  const rows: Row[] = [
-    ...standard,
-    ...otherSystem.map((key) => ({ key, label: key, value: meta[key], json: false })),
-  ];
+  const rows: Row[] = [...standard, ...otherSystem.map((key) => ({ key, label: key, value: meta[key], json: false }))];
   const customRows: Row[] = custom.map((key) => ({ key, label: key, value: meta[key], json: false }));
   const renderRow = (row: Row) => {
     const href = row.json ? null : filterHref('metadata', row.key, row.value);
@@ -78,7 +80,8 @@ export function MetadataSection({ info, experimentId }: { info: TraceInfo; exper
   return (
     <section className="td-section td-readonly" aria-label="Metadata">
       <p className="td-readonly-note">
-        <strong>Read-only:</strong> metadata is fixed when the trace is logged. Click a value to add it to the current filter.
+        <strong>Read-only:</strong> metadata is fixed when the trace is logged. Click a value to add it to the current
+        filter.
       </p>
       {rows.length + customRows.length === 0 && <p className="td-muted">No metadata.</p>}
       {rows.length > 0 && <dl className="td-kv">{rows.map(renderRow)}</dl>}

@@ -19,28 +19,58 @@ function feedbackSummary(trace: TraceInfo): string {
 }
 
 /** Every trace of a session, oldest first, read as a conversation with a link to each turn. */
-export function SessionView({ experimentId, sessionId, currentTraceId }: { experimentId: string; sessionId: string; currentTraceId: string }) {
+export function SessionView({
+  experimentId,
+  sessionId,
+  currentTraceId,
+}: {
+  experimentId: string;
+  sessionId: string;
+  currentTraceId: string;
+}) {
   const query = useQuery(traceDetailQueries.session(experimentId, sessionId));
   return (
     <section className="td-session" aria-label="Session">
       <h3 className="td-subhead">
         Session <span className="mono">{sessionId}</span>
-        {query.data && <span className="td-muted"> · {query.data.traces.length} turn{query.data.traces.length === 1 ? '' : 's'}{query.data.truncated ? ' (first ones shown)' : ''}</span>}
+        {query.data && (
+          <span className="td-muted">
+            {' '}
+            · {query.data.traces.length} turn{query.data.traces.length === 1 ? '' : 's'}
+            {query.data.truncated ? ' (first ones shown)' : ''}
+          </span>
+        )}
       </h3>
-      {query.isPending && <p role="status" className="td-muted">Loading the session…</p>}
-      {query.isError && <p role="alert" className="td-error-box">Could not load the session: {query.error.message}</p>}
+      {query.isPending && (
+        <p role="status" className="td-muted">
+          Loading the session…
+        </p>
+      )}
+      {query.isError && (
+        <p role="alert" className="td-error-box">
+          Could not load the session: {query.error.message}
+        </p>
+      )}
       {query.data && (
         <ol className="td-turns">
           {query.data.traces.map((trace, i) => {
             const current = trace.trace_id === currentTraceId;
             const feedback = feedbackSummary(trace);
             return (
-              <li key={trace.trace_id} className={`td-turn${current ? ' is-current' : ''}`} aria-current={current ? 'true' : undefined}>
+              <li
+                key={trace.trace_id}
+                className={`td-turn${current ? ' is-current' : ''}`}
+                aria-current={current ? 'true' : undefined}
+              >
                 <div className="td-turn-head">
                   <span className="td-turn-number">Turn {i + 1}</span>
                   <span className="td-muted">{formatTime(trace.request_time)}</span>
                   <span className="td-muted">{formatDuration(parseWireDuration(trace.execution_duration))}</span>
-                  <span className={`td-status td-status-${trace.state === 'ERROR' ? 'error' : trace.state === 'OK' ? 'ok' : 'other'}`}>{trace.state}</span>
+                  <span
+                    className={`td-status td-status-${trace.state === 'ERROR' ? 'error' : trace.state === 'OK' ? 'ok' : 'other'}`}
+                  >
+                    {trace.state}
+                  </span>
                   {feedback && <span className="td-chip">feedback: {feedback}</span>}
                   <AppLink href={traceHref(trace.trace_id, experimentId)} className="td-turn-link">
                     {current ? 'This trace' : 'Open trace'}

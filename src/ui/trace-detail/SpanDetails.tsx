@@ -9,9 +9,15 @@ import { SpanEvents } from './SpanEvents.tsx';
 import { formatDuration, formatTokenUsage } from './format.ts';
 
 // Shown in their own blocks, so the attribute table leaves them out.
-const PROMOTED = new Set<string>([SPAN_ATTRIBUTES.inputs, SPAN_ATTRIBUTES.outputs, SPAN_ATTRIBUTES.tokenUsage, SPAN_ATTRIBUTES.model, SPAN_ATTRIBUTES.spanType]);
+const PROMOTED = new Set<string>([
+  SPAN_ATTRIBUTES.inputs,
+  SPAN_ATTRIBUTES.outputs,
+  SPAN_ATTRIBUTES.tokenUsage,
+  SPAN_ATTRIBUTES.model,
+  SPAN_ATTRIBUTES.spanType,
+]);
 
-const asText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 export function SpanDetails({ node }: { node: SpanNode }) {
   const attributes = useMemo(() => parseAttributes(node.raw), [node]);
@@ -29,18 +35,55 @@ export function SpanDetails({ node }: { node: SpanNode }) {
       <header className="span-details-head">
         <h3 className="td-title">{node.name || '(unnamed span)'}</h3>
         <dl className="td-facts">
-          <div><dt>Type</dt><dd>{node.type}</dd></div>
-          <div><dt>Status</dt><dd className={node.status === 'ERROR' ? 'td-error-text' : undefined}>{node.status}</dd></div>
-          <div><dt>Duration</dt><dd>{node.durationMs === null ? 'unfinished' : formatDuration(node.durationMs)}</dd></div>
-          <div><dt>Starts at</dt><dd>+{formatDuration(node.startMs)}</dd></div>
-          <div><dt>Span id</dt><dd className="mono">{spanId} <CopyButton text={spanId} label="Copy span id" /></dd></div>
-          {model !== undefined && <div><dt>Model</dt><dd>{asText(model)}{provider !== undefined && <span className="td-muted"> ({asText(provider)})</span>}</dd></div>}
-          {usage && <div><dt>Tokens</dt><dd>{usage}</dd></div>}
-          {cost !== undefined && <div><dt>Cost</dt><dd className="mono">{asText(cost)}</dd></div>}
+          <div>
+            <dt>Type</dt>
+            <dd>{node.type}</dd>
+          </div>
+          <div>
+            <dt>Status</dt>
+            <dd className={node.status === 'ERROR' ? 'td-error-text' : undefined}>{node.status}</dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd>{node.durationMs === null ? 'unfinished' : formatDuration(node.durationMs)}</dd>
+          </div>
+          <div>
+            <dt>Starts at</dt>
+            <dd>+{formatDuration(node.startMs)}</dd>
+          </div>
+          <div>
+            <dt>Span id</dt>
+            <dd className="mono">
+              {spanId} <CopyButton text={spanId} label="Copy span id" />
+            </dd>
+          </div>
+          {model !== undefined && (
+            <div>
+              <dt>Model</dt>
+              <dd>
+                {asText(model)}
+                {provider !== undefined && <span className="td-muted"> ({asText(provider)})</span>}
+              </dd>
+            </div>
+          )}
+          {usage && (
+            <div>
+              <dt>Tokens</dt>
+              <dd>{usage}</dd>
+            </div>
+          )}
+          {cost !== undefined && (
+            <div>
+              <dt>Cost</dt>
+              <dd className="mono">{asText(cost)}</dd>
+            </div>
+          )}
         </dl>
         {node.anomaly && (
           <p className="td-warning" role="note">
-            {node.anomaly === 'orphan' ? 'The parent of this span is not in the trace; it is shown as a root.' : 'This span sits on a parent cycle; it is shown as a root to break it.'}
+            {node.anomaly === 'orphan'
+              ? 'The parent of this span is not in the trace; it is shown as a root.'
+              : 'This span sits on a parent cycle; it is shown as a root to break it.'}
           </p>
         )}
         {node.status === 'ERROR' && node.statusMessage && <p className="td-error-box">{node.statusMessage}</p>}

@@ -28,7 +28,24 @@ const MAX_INDENT_DEPTH = 24;
 
 /** One row of the virtualized span tree. Takes primitives only, so unrelated changes don't re-render it. */
 export const SpanRow = memo(function SpanRow(props: SpanRowProps) {
-  const { index, name, type, depth, error, hasChildren, expanded, selected, match, left, width, durationMs, top, height, onSelect, onToggle } = props;
+  const {
+    index,
+    name,
+    type,
+    depth,
+    error,
+    hasChildren,
+    expanded,
+    selected,
+    match,
+    left,
+    width,
+    durationMs,
+    top,
+    height,
+    onSelect,
+    onToggle,
+  } = props;
   const indent = Math.min(depth, MAX_INDENT_DEPTH) * 14;
   return (
     <div

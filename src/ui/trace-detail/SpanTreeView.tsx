@@ -24,7 +24,10 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
   const deferredQuery = useDeferredValue(query);
   const search = useMemo(() => searchSpans(tree, deferredQuery), [tree, deferredQuery]);
   const searching = deferredQuery.trim() !== '';
-  const rows = useMemo(() => (searching ? search.rows : visibleRows(tree, collapsed)), [searching, search, tree, collapsed]);
+  const rows = useMemo(
+    () => (searching ? search.rows : visibleRows(tree, collapsed)),
+    [searching, search, tree, collapsed],
+  );
   const matchSet = useMemo(() => new Set(search.matches), [search]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -73,7 +76,8 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
     if (event.key === 'ArrowDown' && position < rows.length - 1) reveal(rows[position + 1]);
     else if (event.key === 'ArrowUp' && position > 0) reveal(rows[position - 1]);
     else if (event.key === 'ArrowRight' && node && collapsed.has(selected)) toggle(selected);
-    else if (event.key === 'ArrowLeft' && node && node.children.length > 0 && !collapsed.has(selected)) toggle(selected);
+    else if (event.key === 'ArrowLeft' && node && node.children.length > 0 && !collapsed.has(selected))
+      toggle(selected);
     else if (event.key === 'ArrowLeft' && node && node.parent !== -1) reveal(node.parent);
     else if (event.key === 'Home' && rows.length > 0) reveal(rows[0]);
     else if (event.key === 'End' && rows.length > 0) reveal(rows[rows.length - 1]);
@@ -84,7 +88,12 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
   const stepMatch = (delta: 1 | -1) => {
     if (search.matches.length === 0) return;
     const current = search.matches.indexOf(selected);
-    const next = current === -1 ? (delta === 1 ? 0 : search.matches.length - 1) : (current + delta + search.matches.length) % search.matches.length;
+    const next =
+      current === -1
+        ? delta === 1
+          ? 0
+          : search.matches.length - 1
+        : (current + delta + search.matches.length) % search.matches.length;
     reveal(search.matches[next]);
   };
 
@@ -113,21 +122,39 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
             {search.matches.length > 0 && (
               <>
                 {' '}
-                <button type="button" className="td-small" onClick={() => stepMatch(-1)} aria-label="Previous match">↑</button>
-                <button type="button" className="td-small" onClick={() => stepMatch(1)} aria-label="Next match">↓</button>
+                <button type="button" className="td-small" onClick={() => stepMatch(-1)} aria-label="Previous match">
+                  ↑
+                </button>
+                <button type="button" className="td-small" onClick={() => stepMatch(1)} aria-label="Next match">
+                  ↓
+                </button>
               </>
             )}
           </span>
         ) : (
           <span className="td-muted">
             {tree.nodes.length.toLocaleString()} span{tree.nodes.length === 1 ? '' : 's'}
-            {tree.errorCount > 0 && <span className="td-error-text"> · {tree.errorCount.toLocaleString()} with errors</span>}
+            {tree.errorCount > 0 && (
+              <span className="td-error-text"> · {tree.errorCount.toLocaleString()} with errors</span>
+            )}
           </span>
         )}
         {!searching && (
           <span className="span-tree-actions">
-            <button type="button" className="td-small" onClick={() => setCollapsed(new Set())}>Expand all</button>
-            <button type="button" className="td-small" onClick={() => setCollapsed(new Set(tree.nodes.filter((n) => n.children.length > 0 && n.parent !== -1).map((n) => n.index)))}>Collapse all</button>
+            <button type="button" className="td-small" onClick={() => setCollapsed(new Set())}>
+              Expand all
+            </button>
+            <button
+              type="button"
+              className="td-small"
+              onClick={() =>
+                setCollapsed(
+                  new Set(tree.nodes.filter((n) => n.children.length > 0 && n.parent !== -1).map((n) => n.index)),
+                )
+              }
+            >
+              Collapse all
+            </button>
           </span>
         )}
       </div>
@@ -151,7 +178,9 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
         aria-activedescendant={rows.includes(selected) ? `span-row-${selected}` : undefined}
         onKeyDown={onKeyDown}
       >
-        {rows.length === 0 && <p className="td-muted td-pad">{searching ? 'No span matches.' : 'This trace has no spans.'}</p>}
+        {rows.length === 0 && (
+          <p className="td-muted td-pad">{searching ? 'No span matches.' : 'This trace has no spans.'}</p>
+        )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const node = tree.nodes[rows[item.index]];

@@ -14,7 +14,8 @@ interface TagsSectionProps {
   newKeyRef: RefObject<HTMLInputElement | null>;
 }
 
-const describe = (change: TagChange) => (change.kind === 'set' ? `save tag "${change.key}"` : `delete tag "${change.key}"`);
+const describe = (change: TagChange) =>
+  change.kind === 'set' ? `save tag "${change.key}"` : `delete tag "${change.key}"`;
 
 /** Tags are mutable: add, edit and delete inline. `mlflow.*` tags belong to the system and are read-only. */
 export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps) {
@@ -30,7 +31,9 @@ export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps)
     tagKeyProblem(keyTrimmed) ??
     (isSystemTagKey(keyTrimmed) ? 'mlflow.* tags are reserved for the system.' : null) ??
     tagValueProblem(newValue);
-  const entries = Object.entries(info.tags).sort(([a], [b]) => Number(isSystemTagKey(a)) - Number(isSystemTagKey(b)) || a.localeCompare(b));
+  const entries = Object.entries(info.tags).sort(
+    ([a], [b]) => Number(isSystemTagKey(a)) - Number(isSystemTagKey(b)) || a.localeCompare(b),
+  );
 
   const submitNew = () => {
     setTouched(true);
@@ -67,9 +70,19 @@ export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps)
                   }}
                 >
                   <span className="td-tag-key">{key}</span>
-                  <input aria-label={`Value of tag ${key}`} value={editing.value} autoFocus onChange={(e) => setEditing({ key, value: e.target.value })} onKeyDown={(e) => e.key === 'Escape' && setEditing(null)} />
-                  <button type="submit" className="primary" disabled={Boolean(problem)}>Save</button>
-                  <button type="button" onClick={() => setEditing(null)}>Cancel</button>
+                  <input
+                    aria-label={`Value of tag ${key}`}
+                    value={editing.value}
+                    autoFocus
+                    onChange={(e) => setEditing({ key, value: e.target.value })}
+                    onKeyDown={(e) => e.key === 'Escape' && setEditing(null)}
+                  />
+                  <button type="submit" className="primary" disabled={Boolean(problem)}>
+                    Save
+                  </button>
+                  <button type="button" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
                   {problem && <span className="td-error-text">{problem}</span>}
                 </form>
               </li>
@@ -78,13 +91,37 @@ export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps)
           return (
             <li key={key} className={`td-tag${system ? ' is-system' : ''}`}>
               <span className="td-tag-key">{key}</span>
-              <span className="td-tag-value">{href ? <AppLink href={href} className="td-filter-link" title="Show traces with this tag value">{value}</AppLink> : value}</span>
+              <span className="td-tag-value">
+                {href ? (
+                  <AppLink href={href} className="td-filter-link" title="Show traces with this tag value">
+                    {value}
+                  </AppLink>
+                ) : (
+                  value
+                )}
+              </span>
               {system ? (
-                <span className="td-chip td-lock" title="System tag set by MLflow">read-only</span>
+                <span className="td-chip td-lock" title="System tag set by MLflow">
+                  read-only
+                </span>
               ) : (
                 <span className="td-tag-actions">
-                  <button type="button" className="td-small" aria-label={`Edit tag ${key}`} onClick={() => setEditing({ key, value })}>Edit</button>
-                  <button type="button" className="td-small" aria-label={`Delete tag ${key}`} onClick={() => mutation.mutate({ kind: 'delete', key })}>Delete</button>
+                  <button
+                    type="button"
+                    className="td-small"
+                    aria-label={`Edit tag ${key}`}
+                    onClick={() => setEditing({ key, value })}
+                  >
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="td-small"
+                    aria-label={`Delete tag ${key}`}
+                    onClick={() => mutation.mutate({ kind: 'delete', key })}
+                  >
+                    Delete
+                  </button>
                 </span>
               )}
             </li>
@@ -98,9 +135,24 @@ export function TagsSection({ info, experimentId, newKeyRef }: TagsSectionProps)
           submitNew();
         }}
       >
-        <input ref={newKeyRef} aria-label="New tag key" placeholder="key" value={newKey} onChange={(e) => setNewKey(e.target.value)} aria-invalid={touched && Boolean(keyProblem)} aria-describedby="td-new-tag-problem" />
-        <input aria-label="New tag value" placeholder="value" value={newValue} onChange={(e) => setNewValue(e.target.value)} />
-        <button type="submit" className="primary">Add tag</button>
+        <input
+          ref={newKeyRef}
+          aria-label="New tag key"
+          placeholder="key"
+          value={newKey}
+          onChange={(e) => setNewKey(e.target.value)}
+          aria-invalid={touched && Boolean(keyProblem)}
+          aria-describedby="td-new-tag-problem"
+        />
+        <input
+          aria-label="New tag value"
+          placeholder="value"
+          value={newValue}
+          onChange={(e) => setNewValue(e.target.value)}
+        />
+        <button type="submit" className="primary">
+          Add tag
+        </button>
       </form>
       <p id="td-new-tag-problem" className="td-error-text" role={touched ? 'alert' : undefined}>
         {(touched || keyTrimmed !== '') && keyProblem ? keyProblem : ''}

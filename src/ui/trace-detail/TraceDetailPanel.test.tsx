@@ -14,25 +14,73 @@ const info = (): TraceInfo => ({
   request_time: '2026-01-02T03:04:05.000Z',
   execution_duration: '1.5s',
   state: 'ERROR',
-  trace_metadata: { 'mlflow.trace.user': 'u1', 'mlflow.trace.session': 's1', app_version: '2.0', environment: 'prod', '<img src=x onerror=alert(1)>': '<script>alert(1)</script>' },
+  trace_metadata: {
+    'mlflow.trace.user': 'u1',
+    'mlflow.trace.session': 's1',
+    app_version: '2.0',
+    environment: 'prod',
+    '<img src=x onerror=alert(1)>': '<script>alert(1)</script>',
+  },
   tags: { 'mlflow.traceName': 'chat <b>bold</b>', team: 'search' },
   assessments: [
-    { assessment_id: 'a-1', assessment_name: 'user_satisfaction', trace_id: TRACE_ID, source: { source_type: 'HUMAN', source_id: 'me' }, create_time: '2026-01-02T03:05:00Z', last_update_time: '2026-01-02T03:05:00Z', feedback: { value: true }, rationale: '<svg onload=alert(1)>', valid: false },
+    {
+      assessment_id: 'a-1',
+      assessment_name: 'user_satisfaction',
+      trace_id: TRACE_ID,
+      source: { source_type: 'HUMAN', source_id: 'me' },
+      create_time: '2026-01-02T03:05:00Z',
+      last_update_time: '2026-01-02T03:05:00Z',
+      feedback: { value: true },
+      rationale: '<svg onload=alert(1)>',
+      valid: false,
+    },
   ],
 });
 
-const spanDict = (id: string, parent: string | null, name: string, startMs: number, endMs: number, attrs: Record<string, unknown>, error = false) => ({
-  trace_id: 'AAAA', span_id: id, parent_span_id: parent, name,
-  start_time_unix_nano: startMs * 1e6, end_time_unix_nano: endMs * 1e6,
-  events: error ? [{ name: 'exception', time_unix_nano: endMs * 1e6, attributes: { 'exception.type': 'ValueError', 'exception.message': 'boom', 'exception.stacktrace': 'Traceback (most recent call last):\n  line 1' } }] : [],
+const spanDict = (
+  id: string,
+  parent: string | null,
+  name: string,
+  startMs: number,
+  endMs: number,
+  attrs: Record<string, unknown>,
+  error = false,
+) => ({
+  trace_id: 'AAAA',
+  span_id: id,
+  parent_span_id: parent,
+  name,
+  start_time_unix_nano: startMs * 1e6,
+  end_time_unix_nano: endMs * 1e6,
+  events: error
+    ? [
+        {
+          name: 'exception',
+          time_unix_nano: endMs * 1e6,
+          attributes: {
+            'exception.type': 'ValueError',
+            'exception.message': 'boom',
+            'exception.stacktrace': 'Traceback (most recent call last):\n  line 1',
+          },
+        },
+      ]
+    : [],
   status: { code: error ? 'STATUS_CODE_ERROR' : 'STATUS_CODE_OK', message: error ? 'boom' : '' },
   attributes: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, JSON.stringify(v)])),
 });
 
 const spans = {
   spans: [
-    spanDict('AAAAAAAAAAE=', null, 'chat', 0, 1500, { 'mlflow.spanType': 'CHAIN', 'mlflow.spanInputs': { messages: [{ role: 'user', content: '<script>alert(1)</script> hi' }] }, 'mlflow.spanOutputs': 'hello' }),
-    spanDict('AAAAAAAAAAI=', 'AAAAAAAAAAE=', 'llm call', 10, 900, { 'mlflow.spanType': 'LLM', 'mlflow.llm.model': 'gpt-x', 'mlflow.chat.tokenUsage': { input_tokens: 3, output_tokens: 4, total_tokens: 7 } }),
+    spanDict('AAAAAAAAAAE=', null, 'chat', 0, 1500, {
+      'mlflow.spanType': 'CHAIN',
+      'mlflow.spanInputs': { messages: [{ role: 'user', content: '<script>alert(1)</script> hi' }] },
+      'mlflow.spanOutputs': 'hello',
+    }),
+    spanDict('AAAAAAAAAAI=', 'AAAAAAAAAAE=', 'llm call', 10, 900, {
+      'mlflow.spanType': 'LLM',
+      'mlflow.llm.model': 'gpt-x',
+      'mlflow.chat.tokenUsage': { input_tokens: 3, output_tokens: 4, total_tokens: 7 },
+    }),
     spanDict('AAAAAAAAAAM=', 'AAAAAAAAAAE=', 'tool <img src=x>', 900, 1400, { 'mlflow.spanType': 'TOOL' }, true),
   ],
 };
@@ -61,7 +109,8 @@ beforeEach(() => {
     const custom = handler(method, url, body);
     if (custom) return new Response(JSON.stringify(custom.body), { status: custom.status });
     if (url.includes('get-trace-artifact')) return new Response(JSON.stringify(spans));
-    if (method === 'GET' && url.includes('/traces/')) return new Response(JSON.stringify({ trace: { trace_info: info() } }));
+    if (method === 'GET' && url.includes('/traces/'))
+      return new Response(JSON.stringify({ trace: { trace_info: info() } }));
     if (url.includes('/traces/search')) return new Response(JSON.stringify({ traces: [info()] }));
     return new Response('{}');
   });
@@ -87,7 +136,9 @@ describe('TraceDetailPanel', () => {
     expect(within(tree).getAllByRole('treeitem')).toHaveLength(3);
     expect(within(tree).getByText('tool <img src=x>')).toBeTruthy();
     // The root is selected: its chat input renders as a conversation, as text.
-    expect(screen.getByRole('list', { name: 'Inputs conversation' }).textContent).toContain('<script>alert(1)</script> hi');
+    expect(screen.getByRole('list', { name: 'Inputs conversation' }).textContent).toContain(
+      '<script>alert(1)</script> hi',
+    );
     expect(document.querySelector('script, img, iframe, svg:not(.thumb-icon)')).toBeNull();
   });
 
@@ -123,7 +174,11 @@ describe('TraceDetailPanel', () => {
   });
 
   it('narrows the current filter and keeps the time range when a value is clicked beside the table', async () => {
-    window.history.replaceState(null, '', `/traces?experiment=7&q=${encodeURIComponent("status = 'ERROR'")}&range=7d&trace=${TRACE_ID}`);
+    window.history.replaceState(
+      null,
+      '',
+      `/traces?experiment=7&q=${encodeURIComponent("status = 'ERROR'")}&range=7d&trace=${TRACE_ID}`,
+    );
     try {
       renderPanel();
       fireEvent.click(await screen.findByRole('tab', { name: /Metadata/ }));
@@ -141,7 +196,10 @@ describe('TraceDetailPanel', () => {
   });
 
   it('adds a tag at once and rolls it back with a message when the server refuses', async () => {
-    handler = (method) => (method === 'PATCH' ? { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Nope.' } } : undefined);
+    handler = (method) =>
+      method === 'PATCH'
+        ? { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Nope.' } }
+        : undefined;
     renderPanel();
     fireEvent.click(await screen.findByRole('tab', { name: /Tags/ }));
     expect(screen.queryByRole('button', { name: 'Edit tag mlflow.traceName' })).toBeNull();
@@ -153,8 +211,13 @@ describe('TraceDetailPanel', () => {
     fireEvent.change(screen.getByRole('textbox', { name: 'New tag key' }), { target: { value: 'reviewed' } });
     fireEvent.change(screen.getByRole('textbox', { name: 'New tag value' }), { target: { value: 'yes' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add tag' }));
-    expect(await screen.findByText('Could not save tag "reviewed": Nope. The change was undone.', { exact: false })).toBeTruthy();
-    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ url: `/ajax-api/3.0/mlflow/traces/${TRACE_ID}/tags`, body: { key: 'reviewed', value: 'yes' } });
+    expect(
+      await screen.findByText('Could not save tag "reviewed": Nope. The change was undone.', { exact: false }),
+    ).toBeTruthy();
+    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({
+      url: `/ajax-api/3.0/mlflow/traces/${TRACE_ID}/tags`,
+      body: { key: 'reviewed', value: 'yes' },
+    });
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Delete tag reviewed' })).toBeNull());
   });
 
@@ -172,11 +235,19 @@ describe('TraceDetailPanel', () => {
     fireEvent.change(screen.getByRole('textbox', { name: 'Reviewer id' }), { target: { value: 'me' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(localStorage.getItem('trace-explorer:feedback.reviewer-id')).toBe('"me"');
-    fireEvent.change(screen.getByRole('textbox', { name: 'Comment (optional)' }), { target: { value: 'wrong answer' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Comment (optional)' }), {
+      target: { value: 'wrong answer' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Thumbs down' }));
     await waitFor(() => expect(calls.find((c) => c.method === 'POST' && c.url.endsWith('/assessments'))).toBeTruthy());
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
-      assessment: { assessment_name: 'user_satisfaction', trace_id: TRACE_ID, source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: false }, rationale: 'wrong answer' },
+      assessment: {
+        assessment_name: 'user_satisfaction',
+        trace_id: TRACE_ID,
+        source: { source_type: 'HUMAN', source_id: 'me' },
+        feedback: { value: false },
+        rationale: 'wrong answer',
+      },
     });
     // The overridden assessment is marked, its rationale shown as text.
     expect(screen.getByText('overridden')).toBeTruthy();
@@ -185,49 +256,98 @@ describe('TraceDetailPanel', () => {
 
   it('saves an edited comment without re-picking the value', async () => {
     useFeedbackPreferences.setState({ reviewerId: 'me' });
-    const own = { assessment_id: 'a-2', assessment_name: 'accuracy', trace_id: TRACE_ID, source: { source_type: 'HUMAN' as const, source_id: 'me' }, create_time: '2026-01-02T03:06:00Z', feedback: { value: 'partially_correct' }, rationale: 'close', valid: true };
-    handler = (method, url) => (method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`) ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } } : undefined);
+    const own = {
+      assessment_id: 'a-2',
+      assessment_name: 'accuracy',
+      trace_id: TRACE_ID,
+      source: { source_type: 'HUMAN' as const, source_id: 'me' },
+      create_time: '2026-01-02T03:06:00Z',
+      feedback: { value: 'partially_correct' },
+      rationale: 'close',
+      valid: true,
+    };
+    handler = (method, url) =>
+      method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`)
+        ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } }
+        : undefined;
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
     expect(screen.getByRole('form', { name: 'Edit accuracy' })).toBeTruthy();
     const save = screen.getByRole('button', { name: 'Save comment' }) as HTMLButtonElement;
     expect(save.disabled).toBe(true);
-    fireEvent.change(screen.getByRole('textbox', { name: 'Edit comment' }), { target: { value: 'misses the second step' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Edit comment' }), {
+      target: { value: 'misses the second step' },
+    });
     fireEvent.click(save);
     await waitFor(() => expect(calls.find((c) => c.method === 'POST')).toBeTruthy());
     // The override keeps the value and the assessment's own name (not the preferred feedback name).
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
-      assessment: { assessment_name: 'accuracy', trace_id: TRACE_ID, source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: 'partially_correct' }, rationale: 'misses the second step', overrides: 'a-2' },
+      assessment: {
+        assessment_name: 'accuracy',
+        trace_id: TRACE_ID,
+        source: { source_type: 'HUMAN', source_id: 'me' },
+        feedback: { value: 'partially_correct' },
+        rationale: 'misses the second step',
+        overrides: 'a-2',
+      },
     });
     await waitFor(() => expect(screen.queryByRole('form', { name: 'Edit accuracy' })).toBeNull());
   });
 
   it('keeps the edit open and says why when the server refuses it', async () => {
     useFeedbackPreferences.setState({ reviewerId: 'me' });
-    const own = { assessment_id: 'a-2', assessment_name: 'accuracy', trace_id: TRACE_ID, source: { source_type: 'HUMAN' as const, source_id: 'me' }, create_time: '2026-01-02T03:06:00Z', feedback: { value: true }, rationale: 'ok', valid: true };
+    const own = {
+      assessment_id: 'a-2',
+      assessment_name: 'accuracy',
+      trace_id: TRACE_ID,
+      source: { source_type: 'HUMAN' as const, source_id: 'me' },
+      create_time: '2026-01-02T03:06:00Z',
+      feedback: { value: true },
+      rationale: 'ok',
+      valid: true,
+    };
     handler = (method, url) => {
-      if (method === 'POST' && url.endsWith('/assessments')) return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Too long.' } };
-      return method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`) ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } } : undefined;
+      if (method === 'POST' && url.endsWith('/assessments'))
+        return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Too long.' } };
+      return method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`)
+        ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } }
+        : undefined;
     };
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
-    fireEvent.change(screen.getByRole('textbox', { name: 'Edit comment' }), { target: { value: 'a very long comment' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Edit comment' }), {
+      target: { value: 'a very long comment' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Save comment' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Feedback was not saved: Too long.');
-    expect((screen.getByRole('textbox', { name: 'Edit comment' }) as HTMLTextAreaElement).value).toBe('a very long comment');
+    expect((screen.getByRole('textbox', { name: 'Edit comment' }) as HTMLTextAreaElement).value).toBe(
+      'a very long comment',
+    );
   });
 
   it('says a refused delete was not deleted, with the reason', async () => {
     useFeedbackPreferences.setState({ reviewerId: 'me' });
-    const own = { assessment_id: 'a-2', assessment_name: 'user_satisfaction', trace_id: TRACE_ID, source: { source_type: 'HUMAN' as const, source_id: 'me' }, create_time: '2026-01-02T03:06:00Z', feedback: { value: true }, valid: true };
+    const own = {
+      assessment_id: 'a-2',
+      assessment_name: 'user_satisfaction',
+      trace_id: TRACE_ID,
+      source: { source_type: 'HUMAN' as const, source_id: 'me' },
+      create_time: '2026-01-02T03:06:00Z',
+      feedback: { value: true },
+      valid: true,
+    };
     handler = (method, url) => {
       if (method === 'DELETE') return { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'Not yours.' } };
-      return method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`) ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } } : undefined;
+      return method === 'GET' && url.endsWith(`/traces/${TRACE_ID}`)
+        ? { status: 200, body: { trace: { trace_info: { ...info(), assessments: [own] } } } }
+        : undefined;
     };
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Feedback was not deleted: Not yours.');
-    expect(calls.find((c) => c.method === 'DELETE')?.url).toBe(`/ajax-api/3.0/mlflow/traces/${TRACE_ID}/assessments/a-2`);
+    expect(calls.find((c) => c.method === 'DELETE')?.url).toBe(
+      `/ajax-api/3.0/mlflow/traces/${TRACE_ID}/assessments/a-2`,
+    );
   });
 
   it('answers the review shortcuts', async () => {
@@ -246,7 +366,9 @@ describe('TraceDetailPanel', () => {
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Comment (optional)' }));
     (document.activeElement as HTMLElement).blur();
     fireEvent.keyDown(window, { key: '+' });
-    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toMatchObject({ assessment: { feedback: { value: true } } }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST')?.body).toMatchObject({ assessment: { feedback: { value: true } } }),
+    );
   });
 
   it('opens the session view from the header', async () => {
@@ -255,11 +377,17 @@ describe('TraceDetailPanel', () => {
     const session = await screen.findByRole('region', { name: 'Session' });
     expect(await within(session).findByText('Turn 1')).toBeTruthy();
     const search = calls.find((c) => c.url.endsWith('/traces/search'));
-    expect(search?.body).toMatchObject({ filter: "metadata.`mlflow.trace.session` = 's1'", order_by: ['timestamp_ms ASC'] });
+    expect(search?.body).toMatchObject({
+      filter: "metadata.`mlflow.trace.session` = 's1'",
+      order_by: ['timestamp_ms ASC'],
+    });
   });
 
   it('says when the trace does not exist', async () => {
-    handler = (method, url) => (method === 'GET' && !url.includes('artifact') ? { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no' } } : undefined);
+    handler = (method, url) =>
+      method === 'GET' && !url.includes('artifact')
+        ? { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no' } }
+        : undefined;
     renderPanel();
     expect((await screen.findByRole('alert')).textContent).toContain('was not found');
   });

@@ -68,25 +68,39 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   const session = info.data?.trace_metadata[METADATA.session];
   const sessionOpen = sessionFor === traceId && Boolean(session);
   return (
-    <section
-      aria-label="Trace detail"
-      className={`trace-detail trace-detail-${variant}`}
-    >
-      {info.isPending && <p className="td-muted td-pad" role="status">Loading trace…</p>}
+    <section aria-label="Trace detail" className={`trace-detail trace-detail-${variant}`}>
+      {info.isPending && (
+        <p className="td-muted td-pad" role="status">
+          Loading trace…
+        </p>
+      )}
       {info.isError && (
         <div className="td-pad">
           <p className="td-error-box" role="alert">
-            {'status' in info.error && info.error.status === 404 ? `Trace ${traceId} was not found.` : `Could not load the trace: ${info.error.message}`}
+            {'status' in info.error && info.error.status === 404
+              ? `Trace ${traceId} was not found.`
+              : `Could not load the trace: ${info.error.message}`}
           </p>
-          {onClose && <button type="button" onClick={onClose}>Close</button>}
+          {onClose && (
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          )}
         </div>
       )}
       {info.data && (
         <>
-          <TraceHeader info={info.data} sessionOpen={sessionOpen} onToggleSession={() => setSessionFor(sessionOpen ? null : traceId)} onClose={onClose} />
+          <TraceHeader
+            info={info.data}
+            sessionOpen={sessionOpen}
+            onToggleSession={() => setSessionFor(sessionOpen ? null : traceId)}
+            onClose={onClose}
+          />
           {sessionOpen && session ? (
             <div className="td-body td-body-session">
-              <button type="button" className="td-back" onClick={() => setSessionFor(null)}>← Back to spans</button>
+              <button type="button" className="td-back" onClick={() => setSessionFor(null)}>
+                ← Back to spans
+              </button>
               <SessionView experimentId={experimentId} sessionId={session} currentTraceId={traceId} />
             </div>
           ) : (
@@ -96,24 +110,52 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
                 <div role="tablist" aria-label="Trace sections" className="td-tabs">
                   {TABS.map((t) => {
                     const count =
-                      t.id === 'feedback' ? (info.data.assessments ?? []).filter((a) => a.valid !== false).length
-                      : t.id === 'tags' ? Object.keys(info.data.tags).length
-                      : Object.keys(info.data.trace_metadata).length;
+                      t.id === 'feedback'
+                        ? (info.data.assessments ?? []).filter((a) => a.valid !== false).length
+                        : t.id === 'tags'
+                          ? Object.keys(info.data.tags).length
+                          : Object.keys(info.data.trace_metadata).length;
                     return (
-                      <button key={t.id} type="button" role="tab" id={`td-tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`td-panel-${t.id}`} className="td-tab" onClick={() => setTab(t.id)}>
+                      <button
+                        key={t.id}
+                        type="button"
+                        role="tab"
+                        id={`td-tab-${t.id}`}
+                        aria-selected={tab === t.id}
+                        aria-controls={`td-panel-${t.id}`}
+                        className="td-tab"
+                        onClick={() => setTab(t.id)}
+                      >
                         {t.label} <span className="td-count">{count}</span>
                       </button>
                     );
                   })}
                 </div>
                 {/* All panels stay mounted (hidden), so shortcuts can focus their fields at once. */}
-                <div role="tabpanel" id="td-panel-feedback" aria-labelledby="td-tab-feedback" hidden={tab !== 'feedback'}>
-                  <FeedbackSection info={info.data} actions={feedback} comment={comment} onCommentChange={setComment} commentRef={commentRef} reviewerRef={reviewerRef} />
+                <div
+                  role="tabpanel"
+                  id="td-panel-feedback"
+                  aria-labelledby="td-tab-feedback"
+                  hidden={tab !== 'feedback'}
+                >
+                  <FeedbackSection
+                    info={info.data}
+                    actions={feedback}
+                    comment={comment}
+                    onCommentChange={setComment}
+                    commentRef={commentRef}
+                    reviewerRef={reviewerRef}
+                  />
                 </div>
                 <div role="tabpanel" id="td-panel-tags" aria-labelledby="td-tab-tags" hidden={tab !== 'tags'}>
                   <TagsSection info={info.data} experimentId={experimentId} newKeyRef={newTagKeyRef} />
                 </div>
-                <div role="tabpanel" id="td-panel-metadata" aria-labelledby="td-tab-metadata" hidden={tab !== 'metadata'}>
+                <div
+                  role="tabpanel"
+                  id="td-panel-metadata"
+                  aria-labelledby="td-tab-metadata"
+                  hidden={tab !== 'metadata'}
+                >
                   <MetadataSection info={info.data} experimentId={experimentId} />
                 </div>
               </aside>

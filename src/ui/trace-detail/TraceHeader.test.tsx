@@ -16,14 +16,26 @@ const info = (trace_metadata: Record<string, string>, tags: Record<string, strin
 /** The header's facts as label → value. */
 function facts(): Record<string, string> {
   const rows = [...document.querySelectorAll('.td-facts > div')];
-  return Object.fromEntries(rows.map((row) => [row.querySelector('dt')!.textContent, row.querySelector('dd')!.textContent]));
+  return Object.fromEntries(
+    rows.map((row) => [row.querySelector('dt')!.textContent, row.querySelector('dd')!.textContent]),
+  );
 }
 
 describe('TraceHeader', () => {
   it.each([
     ['metadata', { app_version: '2.0', environment: 'prod' }, {}, { 'App version': '2.0', Environment: 'prod' }],
-    ['tags when metadata lacks them', {}, { app_version: '3.1', environment: 'staging' }, { 'App version': '3.1', Environment: 'staging' }],
-    ['metadata over tags', { app_version: '2.0' }, { app_version: '9.9', environment: 'staging' }, { 'App version': '2.0', Environment: 'staging' }],
+    [
+      'tags when metadata lacks them',
+      {},
+      { app_version: '3.1', environment: 'staging' },
+      { 'App version': '3.1', Environment: 'staging' },
+    ],
+    [
+      'metadata over tags',
+      { app_version: '2.0' },
+      { app_version: '9.9', environment: 'staging' },
+      { 'App version': '2.0', Environment: 'staging' },
+    ],
   ])('shows app version and environment from %s', (_name, metadata, tags, expected) => {
     render(<TraceHeader info={info(metadata, tags)} sessionOpen={false} onToggleSession={() => {}} />);
     expect(facts()).toMatchObject(expected);

@@ -32,7 +32,11 @@ export function TraceHeader({ info, sessionOpen, onToggleSession, onClose }: Tra
     <header className="td-header">
       <div className="td-header-top">
         <h2 className="td-trace-name">{name}</h2>
-        <span className={`td-status td-status-${info.state === 'ERROR' ? 'error' : info.state === 'OK' ? 'ok' : 'other'}`}>{info.state}</span>
+        <span
+          className={`td-status td-status-${info.state === 'ERROR' ? 'error' : info.state === 'OK' ? 'ok' : 'other'}`}
+        >
+          {info.state}
+        </span>
         {onClose && (
           <button type="button" className="td-close" onClick={onClose} aria-label="Close trace detail">
             ✕
@@ -40,7 +44,8 @@ export function TraceHeader({ info, sessionOpen, onToggleSession, onClose }: Tra
         )}
       </div>
       <div className="td-header-id">
-        <span className="td-muted">Trace</span> <code>{info.trace_id}</code> <CopyButton text={info.trace_id} label="Copy trace id" />
+        <span className="td-muted">Trace</span> <code>{info.trace_id}</code>{' '}
+        <CopyButton text={info.trace_id} label="Copy trace id" />
       </div>
       <dl className="td-facts">
         {facts.map(([label, value]) =>
@@ -55,7 +60,13 @@ export function TraceHeader({ info, sessionOpen, onToggleSession, onClose }: Tra
           <div>
             <dt>Session</dt>
             <dd>
-              <button type="button" className="td-link-button" aria-pressed={sessionOpen} onClick={onToggleSession} title="Show every trace of this session">
+              <button
+                type="button"
+                className="td-link-button"
+                aria-pressed={sessionOpen}
+                onClick={onToggleSession}
+                title="Show every trace of this session"
+              >
                 {session}
               </button>
             </dd>

@@ -10,14 +10,26 @@ export function TraceSpansArea({ traceId }: { traceId: string }) {
   // Selection is per trace: keyed by trace id, so stepping to another trace starts at its root.
   const [selection, setSelection] = useState<{ traceId: string; index: number } | null>(null);
   const selected = selection?.traceId === traceId ? selection.index : 0;
-  if (spans.isPending) return <p className="td-muted td-pad" role="status">Loading spans…</p>;
-  if (spans.isError) return <p className="td-error-box td-pad" role="alert">Could not load the spans: {spans.error.message}</p>;
+  if (spans.isPending)
+    return (
+      <p className="td-muted td-pad" role="status">
+        Loading spans…
+      </p>
+    );
+  if (spans.isError)
+    return (
+      <p className="td-error-box td-pad" role="alert">
+        Could not load the spans: {spans.error.message}
+      </p>
+    );
   const tree = spans.data;
   const node = tree.nodes[selected];
   return (
     <div className="td-spans">
       <SpanTreeView tree={tree} selected={selected} onSelect={(index) => setSelection({ traceId, index })} />
-      <div className="td-span-details-pane">{node ? <SpanDetails node={node} /> : <p className="td-muted td-pad">No span selected.</p>}</div>
+      <div className="td-span-details-pane">
+        {node ? <SpanDetails node={node} /> : <p className="td-muted td-pad">No span selected.</p>}
+      </div>
     </div>
   );
 }

@@ -9,7 +9,8 @@ export const LABELS = [
 /** How an assessment value reads in the list (text only). */
 export function formatAssessmentValue(a: Assessment): string {
   if (a.feedback) {
-    if (a.feedback.error && a.feedback.value === undefined) return `error: ${a.feedback.error.error_message ?? a.feedback.error.error_code ?? 'unknown'}`;
+    if (a.feedback.error && a.feedback.value === undefined)
+      return `error: ${a.feedback.error.error_message ?? a.feedback.error.error_code ?? 'unknown'}`;
     return formatValue(a.feedback.value);
   }
   if (a.expectation) {
@@ -30,7 +31,11 @@ function formatValue(value: JsonValue | undefined): string {
 }
 
 /** The reviewer's current (valid) feedback under `name`, which a new one overrides. */
-export function ownFeedback(assessments: readonly Assessment[], name: string, reviewerId: string): Assessment | undefined {
+export function ownFeedback(
+  assessments: readonly Assessment[],
+  name: string,
+  reviewerId: string,
+): Assessment | undefined {
   return assessments.find((a) => a.valid !== false && a.feedback && a.assessment_name === name && isOwn(a, reviewerId));
 }
 

@@ -14,7 +14,14 @@ describe('filterHref', () => {
     [
       'ANDs onto the filter and keeps the range and the page state',
       `/traces?experiment=7&q=${q("status = 'OK'")}&range=24h&group=user&sort=latency:desc&trace=tr-1`,
-      { experiment: '7', q: "status = 'OK' AND tag.team = 'search'", range: '24h', group: 'user', sort: 'latency:desc', trace: 'tr-1' },
+      {
+        experiment: '7',
+        q: "status = 'OK' AND tag.team = 'search'",
+        range: '24h',
+        group: 'user',
+        sort: 'latency:desc',
+        trace: 'tr-1',
+      },
     ],
     [
       'parenthesises a top-level OR',
@@ -48,7 +55,9 @@ describe('filterHref', () => {
   });
 
   it('writes dotted metadata keys with backticks', () => {
-    expect(params(filterHref('/traces?experiment=7', '7', 'metadata', 'mlflow.trace.user', 'u1')!).search.q).toBe("metadata.`mlflow.trace.user` = 'u1'");
+    expect(params(filterHref('/traces?experiment=7', '7', 'metadata', 'mlflow.trace.user', 'u1')!).search.q).toBe(
+      "metadata.`mlflow.trace.user` = 'u1'",
+    );
   });
 
   it('links to the experiment of the panel', () => {

@@ -22,11 +22,21 @@ function narrowedFilter(filter: string, clause: string): string {
  * (grouping, sort, the open trace) is kept too: the open trace has the value, so it stays in
  * the narrowed set. From the trace page only the shared view carries over.
  */
-export function filterHref(currentHref: string, experimentId: string, prefix: ClausePrefix, key: string, value: string): string | null {
+export function filterHref(
+  currentHref: string,
+  experimentId: string,
+  prefix: ClausePrefix,
+  key: string,
+  value: string,
+): string | null {
   const clause = equalityClause(prefix, key, value);
   if (clause === null) return null;
   const url = new URL(currentHref, 'http://x');
   const params = parseRoute(currentHref).page === 'traces' ? url.searchParams : sharedParams(url.searchParams);
   const view = parseSharedView(params);
-  return pageHref('traces', experimentId, writeSharedView(params, { filter: narrowedFilter(view.filter, clause), range: view.range }));
+  return pageHref(
+    'traces',
+    experimentId,
+    writeSharedView(params, { filter: narrowedFilter(view.filter, clause), range: view.range }),
+  );
 }

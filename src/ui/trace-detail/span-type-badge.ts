@@ -21,4 +21,5 @@ const LABELS: Record<string, string> = {
 export const spanTypeLabel = (type: string): string => LABELS[type] ?? (type.slice(0, 2).toUpperCase() || '··');
 
 /** A CSS class per well-known type, so colours live in the stylesheet; custom types share one. */
-export const spanTypeClass = (type: string): string => (type in LABELS ? `span-type-${type.toLowerCase()}` : 'span-type-custom');
+export const spanTypeClass = (type: string): string =>
+  type in LABELS ? `span-type-${type.toLowerCase()}` : 'span-type-custom';

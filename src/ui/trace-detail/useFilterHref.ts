@@ -3,7 +3,9 @@ import type { ClausePrefix } from '../../core/filter-clause.ts';
 import { filterHref } from './filter-link.ts';
 
 /** `filterHref` bound to the current URL, so value links follow the filter and range as they change. */
-export function useFilterHref(experimentId: string): (prefix: ClausePrefix, key: string, value: string) => string | null {
+export function useFilterHref(
+  experimentId: string,
+): (prefix: ClausePrefix, key: string, value: string) => string | null {
   const currentHref = useLocationHref();
   return (prefix, key, value) => filterHref(currentHref, experimentId, prefix, key, value);
 }

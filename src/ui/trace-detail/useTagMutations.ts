@@ -14,7 +14,8 @@ export function useTagMutations(traceId: string) {
   const queryClient = useQueryClient();
   const key = traceDetailQueries.infoKey(traceId);
   return useMutation<unknown, Error, TagChange, { previous: TraceInfo | undefined }>({
-    mutationFn: (change) => (change.kind === 'set' ? setTraceTag(traceId, change.key, change.value) : deleteTraceTag(traceId, change.key)),
+    mutationFn: (change) =>
+      change.kind === 'set' ? setTraceTag(traceId, change.key, change.value) : deleteTraceTag(traceId, change.key),
     onMutate: async (change) => {
       await queryClient.cancelQueries({ queryKey: key });
       const previous = queryClient.getQueryData<TraceInfo>(key);

@@ -9,7 +9,8 @@ export interface TraceDetailKeyHandlers {
 }
 
 const isTyping = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 /**
  * Review shortcuts: `+`/`-` thumbs, `c` comment, `t` tag, `j`/`k` next/previous trace. Ignored

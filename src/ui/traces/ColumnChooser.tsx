@@ -11,7 +11,11 @@ export function ColumnChooser() {
   return (
     <details className="column-chooser" ref={details}>
       <summary>Columns</summary>
-      <fieldset id={id} className="column-chooser-list" onKeyDown={(e) => e.key === 'Escape' && details.current?.removeAttribute('open')}>
+      <fieldset
+        id={id}
+        className="column-chooser-list"
+        onKeyDown={(e) => e.key === 'Escape' && details.current?.removeAttribute('open')}
+      >
         <legend className="visually-hidden">Visible columns</legend>
         {COLUMN_LABELS.filter((c) => c.id !== 'id').map((column) => (
           <label key={column.id}>

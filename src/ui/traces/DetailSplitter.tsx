@@ -11,7 +11,8 @@ export function DetailSplitter() {
     const startWidth = width;
     const target = event.currentTarget;
     target.setPointerCapture(event.pointerId);
-    const move = (e: globalThis.PointerEvent) => setWidth(Math.min(window.innerWidth - 320, startWidth + (startX - e.clientX)));
+    const move = (e: globalThis.PointerEvent) =>
+      setWidth(Math.min(window.innerWidth - 320, startWidth + (startX - e.clientX)));
     const up = () => {
       target.removeEventListener('pointermove', move);
       target.removeEventListener('pointerup', up);

@@ -8,7 +8,17 @@ import { useTraceTableActions } from './trace-table-actions.ts';
  * A value that adds its clause to the filter when clicked. With `showKey` the key is drawn before
  * the value by CSS (`data-key`), so a narrow chip cuts the key short and keeps the value readable.
  */
-export function FilterValue({ kind, fieldKey, value, showKey }: { kind: ClauseField['kind']; fieldKey: string; value: string; showKey?: boolean }) {
+export function FilterValue({
+  kind,
+  fieldKey,
+  value,
+  showKey,
+}: {
+  kind: ClauseField['kind'];
+  fieldKey: string;
+  value: string;
+  showKey?: boolean;
+}) {
   const { addClause } = useTraceTableActions();
   const rowActive = useContext(RowActiveContext);
   if (!value) return <span className="muted">—</span>;

@@ -3,7 +3,17 @@ import { formatLatency, formatTime } from './trace-row.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
 
 /** One group's aggregates over all its matching traces, as computed by the server. */
-export function GroupHeader({ group, expanded, controls, onToggle }: { group: GroupSummary; expanded: boolean; controls: string; onToggle: () => void }) {
+export function GroupHeader({
+  group,
+  expanded,
+  controls,
+  onToggle,
+}: {
+  group: GroupSummary;
+  expanded: boolean;
+  controls: string;
+  onToggle: () => void;
+}) {
   const errorPct = group.count > 0 ? (100 * group.error_count) / group.count : 0;
   const label = group.value === '' ? '(not set)' : group.value;
   return (

@@ -23,14 +23,23 @@ export function GroupPicker(props: {
   const id = useId();
   const { data: keys } = useQuery({ ...catalogQueries.keys(props.experimentId), enabled: props.catalogEnabled });
   const current = groupParam(props.group) ?? 'none';
-  const catalog = (keys ?? []).filter((k) => !(k.kind === 'metadata' && NAMED_KEYS.has(k.key)) && !k.key.startsWith('mlflow.'));
-  const known = current === 'none' || ['session', 'user', 'version'].includes(current) || catalog.some((k) => `${k.kind}:${k.key}` === current);
+  const catalog = (keys ?? []).filter(
+    (k) => !(k.kind === 'metadata' && NAMED_KEYS.has(k.key)) && !k.key.startsWith('mlflow.'),
+  );
+  const known =
+    current === 'none' ||
+    ['session', 'user', 'version'].includes(current) ||
+    catalog.some((k) => `${k.kind}:${k.key}` === current);
   return (
     <div className="group-picker">
       <label htmlFor={id} className="label-text">
         Group by
       </label>
-      <select id={id} value={current} onChange={(event) => props.onChange(parseOption(event.target.value), props.order)}>
+      <select
+        id={id}
+        value={current}
+        onChange={(event) => props.onChange(parseOption(event.target.value), props.order)}
+      >
         <option value="none">None</option>
         <option value="session">Session</option>
         <option value="user">User</option>
@@ -43,7 +52,11 @@ export function GroupPicker(props: {
         ))}
       </select>
       {props.group.kind !== 'none' && (
-        <select aria-label="Order groups by" value={props.order} onChange={(event) => props.onChange(props.group, event.target.value === 'recent' ? 'recent' : 'count')}>
+        <select
+          aria-label="Order groups by"
+          value={props.order}
+          onChange={(event) => props.onChange(props.group, event.target.value === 'recent' ? 'recent' : 'count')}
+        >
           <option value="count">Largest first</option>
           <option value="recent">Most recent first</option>
         </select>

@@ -22,12 +22,20 @@ export function GroupTraces(props: {
 }) {
   const { experimentId, serverFilter, field, value, sort } = props;
   const params = useMemo(
-    () => ({ experimentId, filter: andFilters(serverFilter, equalsClause(field, value === '' ? null : value)), orderBy: orderByFor(sort) }),
+    () => ({
+      experimentId,
+      filter: andFilters(serverFilter, equalsClause(field, value === '' ? null : value)),
+      orderBy: orderByFor(sort),
+    }),
     [experimentId, serverFilter, field, value, sort],
   );
   const { query, rows } = useTraceRows(params);
   const [activeIndex, setActiveIndex] = useState(0);
-  const error = query.error ? (query.error instanceof ApiError ? query.error : new ApiError(0, 'UNKNOWN', query.error.message)) : null;
+  const error = query.error
+    ? query.error instanceof ApiError
+      ? query.error
+      : new ApiError(0, 'UNKNOWN', query.error.message)
+    : null;
   return (
     <div id={props.id} className="group-traces">
       <TracesGrid
@@ -46,7 +54,16 @@ export function GroupTraces(props: {
         fetchNextPage={() => void query.fetchNextPage()}
         nextPageError={query.isFetchNextPageError ? query.error.message : null}
         maxHeight={Math.min(12, Math.max(rows.length, 1)) * 34 + 40}
-        emptyState={<SearchStatus filterMessage={null} error={error} loading={query.isPending} hasFilter={false} onRetry={() => void query.refetch()} onClear={() => {}} />}
+        emptyState={
+          <SearchStatus
+            filterMessage={null}
+            error={error}
+            loading={query.isPending}
+            hasFilter={false}
+            onRetry={() => void query.refetch()}
+            onClear={() => {}}
+          />
+        }
       />
     </div>
   );

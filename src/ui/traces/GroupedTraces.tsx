@@ -34,7 +34,10 @@ function GroupList({ experimentId, view, serverFilter, filterOk, filterMessage, 
     ...groupQueries.list({ experimentId, groupBy, filter: serverFilter, order: view.groupOrder }),
     enabled: filterOk && groupBy !== '',
   });
-  const groups = useMemo(() => (query.data ? query.data.pages.flatMap((page) => page.groups) : NO_GROUPS), [query.data]);
+  const groups = useMemo(
+    () => (query.data ? query.data.pages.flatMap((page) => page.groups) : NO_GROUPS),
+    [query.data],
+  );
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const scrollRef = useRef<HTMLDivElement>(null);
   // useVirtualizer returns a mutable instance the React Compiler cannot memoise; this component
@@ -55,10 +58,21 @@ function GroupList({ experimentId, view, serverFilter, filterOk, filterMessage, 
   }, [hasNextPage, isFetchingNextPage, last, groups.length, fetchNextPage]);
 
   if (groups.length === 0 || !field) {
-    const error = query.error ? (query.error instanceof ApiError ? query.error : new ApiError(0, 'UNKNOWN', query.error.message)) : null;
+    const error = query.error
+      ? query.error instanceof ApiError
+        ? query.error
+        : new ApiError(0, 'UNKNOWN', query.error.message)
+      : null;
     return (
       <div className="groups-empty">
-        <SearchStatus filterMessage={filterMessage} error={error} loading={query.isPending && filterOk} hasFilter={false} onRetry={() => void query.refetch()} onClear={() => {}} />
+        <SearchStatus
+          filterMessage={filterMessage}
+          error={error}
+          loading={query.isPending && filterOk}
+          hasFilter={false}
+          onRetry={() => void query.refetch()}
+          onClear={() => {}}
+        />
       </div>
     );
   }

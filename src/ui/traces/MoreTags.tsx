@@ -1,4 +1,13 @@
-import { useContext, useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { FilterValue } from './FilterValue.tsx';
 import { RowActiveContext } from './row-active-context.ts';
@@ -24,7 +33,8 @@ export function MoreTags({ tags }: { tags: readonly Tag[] }) {
   useEffect(() => {
     if (!open) return;
     popoverRef.current?.querySelector('button')?.focus();
-    const inside = (target: EventTarget | null) => target instanceof Node && (popoverRef.current?.contains(target) || buttonRef.current?.contains(target));
+    const inside = (target: EventTarget | null) =>
+      target instanceof Node && (popoverRef.current?.contains(target) || buttonRef.current?.contains(target));
     const onPointerDown = (event: PointerEvent) => !inside(event.target) && setAnchor(null);
     const onScroll = (event: Event) => {
       const button = buttonRef.current;
@@ -34,7 +44,8 @@ export function MoreTags({ tags }: { tags: readonly Tag[] }) {
       const box = grid?.getBoundingClientRect();
       // Below the sticky header row, inside the grid.
       const top = grid?.querySelector('[role="columnheader"]')?.getBoundingClientRect().bottom ?? box?.top ?? 0;
-      const visible = rect && box && rect.top >= top && rect.bottom <= box.bottom && rect.right > box.left && rect.left < box.right;
+      const visible =
+        rect && box && rect.top >= top && rect.bottom <= box.bottom && rect.right > box.left && rect.left < box.right;
       setAnchor(visible ? rect : null);
     };
     const onResize = () => setAnchor(null);
@@ -95,7 +106,11 @@ export function MoreTags({ tags }: { tags: readonly Tag[] }) {
             role="dialog"
             aria-label="More tags"
             className="more-tags-popover"
-            style={{ top: anchor.bottom + 4, left: Math.max(8, Math.min(anchor.left, window.innerWidth - POPOVER_WIDTH - 8)), maxWidth: POPOVER_WIDTH }}
+            style={{
+              top: anchor.bottom + 4,
+              left: Math.max(8, Math.min(anchor.left, window.innerWidth - POPOVER_WIDTH - 8)),
+              maxWidth: POPOVER_WIDTH,
+            }}
             onKeyDown={onKeyDown}
             onBlur={onBlur}
             onClick={onClick}

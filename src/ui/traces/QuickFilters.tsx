@@ -10,19 +10,47 @@ const QUICK: readonly { label: string; field: ClauseField }[] = [
 ];
 
 /** Dropdowns that edit the same filter text as the search bar (one clause per key). */
-export function QuickFilters({ experimentId, filter, onCommit, enabled }: { experimentId: string; filter: string; onCommit: (filter: string) => void; enabled: boolean }) {
+export function QuickFilters({
+  experimentId,
+  filter,
+  onCommit,
+  enabled,
+}: {
+  experimentId: string;
+  filter: string;
+  onCommit: (filter: string) => void;
+  enabled: boolean;
+}) {
   return (
     <div className="quick-filters">
       {QUICK.map((quick) => (
-        <QuickFilter key={quick.field.key} experimentId={experimentId} label={quick.label} field={quick.field} filter={filter} onCommit={onCommit} enabled={enabled} />
+        <QuickFilter
+          key={quick.field.key}
+          experimentId={experimentId}
+          label={quick.label}
+          field={quick.field}
+          filter={filter}
+          onCommit={onCommit}
+          enabled={enabled}
+        />
       ))}
     </div>
   );
 }
 
-function QuickFilter(props: { experimentId: string; label: string; field: ClauseField; filter: string; onCommit: (filter: string) => void; enabled: boolean }) {
+function QuickFilter(props: {
+  experimentId: string;
+  label: string;
+  field: ClauseField;
+  filter: string;
+  onCommit: (filter: string) => void;
+  enabled: boolean;
+}) {
   const id = useId();
-  const { data: values, isError } = useQuery({ ...catalogQueries.values(props.experimentId, props.field.kind, props.field.key), enabled: props.enabled });
+  const { data: values, isError } = useQuery({
+    ...catalogQueries.values(props.experimentId, props.field.kind, props.field.key),
+    enabled: props.enabled,
+  });
   const current = clauseValue(props.filter, props.field) ?? '';
   const options = values ?? [];
   return (

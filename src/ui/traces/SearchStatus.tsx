@@ -39,7 +39,12 @@ export function SearchStatus(props: {
       </div>
     );
   }
-  if (props.loading) return <div role="status" className="search-status">Loading traces…</div>;
+  if (props.loading)
+    return (
+      <div role="status" className="search-status">
+        Loading traces…
+      </div>
+    );
   return (
     <div role="status" className="search-status">
       No traces match.{' '}

@@ -1,4 +1,13 @@
-import { memo, useEffect, useEffectEvent, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  memo,
+  useEffect,
+  useEffectEvent,
+  useMemo,
+  useRef,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
 import { isSortableColumn, traceColumns, traceTableFeatures } from './trace-columns.tsx';
@@ -92,7 +101,10 @@ export function TracesGrid(props: TracesGridProps) {
   // 50–80 ms a frame. Such jumps get plain rows (trace id, name, status, latency as text) until
   // scrolling settles, when the rows on screen render in full once.
   const shown = useRef({ first: -1, last: -1 });
-  const jumping = virtualizer.isScrolling && shown.current.first >= 0 && Math.abs(firstIndex - shown.current.first) * 2 > items.length;
+  const jumping =
+    virtualizer.isScrolling &&
+    shown.current.first >= 0 &&
+    Math.abs(firstIndex - shown.current.first) * 2 > items.length;
   useEffect(() => {
     shown.current = { first: firstIndex, last: lastIndex };
   });
@@ -101,7 +113,8 @@ export function TracesGrid(props: TracesGridProps) {
   // After a failed page, wait for the person's Retry: fetching again on every settle would retry
   // forever without saying so.
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && nextPageError === null && lastIndex >= tableRows.length - PREFETCH_ROWS) fetchNextPage();
+    if (hasNextPage && !isFetchingNextPage && nextPageError === null && lastIndex >= tableRows.length - PREFETCH_ROWS)
+      fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, nextPageError, lastIndex, tableRows.length, fetchNextPage]);
 
   // Keep the keyboard cursor on screen when it moves (j/k may move it past the viewport), but
@@ -116,7 +129,10 @@ export function TracesGrid(props: TracesGridProps) {
   const columnVars: Record<string, string> = {};
   for (const header of headers) columnVars[`--col-${header.column.id}`] = `${header.getSize()}px`;
   const totalWidth = table.getTotalSize();
-  const visibleIds = table.getVisibleLeafColumns().map((column) => column.id).join(',');
+  const visibleIds = table
+    .getVisibleLeafColumns()
+    .map((column) => column.id)
+    .join(',');
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.target !== event.currentTarget) return;
@@ -130,7 +146,13 @@ export function TracesGrid(props: TracesGridProps) {
     }
   };
 
-  const resizeByKey = (event: KeyboardEvent<HTMLSpanElement>, columnId: string, size: number, minSize: number, maxSize: number) => {
+  const resizeByKey = (
+    event: KeyboardEvent<HTMLSpanElement>,
+    columnId: string,
+    size: number,
+    minSize: number,
+    maxSize: number,
+  ) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
     const step = (event.shiftKey ? 5 : 1) * RESIZE_STEP * (event.key === 'ArrowLeft' ? -1 : 1);
@@ -170,7 +192,12 @@ export function TracesGrid(props: TracesGridProps) {
                     type="button"
                     className="sort-button"
                     title={`Sort by ${String(header.column.columnDef.header)}`}
-                    onClick={() => onSort({ column: header.column.id as SortColumn, desc: sorted === 'desc' ? false : sorted === 'asc' ? true : defaultDesc(header.column.id) })}
+                    onClick={() =>
+                      onSort({
+                        column: header.column.id as SortColumn,
+                        desc: sorted === 'desc' ? false : sorted === 'asc' ? true : defaultDesc(header.column.id),
+                      })
+                    }
                   >
                     <table.FlexRender header={header} />
                     <span aria-hidden="true" className="sort-mark">
@@ -196,7 +223,13 @@ export function TracesGrid(props: TracesGridProps) {
                     onTouchStart={header.getResizeHandler()}
                     onDoubleClick={() => header.column.resetSize()}
                     onKeyDown={(event) =>
-                      resizeByKey(event, header.column.id, header.getSize(), minSizeOf(header.column.columnDef.minSize), header.column.columnDef.maxSize ?? Number.MAX_SAFE_INTEGER)
+                      resizeByKey(
+                        event,
+                        header.column.id,
+                        header.getSize(),
+                        minSizeOf(header.column.columnDef.minSize),
+                        header.column.columnDef.maxSize ?? Number.MAX_SAFE_INTEGER,
+                      )
                     }
                   />
                 )}
@@ -232,12 +265,23 @@ export function TracesGrid(props: TracesGridProps) {
                 light={jumping}
               >
                 {jumping ? (
-                  <div role="gridcell" aria-colindex={1} aria-colspan={headers.length} className="grid-cell grid-cell-light">
+                  <div
+                    role="gridcell"
+                    aria-colindex={1}
+                    aria-colspan={headers.length}
+                    className="grid-cell grid-cell-light"
+                  >
                     {plainRow(row.original)}
                   </div>
                 ) : (
                   row.getVisibleCells().map((cell, i) => (
-                    <div key={cell.id} role="gridcell" aria-colindex={i + 1} className="grid-cell" style={{ width: `var(--col-${cell.column.id})` }}>
+                    <div
+                      key={cell.id}
+                      role="gridcell"
+                      aria-colindex={i + 1}
+                      className="grid-cell"
+                      style={{ width: `var(--col-${cell.column.id})` }}
+                    >
                       <table.FlexRender cell={cell} />
                     </div>
                   ))
@@ -287,12 +331,27 @@ interface TraceGridRowProps {
 
 /** One text line for a row shown while scrolling fast. */
 function plainRow(row: TraceRow): string {
-  const latency = row.latencyMs === null ? '' : row.latencyMs < 1000 ? `${row.latencyMs} ms` : `${(row.latencyMs / 1000).toFixed(2)} s`;
+  const latency =
+    row.latencyMs === null
+      ? ''
+      : row.latencyMs < 1000
+        ? `${row.latencyMs} ms`
+        : `${(row.latencyMs / 1000).toFixed(2)} s`;
   return [row.id, row.name, row.state, latency].filter(Boolean).join('   ');
 }
 
 const TraceGridRow = memo(
-  function TraceGridRow({ row, index, start, active, open, idPrefix, onActivate, onOpen, children }: TraceGridRowProps) {
+  function TraceGridRow({
+    row,
+    index,
+    start,
+    active,
+    open,
+    idPrefix,
+    onActivate,
+    onOpen,
+    children,
+  }: TraceGridRowProps) {
     return (
       <RowActiveContext.Provider value={active}>
         <div

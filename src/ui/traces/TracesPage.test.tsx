@@ -68,7 +68,11 @@ describe('TracesPage', () => {
     const grid = await screen.findByRole('grid', { name: 'Traces' });
     expect(await within(grid).findByText('trace 2')).toBeTruthy();
     expect(within(grid).getAllByRole('row')).toHaveLength(4);
-    expect(within(grid).getByRole('columnheader', { name: /Start time/ }).getAttribute('aria-sort')).toBe('descending');
+    expect(
+      within(grid)
+        .getByRole('columnheader', { name: /Start time/ })
+        .getAttribute('aria-sort'),
+    ).toBe('descending');
     expect(searchBodies[0]).toMatchObject({
       locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '1' } }],
       order_by: ['timestamp_ms DESC', 'request_id ASC'],
@@ -78,8 +82,18 @@ describe('TracesPage', () => {
 
   it.each<[string, Answer, string, RegExp]>([
     ['an unreachable server', 'unreachable', '', /could not be reached/],
-    ['a rejected filter', { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Bad thing' } }, '', /rejected the search: Bad thing/],
-    ['a filter that does not parse', { status: 200, body: { traces: [] } }, '&q=status+%3D+OK', /This filter cannot run: .*not quoted/],
+    [
+      'a rejected filter',
+      { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Bad thing' } },
+      '',
+      /rejected the search: Bad thing/,
+    ],
+    [
+      'a filter that does not parse',
+      { status: 200, body: { traces: [] } },
+      '&q=status+%3D+OK',
+      /This filter cannot run: .*not quoted/,
+    ],
   ])('explains %s', async (_name, answer, query, message) => {
     searchAnswer = answer;
     renderPage(query);
@@ -129,7 +143,10 @@ describe('TracesPage', () => {
   });
 
   it('"+N" opens the remaining tags, which filter like the others', async () => {
-    searchAnswer = { status: 200, body: { traces: [{ ...trace(1), tags: { ...trace(1).tags, a: '1', b: '2', c: '3', 'd.e': "it's" } }] } };
+    searchAnswer = {
+      status: 200,
+      body: { traces: [{ ...trace(1), tags: { ...trace(1).tags, a: '1', b: '2', c: '3', 'd.e': "it's" } }] },
+    };
     renderPage();
     const more = await screen.findByRole('button', { name: '2 more tags' });
     expect(more.getAttribute('title')).toBe("c=3\nd.e=it's");
@@ -143,7 +160,9 @@ describe('TracesPage', () => {
     expect(document.activeElement).toBe(more);
 
     fireEvent.click(more);
-    fireEvent.click(within(screen.getByRole('dialog', { name: 'More tags' })).getByRole('button', { name: "d.e=it's" }));
+    fireEvent.click(
+      within(screen.getByRole('dialog', { name: 'More tags' })).getByRole('button', { name: "d.e=it's" }),
+    );
     expect(new URL(window.location.href).searchParams.get('q')).toBe('tag.`d.e` = "it\'s"');
     // Filtering did not open the row's trace, and the list closed.
     expect(new URL(window.location.href).searchParams.get('trace')).toBeNull();

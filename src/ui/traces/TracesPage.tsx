@@ -28,14 +28,20 @@ import './traces-page.css';
 // Callbacks read the view from the URL at call time, so they stay stable across navigations
 // (memoised rows keep them) and never act on a stale view.
 const currentView = () => parseTracesView(window.location.pathname + window.location.search);
-const update = (patch: Partial<TracesView>, options: { replace?: boolean } = {}) => navigate(tracesHref({ ...currentView(), ...patch }), options);
+const update = (patch: Partial<TracesView>, options: { replace?: boolean } = {}) =>
+  navigate(tracesHref({ ...currentView(), ...patch }), options);
 const open = (traceId: string) => update({ trace: traceId });
 const close = () => update({ trace: null });
 const commitFilter = (filter: string) => update({ filter });
-const actions = { addClause: (field: ClauseField, value: string | null) => update({ filter: addClause(currentView().filter, field, value) }) };
+const actions = {
+  addClause: (field: ClauseField, value: string | null) =>
+    update({ filter: addClause(currentView().filter, field, value) }),
+};
 
 // The detail panel (span tree, timeline, payloads) is a large chunk: load it when first opened.
-const TraceDetailPanel = lazy(() => import('../trace-detail/TraceDetailPanel.tsx').then((m) => ({ default: m.TraceDetailPanel })));
+const TraceDetailPanel = lazy(() =>
+  import('../trace-detail/TraceDetailPanel.tsx').then((m) => ({ default: m.TraceDetailPanel })),
+);
 
 export function TracesPage({ experimentId }: { experimentId: string }) {
   const href = useLocationHref();
@@ -52,14 +58,16 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const serverFilter = effectiveFilter(view, nowMs);
   const orderBy = useMemo(() => orderByFor(view.sort), [view.sort]);
   const grouped = view.group.kind !== 'none';
-  const searchParams = useMemo(() => ({ experimentId, filter: serverFilter, orderBy }), [experimentId, serverFilter, orderBy]);
+  const searchParams = useMemo(
+    () => ({ experimentId, filter: serverFilter, orderBy }),
+    [experimentId, serverFilter, orderBy],
+  );
   // Grouped, the flat list is only needed for stepping through the filtered set from the panel.
   const { query, rows } = useTraceRows(searchParams, check.ok && (!grouped || view.trace !== null));
   // -1 until the person moves the cursor: then it follows the open trace (e.g. from a link).
   const [cursorIndex, setActiveIndex] = useState(-1);
   const openIndex = view.trace ? rows.findIndex((row) => row.id === view.trace) : -1;
   const activeIndex = Math.min(cursorIndex >= 0 ? cursorIndex : Math.max(0, openIndex), Math.max(0, rows.length - 1));
-
 
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const step = useCallback(
@@ -103,7 +111,10 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   // wait for the first page of rows so that nothing competes with first rows on screen.
   const firstPageSettled = grouped || query.isFetched || !check.ok;
   // The same query MatchCount shows (deduplicated by key): gives the grid its true row count.
-  const { data: count } = useQuery({ ...traceQueries.count(experimentId, serverFilter), enabled: check.ok && firstPageSettled });
+  const { data: count } = useQuery({
+    ...traceQueries.count(experimentId, serverFilter),
+    enabled: check.ok && firstPageSettled,
+  });
   const searchError = query.error instanceof ApiError ? query.error : null;
 
   return (
@@ -114,9 +125,20 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             <SearchBar experimentId={experimentId} value={view.filter} onCommit={commitFilter} />
           </div>
           <div className="traces-controls">
-            <QuickFilters experimentId={experimentId} filter={view.filter} onCommit={commitFilter} enabled={firstPageSettled} />
+            <QuickFilters
+              experimentId={experimentId}
+              filter={view.filter}
+              onCommit={commitFilter}
+              enabled={firstPageSettled}
+            />
             <TimeRangePicker value={view.range} onChange={(range) => update({ range })} />
-            <GroupPicker experimentId={experimentId} catalogEnabled={firstPageSettled} group={view.group} order={view.groupOrder} onChange={(group, groupOrder) => update({ group, groupOrder })} />
+            <GroupPicker
+              experimentId={experimentId}
+              catalogEnabled={firstPageSettled}
+              group={view.group}
+              order={view.groupOrder}
+              onChange={(group, groupOrder) => update({ group, groupOrder })}
+            />
             <ColumnChooser />
             <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
           </div>
@@ -172,7 +194,13 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
               <DetailSplitter />
               <div className="traces-detail" style={{ width: detailWidth }} data-trace-detail="">
                 <Suspense fallback={<p className="placeholder">Loading trace…</p>}>
-                  <TraceDetailPanel traceId={view.trace} experimentId={experimentId} variant="panel" onClose={close} onStep={step} />
+                  <TraceDetailPanel
+                    traceId={view.trace}
+                    experimentId={experimentId}
+                    variant="panel"
+                    onClose={close}
+                    onStep={step}
+                  />
                 </Suspense>
               </div>
             </>

@@ -19,7 +19,11 @@ describe('filter-clause', () => {
     ["metadata.environment = 'dev'", 'prod', "metadata.environment = 'prod'"],
     ["status = 'OK' AND metadata.environment = 'dev'", 'prod', "status = 'OK' AND metadata.environment = 'prod'"],
     ["status = 'OK' AND metadata.environment = 'dev'", undefined, "status = 'OK'"],
-    ["status = 'OK' OR status = 'ERROR'", 'prod', "(status = 'OK' OR status = 'ERROR') AND metadata.environment = 'prod'"],
+    [
+      "status = 'OK' OR status = 'ERROR'",
+      'prod',
+      "(status = 'OK' OR status = 'ERROR') AND metadata.environment = 'prod'",
+    ],
   ])('setClause(%s, %s)', (filter, value, result) => {
     expect(setClause(filter, env, value)).toBe(result);
   });

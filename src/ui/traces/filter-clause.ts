@@ -1,7 +1,14 @@
 // Building and editing clauses of the filter text for one-click filtering (cell values, quick
 // filters). Edits go through the parser so that an existing clause on the same key is replaced
 // rather than duplicated, and the result is the canonical printed text.
-import { parseFilter, printFilter, quoteKey, quoteValue, type ComparisonNode, type FilterExpr } from '../../core/filter/index.ts';
+import {
+  parseFilter,
+  printFilter,
+  quoteKey,
+  quoteValue,
+  type ComparisonNode,
+  type FilterExpr,
+} from '../../core/filter/index.ts';
 import { andFilters } from '../../core/filter-clause.ts';
 
 export interface ClauseField {
@@ -14,7 +21,6 @@ export function equalsClause(field: ClauseField, value: string | null): string {
   const identifier = `${field.kind}.${quoteKey(field.key)}`;
   return value === null ? `${identifier} IS NULL` : `${identifier} = ${quoteValue(value)}`;
 }
-
 
 function topLevelClauses(ast: FilterExpr | null): FilterExpr[] {
   if (!ast) return [];

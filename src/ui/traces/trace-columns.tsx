@@ -16,32 +16,92 @@ import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
 import { SORT_COLUMNS } from './traces-url.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
 
-export const traceTableFeatures = tableFeatures({ columnVisibilityFeature, columnSizingFeature, columnResizingFeature, rowSortingFeature });
+export const traceTableFeatures = tableFeatures({
+  columnVisibilityFeature,
+  columnSizingFeature,
+  columnResizingFeature,
+  rowSortingFeature,
+});
 
 const helper = createColumnHelper<typeof traceTableFeatures, TraceRow>();
 
 const sortable = (id: string) => (SORT_COLUMNS as readonly string[]).includes(id);
 
-const STATUS_LABEL: Record<TraceRow['state'], string> = { OK: 'OK', ERROR: 'Error', IN_PROGRESS: 'Running', STATE_UNSPECIFIED: '—' };
+const STATUS_LABEL: Record<TraceRow['state'], string> = {
+  OK: 'OK',
+  ERROR: 'Error',
+  IN_PROGRESS: 'Running',
+  STATE_UNSPECIFIED: '—',
+};
 
 export const traceColumns = helper.columns([
-  helper.accessor('id', { header: 'Trace ID', size: 170, enableHiding: false, cell: (c) => <CopyTraceId id={c.getValue()} /> }),
-  helper.accessor('name', { header: 'Name', size: 140, cell: (c) => <span className="ellipsis">{c.getValue() || '—'}</span> }),
-  helper.accessor('request', { header: 'Request', size: 260, enableSorting: false, cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span> }),
-  helper.accessor('response', { header: 'Response', size: 260, enableSorting: false, cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span> }),
+  helper.accessor('id', {
+    header: 'Trace ID',
+    size: 170,
+    enableHiding: false,
+    cell: (c) => <CopyTraceId id={c.getValue()} />,
+  }),
+  helper.accessor('name', {
+    header: 'Name',
+    size: 140,
+    cell: (c) => <span className="ellipsis">{c.getValue() || '—'}</span>,
+  }),
+  helper.accessor('request', {
+    header: 'Request',
+    size: 260,
+    enableSorting: false,
+    cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span>,
+  }),
+  helper.accessor('response', {
+    header: 'Response',
+    size: 260,
+    enableSorting: false,
+    cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span>,
+  }),
   helper.accessor('state', {
     id: 'status',
     header: 'Status',
     size: 84,
     cell: (c) => <span className={`status status-${c.getValue()}`}>{STATUS_LABEL[c.getValue()]}</span>,
   }),
-  helper.accessor('latencyMs', { id: 'latency', header: 'Latency', size: 90, cell: (c) => <span className="num">{formatLatency(c.getValue())}</span> }),
-  helper.accessor('startMs', { id: 'start', header: 'Start time', size: 178, cell: (c) => <span className="ellipsis">{formatTime(c.getValue())}</span> }),
-  helper.accessor('user', { header: 'User', size: 110, cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.user} value={c.getValue()} /> }),
-  helper.accessor('session', { header: 'Session', size: 120, cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.session} value={c.getValue()} /> }),
-  helper.accessor('version', { header: 'App version', size: 112, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.appVersion} value={c.getValue()} /> }),
-  helper.accessor('environment', { header: 'Environment', size: 124, cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.environment} value={c.getValue()} /> }),
-  helper.accessor('tokens', { header: 'Tokens', size: 80, enableSorting: false, cell: (c) => <span className="num">{c.getValue() ?? '—'}</span> }),
+  helper.accessor('latencyMs', {
+    id: 'latency',
+    header: 'Latency',
+    size: 90,
+    cell: (c) => <span className="num">{formatLatency(c.getValue())}</span>,
+  }),
+  helper.accessor('startMs', {
+    id: 'start',
+    header: 'Start time',
+    size: 178,
+    cell: (c) => <span className="ellipsis">{formatTime(c.getValue())}</span>,
+  }),
+  helper.accessor('user', {
+    header: 'User',
+    size: 110,
+    cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.user} value={c.getValue()} />,
+  }),
+  helper.accessor('session', {
+    header: 'Session',
+    size: 120,
+    cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.session} value={c.getValue()} />,
+  }),
+  helper.accessor('version', {
+    header: 'App version',
+    size: 112,
+    cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.appVersion} value={c.getValue()} />,
+  }),
+  helper.accessor('environment', {
+    header: 'Environment',
+    size: 124,
+    cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.environment} value={c.getValue()} />,
+  }),
+  helper.accessor('tokens', {
+    header: 'Tokens',
+    size: 80,
+    enableSorting: false,
+    cell: (c) => <span className="num">{c.getValue() ?? '—'}</span>,
+  }),
   helper.accessor('tags', {
     header: 'Tags',
     size: 230,

@@ -9,11 +9,33 @@ const info: TraceInfo = {
   execution_duration: '0.532s',
   state: 'OK',
   request_preview: '{"q":\n "hi"}',
-  trace_metadata: { 'mlflow.trace.user': 'ada', environment: 'prod', 'mlflow.trace.tokenUsage': '{"total_tokens": 42}' },
+  trace_metadata: {
+    'mlflow.trace.user': 'ada',
+    environment: 'prod',
+    'mlflow.trace.tokenUsage': '{"total_tokens": 42}',
+  },
   tags: { 'mlflow.traceName': 'chat', team: 'core', 'mlflow.artifactLocation': 'x' },
   assessments: [
-    { assessment_id: 'a', assessment_name: 'thumbs', trace_id: 'tr-1', source: { source_type: 'HUMAN' }, create_time: '', last_update_time: '', feedback: { value: true }, valid: true },
-    { assessment_id: 'b', assessment_name: 'thumbs', trace_id: 'tr-1', source: { source_type: 'HUMAN' }, create_time: '', last_update_time: '', feedback: { value: false }, valid: false },
+    {
+      assessment_id: 'a',
+      assessment_name: 'thumbs',
+      trace_id: 'tr-1',
+      source: { source_type: 'HUMAN' },
+      create_time: '',
+      last_update_time: '',
+      feedback: { value: true },
+      valid: true,
+    },
+    {
+      assessment_id: 'b',
+      assessment_name: 'thumbs',
+      trace_id: 'tr-1',
+      source: { source_type: 'HUMAN' },
+      create_time: '',
+      last_update_time: '',
+      feedback: { value: false },
+      valid: false,
+    },
   ],
 };
 

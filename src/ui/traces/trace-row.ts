@@ -87,7 +87,13 @@ export function formatLatency(ms: number | null): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 export function formatTime(ms: number): string {
   return Number.isFinite(ms) ? timeFormat.format(ms) : '—';

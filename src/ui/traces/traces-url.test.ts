@@ -14,8 +14,16 @@ const base: TracesView = {
 describe('traces-url', () => {
   it.each<[string, Partial<TracesView>, string]>([
     ['defaults', {}, '/traces?experiment=7'],
-    ['filter and range', { filter: "metadata.environment = 'prod'", range: { kind: 'last', preset: '24h' } }, "/traces?experiment=7&q=metadata.environment+%3D+%27prod%27&range=24h"],
-    ['session grouping by recency', { group: { kind: 'session' }, groupOrder: 'recent' }, '/traces?experiment=7&group=session&gorder=recent'],
+    [
+      'filter and range',
+      { filter: "metadata.environment = 'prod'", range: { kind: 'last', preset: '24h' } },
+      '/traces?experiment=7&q=metadata.environment+%3D+%27prod%27&range=24h',
+    ],
+    [
+      'session grouping by recency',
+      { group: { kind: 'session' }, groupOrder: 'recent' },
+      '/traces?experiment=7&group=session&gorder=recent',
+    ],
     ['tag grouping', { group: { kind: 'tag', key: 'team.name' } }, '/traces?experiment=7&group=tag%3Ateam.name'],
     ['sort', { sort: { column: 'latency', desc: false } }, '/traces?experiment=7&sort=latency%3Aasc'],
     ['open trace', { trace: 'tr-abc' }, '/traces?experiment=7&trace=tr-abc'],
@@ -33,7 +41,11 @@ describe('traces-url', () => {
   });
 
   it('orders with tie-breakers and quotes dotted keys', () => {
-    expect(orderByFor({ column: 'user', desc: true })).toEqual(['metadata.`mlflow.trace.user` DESC', 'timestamp_ms DESC', 'request_id ASC']);
+    expect(orderByFor({ column: 'user', desc: true })).toEqual([
+      'metadata.`mlflow.trace.user` DESC',
+      'timestamp_ms DESC',
+      'request_id ASC',
+    ]);
     expect(orderByFor({ column: 'start', desc: false })).toEqual(['timestamp_ms ASC', 'request_id ASC']);
   });
 

@@ -13,8 +13,19 @@ export type GroupBy =
   | { kind: 'tag' | 'metadata'; key: string };
 
 /** Columns the server can order by (§6.7); the value is the column id in the table. */
-export type SortColumn = 'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment';
-export const SORT_COLUMNS: readonly SortColumn[] = ['start', 'latency', 'status', 'id', 'name', 'user', 'session', 'version', 'environment'];
+export type SortColumn =
+  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment';
+export const SORT_COLUMNS: readonly SortColumn[] = [
+  'start',
+  'latency',
+  'status',
+  'id',
+  'name',
+  'user',
+  'session',
+  'version',
+  'environment',
+];
 
 export interface SortSpec {
   column: SortColumn;
@@ -87,7 +98,8 @@ export function groupParam(group: GroupBy): string | null {
 
 function parseSort(raw: string | null): SortSpec {
   const match = /^([a-z]+):(asc|desc)$/.exec(raw ?? '');
-  if (match && (SORT_COLUMNS as readonly string[]).includes(match[1])) return { column: match[1] as SortColumn, desc: match[2] === 'desc' };
+  if (match && (SORT_COLUMNS as readonly string[]).includes(match[1]))
+    return { column: match[1] as SortColumn, desc: match[2] === 'desc' };
   return DEFAULT_SORT;
 }
 

@@ -9,7 +9,10 @@ export type BooleanRecord = Record<string, boolean>;
 const isRecordOf =
   <T>(type: 'number' | 'boolean') =>
   (value: unknown): value is Record<string, T> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === type);
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === type);
 
 const VISIBILITY_KEY = 'traces.columns.visibility';
 const SIZING_KEY = 'traces.columns.sizing';

@@ -3,7 +3,8 @@ import { readPreference, writePreference } from '../local-preferences.ts';
 
 const KEY = 'traces.detail.width';
 export const MIN_DETAIL_WIDTH = 320;
-const isWidth = (value: unknown): value is number => typeof value === 'number' && value >= MIN_DETAIL_WIDTH && value < 4000;
+const isWidth = (value: unknown): value is number =>
+  typeof value === 'number' && value >= MIN_DETAIL_WIDTH && value < 4000;
 
 interface DetailWidth {
   width: number;

@@ -22,6 +22,9 @@ const NO_ROWS: readonly TraceRow[] = [];
 /** The loaded rows of a trace search, paged in by the grid as it scrolls. */
 export function useTraceRows(params: TraceSearchParams, enabled = true) {
   const query = useInfiniteQuery({ ...traceQueries.search(params), enabled });
-  const rows = useMemo(() => (query.data ? query.data.pages.flatMap((page) => page.traces.map(rowOf)) : NO_ROWS), [query.data]);
+  const rows = useMemo(
+    () => (query.data ? query.data.pages.flatMap((page) => page.traces.map(rowOf)) : NO_ROWS),
+    [query.data],
+  );
   return { query, rows };
 }
