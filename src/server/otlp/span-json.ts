@@ -1,6 +1,6 @@
 // Span encodings on the wire (mlflow-api.md §2.3): the stored span dict (§2.3a) and the OTel
 // proto JSON that GetTrace and BatchGet answer with (§2.3b).
-import { jsonText, parseJsonKeepingNanos, toNanos, type JsonOut } from '../wire-format.ts';
+import { parseJsonKeepingNanos, toNanos, type JsonOut } from '../wire-format.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -65,5 +65,3 @@ export function spanDictToOtel(content: string): JsonOut {
 export function spanDictFile(contents: string[]): string {
   return `{"spans": [${contents.join(', ')}]}`;
 }
-
-export { jsonText };
