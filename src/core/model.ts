@@ -1,6 +1,6 @@
 // Wire types shared by the server, the explorer and the SDK.
 // Field names follow MLflow 3's REST JSON exactly (snake_case, enum names as strings),
-// see ../../shared/docs/mlflow-api.md §2. Extensions of this project live at the end of
+// see docs/mlflow-contract.md §2. Extensions of this project live at the end of
 // the file and are served under EXTENSION_PREFIX so that a plain MLflow server answers 404.
 
 /** Milliseconds since the epoch, or a duration in milliseconds. */

@@ -1,4 +1,4 @@
-// Builds the span tree of one trace from MLflow span dicts (mlflow-api.md §2.3a), for traces
+// Builds the span tree of one trace from MLflow span dicts (docs/mlflow-contract.md §2.3a), for traces
 // of any size: one pass to index ids, one sort by start time, one iterative DFS. No recursion
 // (a 30,000-deep chain must not overflow the stack) and no per-span JSON parsing except the
 // span type, so a 30k-span trace builds in tens of milliseconds. Attribute values stay as the

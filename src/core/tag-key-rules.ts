@@ -1,4 +1,4 @@
-// MLflow's trace tag key rules (mlflow-api.md §3.9, `utils/validation._validate_tag_name`),
+// MLflow's trace tag key rules (docs/mlflow-contract.md §3.9, `utils/validation._validate_tag_name`),
 // checked in the browser so a person sees why a key is refused before anything is sent.
 export const MAX_TAG_KEY_LENGTH = 250;
 export const MAX_TAG_VALUE_LENGTH = 8000;

@@ -74,7 +74,7 @@ function legacyIo(value: unknown): string | undefined {
   return text.length <= LEGACY_IO_MAX ? text : `${text.slice(0, LEGACY_IO_MAX - 3)}...`;
 }
 
-/** The final TraceInfo sent through StartTraceV3 when the root span ends (mlflow-api.md §3.2, §4.1). */
+/** The final TraceInfo sent through StartTraceV3 when the root span ends (docs/mlflow-contract.md §3.2, §4.1). */
 export function buildTraceInfo(
   pending: PendingTrace,
   root: ReadableSpan,

@@ -120,7 +120,7 @@ export class ExportQueue {
 
   private async exportBatch(batch: FinishedTrace[]): Promise<void> {
     // Spans first, then the trace infos: a server that sees the info last marks the trace finalized
-    // with the SDK's own times, previews and token usage (mlflow-api.md §3.2 step 4).
+    // with the SDK's own times, previews and token usage (docs/mlflow-contract.md §3.2 step 4).
     const spans = batch.flatMap((item) => item.spans);
     for (let i = 0; i < spans.length; i += this.options.maxSpansPerRequest) {
       try {

@@ -11,7 +11,7 @@ export interface HttpTransportOptions {
 }
 
 /**
- * Exports like MLflow's Python SDK against an MLflow ≥ 3.4 server (mlflow-api.md §4.1): spans as
+ * Exports like MLflow's Python SDK against an MLflow ≥ 3.4 server (docs/mlflow-contract.md §4.1): spans as
  * OTLP/protobuf to /v1/traces with the experiment in `x-mlflow-experiment-id`, then StartTraceV3.
  * Throws when the tracking URI is not an http(s) URL.
  */

@@ -1,4 +1,4 @@
-// MLflow stores every span attribute as JSON text (mlflow-api.md §2.3a) and its readers
+// MLflow stores every span attribute as JSON text (docs/mlflow-contract.md §2.3a) and its readers
 // JSON.parse each value, so the SDK encodes attribute values the way the Python SDK does.
 
 /** JSON-encodes a value for a span attribute; never throws (cycles, bigints, functions are tolerated). */

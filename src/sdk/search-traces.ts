@@ -43,7 +43,7 @@ export async function searchTraces(options: SearchTracesOptions = {}): Promise<S
   };
 }
 
-/** A trace in OTel proto JSON (mlflow-api.md §2.3b); nanosecond times may have lost precision in JSON.parse. */
+/** A trace in OTel proto JSON (docs/mlflow-contract.md §2.3b); nanosecond times may have lost precision in JSON.parse. */
 export interface TraceWithSpans {
   trace_info: TraceInfo;
   spans: Record<string, unknown>[];

@@ -1,4 +1,4 @@
-/** MLflow's span types (mlflow-api.md §2.3); custom strings are allowed too. */
+/** MLflow's span types (docs/mlflow-contract.md §2.3); custom strings are allowed too. */
 export type KnownSpanType =
   | 'LLM'
   | 'CHAIN'

@@ -1,4 +1,4 @@
-// MLflow's error envelope (src/server/README.md, "Errors"). Handlers throw MlflowError for the caller's
+// MLflow's error envelope (docs/mlflow-contract.md §1.4). Handlers throw MlflowError for the caller's
 // mistakes; anything else is our fault and becomes a 500 without internals.
 export type ErrorCode =
   | 'INVALID_PARAMETER_VALUE'

@@ -1,4 +1,4 @@
-// MLflow's JSON encodings for protobuf well-known types (mlflow-api.md §1.3) and a JSON writer
+// MLflow's JSON encodings for protobuf well-known types (docs/mlflow-contract.md §1.3) and a JSON writer
 // that keeps 64-bit nanosecond integers exact (JSON.stringify cannot emit a bigint).
 
 /** google.protobuf.Timestamp as MLflow emits it: RFC 3339 UTC with 0 or 3 fractional digits. */

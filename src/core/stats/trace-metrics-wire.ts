@@ -1,4 +1,4 @@
-// Wire shapes of QueryTraceMetrics (mlflow-api.md §8) with this project's extensions:
+// Wire shapes of QueryTraceMetrics (docs/mlflow-contract.md §8) with this project's extensions:
 // `filter` takes the full search grammar, `dimensions` may name `metadata.<key>`, `tag.<key>` and
 // `trace_status`, PERCENTILE is exact, and `confidence_level` adds `<P>_LOW`/`<P>_HIGH` values.
 // They live in core because the server implements the same contract.

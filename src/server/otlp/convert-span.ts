@@ -1,4 +1,4 @@
-// OTLP span → MLflow span (mlflow-api.md §7.1, §7.2): span-dict JSON with JSON-encoded attribute
+// OTLP span → MLflow span (docs/mlflow-contract.md §7.1, §7.2): span-dict JSON with JSON-encoded attribute
 // values, the span type and GenAI inputs/outputs/token usage/model translated from the common
 // semantic conventions (OpenInference, OTel GenAI, OpenLLMetry, Vercel AI SDK).
 import { SPAN_ATTRIBUTES } from '../../core/model.ts';

@@ -1,4 +1,4 @@
-// Span encodings on the wire (mlflow-api.md §2.3): the stored span dict (§2.3a) and the OTel
+// Span encodings on the wire (docs/mlflow-contract.md §2.3): the stored span dict (§2.3a) and the OTel
 // proto JSON that GetTrace and BatchGet answer with (§2.3b).
 import { parseJsonKeepingNanos, toNanos, type JsonOut } from '../wire-format.ts';
 

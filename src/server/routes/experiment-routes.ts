@@ -33,7 +33,7 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
       return { experiment_id: await store.createExperiment({ name, artifactLocation, tags }) };
     });
 
-    // The lifecycle MLflow's clients call (src/server/README.md, "Experiments"). A deleted experiment
+    // The lifecycle MLflow's clients call (src/server/README.md, "Experiment lifecycle"). A deleted experiment
     // stays readable by id and name, is hidden from the default search, and its traces from search.
     app.post(`${base}/delete`, async (request) => {
       await store.deleteExperiment(requireString(readRequest(request), 'experiment_id'));

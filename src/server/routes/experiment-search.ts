@@ -1,4 +1,4 @@
-// SearchExperiments' `filter` and `order_by` (mlflow-api.md §3.1), as MLflow's
+// SearchExperiments' `filter` and `order_by` (docs/mlflow-contract.md §3.1), as MLflow's
 // SearchExperimentsUtils and SqlAlchemyStore._search_experiments define them:
 //   filter   := clause (AND clause)*            (AND in any case; nothing else joins clauses)
 //   clause   := identifier comparator value

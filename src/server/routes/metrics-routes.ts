@@ -30,7 +30,7 @@ interface MetricSpec {
   dimensions: string[];
 }
 
-// mlflow-api.md §8.2, per view type and metric.
+// docs/mlflow-contract.md §8.2, per view type and metric.
 const SPECS: Record<ViewType, Record<string, MetricSpec>> = {
   TRACES: {
     trace_count: { aggregations: ['COUNT'], dimensions: ['trace_name', 'trace_status'] },

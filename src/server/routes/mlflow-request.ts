@@ -3,7 +3,7 @@ import { invalidParameter, type MlflowError } from '../errors.ts';
 
 export type RequestFields = Record<string, unknown>;
 
-/** Every MLflow route is served under /api and /ajax-api (mlflow-api.md §1.1). */
+/** Every MLflow route is served under /api and /ajax-api (docs/mlflow-contract.md §1.1). */
 export function bothPrefixes(path: string): string[] {
   return [`/api${path}`, `/ajax-api${path}`];
 }

@@ -1,4 +1,4 @@
-// TraceInfoV3 as MLflow serialises it (mlflow-api.md §2.1): TraceInfo.to_proto truncates metadata
+// TraceInfoV3 as MLflow serialises it (docs/mlflow-contract.md §2.1): TraceInfo.to_proto truncates metadata
 // keys and values to 250 characters (_truncate_request_metadata) and tag keys to 250 and tag
 // values to 4096 (_truncate_tags). Storage keeps the full text, so filters and the server's own
 // reads (e.g. mlflow.trace.sizeStats) see it; only responses are cut.

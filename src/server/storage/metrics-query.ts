@@ -1,4 +1,4 @@
-// QueryTraceMetrics (mlflow-api.md §8) after request validation, plus this project's extensions:
+// QueryTraceMetrics (docs/mlflow-contract.md §8) after request validation, plus this project's extensions:
 // metadata./tag. dimensions, a full-grammar `filter`, and percentile confidence bounds.
 
 export type ViewType = 'TRACES' | 'SPANS' | 'ASSESSMENTS';

@@ -1,7 +1,7 @@
 import type { Assessment, JsonValue } from '../../core/model.ts';
 import { api, apiRequest } from './http-client.ts';
 
-// Assessment writes (mlflow-api.md §3.11). Editing is "create with `overrides`", which keeps
+// Assessment writes (docs/mlflow-contract.md §3.11). Editing is "create with `overrides`", which keeps
 // the history (the old one becomes valid=false) the way MLflow's own UI does it.
 export interface NewFeedback {
   traceId: string;

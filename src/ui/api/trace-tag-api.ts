@@ -1,6 +1,6 @@
 import { api, apiRequest } from './http-client.ts';
 
-// Trace tag writes (mlflow-api.md §3.9). The UI uses the 3.0 routes, as MLflow's UI does.
+// Trace tag writes (docs/mlflow-contract.md §3.9). The UI uses the 3.0 routes, as MLflow's UI does.
 const tagsPath = (traceId: string) => api(`3.0/mlflow/traces/${encodeURIComponent(traceId)}/tags`);
 
 export const setTraceTag = (traceId: string, key: string, value: string) =>

@@ -66,7 +66,7 @@ export function toTraceRow(info: TraceInfo): TraceRow {
     state: info.state,
     latencyMs: durationMs(info.execution_duration),
     startMs: Date.parse(info.request_time),
-    // Older traces kept the user in the mlflow.user tag (mlflow-api.md §5).
+    // Older traces kept the user in the mlflow.user tag (docs/mlflow-contract.md §5).
     user: metadata[METADATA.user] ?? tags['mlflow.user'] ?? '',
     session: metadata[METADATA.session] ?? '',
     version: metadata[CONTEXT_KEYS.appVersion] ?? '',

@@ -1,4 +1,4 @@
-// Assessment rules (contract: src/server/README.md, "Assessments"): server-chosen ids, times
+// Assessment rules (docs/mlflow-contract.md §3.11; our choices in src/server/README.md): server-chosen ids, times
 // defaulting to now, updates that may not change the value's kind, metadata merged on update,
 // and overrides: a new assessment that overrides another marks it invalid; deleting the new
 // one makes the overridden one valid again.

@@ -1,4 +1,4 @@
-// MLflow's experiment rules (contract: src/server/README.md, "Experiments"), as
+// MLflow's experiment rules (docs/mlflow-contract.md §3.16; src/server/README.md), as
 // SqlAlchemyStore applies them: ids are integers, names are unique across both stages (a
 // deleted experiment keeps its name), Delete needs an active experiment and Restore a deleted
 // one (otherwise "No Experiment with id=N exists"), only an active experiment can be renamed,

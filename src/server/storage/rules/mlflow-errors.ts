@@ -1,4 +1,4 @@
-// The catalogue of MLflow's error messages that storage raises (src/server/README.md, "Errors").
+// The catalogue of MLflow's error messages that storage raises (envelope: docs/mlflow-contract.md §1.4).
 // Every engine builds its errors here so a client sees the same error_code and text whatever
 // the backend. The wording is MLflow's, quirks included; only these functions spell it.
 import { MlflowError } from '../../errors.ts';

@@ -1,5 +1,5 @@
-// What a batch of spans does to its trace (OTLP ingestion, mlflow-api contract in
-// src/server/README.md, "OTLP ingestion"): the trace row is created or widened to cover the
+// What a batch of spans does to its trace (OTLP ingestion, docs/mlflow-contract.md §7.3, §7.4,
+// and src/server/README.md for our choices): the trace row is created or widened to cover the
 // spans, its state follows the root span, previews come from the root span, and the trace is
 // named after its root span. Engines read the current row, call these, and write the result.
 import { METADATA, TAGS } from '../../../core/model.ts';

@@ -1,5 +1,4 @@
-// What StartTraceV3 writes beside the client's trace info (contract: src/server/README.md,
-// "StartTraceV3"): the server-owned tags are dropped from the request, and the info is marked
+// What StartTraceV3 writes beside the client's trace info (docs/mlflow-contract.md §3.2, §5): the server-owned tags are dropped from the request, and the info is marked
 // finalized so later spans stop rewriting times and sums.
 import { METADATA, TAGS } from '../../../core/model.ts';
 

@@ -64,7 +64,7 @@ export class SqliteAssessments {
         .run(input.overrides, input.traceId);
       if (changes === 0) throw overriddenAssessmentNotFound(input.overrides);
     }
-    // A client-chosen id could take over another trace's row (src/server/README.md, "Assessments").
+    // A client-chosen id could take over another trace's row (src/server/README.md, "Assessment ids").
     return toAssessment(this.insert({ ...input, assessmentId: undefined }));
   }
 
