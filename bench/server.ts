@@ -442,6 +442,30 @@ async function measureReads(
         '≤ 200 ms',
       );
     }
+
+    // ---- accelerator memory with 20 group-by keys loaded (an absent key costs a column too) ----
+    const groupKeys = [
+      ...['app_version', 'environment', 'mlflow.trace.session', 'mlflow.trace.user', 'region'].map((key) => ({
+        kind: 'metadata' as const,
+        key,
+      })),
+      ...['mlflow.traceName', 'team', 'priority', 'mlflow.trace.spansLocation'].map((key) => ({
+        kind: 'tag' as const,
+        key,
+      })),
+      ...Array.from({ length: 11 }, (_, k) => ({ kind: 'metadata' as const, key: `absent_${k}` })),
+    ];
+    for (const groupBy of groupKeys)
+      await store.listGroups({ experimentIds: [experimentId], groupBy, order: 'count', maxResults: 10, offset: 0 });
+    const memory = store.acceleratorMemory();
+    if (memory) {
+      const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+      add(
+        'Metrics accelerator memory, 20 group-by keys asked for',
+        `${memory.dimensions} dimensions kept, ${mib(memory.dimensionBytes)} MiB (least recently used dropped beyond the cap); base columns ${mib(memory.baseBytes)} MiB`,
+        '≤ 64 MiB of dimensions',
+      );
+    }
   }
 }
 
