@@ -85,3 +85,14 @@ describe('group commit', () => {
     expect(committed()).toBe('z');
   });
 });
+
+describe('closing', () => {
+  it('lets queued writes commit and refuses new ones', async () => {
+    const commit = new GroupCommit(db);
+    const queued = commit.run(insert('q'));
+    await commit.close();
+    await expect(queued).resolves.toBeUndefined();
+    expect(committed()).toBe('q');
+    await expect(commit.run(insert('r'))).rejects.toThrow('The store is closed.');
+  });
+});

@@ -29,6 +29,7 @@ export interface GroupCommitStats {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private closed = false;
   private readonly db: Database.Database;
   private readonly onCommit: ChangeListener | undefined;
   private readonly counters: GroupCommitStats = { commits: 0, operations: 0, maxBatch: 0 };
@@ -39,6 +40,7 @@ export class GroupCommit {
   }
 
   run<T>(op: () => T, declares: WriteDeclaration = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The store is closed.'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, declares, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
@@ -47,6 +49,12 @@ export class GroupCommit {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /** Refuses new writes and resolves once every queued one has been committed and answered. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
   }
 
   stats(): GroupCommitStats {
@@ -82,7 +90,12 @@ export class GroupCommit {
       return;
     }
     // Listeners run before any caller hears back, so a read after an acknowledged write sees it.
-    if (this.onCommit && !isEmptyChange(change)) this.onCommit(change);
+    // The data is committed either way: a listener's failure must not leave callers waiting.
+    try {
+      if (this.onCommit && !isEmptyChange(change)) this.onCommit(change);
+    } catch {
+      // Nothing to undo; the listener (an optional accelerator) answers from SQL when unsure.
+    }
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) item.resolve(outcome.value);

@@ -328,6 +328,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   async close(): Promise<void> {
+    await this.ctx.closeWrites();
     this.checkpointer?.stop();
     try {
       this.ctx.db.pragma('analysis_limit = 1000');

@@ -187,6 +187,6 @@ export interface TraceStore {
   countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
 
-  /** Waits for nothing in flight and releases the engine's connections. */
+  /** Lets queued writes commit, refuses new ones, and releases the engine's connections. */
   close(): Promise<void>;
 }

@@ -35,6 +35,11 @@ export class SqliteContext {
     return this.commit.run(op, declares);
   }
 
+  /** Waits for queued writes to commit, then refuses new ones. */
+  closeWrites(): Promise<void> {
+    return this.commit.close();
+  }
+
   commitStats(): ReturnType<GroupCommit['stats']> {
     return this.commit.stats();
   }
