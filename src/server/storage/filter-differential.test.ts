@@ -5,14 +5,14 @@ import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FilterExpr } from '../../core/filter/ast.ts';
 import { checkFilter } from '../../core/filter/check-filter.ts';
-import { compileFilter } from '../../core/filter/compile-filter.ts';
-import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
 import { evaluateFilter, type EvalAssessment, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
 import { quoteValue } from '../../core/filter/quote.ts';
-import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
 import { filterArb, tracesArb, type GeneratedAssessment } from '../../core/filter/filter-arbitraries.test.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { compileFilter } from './sql/compile-filter.ts';
+import { compileOrderBy } from './sql/compile-order-by.ts';
+import { sqliteDialect } from './sql/sql-dialect.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 
 function openDb(): Database.Database {
@@ -79,12 +79,22 @@ function checked(text: string): FilterExpr | null {
   return r.expr;
 }
 
+/** Matches of both compiler modes; the correlated form must select what the membership form selects. */
 function sqlMatches(text: string, expr = checked(text)): string[] {
-  const { sql, params } = compileFilter(expr, sqliteDialect);
-  const rows = db.prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`).all(...params) as {
-    id: string;
-  }[];
-  return rows.map((row) => row.id);
+  const run = (mode: 'membership' | 'correlated') => {
+    const { sql, params } = compileFilter(expr, { dialect: sqliteDialect, mode });
+    const rows = db
+      .prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`)
+      .all(...params) as {
+      id: string;
+    }[];
+    return rows.map((row) => row.id);
+  };
+  const membership = run('membership');
+  const correlated = run('correlated');
+  if (correlated.join() !== membership.join())
+    throw new Error(`compiler modes disagree on ${text}: ${membership.join()} vs ${correlated.join()}`);
+  return membership;
 }
 
 function evalMatches(text: string, traces: EvalTrace[], expr = checked(text)): string[] {

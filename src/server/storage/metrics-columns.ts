@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { ComparisonNode, FilterExpr } from '../../core/filter/ast.ts';
 import { checkFilter } from '../../core/filter/index.ts';
-import { numericValue } from '../../core/filter/validate-filter.ts';
+import { numericValue } from '../../core/filter/compare-rules.ts';
 import { SOURCE_RUN_METADATA } from '../../core/filter/vocabulary.ts';
 import { TAGS } from '../../core/model.ts';
 import { DurationOrder } from './duration-order.ts';

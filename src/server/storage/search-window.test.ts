@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from './open-sqlite.ts';
-import { correlatedFilter } from './search-sql.ts';
 import { SqliteTraceStore, type BulkTrace } from './sqlite-trace-store.ts';
 
 let dir: string;
@@ -93,15 +92,5 @@ describe('newest-first search windows', () => {
       expect(second?.traces.map((t) => t.trace_id)).toEqual(plainSecond?.traces.map((t) => t.trace_id));
       expect(windowed.statements).toBeLessThanOrEqual(6);
     }
-  });
-
-  it('rewrites IN subqueries to correlated EXISTS', () => {
-    expect(correlatedFilter('t.trace_id NOT IN (SELECT trace_id FROM trace_tags WHERE key = ?)')).toBe(
-      'NOT EXISTS (SELECT 1 FROM trace_tags WHERE trace_id = t.trace_id AND key = ?)',
-    );
-    expect(correlatedFilter('t.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.name = ?)')).toBe(
-      'EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name = ?)',
-    );
-    expect(correlatedFilter('t.trace_id IN (SELECT trace_id FROM a UNION SELECT trace_id FROM b)')).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import type {
   ValuesResponse,
 } from '../../core/model.ts';
 import { exactQuantile } from '../../core/stats/quantile.ts';
-import { compileSearchFilter, correlatedFilter } from './search-sql.ts';
+import { compileSearchFilter } from './search-sql.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
 import type { SqliteTraceStore } from './sqlite-trace-store.ts';
 import type { GroupsQuery } from './trace-store.ts';
@@ -91,9 +91,8 @@ export function countTracesSql(
   store: SqliteTraceStore,
   input: { experimentIds: string[]; filter?: string; cap: number },
 ): CountResponse {
-  const compiled = compileSearchFilter(input.filter);
-  const correlated = compiled ? correlatedFilter(compiled.sql) : undefined;
-  if (compiled && correlated) {
+  const correlated = compileSearchFilter(input.filter, 'correlated');
+  if (correlated) {
     // A common value reaches the cap within the newest rows; probing them one by one is cheap,
     // while the index plan below would first collect every matching id.
     const ids = input.experimentIds.map(Number).filter((n) => Number.isInteger(n));
@@ -101,9 +100,9 @@ export function countTracesSql(
     const probe = store
       .stmt(
         `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
-           ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated} LIMIT ?)`,
+           ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?)`,
       )
-      .get(...ids, window, ...compiled.params, input.cap + 1) as { n: number };
+      .get(...ids, window, ...correlated.params, input.cap + 1) as { n: number };
     if (probe.n > input.cap) return { count: input.cap, exact: false };
   }
   const s = scope(input.experimentIds, input.filter);

@@ -16,7 +16,9 @@ import { BackgroundCheckpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-import { compileSearchFilter, compileSearchOrder, correlatedFilter } from './search-sql.ts';
+import { compileSearchOrder, parseSearchFilter } from './search-sql.ts';
+import { compileFilter } from './sql/compile-filter.ts';
+import { sqliteDialect } from './sql/sql-dialect.ts';
 import type { SpanRecord } from './span-record.ts';
 import { queryMetricsSql } from './sqlite-metrics.ts';
 import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from './sqlite-extensions.ts';
@@ -685,7 +687,8 @@ export class SqliteTraceStore implements TraceStore {
       experimentIds.length === 1
         ? 't.experiment_id = ?'
         : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`;
-    const filter = compileSearchFilter(query.filter);
+    const expr = parseSearchFilter(query.filter);
+    const filter = expr && compileFilter(expr, { dialect: sqliteDialect });
     const order = compileSearchOrder(query.orderBy);
     let offset = query.cursor.offset;
     const after = query.cursor.after;
@@ -700,16 +703,18 @@ export class SqliteTraceStore implements TraceStore {
 
     let rows: TraceRow[] | undefined;
     const correlated =
-      filter && order.isDefault && offset === 0 && this.searchWindows ? correlatedFilter(filter.sql) : undefined;
-    if (filter && correlated) {
+      expr && order.isDefault && offset === 0 && this.searchWindows
+        ? compileFilter(expr, { dialect: sqliteDialect, mode: 'correlated' })
+        : undefined;
+    if (correlated) {
       // Newest-first window: the page is the first matches in time order, found by probing each
       // row of the time index. A full page from a window prefix is exactly the answer. If the
       // first window shows the filter is rare, the index-driven plan below is the fast one.
       const windowed = (size: number) =>
         this.stmt(
           `SELECT * FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${scope}${keyset ? ` AND ${keyset.sql}` : ''}
-             ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated} LIMIT ?`,
-        ).all(...experimentIds, ...(keyset?.params ?? []), size, ...filter.params, query.maxResults) as TraceRow[];
+             ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?`,
+        ).all(...experimentIds, ...(keyset?.params ?? []), size, ...correlated.params, query.maxResults) as TraceRow[];
       const first = windowed(FIRST_WINDOW);
       if (first.length === query.maxResults) rows = first;
       else if (first.length > 0) {
