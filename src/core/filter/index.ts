@@ -32,7 +32,7 @@ export { parseFilter, type ParseOptions, type ParseResult } from './parse-filter
 export { lexFilter, type Token } from './lexer.ts';
 export { validateFilter, type ValidateOptions } from './validate-filter.ts';
 export { analyzeFilter } from './analyze-filter.ts';
-export { checkFilter, type CheckResult } from './check-filter.ts';
+export { checkFilter, type CheckedFilter, type CheckResult } from './check-filter.ts';
 export { requiresExtended } from './requires-extended.ts';
 export { resolveField, type FieldResolution } from './resolve-field.ts';
 export { comparatorsFor, isNumericAttribute } from './comparators-for.ts';

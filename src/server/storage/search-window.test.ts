@@ -4,28 +4,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from './open-sqlite.ts';
+import { parseTraceFilter } from '../routes/search-request.ts';
 import { SqliteTraceStore, type BulkTrace } from './sqlite-trace-store.ts';
 
 let dir: string;
 let store: SqliteTraceStore;
-let exp: string;
+let exp: number;
 const N = 5000;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'search-window-'));
   store = new SqliteTraceStore(openSqlite(join(dir, 'w.db'), { synchronous: 'NORMAL' }));
-  exp = await store.createExperiment({ name: 'w' });
+  const experimentId = await store.createExperiment({ name: 'w' });
+  exp = Number(experimentId);
   const traces: BulkTrace[] = [];
   for (let i = 0; i < N; i++) {
     const id = `tr-${String(i).padStart(6, '0')}`;
     traces.push({
       traceId: id,
-      experimentId: exp,
+      experimentId,
       timestampMs: 1_000_000 + Math.floor(i / 3) * 1000,
       executionTimeMs: (i * 37) % 1000,
       state: i % 17 === 0 ? 'ERROR' : 'OK',
       tags: { team: ['a', 'b', 'c'][i % 3], ...(i % 250 === 0 ? { rare: 'yes' } : {}) },
-      metadata: { env: i % 10 < 7 ? 'prod' : 'dev', user: `u${i % 400}` },
+      metadata: { env: i % 10 < 7 ? 'prod' : 'dev', user: `u${i % 400}`, 'mlflow.sourceRun': i % 3 ? 'r2' : 'r1' },
       spans: [
         {
           traceId: id,
@@ -72,16 +74,22 @@ const FILTERS = [
   "(metadata.env = 'dev' OR tag.rare IS NOT NULL) AND NOT status = 'ERROR'",
   'feedback.thumbs IS NOT NULL',
   "run_id = 'nothing'",
+  "run_id = 'r1'",
+  "feedback.thumbs = 'false' OR run_id = 'r2'",
+  "NOT feedback.thumbs = 'true'",
 ];
 
 describe('newest-first search windows', () => {
-  it.each(FILTERS)('%s gives the same pages with and without windows', async (filter) => {
+  it.each(FILTERS)('%s gives the same pages with and without windows', async (text) => {
+    const filter = parseTraceFilter(text);
     for (const maxResults of [1, 100, 500]) {
+      const before = store.statementCount;
       store.searchWindows = true;
       const windowed = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
       const second = windowed.next
         ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: windowed.next })
         : undefined;
+      const statements = store.statementCount - before;
       store.searchWindows = false;
       const plain = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
       const plainSecond = plain.next
@@ -90,7 +98,18 @@ describe('newest-first search windows', () => {
       store.searchWindows = true;
       expect(windowed.traces.map((t) => t.trace_id)).toEqual(plain.traces.map((t) => t.trace_id));
       expect(second?.traces.map((t) => t.trace_id)).toEqual(plainSecond?.traces.map((t) => t.trace_id));
-      expect(windowed.statements).toBeLessThanOrEqual(6);
+      // Page queries (1–3) plus tags, metadata and assessments batched, for each of the two pages.
+      expect(statements).toBeLessThanOrEqual(12);
     }
+  });
+
+  it('runs a fixed number of statements per page, whatever its size', async () => {
+    const statements = async (maxResults: number) => {
+      const before = store.statementCount;
+      await store.searchTraces({ experimentIds: [exp], maxResults, cursor: { offset: 0 } });
+      return store.statementCount - before;
+    };
+    expect(await statements(1)).toBe(4);
+    expect(await statements(500)).toBe(4);
   });
 });

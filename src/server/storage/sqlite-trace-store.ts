@@ -5,7 +5,6 @@ import type {
   CountResponse,
   Experiment,
   GroupsResponse,
-  KeyKind,
   KeysResponse,
   TraceInfo,
   ValuesResponse,
@@ -16,12 +15,11 @@ import { BackgroundCheckpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-import { compileSearchOrder, parseSearchFilter } from './search-sql.ts';
-import { compileFilter } from './sql/compile-filter.ts';
-import { sqliteDialect } from './sql/sql-dialect.ts';
+import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
 import { queryMetricsSql } from './sqlite-metrics.ts';
 import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from './sqlite-extensions.ts';
+import type { SqliteReadContext } from './sqlite-read-context.ts';
 import {
   toAssessment,
   toTraceInfo,
@@ -33,6 +31,7 @@ import {
 import type {
   AssessmentInput,
   AssessmentUpdate,
+  CountQuery,
   DeleteTracesInput,
   ExperimentOrder,
   ExperimentOrderKey,
@@ -43,6 +42,7 @@ import type {
   SpanBatch,
   TraceInfoInput,
   TraceStore,
+  ValuesQuery,
 } from './trace-store.ts';
 
 interface ExperimentRow {
@@ -111,7 +111,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly checkpointer: BackgroundCheckpointer | undefined;
   private readonly now: () => number;
   private readonly statements = new Map<string, Database.Statement>();
-  /** Counts statements run by reads (benchmark: statements per search page). */
+  /** Statements prepared or reused through stmt(): SQLite-only instrumentation (the benchmark's statements per page). */
   statementCount = 0;
 
   /** `backgroundCheckpoints: false` keeps SQLite's own auto-checkpoint on the write connection (benchmark baseline). */
@@ -680,15 +680,13 @@ export class SqliteTraceStore implements TraceStore {
   searchWindows = true;
 
   async searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
-    const before = this.statementCount;
-    const experimentIds = query.experimentIds.map((id) => Number(id));
-    if (experimentIds.length === 0) return { traces: [], statements: 0 };
+    const experimentIds = query.experimentIds;
+    if (experimentIds.length === 0) return { traces: [] };
     const scope =
       experimentIds.length === 1
         ? 't.experiment_id = ?'
         : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`;
-    const expr = parseSearchFilter(query.filter);
-    const filter = expr && compileFilter(expr, { dialect: sqliteDialect });
+    const filter = compileSearchFilter(query.filter);
     const order = compileSearchOrder(query.orderBy);
     let offset = query.cursor.offset;
     const after = query.cursor.after;
@@ -703,8 +701,8 @@ export class SqliteTraceStore implements TraceStore {
 
     let rows: TraceRow[] | undefined;
     const correlated =
-      expr && order.isDefault && offset === 0 && this.searchWindows
-        ? compileFilter(expr, { dialect: sqliteDialect, mode: 'correlated' })
+      order.isDefault && offset === 0 && this.searchWindows
+        ? compileSearchFilter(query.filter, 'correlated')
         : undefined;
     if (correlated) {
       // Newest-first window: the page is the first matches in time order, found by probing each
@@ -743,7 +741,7 @@ export class SqliteTraceStore implements TraceStore {
             ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}),
           }
         : undefined;
-    return { traces, next, statements: this.statementCount - before };
+    return { traces, next };
   }
 
   // ---- assessments ------------------------------------------------------------------------------
@@ -879,30 +877,34 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- aggregation and extensions ---------------------------------------------------------------
 
+  /** What the read modules get instead of the store (sqlite-read-context.ts). */
+  private readonly reads: SqliteReadContext = {
+    stmt: (sql) => this.stmt(sql),
+    accelerator: {
+      tryQuery: (q) => this.metricsColumns.tryQuery(q),
+      tryAssessments: (q) => this.metricsColumns.tryAssessments(q),
+      groupPage: (input) => this.metricsColumns.groupPage(input),
+    },
+  };
+
   async queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]> {
-    return queryMetricsSql(this, query);
+    return queryMetricsSql(this.reads, query);
   }
 
-  async listKeys(experimentIds: string[], limit: number): Promise<KeysResponse> {
-    return listKeysSql(this, experimentIds, limit);
+  async listKeys(experimentIds: number[], limit: number): Promise<KeysResponse> {
+    return listKeysSql(this.reads, experimentIds, limit);
   }
 
-  async listValues(input: {
-    experimentIds: string[];
-    kind: KeyKind;
-    key: string;
-    prefix?: string;
-    limit: number;
-  }): Promise<ValuesResponse> {
-    return listValuesSql(this, input);
+  async listValues(input: ValuesQuery): Promise<ValuesResponse> {
+    return listValuesSql(this.reads, input);
   }
 
-  async countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse> {
-    return countTracesSql(this, input);
+  async countTraces(input: CountQuery): Promise<CountResponse> {
+    return countTracesSql(this.reads, input);
   }
 
   async listGroups(query: GroupsQuery): Promise<GroupsResponse> {
-    return listGroupsSql(this, query);
+    return listGroupsSql(this.reads, query);
   }
 
   /**
