@@ -9,6 +9,8 @@ import { SqliteTraceStore, type BulkTrace } from './sqlite-trace-store.ts';
 
 let dir: string;
 let store: SqliteTraceStore;
+/** The same file searched without the window plan. */
+let plainStore: SqliteTraceStore;
 let exp: number;
 const N = 5000;
 
@@ -56,9 +58,11 @@ beforeAll(async () => {
     });
   }
   store.bulkLoad(traces);
+  plainStore = new SqliteTraceStore(openSqlite(join(dir, 'w.db'), { synchronous: 'NORMAL' }), { searchWindows: false });
 });
-afterAll(() => {
-  store.close();
+afterAll(async () => {
+  await store.close();
+  await plainStore.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -83,33 +87,36 @@ describe('newest-first search windows', () => {
   it.each(FILTERS)('%s gives the same pages with and without windows', async (text) => {
     const filter = parseTraceFilter(text);
     for (const maxResults of [1, 100, 500]) {
-      const before = store.statementCount;
-      store.searchWindows = true;
+      const before = store.statementsRun();
       const windowed = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
       const second = windowed.next
         ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: windowed.next })
         : undefined;
-      const statements = store.statementCount - before;
-      store.searchWindows = false;
-      const plain = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
+      const statements = store.statementsRun() - before;
+      const plain = await plainStore.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
       const plainSecond = plain.next
-        ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: plain.next.offset } })
+        ? await plainStore.searchTraces({
+            experimentIds: [exp],
+            filter,
+            maxResults,
+            cursor: { offset: plain.next.offset },
+          })
         : undefined;
-      store.searchWindows = true;
       expect(windowed.traces.map((t) => t.trace_id)).toEqual(plain.traces.map((t) => t.trace_id));
       expect(second?.traces.map((t) => t.trace_id)).toEqual(plainSecond?.traces.map((t) => t.trace_id));
-      // Page queries (1–3) plus tags, metadata and assessments batched, for each of the two pages.
-      expect(statements).toBeLessThanOrEqual(12);
+      // Per page: the active-experiment check, 1–3 page queries, then tags, metadata and assessments batched.
+      expect(statements).toBeLessThanOrEqual(14);
     }
   });
 
   it('runs a fixed number of statements per page, whatever its size', async () => {
     const statements = async (maxResults: number) => {
-      const before = store.statementCount;
+      const before = store.statementsRun();
       await store.searchTraces({ experimentIds: [exp], maxResults, cursor: { offset: 0 } });
-      return store.statementCount - before;
+      return store.statementsRun() - before;
     };
-    expect(await statements(1)).toBe(4);
-    expect(await statements(500)).toBe(4);
+    // The active-experiment check, the page, then tags, metadata and assessments.
+    expect(await statements(1)).toBe(5);
+    expect(await statements(500)).toBe(5);
   });
 });

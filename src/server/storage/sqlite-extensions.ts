@@ -11,8 +11,8 @@ import type {
 import { exactQuantile } from '../../core/stats/quantile.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { compileSearchFilter } from './search-sql.ts';
-import type { SqliteReadContext } from './sqlite-read-context.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
+import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 import type { CountQuery, GroupsQuery, ValuesQuery } from './trace-store.ts';
 
 /** Key catalogs and value suggestions look at this many most recent traces (fast at any size). */
@@ -112,7 +112,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): Gro
   const wanted = query.offset + query.maxResults;
   let values: string[];
   let hasMore: boolean;
-  const fromColumns = store.accelerator.groupPage({
+  const fromColumns = store.accelerator?.groupPage({
     experimentIds: query.experimentIds,
     kind: query.groupBy.kind,
     key: query.groupBy.key,
