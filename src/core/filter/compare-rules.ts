@@ -34,7 +34,7 @@ export function numericValue(s: string): number | null {
 }
 
 /** Whether a non-NULL number compares `op` against a value SQLite keeps as text (text is above every number). */
-export function numberHoldsAgainstText(op: string): boolean {
+function numberHoldsAgainstText(op: string): boolean {
   return op === '!=' || op === '<' || op === '<=';
 }
 

@@ -40,17 +40,6 @@ export { printFilter, printFieldRef, printValue } from './print-filter.ts';
 export { canQuoteValue, quoteKey, quoteValue, isPlainKey } from './quote.ts';
 export { completionAt, type CompletionContext, type CompletionOptions } from './completion-at.ts';
 export { parseOrderBy, type OrderByResult, type OrderField, type OrderTerm } from './parse-order-by.ts';
-export { conjuncts, isSpanClause } from './conjuncts.ts';
-export {
-  assessmentValueForms,
-  isOrderComparator,
-  numberPasses,
-  numericTest,
-  numericValue,
-  textHolds,
-  type NumericTest,
-  type OrderComparator,
-} from './compare-rules.ts';
 export {
   evaluateFilter,
   spanAttributeText,

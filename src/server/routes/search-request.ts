@@ -6,7 +6,7 @@ import { checkFilter } from '../../core/filter/check-filter.ts';
 import { parseOrderBy, type OrderTerm } from '../../core/filter/parse-order-by.ts';
 import { invalidParameter } from '../errors.ts';
 
-export const MAX_FILTER_LENGTH = 8 * 1024;
+const MAX_FILTER_LENGTH = 8 * 1024;
 
 /** A search filter (extended dialect) checked, or undefined when it matches everything. */
 export function parseTraceFilter(filter: string | undefined): CheckedFilter | undefined {

@@ -19,7 +19,7 @@ export interface CompiledOrder {
   isDefault: boolean;
 }
 
-export const DEFAULT_ORDER_SQL = 't.timestamp_ms DESC, t.trace_id ASC';
+const DEFAULT_ORDER_SQL = 't.timestamp_ms DESC, t.trace_id ASC';
 
 /** The WHERE fragment for a checked filter, or undefined when there is none (every trace matches). */
 export function compileSearchFilter(

@@ -5,7 +5,7 @@
 import type { AttributeKey, SpanColumnKey } from '../../../core/filter/ast.ts';
 
 /** A narrow key/value table beside the traces: (trace id, key, value), indexed on (key, value, trace id). */
-export interface KeyValueTable {
+interface KeyValueTable {
   table: string;
   traceId: string;
   key: string;
@@ -79,19 +79,6 @@ export const TRACE_SCHEMA: TraceSchema = {
   runLinks: { table: 'trace_run_links', traceId: 'trace_id', runId: 'run_id' },
   promptLinks: { table: 'trace_prompt_links', traceId: 'trace_id', name: 'name', version: 'version' },
 };
-
-/** Every table the description names (the boundary check greps src/core for these). */
-export function schemaTables(schema: TraceSchema = TRACE_SCHEMA): string[] {
-  return [
-    schema.traces.table,
-    schema.tag.table,
-    schema.metadata.table,
-    schema.spans.table,
-    schema.assessments.table,
-    schema.runLinks.table,
-    schema.promptLinks.table,
-  ];
-}
 
 /** A trace attribute as an expression over the trace alias. */
 export function attributeExpr(key: AttributeKey | 'experiment_id', schema: TraceSchema = TRACE_SCHEMA): string {
