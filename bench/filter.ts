@@ -2,9 +2,9 @@
 // adversarial 100k-character input. Run standalone with `npx tsx bench/filter.ts`.
 import { pathToFileURL } from 'node:url';
 import { checkFilter } from '../src/core/filter/check-filter.ts';
-import { compileFilter } from '../src/core/filter/compile-filter.ts';
 import { parseFilter } from '../src/core/filter/parse-filter.ts';
-import { sqliteDialect } from '../src/core/filter/sql-dialect.ts';
+import { compileFilter } from '../src/server/storage/sql/compile-filter.ts';
+import { sqliteDialect } from '../src/server/storage/sql/sql-dialect.ts';
 
 const TYPICAL = [
   "status = 'ERROR'",
@@ -31,7 +31,7 @@ function timeOne(filter: string, batches: number, perBatch: number): number {
     for (let i = 0; i < perBatch; i++) {
       const r = checkFilter(filter, 'extended');
       if (!r.ok) throw new Error(`bench filter rejected: ${filter}: ${r.diagnostic.message}`);
-      compileFilter(r.expr, sqliteDialect);
+      compileFilter(r.expr, { dialect: sqliteDialect });
     }
     samples.push(((performance.now() - t0) * 1000) / perBatch);
   }

@@ -5,7 +5,15 @@ import { invalidClauseMessage } from './invalid-clause-message.ts';
 import { parseFilter } from './parse-filter.ts';
 import { validateFilter } from './validate-filter.ts';
 
-export type CheckResult = { ok: true; expr: FilterExpr | null } | { ok: false; diagnostic: Diagnostic };
+declare const checked: unique symbol;
+
+/**
+ * A filter tree checkFilter accepted (no errors left): what storage takes, so a store never parses
+ * or re-checks a filter and compilers may assume every node is complete.
+ */
+export type CheckedFilter = FilterExpr & { readonly [checked]: true };
+
+export type CheckResult = { ok: true; expr: CheckedFilter | null } | { ok: false; diagnostic: Diagnostic };
 
 const CLAUSE_PREFIX = 'Invalid clause(s) in filter string: ';
 
@@ -31,5 +39,5 @@ export function checkFilter(text: string, dialect: FilterDialect): CheckResult {
   if (syntax.length > 0) return { ok: false, diagnostic: firstSyntaxError(syntax, text) };
   const semantic = validateFilter(parsed.ast, { dialect }).filter((d) => d.severity === 'error');
   if (semantic.length > 0) return { ok: false, diagnostic: semantic[0] };
-  return { ok: true, expr: parsed.ast };
+  return { ok: true, expr: parsed.ast as CheckedFilter | null };
 }

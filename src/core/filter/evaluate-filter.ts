@@ -1,11 +1,16 @@
 // The reference evaluator: the SQL compiler's semantics, in memory. It is the oracle of the
-// differential tests and lets the UI filter locally when it must. Keep it boring and literal.
+// differential tests and lets the UI filter locally when it must. Keep it boring and literal; the
+// comparison rules themselves live in compare-rules.ts, shared with the metrics accelerator.
 import type { Comparator, ComparisonNode, FilterExpr, ValueNode } from './ast.ts';
-import { isNumericAttribute } from './comparators-for.ts';
-import { conjuncts } from './compile-filter.ts';
-import { sqlLike } from './like-match.ts';
-import { regexSearch } from './regex-search.ts';
-import { numberHoldsAgainstText, numericValue } from './validate-filter.ts';
+import {
+  assessmentValueForms,
+  isOrderComparator,
+  numberPasses,
+  numericTest,
+  scalarOf,
+  textHolds,
+} from './compare-rules.ts';
+import { conjuncts, isSpanClause } from './conjuncts.ts';
 import { SOURCE_RUN_METADATA } from './vocabulary.ts';
 
 export interface EvalSpan {
@@ -53,54 +58,18 @@ function invalid(): never {
   throw new Error('evaluateFilter: the filter has errors; call checkFilter first');
 }
 
-function scalarOf(v: ValueNode | null): string | number {
-  if (v === null || v.type === 'list' || v.type === 'word') return invalid();
-  return v.value;
-}
-
-function listOf(v: ValueNode | null): string[] {
-  if (v === null || v.type !== 'list') return invalid();
-  return v.items.map((i) => (i.type === 'string' ? i.value : invalid()));
-}
-
 function own(record: Record<string, string>, key: string): string | null {
   return Object.hasOwn(record, key) ? record[key] : null;
 }
 
-/** SQL comparison where NULL never matches. */
-function holds(x: string | number | null, op: Comparator, value: ValueNode | null, asNumber = false): boolean {
+/** A comparison as every evaluator runs it (compare-rules.ts); NULL never matches. */
+function holds(x: string | number | null, op: Comparator, value: ValueNode | null): boolean {
   if (x === null) return false;
-  switch (op) {
-    case 'IN':
-      return listOf(value).includes(String(x));
-    case 'NOT IN':
-      return !listOf(value).includes(String(x));
-    case 'LIKE':
-      return sqlLike(String(x), String(scalarOf(value)));
-    case 'ILIKE':
-      return sqlLike(String(x), String(scalarOf(value)), true);
-    case 'RLIKE':
-      return regexSearch(String(scalarOf(value)), String(x));
-    case '=':
-    case '!=':
-    case '<':
-    case '<=':
-    case '>':
-    case '>=': {
-      const raw = scalarOf(value);
-      const v = asNumber && typeof raw === 'string' ? numericValue(raw) : raw;
-      // A quoted non-number compares as text, above every number (SQLite's loose comparison).
-      if (v === null) return numberHoldsAgainstText(op);
-      if (op === '=') return x === v;
-      if (op === '!=') return x !== v;
-      if (op === '<') return x < v;
-      if (op === '<=') return x <= v;
-      if (op === '>') return x > v;
-      return x >= v;
-    }
-    default:
-      return invalid();
+  if (typeof x === 'number') {
+    if (!isOrderComparator(op)) return invalid();
+    return numberPasses(x, numericTest(op, scalarOf(value)));
   }
+  return textHolds(x, op, value);
 }
 
 /** A span attribute's comparable text: the decoded string when the stored value is a JSON string, else the stored text. */
@@ -111,10 +80,6 @@ export function spanAttributeText(raw: string): string {
   } catch {
     return raw;
   }
-}
-
-function isSpanClause(e: FilterExpr): e is ComparisonNode {
-  return e.type === 'comparison' && (e.field.ref?.kind === 'span' || e.field.ref?.kind === 'span-attribute');
 }
 
 function spanHolds(c: ComparisonNode, s: EvalSpan): boolean {
@@ -154,7 +119,7 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
   const op = c.op?.op ?? invalid();
   switch (ref.kind) {
     case 'attribute':
-      return holds(attributeValue(ref.key, t), op, c.value, isNumericAttribute(ref));
+      return holds(attributeValue(ref.key, t), op, c.value);
     case 'tag':
     case 'metadata': {
       const v = own(ref.kind === 'tag' ? t.tags : t.metadata, ref.key);
@@ -179,8 +144,7 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
       if (op === 'IS NULL') return found.length === 0;
       if (op === 'IS NOT NULL') return found.length > 0;
       if (op === '=' || op === '!=') {
-        const raw = String(scalarOf(c.value));
-        const forms = [raw, JSON.stringify(raw)];
+        const forms = assessmentValueForms(scalarOf(c.value));
         return found.some((a) => a.value !== null && forms.includes(a.value) === (op === '='));
       }
       return found.some((a) => holds(a.value, op, c.value));

@@ -101,16 +101,50 @@ export const comparisonArb: fc.Arbitrary<string> = fc.oneof(
   pick(['qa/1', 'qa/2', 'sum/1', 'x/1']).map((p) => `prompt = '${p}'`),
 );
 
-/** A valid extended-dialect filter: comparisons under AND / OR / NOT / parentheses. */
-export const filterArb: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
-  expr: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    comparisonArb,
-    fc.tuple(tie('expr'), pick([' AND ', ' and ', ' OR ']), tie('expr')).map(([a, op, b]) => `${a}${op}${b}`),
-    tie('expr').map((a) => `NOT ${a}`),
-    tie('expr').map((a) => `(${a})`),
+/** Valid extended-dialect filters: the given comparisons under AND / OR / NOT / parentheses. */
+export function filterOf(comparisons: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.letrec<{ expr: string }>((tie) => ({
+    expr: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      comparisons,
+      fc.tuple(tie('expr'), pick([' AND ', ' and ', ' OR ']), tie('expr')).map(([a, op, b]) => `${a}${op}${b}`),
+      tie('expr').map((a) => `NOT ${a}`),
+      tie('expr').map((a) => `(${a})`),
+    ),
+  })).expr;
+}
+
+/** A valid extended-dialect filter over every field kind. */
+export const filterArb: fc.Arbitrary<string> = filterOf(comparisonArb);
+
+/**
+ * Comparisons on the fields the metrics accelerator keeps in columns (status, times, tags,
+ * metadata, the trace name): what its mask evaluator must answer without SQL.
+ */
+export const columnComparisonArb: fc.Arbitrary<string> = fc.oneof(
+  stringClause(pick(['status', 'trace.status']), fc.oneof(pick(STATES), str), ['IN']),
+  fc
+    .tuple(
+      pick(['timestamp_ms', 'execution_time_ms', 'end_time_ms']),
+      pick(['=', '!=', '<', '<=', '>', '>=']),
+      fc.oneof(
+        fc.integer({ min: 0, max: 50 }).map(String),
+        pick(['2.5', '-1', "' 7 '", "'1e1'", "'2.5'", "'abc'", "''", "'1e400'"]),
+      ),
+    )
+    .map(([f, op, v]) => `${f} ${op} ${v}`),
+  stringClause(
+    pick(TAG_KEYS).map((k) => `tag.${quoteKey(k)}`),
+    str,
+    ['IN', 'NULL'],
   ),
-})).expr;
+  stringClause(
+    pick(['env', 'mlflow.trace.session']).map((k) => `metadata.${quoteKey(k)}`),
+    fc.oneof(pick(SESSIONS), str),
+    ['IN', 'NULL'],
+  ),
+  stringClause(fc.constant('name'), str, ['IN', 'NULL']),
+);
 
 const spanArb: fc.Arbitrary<EvalSpan> = fc
   .record({

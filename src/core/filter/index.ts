@@ -32,7 +32,7 @@ export { parseFilter, type ParseOptions, type ParseResult } from './parse-filter
 export { lexFilter, type Token } from './lexer.ts';
 export { validateFilter, type ValidateOptions } from './validate-filter.ts';
 export { analyzeFilter } from './analyze-filter.ts';
-export { checkFilter, type CheckResult } from './check-filter.ts';
+export { checkFilter, type CheckedFilter, type CheckResult } from './check-filter.ts';
 export { requiresExtended } from './requires-extended.ts';
 export { resolveField, type FieldResolution } from './resolve-field.ts';
 export { comparatorsFor, isNumericAttribute } from './comparators-for.ts';
@@ -40,9 +40,6 @@ export { printFilter, printFieldRef, printValue } from './print-filter.ts';
 export { canQuoteValue, quoteKey, quoteValue, isPlainKey } from './quote.ts';
 export { completionAt, type CompletionContext, type CompletionOptions } from './completion-at.ts';
 export { parseOrderBy, type OrderByResult, type OrderField, type OrderTerm } from './parse-order-by.ts';
-export { compileOrderBy, type CompiledOrderTerm } from './compile-order-by.ts';
-export { compileFilter, type CompiledSql } from './compile-filter.ts';
-export { sqliteDialect, postgresDialect, type SqlDialect } from './sql-dialect.ts';
 export {
   evaluateFilter,
   spanAttributeText,

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileOrderBy } from './compile-order-by.ts';
 import { parseOrderBy } from './parse-order-by.ts';
-import { postgresDialect } from './sql-dialect.ts';
 
 const TS_DESC = { field: { kind: 'attribute', key: 'timestamp_ms' }, ascending: false };
 const ID_ASC = { field: { kind: 'attribute', key: 'request_id' }, ascending: true };
@@ -48,24 +46,5 @@ describe('parseOrderBy', () => {
   ])('rejects %j', (list, prefix) => {
     const r = parseOrderBy(list);
     expect(r.ok ? '' : r.message.slice(0, prefix.length)).toBe(prefix);
-  });
-
-  it('compiles tags to correlated subqueries with numbered PostgreSQL placeholders', () => {
-    const r = parseOrderBy(['tag.env', 'metadata.m DESC']);
-    const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 3) : [];
-    expect(terms).toEqual([
-      {
-        sql: '(SELECT o.value FROM trace_tags o WHERE o.trace_id = t.trace_id AND o.key = $3)',
-        params: ['env'],
-        ascending: true,
-      },
-      {
-        sql: '(SELECT o.value FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $4)',
-        params: ['m'],
-        ascending: false,
-      },
-      { sql: 't.timestamp_ms', params: [], ascending: false },
-      { sql: 't.trace_id', params: [], ascending: true },
-    ]);
   });
 });

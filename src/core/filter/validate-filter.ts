@@ -8,6 +8,7 @@ import { comparatorsFor, isNumericAttribute } from './comparators-for.ts';
 import type { Diagnostic, DiagnosticCode, FixIt, Severity } from './diagnostic.ts';
 import { pythonSet } from './python-repr.ts';
 import { quoteValue } from './quote.ts';
+import { numericValue } from './compare-rules.ts';
 import { resolveField } from './resolve-field.ts';
 import { LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS, SUGGESTED_PREFIXES } from './vocabulary.ts';
 
@@ -35,26 +36,6 @@ function scalarText(v: ScalarValue): string {
 
 function listText(v: ListValue): string {
   return `(${v.items.map(scalarText).join(', ')})`;
-}
-
-// SQLite's test for text that NUMERIC affinity turns into a number (what MLflow's SQLite store does
-// to a quoted value compared with an integer column): ASCII white space around a decimal literal,
-// no hex, no `Infinity`, no digit separators. `1e400` is a number (infinity), as in SQLite.
-const SQLITE_NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
-
-/**
- * The number a numeric attribute's quoted value compares as, or null when SQLite would keep it as
- * text (`'abc'`, `'0x64'`, `''`): text sorts after every number, so such a value matches `!=`, `<`
- * and `<=` (on a non-NULL attribute) and never `=`, `>` or `>=`.
- */
-export function numericValue(s: string): number | null {
-  const m = SQLITE_NUMERIC_TEXT.exec(s);
-  return m === null ? null : Number(m[1]);
-}
-
-/** Whether a non-NULL number compares `op` against a value SQLite keeps as text (text is above every number). */
-export function numberHoldsAgainstText(op: string): boolean {
-  return op === '!=' || op === '<' || op === '<=';
 }
 
 export function validateFilter(ast: FilterExpr | null, options: ValidateOptions = {}): Diagnostic[] {

@@ -16,12 +16,13 @@ import {
   type RequestFields,
 } from './mlflow-request.ts';
 import { decodePageToken } from './page-token.ts';
+import { parseExperimentIds, parseTraceFilter } from './search-request.ts';
 
-function experimentIds(body: RequestFields): string[] {
-  const ids = optionalStringList(body, 'experiment_ids');
-  if (!ids || ids.length === 0) throw missingParameter('experiment_ids');
-  const bad = ids.filter((id) => !/^\d+$/.test(id));
-  if (bad.length > 0) throw invalidParameter(`Invalid experiment IDs: ${bad.join(', ')}`);
+function experimentIds(body: RequestFields): number[] {
+  const list = optionalStringList(body, 'experiment_ids');
+  if (!list || list.length === 0) throw missingParameter('experiment_ids');
+  const { ids, invalid } = parseExperimentIds(list);
+  if (invalid.length > 0) throw invalidParameter(`Invalid experiment IDs: ${invalid.join(', ')}`);
   return ids;
 }
 
@@ -99,11 +100,10 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
 
   const count = async (request: FastifyRequest) => {
     const body = readRequest(request);
-    return store.countTraces({
-      experimentIds: experimentIds(body),
-      filter: optionalString(body, 'filter') || undefined,
-      cap: boundedInt(body, 'cap', 10_000, 1_000_000),
-    });
+    const ids = experimentIds(body);
+    const filterText = optionalString(body, 'filter');
+    const cap = boundedInt(body, 'cap', 10_000, 1_000_000);
+    return store.countTraces({ experimentIds: ids, filter: parseTraceFilter(filterText), cap });
   };
 
   const groups = async (request: FastifyRequest) => {
@@ -111,14 +111,13 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
     const order = optionalString(body, 'order') ?? 'count';
     if (order !== 'count' && order !== 'recent')
       throw invalidParameter(`Invalid order '${order}': expected 'count' or 'recent'.`);
-    return store.listGroups({
-      experimentIds: experimentIds(body),
-      groupBy: parseGroupBy(requireString(body, 'group_by')),
-      filter: optionalString(body, 'filter') || undefined,
-      order,
-      maxResults: boundedInt(body, 'max_results', 50, 500),
-      offset: decodePageToken(optionalString(body, 'page_token') || undefined),
-    });
+    const ids = experimentIds(body);
+    const groupBy = parseGroupBy(requireString(body, 'group_by'));
+    const filterText = optionalString(body, 'filter');
+    const maxResults = boundedInt(body, 'max_results', 50, 500);
+    const offset = decodePageToken(optionalString(body, 'page_token') || undefined);
+    const filter = parseTraceFilter(filterText);
+    return store.listGroups({ experimentIds: ids, groupBy, filter, order, maxResults, offset });
   };
 
   for (const base of bothPrefixes(EXTENSION_PREFIX)) {

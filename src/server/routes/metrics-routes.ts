@@ -9,6 +9,7 @@ import type {
   ViewType,
 } from '../storage/metrics-query.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
+import { parseExperimentIds, parseTraceFilter } from './search-request.ts';
 import {
   bothPrefixes,
   field,
@@ -135,8 +136,10 @@ export function parseMetricFilter(text: string, view: ViewType): MetricFilter {
 }
 
 export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
-  const experimentIds = optionalStringList(body, 'experiment_ids');
-  if (!experimentIds || experimentIds.length === 0) throw missingParameter('experiment_ids');
+  const experimentIdList = optionalStringList(body, 'experiment_ids');
+  if (!experimentIdList || experimentIdList.length === 0) throw missingParameter('experiment_ids');
+  // An id that is not an integer matches no experiment (no error, as before).
+  const experimentIds = parseExperimentIds(experimentIdList).ids;
   const rawView = field(body, 'view_type');
   if (rawView === undefined || rawView === null || rawView === '') throw missingParameter('view_type');
   const view = typeof rawView === 'number' ? VIEW_TYPES[rawView - 1] : (rawView as ViewType);
@@ -218,7 +221,8 @@ export function decodeMetricsQuery(body: RequestFields): MetricsQuery {
     aggregations,
     dimensions,
     filters,
-    filter: optionalString(body, 'filter') || undefined,
+    // Checked last: MLflow validates its own fields first; this extension's errors come after them.
+    filter: parseTraceFilter(optionalString(body, 'filter')),
     timeIntervalSeconds,
     startTimeMs,
     endTimeMs,

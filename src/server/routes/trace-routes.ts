@@ -21,6 +21,7 @@ import {
   type RequestFields,
 } from './mlflow-request.ts';
 import { decodePageCursor, encodePageToken } from './page-token.ts';
+import { parseExperimentIds, parseTraceFilter, parseTraceOrderBy } from './search-request.ts';
 import { decodeTraceInfo, experimentIdOfLocation } from './trace-decode.ts';
 import { toWireTraceInfo } from './trace-info-wire.ts';
 import { validateTagKey, truncateTagValue } from './tag-validation.ts';
@@ -110,16 +111,14 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const body = readRequest(request);
     const locations = optionalArray(body, 'locations');
     if (locations === undefined) throw missingParameter('locations');
-    const experimentIds: string[] = [];
-    const invalid: string[] = [];
+    const located: string[] = [];
     for (const location of locations) {
       if (typeof location !== 'object' || location === null || Array.isArray(location))
         throw typeError('locations', locations);
       const id = experimentIdOfLocation(location as RequestFields);
-      if (id === undefined) continue;
-      if (/^-?\d+$/.test(id.trim())) experimentIds.push(String(Number(id)));
-      else invalid.push(id);
+      if (id !== undefined) located.push(id);
     }
+    const { ids: experimentIds, invalid } = parseExperimentIds(located);
     if (invalid.length > 0)
       throw invalidParameter(
         `Locations must be a list of experiment IDs. Found invalid experiment IDs: ${invalid.join(', ')}`,
@@ -134,9 +133,11 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
       throw invalidParameter(
         `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
       );
-    const filter = optionalString(body, 'filter');
-    const orderBy = optionalStringList(body, 'order_by');
+    const filterText = optionalString(body, 'filter');
+    const orderByText = optionalStringList(body, 'order_by');
     const cursor = decodePageCursor(optionalString(body, 'page_token') || undefined);
+    const filter = parseTraceFilter(filterText);
+    const orderBy = parseTraceOrderBy(orderByText);
     const result = await store.searchTraces({ experimentIds, filter, orderBy, maxResults, cursor });
     return {
       traces: result.traces.map(toWireTraceInfo),

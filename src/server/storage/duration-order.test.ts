@@ -71,7 +71,7 @@ describe('latency percentiles from the duration order', () => {
   });
 
   const query = (percentiles: number[], bucketed: boolean): MetricsQuery => ({
-    experimentIds: [exp],
+    experimentIds: [Number(exp)],
     viewType: 'TRACES',
     metricName: 'latency',
     aggregations: [

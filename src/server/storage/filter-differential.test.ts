@@ -1,18 +1,27 @@
-// Differential test: the SQL compiler on a real SQLite database and the in-memory reference
-// evaluator must select the same traces for random filters over random traces.
+// Differential test of the one filter semantics (src/core/filter/compare-rules.ts) across its three
+// evaluators: the SQL compiler (both modes) on a real SQLite database, the in-memory reference
+// evaluator, and the metrics accelerator's column mask (metrics-filter-mask.ts, for the filters
+// its columns hold). All must select the same traces for random filters over random traces.
 import Database from 'better-sqlite3';
 import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FilterExpr } from '../../core/filter/ast.ts';
 import { checkFilter } from '../../core/filter/check-filter.ts';
-import { compileFilter } from '../../core/filter/compile-filter.ts';
-import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
 import { evaluateFilter, type EvalAssessment, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
 import { quoteValue } from '../../core/filter/quote.ts';
-import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
-import { filterArb, tracesArb, type GeneratedAssessment } from '../../core/filter/filter-arbitraries.test.ts';
+import {
+  columnComparisonArb,
+  filterArb,
+  filterOf,
+  tracesArb,
+  type GeneratedAssessment,
+} from '../../core/filter/filter-arbitraries.test.ts';
+import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+import { columnFilterMask, type FilterColumns } from './metrics-filter-mask.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { compileFilter } from './sql/compile-filter.ts';
+import { compileOrderBy } from './sql/compile-order-by.ts';
+import { sqliteDialect } from './sql/sql-dialect.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 
 function openDb(): Database.Database {
@@ -73,18 +82,28 @@ const load = db.transaction((traces: EvalTrace[]) => {
   }
 });
 
-function checked(text: string): FilterExpr | null {
+function checked(text: string): CheckedFilter | null {
   const r = checkFilter(text, 'extended');
   if (!r.ok) throw new Error(`filter rejected: ${text}: ${r.diagnostic.message}`);
   return r.expr;
 }
 
+/** Matches of both compiler modes; the correlated form must select what the membership form selects. */
 function sqlMatches(text: string, expr = checked(text)): string[] {
-  const { sql, params } = compileFilter(expr, sqliteDialect);
-  const rows = db.prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`).all(...params) as {
-    id: string;
-  }[];
-  return rows.map((row) => row.id);
+  const run = (mode: 'membership' | 'correlated') => {
+    const { sql, params } = compileFilter(expr, { dialect: sqliteDialect, mode });
+    const rows = db
+      .prepare(`SELECT t.trace_id AS id FROM traces t WHERE ${sql} ORDER BY t.trace_id`)
+      .all(...params) as {
+      id: string;
+    }[];
+    return rows.map((row) => row.id);
+  };
+  const membership = run('membership');
+  const correlated = run('correlated');
+  if (correlated.join() !== membership.join())
+    throw new Error(`compiler modes disagree on ${text}: ${membership.join()} vs ${correlated.join()}`);
+  return membership;
 }
 
 function evalMatches(text: string, traces: EvalTrace[], expr = checked(text)): string[] {
@@ -94,12 +113,72 @@ function evalMatches(text: string, traces: EvalTrace[], expr = checked(text)): s
     .sort();
 }
 
+const STATE_NAMES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
+
+/** The accelerator's columns for these traces (rowid = index), built as metrics-columns.ts loads them. */
+function columnsOf(traces: EvalTrace[]): FilterColumns {
+  const dims = new Map<string, { codes: Int32Array; dict: string[] }>();
+  return {
+    capacity: traces.length,
+    state: Uint8Array.from(traces, (t) => STATE_NAMES.indexOf(t.state)),
+    stateNames: STATE_NAMES,
+    ts: Float64Array.from(traces, (t) => t.timestamp_ms),
+    dur: Float64Array.from(traces, (t) => t.execution_time_ms ?? Number.NaN),
+    column(kind, key) {
+      const name = `${kind}\u0000${key}`;
+      let col = dims.get(name);
+      if (!col) {
+        const dict: string[] = [];
+        const codes = Int32Array.from(traces, (t) => {
+          const record = kind === 'tag' ? t.tags : t.metadata;
+          if (!Object.hasOwn(record, key)) return -1;
+          const at = dict.indexOf(record[key]);
+          return at >= 0 ? at : dict.push(record[key]) - 1;
+        });
+        col = { codes, dict };
+        dims.set(name, col);
+      }
+      return col;
+    },
+  };
+}
+
+/** The column mask's matches, or undefined when the filter needs SQL. */
+function columnMatches(expr: CheckedFilter | null, traces: EvalTrace[]): string[] | undefined {
+  if (expr === null) return traces.map((t) => t.trace_id).sort();
+  const mask = columnFilterMask(expr, new Uint8Array(traces.length).fill(1), columnsOf(traces));
+  if (mask === undefined) return undefined;
+  return traces
+    .filter((_, i) => mask[i] === 1)
+    .map((t) => t.trace_id)
+    .sort();
+}
+
 // 10,000 filters per run (the issue's floor for a property), as 250 random trace sets x 40 filters.
 // What keeps it quick is one parse and no deep toEqual per filter; the set/filter split matters little.
 const TRACE_SETS = 250;
 const FILTERS_PER_SET = 40;
 
-describe('filter: SQL compiler vs reference evaluator', () => {
+/** Runs the three evaluators on every filter; returns how many filters the columns answered. */
+function agreeOn(traces: EvalTrace[], filters: string[]): number {
+  load(traces);
+  // One expect per trace set: a deep toEqual per filter costs more than the queries themselves.
+  const disagreements: { f: string; sql: string[]; evaluator: string[]; columns?: string[] }[] = [];
+  let byColumns = 0;
+  for (const f of filters) {
+    const expr = checked(f);
+    const sql = sqlMatches(f, expr);
+    const evaluator = evalMatches(f, traces, expr);
+    const columns = columnMatches(expr, traces);
+    if (columns) byColumns++;
+    if (sql.join() !== evaluator.join() || (columns && columns.join() !== sql.join()))
+      disagreements.push({ f, sql, evaluator, columns });
+  }
+  expect(disagreements).toEqual([]);
+  return byColumns;
+}
+
+describe('filter: SQL compiler vs reference evaluator vs metrics columns', () => {
   it('select the same traces for random filters over random traces', { timeout: 60_000 }, () => {
     let cases = 0;
     fc.assert(
@@ -107,22 +186,31 @@ describe('filter: SQL compiler vs reference evaluator', () => {
         tracesArb,
         fc.array(filterArb, { minLength: FILTERS_PER_SET, maxLength: FILTERS_PER_SET }),
         (traces, filters) => {
-          load(traces);
-          // One expect per trace set: a deep toEqual per filter costs more than the queries themselves.
-          const disagreements: { f: string; sql: string[]; evaluator: string[] }[] = [];
-          for (const f of filters) {
-            const expr = checked(f);
-            const sql = sqlMatches(f, expr);
-            const evaluator = evalMatches(f, traces, expr);
-            if (sql.join() !== evaluator.join()) disagreements.push({ f, sql, evaluator });
-            cases++;
-          }
-          expect(disagreements).toEqual([]);
+          agreeOn(traces, filters);
+          cases += filters.length;
         },
       ),
       { seed: 20260401, numRuns: TRACE_SETS },
     );
     expect(cases).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('agree on random filters over the fields the metrics columns hold', { timeout: 60_000 }, () => {
+    let cases = 0;
+    let byColumns = 0;
+    fc.assert(
+      fc.property(
+        tracesArb,
+        fc.array(filterOf(columnComparisonArb), { minLength: FILTERS_PER_SET, maxLength: FILTERS_PER_SET }),
+        (traces, filters) => {
+          byColumns += agreeOn(traces, filters);
+          cases += filters.length;
+        },
+      ),
+      { seed: 20260403, numRuns: 100 },
+    );
+    // Every such filter is one the columns answer themselves (no SQL fallback).
+    expect(byColumns).toBe(cases);
   });
 
   it('compares a quoted value with a numeric attribute as SQLite does (property)', () => {
@@ -164,11 +252,12 @@ describe('filter: SQL compiler vs reference evaluator', () => {
             }[]
           ).map((r) => r.id);
           const expr = checked(f);
-          expect({ f, sql: sqlMatches(f, expr), evaluator: evalMatches(f, traces, expr) }).toEqual({
+          expect({
             f,
-            sql: native,
-            evaluator: native,
-          });
+            sql: sqlMatches(f, expr),
+            evaluator: evalMatches(f, traces, expr),
+            columns: columnMatches(expr, traces),
+          }).toEqual({ f, sql: native, evaluator: native, columns: native });
         },
       ),
       { seed: 20260402, numRuns: 10_000 },
@@ -246,10 +335,12 @@ describe('filter: SQL compiler vs reference evaluator', () => {
       ["end_time_ms != ''", ['tr-0', 'tr-1']],
     ];
     for (const [f, expected] of cases) {
-      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces) }).toEqual({
+      const columns = columnMatches(checked(f), traces);
+      expect({ f, sql: sqlMatches(f), evaluator: evalMatches(f, traces), columns: columns ?? expected }).toEqual({
         f,
         sql: expected,
         evaluator: expected,
+        columns: expected,
       });
     }
   });

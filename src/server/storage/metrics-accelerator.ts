@@ -1,15 +1,16 @@
 // The optional in-memory accelerator for metrics and group pages. A store may run without one
 // (answers then come from SQL alone, and must be the same); when present it is fed only by the
 // store's write hook (StoreChange after each COMMIT), never refreshed by hand.
+import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { GroupValues } from './metrics-aggregate.ts';
 import type { MetricsQuery } from './metrics-query.ts';
 import type { StoreChange } from './store-change.ts';
 
 export interface GroupPageInput {
-  experimentIds: string[];
+  experimentIds: number[];
   kind: 'tag' | 'metadata';
   key: string;
-  filter?: string;
+  filter?: CheckedFilter;
   order: 'count' | 'recent';
   offset: number;
   limit: number;

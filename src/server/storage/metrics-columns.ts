@@ -7,10 +7,8 @@
 // rare). Dimensions are kept least-recently-used under a byte cap. SQL stays the source of
 // truth: anything these columns cannot answer exactly goes to the SQL path.
 import type Database from 'better-sqlite3';
-import type { ComparisonNode, FilterExpr } from '../../core/filter/ast.ts';
-import { checkFilter } from '../../core/filter/index.ts';
-import { numericValue } from '../../core/filter/validate-filter.ts';
-import { SOURCE_RUN_METADATA } from '../../core/filter/vocabulary.ts';
+import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+import { printFilter } from '../../core/filter/print-filter.ts';
 import { TAGS } from '../../core/model.ts';
 import { DurationOrder } from './duration-order.ts';
 import { assessmentNumber, bucketLabel, ranksRead, type GroupValues, type RankedValues } from './metrics-aggregate.ts';
@@ -23,7 +21,8 @@ import {
 } from './metrics-accelerator.ts';
 import { MaskCache } from './metrics-mask-cache.ts';
 import type { MetricFilter, MetricsQuery } from './metrics-query.ts';
-import { compileSearchFilter, type SqlFragment } from './search-sql.ts';
+import { columnFilterMask } from './metrics-filter-mask.ts';
+import { compileSearchFilter } from './search-sql.ts';
 import type { StoreChange } from './store-change.ts';
 
 const STATES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
@@ -48,9 +47,6 @@ type DimRef = { kind: 'tag' | 'metadata'; key: string } | { kind: 'state' };
 const MAX_DIRTY = 200_000;
 /** A filter may load a metadata/tag column it names while fewer than this many are loaded. */
 const MAX_FILTER_COLUMNS = 16;
-
-/** Thrown inside the column filter evaluator for a clause it cannot answer exactly. */
-class Unsupported extends Error {}
 
 export interface MetricsColumnsOptions extends AcceleratorOptions {
   /** Evaluate filters on the columns where they can (false: always through SQL). */
@@ -154,7 +150,7 @@ export class MetricsColumns implements MetricsAccelerator {
     }
     const mask = this.filterMask(query);
     const cols = dimRefs.map((d) => (d.kind === 'state' ? undefined : this.dimension(d.kind, d.key)));
-    const expIds = new Set(query.experimentIds.map(Number).filter((n) => Number.isInteger(n)));
+    const expIds = new Set(query.experimentIds);
     const start = query.startTimeMs ?? -Infinity;
     const end = query.endTimeMs ?? Infinity;
     const interval = query.timeIntervalSeconds !== undefined ? query.timeIntervalSeconds * 1000 : undefined;
@@ -294,7 +290,7 @@ export class MetricsColumns implements MetricsAccelerator {
       else return undefined;
     }
     const mask = this.filterMask(query);
-    const expIds = new Set(query.experimentIds.map(Number).filter((n) => Number.isInteger(n)));
+    const expIds = new Set(query.experimentIds);
     const start = query.startTimeMs ?? -Infinity;
     const end = query.endTimeMs ?? Infinity;
     const interval = query.timeIntervalSeconds !== undefined ? query.timeIntervalSeconds * 1000 : undefined;
@@ -359,7 +355,7 @@ export class MetricsColumns implements MetricsAccelerator {
     this.ensureLoaded();
     const col = this.dimension(input.kind, input.key);
     const mask = this.filterMask({ experimentIds: input.experimentIds, filter: input.filter });
-    const expIds = new Set(input.experimentIds.map(Number).filter((n) => Number.isInteger(n)));
+    const expIds = new Set(input.experimentIds);
     const counts = new Float64Array(col.dict.length);
     const latest = new Float64Array(col.dict.length).fill(-Infinity);
     const { exp, ts, state } = this;
@@ -383,21 +379,21 @@ export class MetricsColumns implements MetricsAccelerator {
   /**
    * Rowids matching the extension `filter` (full search grammar) as a mask over the rowids, or
    * undefined when there is no filter. From the columns when every clause is one they hold
-   * exactly (status, time, duration, metadata/tag equality and presence, AND/OR/NOT), else via
-   * SQL; either way cached until the next write. Call ensureLoaded() first.
+   * exactly (metrics-filter-mask.ts), else via SQL; either way cached until the next write. Call
+   * ensureLoaded() first.
    */
-  private filterMask(query: Pick<MetricsQuery, 'experimentIds' | 'filter'>): Uint8Array | undefined {
-    const compiled = compileSearchFilter(query.filter);
-    if (!compiled || query.filter === undefined) return undefined;
-    const ids = query.experimentIds.map(Number).filter((n) => Number.isInteger(n));
-    const key = MaskCache.key(ids, query.filter);
+  private filterMask(query: { experimentIds: readonly number[]; filter?: CheckedFilter }): Uint8Array | undefined {
+    if (query.filter === undefined) return undefined;
+    const ids = [...query.experimentIds];
+    // The printed filter is canonical: equivalent spellings share one mask.
+    const key = MaskCache.key(ids, printFilter(query.filter));
     const stamp = this.writeStamp();
     const cached = this.masks.get(key, stamp);
     if (cached && cached.length === this.capacity) return cached;
     let mask = this.columnFilters ? this.columnMask(query.filter, ids) : undefined;
     if (mask) this.maskSources.columns++;
     else {
-      mask = this.sqlMask(compiled, ids);
+      mask = this.sqlMask(query.filter, ids);
       this.maskSources.sql++;
     }
     this.masks.set(key, stamp, mask);
@@ -415,7 +411,8 @@ export class MetricsColumns implements MetricsAccelerator {
     return `${this.generation}:${changes}:${version}`;
   }
 
-  private sqlMask(compiled: SqlFragment, ids: number[]): Uint8Array {
+  private sqlMask(filter: CheckedFilter, ids: number[]): Uint8Array {
+    const compiled = compileSearchFilter(filter) ?? { sql: '1 = 1', params: [] };
     const mask = new Uint8Array(this.capacity);
     // all() instead of iterate(): half the time for a few hundred thousand rowids.
     const rows = this.db
@@ -429,143 +426,23 @@ export class MetricsColumns implements MetricsAccelerator {
   }
 
   /** The filter evaluated on the columns, or undefined when a clause needs SQL. */
-  private columnMask(filter: string, ids: number[]): Uint8Array | undefined {
-    const checked = checkFilter(filter, 'extended');
-    if (!checked.ok || checked.expr === null) return undefined;
+  private columnMask(filter: CheckedFilter, ids: number[]): Uint8Array | undefined {
     const n = this.capacity;
     const expIds = new Set(ids);
     const universe = new Uint8Array(n);
     for (let r = 0; r < n; r++) if (this.state[r] !== 0 && expIds.has(this.exp[r])) universe[r] = 1;
-    try {
-      const mask = this.evalExpr(checked.expr, universe);
-      for (let r = 0; r < n; r++) mask[r] &= universe[r];
-      return mask;
-    } catch (error) {
-      if (error instanceof Unsupported) return undefined;
-      throw error;
-    }
-  }
-
-  private evalExpr(e: FilterExpr, universe: Uint8Array): Uint8Array {
-    const n = this.capacity;
-    switch (e.type) {
-      case 'group':
-        return this.evalExpr(e.expr, universe);
-      case 'not': {
-        // The compiled SQL is two-valued (nullable columns are guarded), so NOT is the complement.
-        const inner = this.evalExpr(e.expr, universe);
-        for (let r = 0; r < n; r++) inner[r] = universe[r] & (inner[r] ^ 1);
-        return inner;
-      }
-      case 'and':
-      case 'or': {
-        const [first, ...rest] = e.children.map((c) => this.evalExpr(c, universe));
-        for (const m of rest) {
-          if (e.type === 'and') for (let r = 0; r < n; r++) first[r] &= m[r];
-          else for (let r = 0; r < n; r++) first[r] |= m[r];
-        }
-        return first;
-      }
-      case 'comparison':
-        return this.evalComparison(e);
-      default:
-        throw new Unsupported();
-    }
-  }
-
-  private evalComparison(c: ComparisonNode): Uint8Array {
-    const ref = c.field.ref;
-    const op = c.op?.op;
-    if (!ref || !op) throw new Unsupported();
-    const n = this.capacity;
-    const out = new Uint8Array(n);
-    const strings = (): string[] => {
-      const v = c.value;
-      if (v === null) throw new Unsupported();
-      const items = v.type === 'list' ? v.items : [v];
-      return items.map((i) => (i.type === 'string' ? i.value : unsupported()));
-    };
-    if (ref.kind === 'attribute' && (ref.key === 'timestamp_ms' || ref.key === 'execution_time_ms')) {
-      const v = c.value;
-      if (v === null || (v.type !== 'number' && v.type !== 'string')) throw new Unsupported();
-      let bound = v.type === 'number' ? v.value : (numericValue(v.value) ?? unsupported());
-      const col = ref.key === 'timestamp_ms' ? this.ts : this.dur;
-      let cmp = op;
-      // As compile-filter: columns hold integer milliseconds, so a fractional bound is rounded.
-      if (!Number.isInteger(bound) && Number.isFinite(bound)) {
-        if (op === '=') return out;
-        if (op === '<' || op === '>=') bound = Math.ceil(bound);
-        else if (op === '>' || op === '<=') bound = Math.floor(bound);
-        else if (op === '!=') cmp = 'IS NOT NULL';
-      }
-      for (let r = 0; r < n; r++) {
-        const x = col[r];
-        if (Number.isNaN(x)) continue;
-        let hit: boolean;
-        switch (cmp) {
-          case '=':
-            hit = x === bound;
-            break;
-          case '!=':
-            hit = x !== bound;
-            break;
-          case '<':
-            hit = x < bound;
-            break;
-          case '<=':
-            hit = x <= bound;
-            break;
-          case '>':
-            hit = x > bound;
-            break;
-          case '>=':
-            hit = x >= bound;
-            break;
-          case 'IS NOT NULL':
-            hit = true;
-            break;
-          default:
-            throw new Unsupported();
-        }
-        if (hit) out[r] = 1;
-      }
-      return out;
-    }
-    if (ref.kind === 'attribute' && ref.key === 'status') {
-      if (op !== '=' && op !== '!=' && op !== 'IN' && op !== 'NOT IN') throw new Unsupported();
-      const wanted = new Set(strings());
-      const negate = op === '!=' || op === 'NOT IN';
-      const byCode = STATES.map((s, code) => code !== 0 && wanted.has(s) !== negate);
-      for (let r = 0; r < n; r++) if (byCode[this.state[r]]) out[r] = 1;
-      return out;
-    }
-    if (ref.kind === 'tag' || ref.kind === 'metadata') {
-      // run_id = X also matches linked runs (a UNION in SQL): leave it to SQL.
-      if (ref.kind === 'metadata' && ref.key === SOURCE_RUN_METADATA) throw new Unsupported();
-      if (!this.dims.has(`${ref.kind}\u0000${ref.key}`) && this.dims.size >= MAX_FILTER_COLUMNS)
-        throw new Unsupported();
-      let test: (code: number) => boolean;
-      if (op === 'IS NULL') test = (code) => code < 0;
-      else if (op === 'IS NOT NULL') test = (code) => code >= 0;
-      else if (op === '=' || op === '!=' || op === 'IN' || op === 'NOT IN') {
-        const values = strings();
-        const col = this.dimension(ref.kind, ref.key);
-        const codes = new Set(values.map((v) => col.index.get(v) ?? -2));
-        const negate = op === '!=' || op === 'NOT IN';
-        test = (code) => code >= 0 && codes.has(code) !== negate;
-      } else throw new Unsupported();
-      const col = this.dimension(ref.kind, ref.key);
-      // Decide once per dictionary code instead of once per row.
-      const byCode = new Uint8Array(col.dict.length + 1);
-      for (let code = -1; code < col.dict.length; code++) byCode[code + 1] = test(code) ? 1 : 0;
-      const codes = col.codes;
-      for (let r = 0; r < n; r++) {
-        const code = codes[r];
-        out[r] = byCode[(code < 0 ? -1 : code) + 1];
-      }
-      return out;
-    }
-    throw new Unsupported();
+    return columnFilterMask(filter, universe, {
+      capacity: n,
+      state: this.state,
+      stateNames: STATES,
+      ts: this.ts,
+      dur: this.dur,
+      // A filter may load a column it names while fewer than MAX_FILTER_COLUMNS are loaded.
+      column: (kind, key) =>
+        this.dims.has(`${kind}\u0000${key}`) || this.dims.size < MAX_FILTER_COLUMNS
+          ? this.dimension(kind, key)
+          : undefined,
+    });
   }
 
   private grow(minCapacity: number): void {
@@ -701,10 +578,6 @@ export class MetricsColumns implements MetricsAccelerator {
     this.evict();
     return col;
   }
-}
-
-function unsupported(): never {
-  throw new Unsupported();
 }
 
 /** The assessment_value dimension as SQL computes it: a JSON string's content, else the stored text. */

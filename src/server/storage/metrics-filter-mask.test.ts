@@ -84,8 +84,21 @@ const COLUMN_FILTERS = [
   'NOT execution_time_ms > 100',
   "NOT (metadata.env = 'prod' OR execution_time_ms > 200)",
   "(metadata.env = 'prod' OR metadata.env = 'staging') AND execution_time_ms > 100 AND NOT status = 'ERROR'",
+  // The shared comparison rules (compare-rules.ts) let the columns answer these too.
+  "metadata.env LIKE 'pr%'",
+  "metadata.env ILIKE 'PR%'",
+  "tag.team RLIKE '^a$'",
+  "status ILIKE 'error'",
+  "execution_time_ms < 'abc'",
+  `end_time_ms > ${T0 + 15 * 60_000}`,
 ];
-const SQL_FILTERS = ["metadata.env LIKE 'pr%'", "feedback.thumbs = 'true'", "trace.text LIKE '%x%'"];
+const SQL_FILTERS = [
+  "feedback.thumbs = 'true'",
+  "trace.text LIKE '%x%'",
+  "run_id = 'r1'",
+  "request_id = 'tr-k1'",
+  "span.name = 'x'",
+];
 
 describe('metrics filter masks', () => {
   it('evaluates supported filters on the columns with the same result as SQL', async () => {

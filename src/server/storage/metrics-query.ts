@@ -1,6 +1,8 @@
 // QueryTraceMetrics (docs/mlflow-contract.md §8) after request validation, plus this project's extensions:
 // metadata./tag. dimensions, a full-grammar `filter`, and percentile confidence bounds.
 
+import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+
 export type ViewType = 'TRACES' | 'SPANS' | 'ASSESSMENTS';
 export type AggregationType = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX' | 'PERCENTILE';
 
@@ -32,14 +34,15 @@ export interface MetricFilter {
 }
 
 export interface MetricsQuery {
-  experimentIds: string[];
+  /** Parsed by the route (routes/search-request.ts); ids that are not integers were dropped there. */
+  experimentIds: number[];
   viewType: ViewType;
   metricName: string;
   aggregations: MetricAggregation[];
   dimensions: MetricDimension[];
   filters: MetricFilter[];
   /** Extension: a filter in the full search grammar (extended dialect) over the traces. */
-  filter?: string;
+  filter?: CheckedFilter;
   timeIntervalSeconds?: number;
   startTimeMs?: number;
   endTimeMs?: number;

@@ -9,10 +9,11 @@ import type {
   ValuesResponse,
 } from '../../core/model.ts';
 import { exactQuantile } from '../../core/stats/quantile.ts';
-import { compileSearchFilter, correlatedFilter } from './search-sql.ts';
+import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+import { compileSearchFilter } from './search-sql.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
-import type { GroupsQuery } from './trace-store.ts';
+import type { CountQuery, GroupsQuery, ValuesQuery } from './trace-store.ts';
 
 /** Key catalogs and value suggestions look at this many most recent traces (fast at any size). */
 export const CATALOG_SAMPLE = 5000;
@@ -26,9 +27,8 @@ interface Scope {
   params: unknown[];
 }
 
-/** `t.experiment_id IN (...)` plus an optional compiled filter, over alias t. */
-function scope(experimentIds: string[], filter?: string): Scope {
-  const ids = experimentIds.map(Number).filter((n) => Number.isInteger(n));
+/** `t.experiment_id IN (...)` (ids checked by the route) plus an optional compiled filter, over alias t. */
+function scope(ids: readonly number[], filter?: CheckedFilter): Scope {
   const parts = [
     ids.length === 1 ? 't.experiment_id = ?' : `t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`,
   ];
@@ -45,7 +45,7 @@ function sampleSql(s: Scope): string {
   return `SELECT t.trace_id FROM traces t WHERE ${s.sql} ORDER BY t.timestamp_ms DESC LIMIT ${CATALOG_SAMPLE}`;
 }
 
-export function listKeysSql(store: SqliteReadContext, experimentIds: string[], limit: number): KeysResponse {
+export function listKeysSql(store: SqliteReadContext, experimentIds: number[], limit: number): KeysResponse {
   const s = scope(experimentIds);
   const keys: KeysResponse['keys'] = [];
   for (const kind of ['metadata', 'tag'] as const) {
@@ -60,10 +60,7 @@ export function listKeysSql(store: SqliteReadContext, experimentIds: string[], l
   return { keys: keys.slice(0, limit) };
 }
 
-export function listValuesSql(
-  store: SqliteReadContext,
-  input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number },
-): ValuesResponse {
+export function listValuesSql(store: SqliteReadContext, input: ValuesQuery): ValuesResponse {
   const s = scope(input.experimentIds);
   const table = TABLES[input.kind];
   if (input.prefix) {
@@ -87,23 +84,19 @@ export function listValuesSql(
   return { values: rows };
 }
 
-export function countTracesSql(
-  store: SqliteReadContext,
-  input: { experimentIds: string[]; filter?: string; cap: number },
-): CountResponse {
-  const compiled = compileSearchFilter(input.filter);
-  const correlated = compiled ? correlatedFilter(compiled.sql) : undefined;
-  if (compiled && correlated) {
+export function countTracesSql(store: SqliteReadContext, input: CountQuery): CountResponse {
+  const correlated = compileSearchFilter(input.filter, 'correlated');
+  if (correlated) {
     // A common value reaches the cap within the newest rows; probing them one by one is cheap,
     // while the index plan below would first collect every matching id.
-    const ids = input.experimentIds.map(Number).filter((n) => Number.isInteger(n));
+    const ids = input.experimentIds;
     const window = Math.min(4 * (input.cap + 1), 50_000);
     const probe = store
       .stmt(
         `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
-           ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated} LIMIT ?)`,
+           ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?)`,
       )
-      .get(...ids, window, ...compiled.params, input.cap + 1) as { n: number };
+      .get(...ids, window, ...correlated.params, input.cap + 1) as { n: number };
     if (probe.n > input.cap) return { count: input.cap, exact: false };
   }
   const s = scope(input.experimentIds, input.filter);

@@ -105,7 +105,7 @@ function build(query: MetricsQuery): Built {
       }
       break;
   }
-  const ids = query.experimentIds.map(Number).filter((n) => Number.isInteger(n));
+  const ids = query.experimentIds;
   where.push(`t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`);
   whereParams.push(...ids);
   if (query.startTimeMs !== undefined) {

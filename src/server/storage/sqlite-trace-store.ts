@@ -8,7 +8,6 @@ import type {
   CountResponse,
   Experiment,
   GroupsResponse,
-  KeyKind,
   KeysResponse,
   TraceInfo,
   ValuesResponse,
@@ -17,7 +16,7 @@ import { BackgroundCheckpointer } from './checkpointer.ts';
 import type { AcceleratorMemory, AcceleratorOptions, MetricsAccelerator } from './metrics-accelerator.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-import { compileSearchFilter, compileSearchOrder, correlatedFilter } from './search-sql.ts';
+import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
 import { SqliteAssessments } from './sqlite/assessments.ts';
 import { bulkLoad, type BulkTrace } from './sqlite/bulk-load.ts';
@@ -34,6 +33,7 @@ import { TRACE_COLUMNS, type TraceRow } from './trace-rows.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
+  CountQuery,
   DeleteTracesInput,
   GroupsQuery,
   SearchExperimentsQuery,
@@ -42,6 +42,7 @@ import type {
   SpanBatch,
   TraceInfoInput,
   TraceStore,
+  ValuesQuery,
 } from './trace-store.ts';
 
 export type { BulkTrace };
@@ -183,10 +184,9 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   async searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
-    const before = this.ctx.statementCount;
     // Traces of a deleted experiment are not searchable.
     const experimentIds = this.experiments.activeIds(query.experimentIds);
-    if (experimentIds.length === 0) return { traces: [], statements: 0 };
+    if (experimentIds.length === 0) return { traces: [] };
     const scope =
       experimentIds.length === 1
         ? 't.experiment_id = ?'
@@ -206,8 +206,10 @@ export class SqliteTraceStore implements TraceStore {
 
     let rows: TraceRow[] | undefined;
     const correlated =
-      filter && order.isDefault && offset === 0 && this.searchWindows ? correlatedFilter(filter.sql) : undefined;
-    if (filter && correlated) {
+      order.isDefault && offset === 0 && this.searchWindows
+        ? compileSearchFilter(query.filter, 'correlated')
+        : undefined;
+    if (correlated) {
       // Newest-first window: the page is the first matches in time order, found by probing each
       // row of the time index. A full page from a window prefix is exactly the answer. If the
       // first window shows the filter is rare, the index-driven plan below is the fast one.
@@ -215,9 +217,9 @@ export class SqliteTraceStore implements TraceStore {
         this.ctx
           .stmt(
             `SELECT * FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${scope}${keyset ? ` AND ${keyset.sql}` : ''}
-             ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated} LIMIT ?`,
+             ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?`,
           )
-          .all(...experimentIds, ...(keyset?.params ?? []), size, ...filter.params, query.maxResults) as TraceRow[];
+          .all(...experimentIds, ...(keyset?.params ?? []), size, ...correlated.params, query.maxResults) as TraceRow[];
       const first = windowed(FIRST_WINDOW);
       if (first.length === query.maxResults) rows = first;
       else if (first.length > 0) {
@@ -246,7 +248,7 @@ export class SqliteTraceStore implements TraceStore {
             ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}),
           }
         : undefined;
-    return { traces, next, statements: this.ctx.statementCount - before };
+    return { traces, next };
   }
 
   // ---- assessments ------------------------------------------------------------------------------
@@ -277,21 +279,15 @@ export class SqliteTraceStore implements TraceStore {
     return queryMetricsSql(this.readContext(), query);
   }
 
-  async listKeys(experimentIds: string[], limit: number): Promise<KeysResponse> {
+  async listKeys(experimentIds: number[], limit: number): Promise<KeysResponse> {
     return listKeysSql(this.readContext(), experimentIds, limit);
   }
 
-  async listValues(input: {
-    experimentIds: string[];
-    kind: KeyKind;
-    key: string;
-    prefix?: string;
-    limit: number;
-  }): Promise<ValuesResponse> {
+  async listValues(input: ValuesQuery): Promise<ValuesResponse> {
     return listValuesSql(this.readContext(), input);
   }
 
-  async countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse> {
+  async countTraces(input: CountQuery): Promise<CountResponse> {
     return countTracesSql(this.readContext(), input);
   }
 
@@ -309,6 +305,14 @@ export class SqliteTraceStore implements TraceStore {
   bulkLoad(traces: BulkTrace[]): void {
     bulkLoad(this.ctx, this.assessments, traces);
     this.accelerator?.changed({ traces: new Set(), assessments: true, reset: true });
+  }
+
+  /**
+   * Statements run through the statement cache so far: SQLite-only instrumentation for the
+   * benchmark's statements per page (not part of TraceStore).
+   */
+  statementsRun(): number {
+    return this.ctx.statementCount;
   }
 
   /** Refreshes planner statistics; cheap with analysis_limit, so it can run after bulk loads. */

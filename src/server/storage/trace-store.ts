@@ -9,6 +9,8 @@ import type {
   TraceState,
   ValuesResponse,
 } from '../../core/model.ts';
+import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+import type { OrderTerm } from '../../core/filter/parse-order-by.ts';
 import type { SpanRecord } from './span-record.ts';
 import type { MetricsQuery, MetricDataPoint } from './metrics-query.ts';
 
@@ -66,10 +68,15 @@ export interface PageCursor {
   after?: { ts: number; id: string };
 }
 
+// Queries arrive parsed (routes/search-request.ts): experiment ids as numbers, a checked filter tree,
+// order-by terms. A store never parses or re-checks them; it only compiles them for its engine.
+
 export interface SearchTracesQuery {
-  experimentIds: string[];
-  filter?: string;
-  orderBy?: string[];
+  experimentIds: number[];
+  /** Absent: every trace. */
+  filter?: CheckedFilter;
+  /** Absent: MLflow's default order (timestamp_ms DESC, request_id ASC). */
+  orderBy?: OrderTerm[];
   maxResults: number;
   cursor: PageCursor;
 }
@@ -78,8 +85,6 @@ export interface SearchTracesResult {
   traces: TraceInfo[];
   /** Present when the page is full (MLflow returns a token whenever count == max_results). */
   next?: PageCursor;
-  /** SQL statements this page took (for the benchmark's "statements per page"). */
-  statements: number;
 }
 
 export type DeleteTracesInput =
@@ -120,12 +125,26 @@ export interface SearchExperimentsQuery {
 }
 
 export interface GroupsQuery {
-  experimentIds: string[];
+  experimentIds: number[];
   groupBy: { kind: KeyKind; key: string };
-  filter?: string;
+  filter?: CheckedFilter;
   order: 'count' | 'recent';
   maxResults: number;
   offset: number;
+}
+
+export interface ValuesQuery {
+  experimentIds: number[];
+  kind: KeyKind;
+  key: string;
+  prefix?: string;
+  limit: number;
+}
+
+export interface CountQuery {
+  experimentIds: number[];
+  filter?: CheckedFilter;
+  cap: number;
 }
 
 /**
@@ -176,15 +195,9 @@ export interface TraceStore {
 
   queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]>;
 
-  listKeys(experimentIds: string[], limit: number): Promise<KeysResponse>;
-  listValues(input: {
-    experimentIds: string[];
-    kind: KeyKind;
-    key: string;
-    prefix?: string;
-    limit: number;
-  }): Promise<ValuesResponse>;
-  countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse>;
+  listKeys(experimentIds: number[], limit: number): Promise<KeysResponse>;
+  listValues(input: ValuesQuery): Promise<ValuesResponse>;
+  countTraces(input: CountQuery): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
 
   /** Lets queued writes commit, refuses new ones, and releases the engine's connections. */

@@ -159,8 +159,7 @@ export class SqliteExperiments {
   }
 
   /** The ids among `experimentIds` that name active experiments (deleted experiments' traces are not searchable). */
-  activeIds(experimentIds: readonly string[]): number[] {
-    const ids = experimentIds.filter(isExperimentIdText).map(Number);
+  activeIds(ids: readonly number[]): number[] {
     if (ids.length === 0) return [];
     return this.ctx
       .stmt(

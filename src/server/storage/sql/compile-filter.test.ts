@@ -1,0 +1,177 @@
+// The SQL shapes the compiler emits: values only as parameters, identifiers from the schema
+// description, the planner-friendly shapes described in compile-filter.ts, both modes and both
+// dialects. (Whether the SQL selects the right traces is filter-differential.test.ts's job.)
+import { describe, expect, it } from 'vitest';
+import { checkFilter } from '../../../core/filter/check-filter.ts';
+import { parseOrderBy } from '../../../core/filter/parse-order-by.ts';
+import { compileFilter, type CompileOptions } from './compile-filter.ts';
+import { compileOrderBy } from './compile-order-by.ts';
+import { postgresDialect, sqliteDialect } from './sql-dialect.ts';
+
+function compile(text: string, options: Partial<CompileOptions> = {}): { sql: string; params: unknown[] } {
+  const r = checkFilter(text, 'extended');
+  if (!r.ok) throw new Error(r.diagnostic.message);
+  return compileFilter(r.expr, { dialect: sqliteDialect, ...options });
+}
+
+const SESSION_PARAMS = ['mlflow.trace.session', '$."mlflow.trace.session"', 'rel', 'feedback', 'yes', '"yes"'];
+
+describe('compileFilter', () => {
+  it.each([
+    ['', '1 = 1', []],
+    ["status = 'OK'", 't.state = ?', ['OK']],
+    ["client_request_id != 'c'", '(t.client_request_id IS NOT NULL AND t.client_request_id != ?)', ['c']],
+    ["timestamp_ms > '5'", 't.timestamp_ms > ?', [5]],
+    ['timestamp_ms > 2.5', 't.timestamp_ms > ?', [2]],
+    ['timestamp_ms >= 2.5', 't.timestamp_ms >= ?', [3]],
+    ['timestamp_ms = 2.5', '1 = 0', []],
+    ["timestamp_ms > ' 1e2 '", 't.timestamp_ms > ?', [100]],
+    // quoted non-numbers stay text in SQLite's comparison, above every number: folded, never bound
+    ["timestamp_ms = 'abc'", '1 = 0', []],
+    ["timestamp_ms >= '0x64'", '1 = 0', []],
+    ["timestamp_ms < 'abc'", 't.timestamp_ms IS NOT NULL', []],
+    ["execution_time_ms != ''", '(t.execution_time_ms IS NOT NULL AND t.execution_time_ms IS NOT NULL)', []],
+    ['end_time <= 9', '(t.timestamp_ms + COALESCE(t.execution_time_ms, 0)) <= ?', [9]],
+    ["status IN ('OK', 'ERROR')", 't.state IN (?, ?)', ['OK', 'ERROR']],
+    ["status ILIKE 'o%'", 'LOWER(t.state) LIKE LOWER(?)', ['o%']],
+    ["status RLIKE '^E'", 't.state REGEXP ?', ['^E']],
+    [
+      "tag.env = 'prod'",
+      't.trace_id IN (SELECT x.trace_id FROM trace_tags x WHERE x.key = ? AND x.value = ?)',
+      ['env', 'prod'],
+    ],
+    ['metadata.env IS NULL', 't.trace_id NOT IN (SELECT x.trace_id FROM trace_metadata x WHERE x.key = ?)', ['env']],
+    [
+      "run_id = 'r1'",
+      't.trace_id IN (SELECT x.trace_id FROM trace_metadata x WHERE x.key = ? AND x.value = ? UNION SELECT r.trace_id FROM trace_run_links r WHERE r.run_id = ?)',
+      ['mlflow.sourceRun', 'r1', 'r1'],
+    ],
+    [
+      "span.name = 'a' AND span.status = 'OK'",
+      't.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.name = ? AND s.status = ?)',
+      ['a', 'OK'],
+    ],
+    [
+      "feedback.rel = 'yes'",
+      't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = ? AND a.type = ? AND a.valid = 1 AND a.value IN (?, ?)' +
+        ' UNION SELECT m.trace_id FROM trace_metadata m WHERE m.key = ? AND m.value IN' +
+        ' (SELECT (CASE WHEN json_valid(b.metadata) THEN json_extract(b.metadata, ?) END) FROM assessments b' +
+        ' WHERE b.name = ? AND b.type = ? AND b.valid = 1 AND b.value IN (?, ?) AND instr(b.metadata, ?) > 0))',
+      ['rel', 'feedback', 'yes', '"yes"', ...SESSION_PARAMS, 'mlflow.trace.session'],
+    ],
+    [
+      "prompt = 'qa/2'",
+      't.trace_id IN (SELECT l.trace_id FROM trace_prompt_links l WHERE l.name = ? AND l.version = ?)',
+      ['qa', '2'],
+    ],
+    [
+      "issue.id = 'loop'",
+      't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = ? AND a.type = ? AND a.valid = 1)',
+      ['loop', 'issue'],
+    ],
+  ])('%s', (text, sql, params) => {
+    expect(compile(text)).toEqual({ sql, params });
+  });
+
+  it.each([
+    [
+      "tag.env = 'prod'",
+      'EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = ? AND x.value = ?)',
+      ['env', 'prod'],
+    ],
+    ['tag.env IS NULL', 'NOT EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = ?)', ['env']],
+    [
+      "span.name = 'a' AND span.attributes.k = 'v'",
+      'EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name = ? AND EXISTS (SELECT 1 FROM' +
+        " json_each(s.content, '$.attributes') j WHERE j.key = ? AND (CASE WHEN json_valid(j.value) THEN (CASE WHEN" +
+        " json_type(j.value) = 'text' THEN json_extract(j.value, '$') ELSE j.value END) ELSE j.value END) = ?))",
+      ['a', 'k', 'v'],
+    ],
+    [
+      "run_id = 'r1'",
+      '(EXISTS (SELECT 1 FROM trace_metadata x WHERE x.trace_id = t.trace_id AND x.key = ? AND x.value = ?)' +
+        ' OR EXISTS (SELECT 1 FROM trace_run_links x WHERE x.trace_id = t.trace_id AND x.run_id = ?))',
+      ['mlflow.sourceRun', 'r1', 'r1'],
+    ],
+    [
+      "feedback.rel != 'yes'",
+      '(EXISTS (SELECT 1 FROM assessments a WHERE a.trace_id = t.trace_id AND a.name = ? AND a.type = ? AND a.valid = 1 AND a.value NOT IN (?, ?))' +
+        ' OR EXISTS (SELECT 1 FROM trace_metadata m WHERE m.trace_id = t.trace_id AND m.key = ? AND m.value IN' +
+        ' (SELECT (CASE WHEN json_valid(b.metadata) THEN json_extract(b.metadata, ?) END) FROM assessments b' +
+        ' WHERE b.name = ? AND b.type = ? AND b.valid = 1 AND b.value NOT IN (?, ?) AND instr(b.metadata, ?) > 0)))',
+      ['rel', 'feedback', 'yes', '"yes"', ...SESSION_PARAMS, 'mlflow.trace.session'],
+    ],
+    [
+      "status = 'OK' AND NOT tag.a = 'b'",
+      '(t.state = ? AND NOT (EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = ? AND x.value = ?)))',
+      ['OK', 'a', 'b'],
+    ],
+  ])('correlated: %s', (text, sql, params) => {
+    expect(compile(text, { mode: 'correlated' })).toEqual({ sql, params });
+  });
+
+  it('groups span clauses of one AND-chain, keeping parameter order', () => {
+    const r = compile("span.name = 'a' AND tag.x = 'y' AND (span.attributes.`m.k` = 'v')");
+    expect(r.params).toEqual(['a', 'm.k', 'v', 'x', 'y']);
+    expect(r.sql.match(/FROM spans/g)).toHaveLength(1);
+  });
+
+  it('keeps span clauses separate across OR and NOT', () => {
+    expect(compile("span.name = 'a' OR span.name = 'b'").sql.match(/FROM spans/g)).toHaveLength(2);
+    expect(compile("NOT span.name = 'a' AND span.status = 'OK'").sql.match(/FROM spans/g)).toHaveLength(2);
+  });
+
+  it('spells the PostgreSQL dialect: $n from startIndex, no LIKE escape, ASCII-only ILIKE, ~, boolean flags', () => {
+    expect(
+      compile("tag.env LIKE 'p%' AND status ILIKE 'o%' AND status RLIKE 'x'", {
+        dialect: postgresDialect,
+        startIndex: 4,
+      }),
+    ).toEqual({
+      sql:
+        "(t.trace_id IN (SELECT x.trace_id FROM trace_tags x WHERE x.key = $4 AND x.value LIKE $5 ESCAPE '')" +
+        " AND translate(t.state, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE" +
+        " translate($6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ESCAPE ''" +
+        ' AND t.state ~ $7)',
+      params: ['env', 'p%', 'o%', 'x'],
+    });
+    expect(compile("issue.id = 'loop'", { dialect: postgresDialect }).sql).toBe(
+      't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = $1 AND a.type = $2 AND a.valid)',
+    );
+  });
+
+  it('never puts values in the SQL text', () => {
+    const r = compile("tag.`x'; DROP TABLE traces; --` = 'a''b' AND span.attributes.`\"q` = '\"'");
+    expect(r.sql).not.toContain('DROP');
+    expect(r.sql).not.toContain("a''b");
+  });
+
+  it('refuses an AST with errors', () => {
+    const parsed = checkFilter('status', 'extended');
+    expect(parsed.ok).toBe(false);
+    const broken = { type: 'error' as const, from: 0, to: 1 };
+    expect(() => compileFilter(broken, { dialect: sqliteDialect })).toThrow(/checkFilter first/);
+  });
+});
+
+describe('compileOrderBy', () => {
+  it('compiles tags to correlated subqueries with numbered PostgreSQL placeholders', () => {
+    const r = parseOrderBy(['tag.env', 'metadata.m DESC', 'end_time']);
+    const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 3) : [];
+    expect(terms).toEqual([
+      {
+        sql: '(SELECT o.value FROM trace_tags o WHERE o.trace_id = t.trace_id AND o.key = $3)',
+        params: ['env'],
+        ascending: true,
+      },
+      {
+        sql: '(SELECT o.value FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $4)',
+        params: ['m'],
+        ascending: false,
+      },
+      { sql: '(t.timestamp_ms + COALESCE(t.execution_time_ms, 0))', params: [], ascending: true },
+      { sql: 't.timestamp_ms', params: [], ascending: false },
+      { sql: 't.trace_id', params: [], ascending: true },
+    ]);
+  });
+});

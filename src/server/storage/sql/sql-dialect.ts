@@ -1,0 +1,78 @@
+// What differs between the SQL engines the filter compiler targets. The table layout is the same on
+// every engine (trace-schema.ts); a dialect supplies only spellings. Each difference is written so
+// the engine gives the answer of the shared rules in src/core/filter/compare-rules.ts:
+//
+// |                    | SQLite                                   | PostgreSQL                                 |
+// |--------------------|------------------------------------------|--------------------------------------------|
+// | placeholders       | `?` (bound in order)                     | `$1`, `$2`, … (startIndex continues them)  |
+// | LIKE               | case-sensitive via PRAGMA                | LIKE … ESCAPE '' (no escape character)     |
+// |                    | case_sensitive_like = ON; no escape char |                                            |
+// | ILIKE              | LOWER() both sides (ASCII folding)       | translate() A–Z both sides (ASCII folding, |
+// |                    |                                          | not ILIKE's Unicode folding)               |
+// | RLIKE              | REGEXP → regexSearch (JS, Python syntax) | `~` (POSIX ARE: differs for Python-only    |
+// |                    |                                          | syntax such as (?P<name>…))                |
+// | JSON               | json_each / json_extract / json_valid    | jsonb_each_text / ->> / pg_input_is_valid  |
+// |                    |                                          | (PostgreSQL 16 or later)                   |
+// | flags (valid)      | integer 0/1                              | boolean                                    |
+//
+// A new engine adds one object like these two and passes it to compileFilter / compileOrderBy.
+
+export interface SqlDialect {
+  name: string;
+  /** Placeholder for the n-th bound parameter (1-based). */
+  placeholder(n: number): string;
+  like(expr: string, pattern: string): string;
+  ilike(expr: string, pattern: string): string;
+  /** Unanchored regular-expression search. */
+  regex(expr: string, pattern: string): string;
+  /** A flag column's truth as a condition. */
+  isTrue(column: string): string;
+  /** Row source over a span's attributes as alias `j` with columns `key` and the raw JSON-encoded `value`. */
+  spanAttributeSource(contentExpr: string): string;
+  /** The attribute value text: the decoded string when the raw value is a JSON string, else the raw text. */
+  spanAttributeValue(rawExpr: string): string;
+  /** The value to bind for `jsonMember` to read the top-level member `key`. */
+  jsonMemberArgument(key: string): string;
+  /** The string member of a JSON object held in `expr` (NULL when absent or not JSON), given a bound `jsonMemberArgument`. */
+  jsonMember(expr: string, argument: string): string;
+  /** Substring test, used as a cheap prefilter before JSON work. */
+  contains(expr: string, needle: string): string;
+}
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  placeholder: () => '?',
+  // Case-sensitive because the connection runs PRAGMA case_sensitive_like = ON (MLflow does the same).
+  like: (e, p) => `${e} LIKE ${p}`,
+  ilike: (e, p) => `LOWER(${e}) LIKE LOWER(${p})`,
+  // X REGEXP Y calls the application function regexp(Y, X): see ../sqlite-functions.ts.
+  regex: (e, p) => `${e} REGEXP ${p}`,
+  isTrue: (c) => `${c} = 1`,
+  spanAttributeSource: (c) => `json_each(${c}, '$.attributes') j`,
+  // CASE is lazy in SQLite, so json_type never sees malformed JSON.
+  spanAttributeValue: (v) =>
+    `(CASE WHEN json_valid(${v}) THEN (CASE WHEN json_type(${v}) = 'text' THEN json_extract(${v}, '$') ELSE ${v} END) ELSE ${v} END)`,
+  jsonMemberArgument: (key) => `$."${key}"`,
+  jsonMember: (e, a) => `(CASE WHEN json_valid(${e}) THEN json_extract(${e}, ${a}) END)`,
+  contains: (e, n) => `instr(${e}, ${n}) > 0`,
+};
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const asciiLower = (e: string) => `translate(${e}, '${UPPER}', '${UPPER.toLowerCase()}')`;
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  placeholder: (n) => `$${n}`,
+  like: (e, p) => `${e} LIKE ${p} ESCAPE ''`,
+  ilike: (e, p) => `${asciiLower(e)} LIKE ${asciiLower(p)} ESCAPE ''`,
+  regex: (e, p) => `${e} ~ ${p}`,
+  isTrue: (c) => c,
+  spanAttributeSource: (c) => `jsonb_each_text((${c})::jsonb -> 'attributes') j`,
+  // Nested CASE, not AND: PostgreSQL does not promise to evaluate AND left to right, and a cast of
+  // malformed JSON would fail the query.
+  spanAttributeValue: (v) =>
+    `(CASE WHEN pg_input_is_valid(${v}, 'jsonb') THEN (CASE WHEN jsonb_typeof((${v})::jsonb) = 'string' THEN (${v})::jsonb #>> '{}' ELSE ${v} END) ELSE ${v} END)`,
+  jsonMemberArgument: (key) => key,
+  jsonMember: (e, a) => `(CASE WHEN pg_input_is_valid(${e}, 'jsonb') THEN (${e})::jsonb ->> ${a} END)`,
+  contains: (e, n) => `strpos(${e}, ${n}) > 0`,
+};

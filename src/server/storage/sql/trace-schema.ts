@@ -1,0 +1,90 @@
+// The one description of the trace tables that SQL is generated from: the filter compiler, the
+// order-by compiler and the correlated search windows read table and column names only from here
+// (migrations.ts creates them; trace-schema.test.ts checks the two agree). A second engine keeps
+// the same layout, so it reuses this description and supplies only a dialect (sql-dialect.ts).
+import type { AttributeKey, SpanColumnKey } from '../../../core/filter/ast.ts';
+
+/** A narrow key/value table beside the traces: (trace id, key, value), indexed on (key, value, trace id). */
+interface KeyValueTable {
+  table: string;
+  traceId: string;
+  key: string;
+  value: string;
+}
+
+export interface TraceSchema {
+  traces: {
+    table: string;
+    /** The alias every compiled expression uses for the trace row. */
+    alias: string;
+    traceId: string;
+    experimentId: string;
+    timestamp: string;
+    /** Filterable attributes: the column (over `alias`) and whether it can be NULL. */
+    attributes: Readonly<Record<AttributeKey, { column: string; nullable: boolean }>>;
+  };
+  tag: KeyValueTable;
+  metadata: KeyValueTable;
+  /** Spans keep MLflow's span dict as JSON in `content` beside a searchable projection. */
+  spans: { table: string; traceId: string; columns: Readonly<Record<SpanColumnKey, string>> };
+  assessments: {
+    table: string;
+    traceId: string;
+    name: string;
+    type: string;
+    /** JSON text of the value, as MLflow stores json.dumps(value). */
+    value: string;
+    /** A flag: false once another assessment overrides this one. */
+    valid: string;
+    /** JSON object text; `mlflow.trace.session` there applies the assessment to the whole session. */
+    metadata: string;
+  };
+  runLinks: { table: string; traceId: string; runId: string };
+  promptLinks: { table: string; traceId: string; name: string; version: string };
+}
+
+export const TRACE_SCHEMA: TraceSchema = {
+  traces: {
+    table: 'traces',
+    alias: 't',
+    traceId: 'trace_id',
+    experimentId: 'experiment_id',
+    timestamp: 'timestamp_ms',
+    attributes: {
+      status: { column: 'state', nullable: false },
+      request_id: { column: 'trace_id', nullable: false },
+      client_request_id: { column: 'client_request_id', nullable: true },
+      timestamp_ms: { column: 'timestamp_ms', nullable: false },
+      execution_time_ms: { column: 'execution_time_ms', nullable: true },
+      // Derived below (start + duration, an unknown duration counted as 0), never NULL.
+      end_time_ms: { column: 'timestamp_ms', nullable: false },
+    },
+  },
+  tag: { table: 'trace_tags', traceId: 'trace_id', key: 'key', value: 'value' },
+  metadata: { table: 'trace_metadata', traceId: 'trace_id', key: 'key', value: 'value' },
+  spans: {
+    table: 'spans',
+    traceId: 'trace_id',
+    columns: { name: 'name', type: 'type', status: 'status', content: 'content' },
+  },
+  assessments: {
+    table: 'assessments',
+    traceId: 'trace_id',
+    name: 'name',
+    type: 'type',
+    value: 'value',
+    valid: 'valid',
+    metadata: 'metadata',
+  },
+  runLinks: { table: 'trace_run_links', traceId: 'trace_id', runId: 'run_id' },
+  promptLinks: { table: 'trace_prompt_links', traceId: 'trace_id', name: 'name', version: 'version' },
+};
+
+/** A trace attribute as an expression over the trace alias. */
+export function attributeExpr(key: AttributeKey | 'experiment_id', schema: TraceSchema = TRACE_SCHEMA): string {
+  const t = schema.traces;
+  if (key === 'experiment_id') return `${t.alias}.${t.experimentId}`;
+  if (key === 'end_time_ms')
+    return `(${t.alias}.${t.timestamp} + COALESCE(${t.alias}.${t.attributes.execution_time_ms.column}, 0))`;
+  return `${t.alias}.${t.attributes[key].column}`;
+}
