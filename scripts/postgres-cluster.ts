@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { freePort } from './free-port.ts';
@@ -61,9 +61,10 @@ export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /** Installs Debian's PostgreSQL (with contrib, for pg_trgm) when initdb is missing, like ensure-chromium.ts. */
-export function ensurePostgres(): string {
-  const found = findPostgresBinDir();
+export function ensurePostgres(env: NodeJS.ProcessEnv = process.env): string {
+  const found = findPostgresBinDir(env);
   if (found) return found;
+  if (env.POSTGRES_BIN_DIR) throw new PostgresClusterError(`POSTGRES_BIN_DIR=${env.POSTGRES_BIN_DIR} holds no initdb.`);
   const hint =
     'Install Debian\'s "postgresql" and "postgresql-contrib" packages, set POSTGRES_BIN_DIR to a directory ' +
     'holding initdb, or set TEST_POSTGRES_URL to an existing database the tests may use.';
@@ -82,7 +83,7 @@ export function ensurePostgres(): string {
   } catch (error) {
     throw new PostgresClusterError(`Installing PostgreSQL with apt-get failed (${(error as Error).message}). ${hint}`);
   }
-  const dir = findPostgresBinDir();
+  const dir = findPostgresBinDir(env);
   if (!dir) throw new PostgresClusterError(`PostgreSQL's initdb is still missing after apt-get install. ${hint}`);
   return dir;
 }
@@ -113,7 +114,7 @@ function run(bin: string, args: string[], cwd: string, as: RunAs | undefined, ti
   return new Promise((resolve, reject) => {
     // uid/gid make libuv drop to the user (and its supplementary groups) before exec: no runuser/sudo needed.
     execFile(bin, args, { cwd, timeout, killSignal: 'SIGKILL', ...as }, (error, stdout, stderr) => {
-      if (error) reject(new PostgresClusterError(`${bin} ${args[0] ?? ''} failed: ${stderr || error.message}`.trim()));
+      if (error) reject(new PostgresClusterError(`${basename(bin)} failed: ${(stderr || error.message).trim()}`));
       else resolve(stdout);
     });
   });
@@ -309,8 +310,8 @@ async function ensureTemplate(bin: string, as: RunAs | undefined): Promise<{ dat
  * Its role is not a superuser: `CREATE EXTENSION pg_trgm` works for it only because pg_trgm is a trusted
  * extension (PostgreSQL 13+) and the role owns its database, as documented for production in README.md.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
-  const bin = ensurePostgres();
+export async function startPostgresCluster(env: NodeJS.ProcessEnv = process.env): Promise<PostgresCluster> {
+  const bin = ensurePostgres(env);
   reapOrphans();
   const as = clusterUser();
   const dir = makeClusterDir(as);
@@ -334,8 +335,9 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  let template: Awaited<ReturnType<typeof ensureTemplate>> | undefined;
   try {
-    const template = await ensureTemplate(bin, as);
+    template = await ensureTemplate(bin, as);
     // cp -a keeps the owner (root copying for postgres) and the 0700 mode PostgreSQL insists on.
     await run('cp', ['-a', template.data, join(dir, 'data')], dir, undefined, 60_000);
     const port = await startServer(bin, dir, as);
@@ -347,9 +349,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     };
   } catch (error) {
     stopNow('immediate');
-    throw error instanceof PostgresClusterError
-      ? error
-      : new PostgresClusterError(`Starting the test PostgreSQL failed: ${(error as Error).message}`);
+    const hint = template ? `\n(The cluster was copied from ${dirname(template.data)}: delete it to rebuild it.)` : '';
+    throw new PostgresClusterError(
+      `${error instanceof PostgresClusterError ? '' : 'Starting the test PostgreSQL failed: '}${(error as Error).message}${hint}`,
+    );
   }
 }
 
