@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY, MigrationError, migratePostgres } from './migrate-postgres.ts';
 import { createPostgresPool } from './postgres-pool.ts';
-import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { INDEXED_PREFIX_CHARS, POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 // Against the run's real PostgreSQL (scripts/postgres-global-setup.ts); a fresh database per test.
@@ -65,6 +65,10 @@ describe('migratePostgres', () => {
     expect(indexes).toMatch(
       /trace_tags_by_value ON public\.trace_tags USING btree \(key, "left"\(value, 250\), trace_key\)/,
     );
+    // Every left(…) in an index uses the prefix length that queries must repeat to reach it.
+    const prefixes = [...indexes.matchAll(/"left"\((\w+), (\d+)\)/g)].map((m) => Number(m[2]));
+    expect(prefixes.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(prefixes)).toEqual(new Set([INDEXED_PREFIX_CHARS]));
     expect(indexes).toMatch(/spans_content_trgm ON public\.spans USING gin \(content gin_trgm_ops\)/);
     expect(indexes).toMatch(/assessments_by_name .* WHERE valid/);
     const { rows } = await p.query('SELECT version, name FROM schema_migrations');

@@ -20,7 +20,6 @@ export interface PostgresPoolOptions {
   onIdleError?: (error: Error) => void;
 }
 
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 
 function readTlsFile(path: string, what: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseServerArgs, UsageError } from '../../config.ts';
+import { openStore } from '../open-store.ts';
 import { tlsOptions } from './postgres-pool.ts';
 import { isPostgresUri, parsePostgresUri, redactPostgresUri, type PostgresUri } from './postgres-uri.ts';
 
@@ -119,5 +120,12 @@ describe('--pool-size', () => {
     expect(() => parseServerArgs([`--pool-size=${value}`], {})).toThrow(
       /--pool-size must be an integer from 1 to 1000/,
     );
+  });
+});
+
+describe('openStore with a PostgreSQL URI', () => {
+  it('names what is wrong with a malformed URI before saying the engine is not there yet', async () => {
+    await expect(openStore('postgresql://u:p@h/db?sslmode=bogus')).rejects.toThrow(/sslmode 'bogus'/);
+    await expect(openStore('postgresql+pg8000://u:p@h/db')).rejects.toThrow(/not available yet/);
   });
 });
