@@ -9,6 +9,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +129,20 @@ function logTail(dir: string): string {
   }
 }
 
+/**
+ * Where clusters live. As root the cluster user must be able to reach its directory: a TMPDIR that others
+ * cannot enter (say, under /root) falls back to /tmp.
+ */
+function baseDir(): string {
+  const dir = tmpdir();
+  if (process.getuid?.() !== 0) return dir;
+  try {
+    return (statSync(dir).mode & 0o001) !== 0 ? dir : '/tmp';
+  } catch {
+    return '/tmp';
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -139,9 +154,9 @@ function isAlive(pid: number): boolean {
 
 /** Stops and deletes clusters whose owning process died without cleaning up (kill -9, a crashed runner). */
 function reapOrphans(): void {
-  for (const name of readdirSync(tmpdir())) {
+  for (const name of readdirSync(baseDir())) {
     if (!name.startsWith(DIR_PREFIX)) continue;
-    const dir = join(tmpdir(), name);
+    const dir = join(baseDir(), name);
     let owner: number;
     try {
       owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
@@ -183,7 +198,7 @@ function stopSync(dir: string, mode: 'fast' | 'immediate'): void {
 
 /** A fresh directory owned by the cluster user, marked with our pid so a later run can reap it if we die. */
 function makeClusterDir(as: RunAs | undefined): string {
-  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  const dir = mkdtempSync(join(baseDir(), DIR_PREFIX));
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   if (as) chownSync(dir, as.uid, as.gid);
   chmodSync(dir, 0o700);
@@ -237,7 +252,7 @@ async function ensureTemplate(bin: string, as: RunAs | undefined): Promise<{ dat
     .update(`${TEMPLATE_FORMAT}:${bin}:${process.getuid?.() ?? ''}`)
     .digest('hex')
     .slice(0, 12);
-  const template = join(tmpdir(), `${TEMPLATE_PREFIX}${id}`);
+  const template = join(baseDir(), `${TEMPLATE_PREFIX}${id}`);
   const credentialsFile = join(template, 'credentials.json');
   if (existsSync(credentialsFile)) {
     return {
