@@ -11,6 +11,8 @@ export default defineConfig({
           environment: 'node',
           include: ['src/server/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 30_000,
+          // A throwaway PostgreSQL for the tests that need one (scripts/postgres-cluster.ts).
+          globalSetup: ['scripts/postgres-global-setup.ts'],
         },
       },
       {

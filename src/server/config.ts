@@ -11,10 +11,12 @@ export interface ServerConfig {
   allowedHosts: string[];
   /** Built explorer to serve; absent means API only. */
   staticDir: string | undefined;
+  /** PostgreSQL connections per process (ignored for SQLite). */
+  poolSize: number;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
-  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist]`;
+  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--pool-size 10]`;
 
 export class UsageError extends Error {}
 
@@ -31,6 +33,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         synchronous: { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'static-dir': { type: 'string' },
+        'pool-size': { type: 'string' },
       },
       strict: true,
     }));
@@ -43,6 +46,11 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const synchronous = (values.synchronous ?? 'FULL').toUpperCase();
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
     throw new UsageError(`--synchronous must be FULL or NORMAL.\n${USAGE}`);
+  // MLflow sizes its SQLAlchemy pool from this variable; honouring it lets an MLflow deployment keep its settings.
+  const poolText = values['pool-size'] ?? env.MLFLOW_SQLALCHEMYSTORE_POOL_SIZE ?? '10';
+  const poolSize = Number(poolText);
+  if (!/^\d+$/.test(poolText) || poolSize < 1 || poolSize > 1000)
+    throw new UsageError(`--pool-size must be an integer from 1 to 1000, not '${poolText}'.\n${USAGE}`);
   const host = values.host ?? '127.0.0.1';
   const allowedHosts = (values['allowed-hosts'] ?? env.TRACE_EXPLORER_ALLOWED_HOSTS ?? 'localhost,127.0.0.1,[::1]')
     .split(',')
@@ -58,5 +66,6 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     synchronous,
     allowedHosts,
     staticDir: values['static-dir'],
+    poolSize,
   };
 }

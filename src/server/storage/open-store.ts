@@ -3,12 +3,11 @@
 // Adding an engine: docs/architecture.md, "How to add an engine".
 import { UsageError } from '../config.ts';
 import { openSqlite } from './open-sqlite.ts';
+import { isPostgresUri, parsePostgresUri } from './postgres/postgres-uri.ts';
 import { SqliteTraceStore, type SqliteStoreOptions } from './sqlite-trace-store.ts';
 import type { TraceStore } from './trace-store.ts';
 
 export type BackendUri = { engine: 'sqlite'; path: string } | { engine: 'postgresql'; url: string };
-
-const POSTGRES_SCHEMES = ['postgresql:', 'postgres:', 'postgresql+psycopg2:', 'postgresql+psycopg:'];
 
 /** Parses a backend store URI; UsageError names what is wrong. */
 export function parseBackendUri(uri: string): BackendUri {
@@ -18,7 +17,8 @@ export function parseBackendUri(uri: string): BackendUri {
     return { engine: 'sqlite', path: sqlite[1] };
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1].toLowerCase();
-  if (scheme && POSTGRES_SCHEMES.includes(`${scheme}:`)) return { engine: 'postgresql', url: uri };
+  // postgresql://, postgres:// and SQLAlchemy's postgresql+<driver>:// (postgres/postgres-uri.ts).
+  if (isPostgresUri(uri)) return { engine: 'postgresql', url: uri };
   // A Windows drive letter is not a scheme; anything else with one is unknown.
   if (scheme && !/^[A-Za-z]:[\\/]/.test(uri))
     throw new UsageError(
@@ -38,6 +38,8 @@ export interface OpenStoreOptions {
 export async function openStore(backendStoreUri: string, options: OpenStoreOptions = {}): Promise<TraceStore> {
   const backend = parseBackendUri(backendStoreUri);
   if (backend.engine === 'postgresql') {
+    // A malformed URI gets its own message (bad port, unknown sslmode…) before the engine is looked for.
+    parsePostgresUri(backend.url);
     throw new UsageError(
       'PostgreSQL backend store URIs are recognised but the PostgreSQL engine is not available yet; use sqlite:///<path>.',
     );

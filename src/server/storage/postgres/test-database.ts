@@ -1,0 +1,41 @@
+// Test-only: a fresh database per test file on the run's throwaway PostgreSQL
+// (scripts/postgres-global-setup.ts starts it and provides its URL), dropped afterwards.
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { inject } from 'vitest';
+import { parsePostgresUri, type PostgresUri } from './postgres-uri.ts';
+
+export interface TestDatabase {
+  uri: PostgresUri;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = inject('postgresUrl');
+  const name = `te_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  try {
+    // FILE_COPY (PostgreSQL 15+) copies the small template in ≈ 0.2 s where the default WAL_LOG takes ≈ 0.5 s.
+    const { rows } = await admin.query<{ v: number }>('SELECT current_setting($1)::int AS v', ['server_version_num']);
+    await admin.query(`CREATE DATABASE ${name}${rows[0].v >= 150000 ? ' STRATEGY = FILE_COPY' : ''}`);
+  } finally {
+    await admin.end();
+  }
+  const url = base.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+  return {
+    uri: parsePostgresUri(url),
+    url,
+    drop: async () => {
+      const client = new Client({ connectionString: base });
+      await client.connect();
+      try {
+        // FORCE (PostgreSQL 13+) ends connections a failed test may have left open.
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
