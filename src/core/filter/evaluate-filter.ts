@@ -4,9 +4,15 @@ import type { Comparator, ComparisonNode, FilterExpr, ValueNode } from './ast.ts
 import { isNumericAttribute } from './comparators-for.ts';
 import { conjuncts } from './compile-filter.ts';
 import { sqlLike } from './like-match.ts';
-import { regexSearch } from './regex-search.ts';
 import { numberHoldsAgainstText, numericValue } from './validate-filter.ts';
 import { SOURCE_RUN_METADATA } from './vocabulary.ts';
+
+/**
+ * RLIKE's search: true when `pattern` occurs in `text` (unanchored, like Python's re.search). Core
+ * holds no regex engine: the caller supplies a linear-time one (the server's is src/server/re2-search.ts),
+ * because a backtracking engine lets one pattern stall the process.
+ */
+export type RegexSearch = (pattern: string, text: string) => boolean;
 
 export interface EvalSpan {
   name: string;
@@ -68,7 +74,13 @@ function own(record: Record<string, string>, key: string): string | null {
 }
 
 /** SQL comparison where NULL never matches. */
-function holds(x: string | number | null, op: Comparator, value: ValueNode | null, asNumber = false): boolean {
+function holds(
+  x: string | number | null,
+  op: Comparator,
+  value: ValueNode | null,
+  regex: RegexSearch,
+  asNumber = false,
+): boolean {
   if (x === null) return false;
   switch (op) {
     case 'IN':
@@ -80,7 +92,7 @@ function holds(x: string | number | null, op: Comparator, value: ValueNode | nul
     case 'ILIKE':
       return sqlLike(String(x), String(scalarOf(value)), true);
     case 'RLIKE':
-      return regexSearch(String(scalarOf(value)), String(x));
+      return regex(String(scalarOf(value)), String(x));
     case '=':
     case '!=':
     case '<':
@@ -117,17 +129,17 @@ function isSpanClause(e: FilterExpr): e is ComparisonNode {
   return e.type === 'comparison' && (e.field.ref?.kind === 'span' || e.field.ref?.kind === 'span-attribute');
 }
 
-function spanHolds(c: ComparisonNode, s: EvalSpan): boolean {
+function spanHolds(c: ComparisonNode, s: EvalSpan, regex: RegexSearch): boolean {
   const ref = c.field.ref ?? invalid();
   const op = c.op?.op ?? invalid();
-  if (ref.kind === 'span') return holds(s[ref.key], op, c.value);
+  if (ref.kind === 'span') return holds(s[ref.key], op, c.value, regex);
   if (ref.kind !== 'span-attribute') return invalid();
   const raw = own(s.attributes, ref.key);
-  return raw !== null && holds(spanAttributeText(raw), op, c.value);
+  return raw !== null && holds(spanAttributeText(raw), op, c.value, regex);
 }
 
-function spansHold(clauses: ComparisonNode[], t: EvalTrace): boolean {
-  return t.spans.some((s) => clauses.every((c) => spanHolds(c, s)));
+function spansHold(clauses: ComparisonNode[], t: EvalTrace, regex: RegexSearch): boolean {
+  return t.spans.some((s) => clauses.every((c) => spanHolds(c, s, regex)));
 }
 
 function attributeValue(key: string, t: EvalTrace): string | number | null {
@@ -149,12 +161,12 @@ function attributeValue(key: string, t: EvalTrace): string | number | null {
   }
 }
 
-function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
+function comparisonHolds(c: ComparisonNode, t: EvalTrace, regex: RegexSearch): boolean {
   const ref = c.field.ref ?? invalid();
   const op = c.op?.op ?? invalid();
   switch (ref.kind) {
     case 'attribute':
-      return holds(attributeValue(ref.key, t), op, c.value, isNumericAttribute(ref));
+      return holds(attributeValue(ref.key, t), op, c.value, regex, isNumericAttribute(ref));
     case 'tag':
     case 'metadata': {
       const v = own(ref.kind === 'tag' ? t.tags : t.metadata, ref.key);
@@ -167,11 +179,11 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
         t.run_ids.includes(String(scalarOf(c.value)))
       )
         return true;
-      return holds(v, op, c.value);
+      return holds(v, op, c.value, regex);
     }
     case 'span':
     case 'span-attribute':
-      return spansHold([c], t);
+      return spansHold([c], t, regex);
     case 'feedback':
     case 'expectation': {
       const all = t.session_assessments ? [...t.assessments, ...t.session_assessments] : t.assessments;
@@ -183,7 +195,7 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
         const forms = [raw, JSON.stringify(raw)];
         return found.some((a) => a.value !== null && forms.includes(a.value) === (op === '='));
       }
-      return found.some((a) => holds(a.value, op, c.value));
+      return found.some((a) => holds(a.value, op, c.value, regex));
     }
     case 'issue': {
       const name = scalarOf(c.value);
@@ -196,25 +208,25 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
   }
 }
 
-/** Evaluates a checked filter against one trace; null matches everything. */
-export function evaluateFilter(expr: FilterExpr | null, trace: EvalTrace): boolean {
+/** Evaluates a checked filter against one trace; null matches everything. `regex` runs RLIKE. */
+export function evaluateFilter(expr: FilterExpr | null, trace: EvalTrace, regex: RegexSearch): boolean {
   if (expr === null) return true;
   switch (expr.type) {
     case 'comparison':
-      return comparisonHolds(expr, trace);
+      return comparisonHolds(expr, trace, regex);
     case 'group':
-      return evaluateFilter(expr.expr, trace);
+      return evaluateFilter(expr.expr, trace, regex);
     case 'not':
-      return !evaluateFilter(expr.expr, trace);
+      return !evaluateFilter(expr.expr, trace, regex);
     case 'or':
-      return expr.children.some((c) => evaluateFilter(c, trace));
+      return expr.children.some((c) => evaluateFilter(c, trace, regex));
     case 'and': {
       // Span clauses of one AND-chain must hold for the same span, as in the SQL.
       const items = conjuncts(expr);
       const spanClauses = items.filter(isSpanClause);
       return (
-        items.every((c) => isSpanClause(c) || evaluateFilter(c, trace)) &&
-        (spanClauses.length === 0 || spansHold(spanClauses, trace))
+        items.every((c) => isSpanClause(c) || evaluateFilter(c, trace, regex)) &&
+        (spanClauses.length === 0 || spansHold(spanClauses, trace, regex))
       );
     }
     case 'error':

@@ -8,6 +8,7 @@ import { checkFilter } from '../../core/filter/check-filter.ts';
 import { compileFilter } from '../../core/filter/compile-filter.ts';
 import { compileOrderBy } from '../../core/filter/compile-order-by.ts';
 import { evaluateFilter, type EvalAssessment, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
+import { re2Search } from '../re2-search.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
 import { quoteValue } from '../../core/filter/quote.ts';
 import { sqliteDialect } from '../../core/filter/sql-dialect.ts';
@@ -89,7 +90,7 @@ function sqlMatches(text: string, expr = checked(text)): string[] {
 
 function evalMatches(text: string, traces: EvalTrace[], expr = checked(text)): string[] {
   return traces
-    .filter((t) => evaluateFilter(expr, t))
+    .filter((t) => evaluateFilter(expr, t, re2Search))
     .map((t) => t.trace_id)
     .sort();
 }
