@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 
 export interface ServerConfig {
   host: string;
@@ -11,10 +12,25 @@ export interface ServerConfig {
   allowedHosts: string[];
   /** Built explorer to serve; absent means API only. */
   staticDir: string | undefined;
+  /** HTTP timeouts and the connection cap (`http-limits.ts`). */
+  limits: HttpLimits;
+  /** Serve the explorer's source maps (`--serve-source-maps`). */
+  serveSourceMaps: boolean;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
-  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist]`;
+  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
+  [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 5] [--handler-timeout 25] (seconds)
+  [--max-connections 1000]`;
+
+/** Flag name → HttpLimits field; timeouts are given in seconds. */
+const LIMIT_FLAGS = {
+  'headers-timeout': 'headersTimeoutMs',
+  'request-timeout': 'requestTimeoutMs',
+  'keep-alive-timeout': 'keepAliveTimeoutMs',
+  'handler-timeout': 'handlerTimeoutMs',
+  'max-connections': 'maxConnections',
+} as const satisfies Record<string, keyof HttpLimits>;
 
 export class UsageError extends Error {}
 
@@ -31,6 +47,12 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         synchronous: { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'static-dir': { type: 'string' },
+        'serve-source-maps': { type: 'boolean' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'handler-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
       },
       strict: true,
     }));
@@ -51,6 +73,16 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   // Binding a non-loopback address means the operator wants remote access: allow that name too.
   if (!allowedHosts.includes('*') && !['127.0.0.1', 'localhost', '::1'].includes(host))
     allowedHosts.push(host.toLowerCase());
+  const limits = { ...DEFAULT_HTTP_LIMITS };
+  for (const [flag, field] of Object.entries(LIMIT_FLAGS)) {
+    const raw = values[flag as keyof typeof LIMIT_FLAGS];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    const isCount = field === 'maxConnections';
+    if (!Number.isFinite(n) || n <= 0 || (isCount && !Number.isInteger(n)))
+      throw new UsageError(`--${flag} must be a positive ${isCount ? 'integer' : 'number of seconds'}.\n${USAGE}`);
+    limits[field] = isCount ? n : Math.round(n * 1000);
+  }
   return {
     host,
     port,
@@ -58,6 +90,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     synchronous,
     allowedHosts,
     staticDir: values['static-dir'],
+    limits,
+    serveSourceMaps: values['serve-source-maps'] === true,
   };
 }
 

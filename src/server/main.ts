@@ -14,7 +14,13 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
   );
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
-  const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts });
+  const app = await buildApp({
+    store,
+    staticDir,
+    allowedHosts: config.allowedHosts,
+    limits: config.limits,
+    serveSourceMaps: config.serveSourceMaps,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,
