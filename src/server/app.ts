@@ -14,6 +14,7 @@ import { artifactRoutes } from './routes/artifact-routes.ts';
 import { assessmentRoutes } from './routes/assessment-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { extensionRoutes } from './routes/extension-routes.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE, SpanCap } from './routes/span-cap.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
 export interface AppOptions {
@@ -27,6 +28,8 @@ export interface AppOptions {
   limits?: Partial<HttpLimits>;
   /** Serve the explorer's `.map` files (off by default: they publish the source). */
   serveSourceMaps?: boolean;
+  /** Spans one trace may hold (OTLP refuses the excess by partial success, traces.json with 400). */
+  maxSpansPerTrace?: number;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -150,8 +153,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
-  await app.register(otlpRoutes, { store: options.store });
-  await app.register(artifactRoutes, { store: options.store });
+  const spanCap = new SpanCap(options.store, options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE);
+  await app.register(otlpRoutes, { store: options.store, spanCap });
+  await app.register(artifactRoutes, { store: options.store, spanCap });
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
   await app.register(extensionRoutes, { store: options.store });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from './routes/span-cap.ts';
 
 export interface ServerConfig {
   host: string;
@@ -16,12 +17,14 @@ export interface ServerConfig {
   limits: HttpLimits;
   /** Serve the explorer's source maps (`--serve-source-maps`). */
   serveSourceMaps: boolean;
+  /** Spans one trace may hold (`--max-spans-per-trace`). */
+  maxSpansPerTrace: number;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
   [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 5] [--handler-timeout 25] (seconds)
-  [--max-connections 1000]`;
+  [--max-connections 1000] [--max-spans-per-trace 100000]`;
 
 /** Flag name → HttpLimits field; timeouts are given in seconds. */
 const LIMIT_FLAGS = {
@@ -53,6 +56,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'keep-alive-timeout': { type: 'string' },
         'handler-timeout': { type: 'string' },
         'max-connections': { type: 'string' },
+        'max-spans-per-trace': { type: 'string' },
       },
       strict: true,
     }));
@@ -83,6 +87,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       throw new UsageError(`--${flag} must be a positive ${isCount ? 'integer' : 'number of seconds'}.\n${USAGE}`);
     limits[field] = isCount ? n : Math.round(n * 1000);
   }
+  const maxSpansPerTrace = Number(values['max-spans-per-trace'] ?? DEFAULT_MAX_SPANS_PER_TRACE);
+  if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
+    throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
   return {
     host,
     port,
@@ -92,6 +99,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     staticDir: values['static-dir'],
     limits,
     serveSourceMaps: values['serve-source-maps'] === true,
+    maxSpansPerTrace,
   };
 }
 

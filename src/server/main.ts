@@ -20,6 +20,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     allowedHosts: config.allowedHosts,
     limits: config.limits,
     serveSourceMaps: config.serveSourceMaps,
+    maxSpansPerTrace: config.maxSpansPerTrace,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   return {

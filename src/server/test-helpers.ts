@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from './app.ts';
+import { buildApp, type AppOptions } from './app.ts';
 import { openSqlite } from './storage/open-sqlite.ts';
 import { SqliteTraceStore } from './storage/sqlite-trace-store.ts';
 
@@ -13,10 +13,10 @@ export interface TestServer {
 }
 
 /** A real app on a real SQLite file in a temporary folder, for tests that go through `inject`. */
-export async function createTestServer(): Promise<TestServer> {
+export async function createTestServer(options: Omit<AppOptions, 'store'> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-test-'));
   const store = new SqliteTraceStore(openSqlite(join(dir, 'test.db'), { synchronous: 'NORMAL' }));
-  const app = await buildApp({ store });
+  const app = await buildApp({ ...options, store });
   return {
     app,
     store,

@@ -577,6 +577,14 @@ export class SqliteTraceStore implements TraceStore {
     return (await this.getSpansOfTraces([traceId])).get(traceId) ?? [];
   }
 
+  async spanCounts(traceIds: string[]): Promise<Map<string, number>> {
+    // One statement for the batch; each count walks the trace's primary-key range.
+    const rows = this.stmt(
+      `SELECT trace_id, COUNT(*) AS n FROM spans WHERE trace_id IN ${IDS_JSON} GROUP BY trace_id`,
+    ).all(JSON.stringify(traceIds)) as { trace_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.trace_id, r.n]));
+  }
+
   async getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
     const rows = this.stmt(
       `SELECT trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content FROM spans
