@@ -42,7 +42,9 @@ function replyFor(code: string | undefined): ClientErrorReply {
 /** Fastify's `clientErrorHandler`: one small JSON reply, then the socket is closed. */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  // As Node's own handler: never write into a response that has already started.
+  // As Node's own handler: never write into a response that has already started. Node exposes the
+  // socket's current response only as `_httpMessage`, which its own clientError default reads.
+  // oxlint-disable-next-line no-underscore-dangle
   const response = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && response?.headersSent !== true) {
     const { status, reason, errorCode, message } = replyFor(error.code);
