@@ -23,7 +23,7 @@ export interface ServerConfig {
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
-  [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 5] [--handler-timeout 25] (seconds)
+  [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
   [--max-connections 1000] [--max-spans-per-trace 100000]`;
 
 /** Flag name → HttpLimits field; timeouts are given in seconds. */

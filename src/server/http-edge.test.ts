@@ -182,6 +182,14 @@ describe('slow and idle clients', () => {
     held[1].destroy();
   });
 
+  it('answers 503 on the OTLP route too (its own errors keep MLflow’s FastAPI shape)', async () => {
+    const port = await listen({ handlerTimeoutMs: 300, requestTimeoutMs: 10_000 });
+    const head =
+      'POST /v1/traces HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-MLflow-Experiment-Id: 0\r\nContent-Length: 2\r\nConnection: close\r\n\r\n';
+    const { text } = await exchange(port, [head, '{}'], 800);
+    expect(parse(text)).toMatchObject({ status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE' } });
+  });
+
   it('answers 503 TEMPORARILY_UNAVAILABLE in the envelope when a request overruns its budget', async () => {
     const port = await listen({ handlerTimeoutMs: 300, requestTimeoutMs: 10_000 });
     // The body arrives after the budget: the handler is still waiting for it when the budget ends.

@@ -25,8 +25,12 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   // A 20 MiB body (the body limit) needs ≥ 1 MB/s; a trickling client is cut at 20 s. Below the
   // handler budget, which also counts the body's arrival, so a slow body is a 408, not a 503.
   requestTimeoutMs: 20_000,
-  // Node's and uvicorn's default (MLflow serves with uvicorn); longer only keeps idle sockets open.
-  keepAliveTimeoutMs: 5_000,
+  // Above the 60 s idle timeout of common proxies and load balancers, so none reuses a connection
+  // the server has just closed. Shorter is worse under load: when the event loop stalls longer than
+  // the timeout, the timer fires before the client's next request (already in the kernel) is read,
+  // and the client gets a reset (seen at 5 s in the load benchmark). Idle sockets are bounded by
+  // maxConnections, which is what limits a client that opens many and idles.
+  keepAliveTimeoutMs: 65_000,
   // Below the 30 s most HTTP clients wait, so they get an answer rather than a timeout.
   handlerTimeoutMs: 25_000,
   // 5× the 200-client load the server is sized for; far below the file-descriptor limit.

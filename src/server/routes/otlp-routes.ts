@@ -54,6 +54,9 @@ export async function otlpRoutes(
   { store, spanCap }: { store: TraceStore; spanCap: SpanCap },
 ): Promise<void> {
   const errorHandler = (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply) => {
+    // The per-request budget is the app's rule (503 TEMPORARILY_UNAVAILABLE, which exporters retry):
+    // rethrown, it reaches the app's error handler.
+    if ((error as FastifyError).code === 'FST_ERR_HANDLER_TIMEOUT') throw error;
     if (error instanceof OtlpHttpError) return reply.code(error.status).send({ detail: error.detail });
     if (error instanceof MlflowError)
       return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
