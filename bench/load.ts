@@ -437,7 +437,7 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<stri
       for (const t of batch) if (knownIds.length < 5000 && Math.random() < 0.05) knownIds.push(t.traceId);
     }
     store.optimize();
-    store.close();
+    await store.close();
     log(`seeded ${n} traces in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
 
     const startLoad = loadavg()[0];

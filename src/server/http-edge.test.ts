@@ -25,7 +25,7 @@ async function listen(limits: Partial<HttpLimits>): Promise<number> {
 
 afterAll(async () => {
   for (const app of servers) await app.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

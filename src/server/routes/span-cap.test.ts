@@ -4,7 +4,7 @@ import { createTestServer, otlpJsonBody, startTrace, type OtlpTestSpan, type Tes
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await createTestServer({ maxSpansPerTrace: 5 });
+  server = await createTestServer({ app: { maxSpansPerTrace: 5 } });
 });
 afterAll(() => server.close());
 
