@@ -10,7 +10,7 @@ import { re2Search } from '../re2-search.ts';
  * at ≈ 5–20 µs a value that is seconds over 100,000+ traces. Past the budget the statement is
  * aborted with a 400 (not a 503: MLflow clients retry 503s, repeating the work).
  */
-export const REGEXP_BUDGET_MS = 1000;
+const REGEXP_BUDGET_MS = 1000;
 
 export interface SqliteFunctionOptions {
   /** Overrides REGEXP_BUDGET_MS (tests). */
