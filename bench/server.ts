@@ -472,7 +472,13 @@ async function measureReads(
       ...Array.from({ length: 11 }, (_, k) => ({ kind: 'metadata' as const, key: `absent_${k}` })),
     ];
     for (const groupBy of groupKeys)
-      await store.listGroups({ experimentIds: [experimentId], groupBy, order: 'count', maxResults: 10, offset: 0 });
+      await store.listGroups({
+        experimentIds: [Number(experimentId)],
+        groupBy,
+        order: 'count',
+        maxResults: 10,
+        offset: 0,
+      });
     const memory = store.acceleratorMemory();
     if (memory) {
       const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);

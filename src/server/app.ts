@@ -2,7 +2,9 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { answerClientError, MAX_HEADER_BYTES } from './client-error.ts';
 import { MlflowError } from './errors.ts';
+import { connectionsCheckingInterval, DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { experimentRoutes } from './routes/experiment-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { lenientJson } from './routes/mlflow-request.ts';
@@ -12,6 +14,7 @@ import { artifactRoutes } from './routes/artifact-routes.ts';
 import { assessmentRoutes } from './routes/assessment-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { extensionRoutes } from './routes/extension-routes.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE, SpanCap } from './routes/span-cap.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
 export interface AppOptions {
@@ -21,6 +24,12 @@ export interface AppOptions {
   /** Host-header allowlist (lower case, without port); `*` allows any. */
   allowedHosts?: string[];
   logger?: boolean;
+  /** Timeouts and the connection cap; each absent field takes `DEFAULT_HTTP_LIMITS`. */
+  limits?: Partial<HttpLimits>;
+  /** Serve the explorer's `.map` files (off by default: they publish the source). */
+  serveSourceMaps?: boolean;
+  /** Spans one trace may hold (OTLP refuses the excess by partial success, traces.json with 400). */
+  maxSpansPerTrace?: number;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -35,9 +44,25 @@ const SECURITY_HEADERS = {
 
 /** Builds the Fastify app without listening, so tests can drive it through `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 20 * 1024 * 1024,
+    http: {
+      // Node reads requestTimeout when the server is made (setting it later, as Fastify's option
+      // does, is not honoured) and wants headersTimeout ≤ requestTimeout.
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      connectionsCheckingInterval: connectionsCheckingInterval(limits),
+      maxHeaderSize: MAX_HEADER_BYTES,
+      // Node would answer a missing Host with its own bare 400; the onRequest hook answers in the envelope.
+      requireHostHeader: false,
+    },
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    handlerTimeout: limits.handlerTimeoutMs,
+    // Parser errors and request timeouts (before any route runs) answer in MLflow's envelope.
+    clientErrorHandler: answerClientError,
     // MLflow clients send ids in query strings as repeated keys.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Errors the router raises before any route or hook runs (a bad percent-escape, a path
@@ -50,8 +75,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
+  app.server.maxConnections = limits.maxConnections;
+
   const allowed = options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]'];
   app.addHook('onRequest', async (request, reply) => {
+    // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); Node keeps only the first of several.
+    const hosts = hostHeaderCount(request.raw.rawHeaders);
+    if (hosts > 1 || (hosts === 0 && request.raw.httpVersion === '1.1')) {
+      return reply.code(400).send({
+        error_code: 'BAD_REQUEST',
+        message: `Bad Request. ${hosts > 1 ? 'More than one Host header.' : 'The Host header is missing.'}`,
+      });
+    }
     // DNS-rebinding defence: a browser tricked into calling us under a foreign name sends that name as Host.
     if (allowed.includes('*')) return;
     const host = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
@@ -96,6 +131,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (error instanceof MlflowError) {
       return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
     }
+    if ((error as { code?: string }).code === 'FST_ERR_HANDLER_TIMEOUT') {
+      return reply.code(503).send({
+        error_code: 'TEMPORARILY_UNAVAILABLE',
+        message: `The server could not answer within ${limits.handlerTimeoutMs / 1000} s; try again later.`,
+      });
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, body too large, unsupported media type).
@@ -112,8 +153,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
-  await app.register(otlpRoutes, { store: options.store });
-  await app.register(artifactRoutes, { store: options.store });
+  const spanCap = new SpanCap(options.store, options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE);
+  await app.register(otlpRoutes, { store: options.store, spanCap });
+  await app.register(artifactRoutes, { store: options.store, spanCap });
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
   await app.register(extensionRoutes, { store: options.store });
@@ -121,7 +163,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
   const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
   if (hasUi) {
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false });
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: false,
+      index: false,
+      // Source maps publish the source; a refused path falls through to the 404 below.
+      allowedPath: (path) => options.serveSourceMaps === true || !path.endsWith('.map'),
+    });
   }
 
   app.setNotFoundHandler((request, reply) => {
@@ -141,6 +189,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+function hostHeaderCount(rawHeaders: string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === 'host') count++;
+  return count;
 }
 
 /** Routes whose body is not MLflow JSON: OTLP export and artifact uploads. */

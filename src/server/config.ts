@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from './routes/span-cap.ts';
 
 export interface ServerConfig {
   host: string;
@@ -13,10 +15,27 @@ export interface ServerConfig {
   staticDir: string | undefined;
   /** PostgreSQL connections per process (ignored for SQLite). */
   poolSize: number;
+  /** HTTP timeouts and the connection cap (`http-limits.ts`). */
+  limits: HttpLimits;
+  /** Serve the explorer's source maps (`--serve-source-maps`). */
+  serveSourceMaps: boolean;
+  /** Spans one trace may hold (`--max-spans-per-trace`). */
+  maxSpansPerTrace: number;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
-  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--pool-size 10]`;
+  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
+  [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
+  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10]`;
+
+/** Flag name → HttpLimits field; timeouts are given in seconds. */
+const LIMIT_FLAGS = {
+  'headers-timeout': 'headersTimeoutMs',
+  'request-timeout': 'requestTimeoutMs',
+  'keep-alive-timeout': 'keepAliveTimeoutMs',
+  'handler-timeout': 'handlerTimeoutMs',
+  'max-connections': 'maxConnections',
+} as const satisfies Record<string, keyof HttpLimits>;
 
 export class UsageError extends Error {}
 
@@ -34,6 +53,13 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'allowed-hosts': { type: 'string' },
         'static-dir': { type: 'string' },
         'pool-size': { type: 'string' },
+        'serve-source-maps': { type: 'boolean' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'handler-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-spans-per-trace': { type: 'string' },
       },
       strict: true,
     }));
@@ -59,6 +85,19 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   // Binding a non-loopback address means the operator wants remote access: allow that name too.
   if (!allowedHosts.includes('*') && !['127.0.0.1', 'localhost', '::1'].includes(host))
     allowedHosts.push(host.toLowerCase());
+  const limits = { ...DEFAULT_HTTP_LIMITS };
+  for (const [flag, field] of Object.entries(LIMIT_FLAGS)) {
+    const raw = values[flag as keyof typeof LIMIT_FLAGS];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    const isCount = field === 'maxConnections';
+    if (!Number.isFinite(n) || n <= 0 || (isCount && !Number.isInteger(n)))
+      throw new UsageError(`--${flag} must be a positive ${isCount ? 'integer' : 'number of seconds'}.\n${USAGE}`);
+    limits[field] = isCount ? n : Math.round(n * 1000);
+  }
+  const maxSpansPerTrace = Number(values['max-spans-per-trace'] ?? DEFAULT_MAX_SPANS_PER_TRACE);
+  if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
+    throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
   return {
     host,
     port,
@@ -67,5 +106,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     allowedHosts,
     staticDir: values['static-dir'],
     poolSize,
+    limits,
+    serveSourceMaps: values['serve-source-maps'] === true,
+    maxSpansPerTrace,
   };
 }

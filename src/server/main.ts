@@ -11,7 +11,14 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
   const store = await openStore(config.backendStoreUri, { synchronous: config.synchronous });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
-  const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts });
+  const app = await buildApp({
+    store,
+    staticDir,
+    allowedHosts: config.allowedHosts,
+    limits: config.limits,
+    serveSourceMaps: config.serveSourceMaps,
+    maxSpansPerTrace: config.maxSpansPerTrace,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from './app.ts';
+import { buildApp, type AppOptions } from './app.ts';
 import { openStore } from './storage/open-store.ts';
 import type { SqliteStoreOptions } from './storage/sqlite-trace-store.ts';
 import type { TraceStore } from './storage/trace-store.ts';
@@ -17,6 +17,8 @@ export interface TestServerOptions {
   backend?: TestBackend;
   /** Store options that only SQLite has (accelerator, search plans); SQLite-only tests use them. */
   sqlite?: SqliteStoreOptions;
+  /** App options for `app` (limits, the spans-per-trace cap, …). */
+  app?: Omit<AppOptions, 'store'>;
 }
 
 export interface TestServer {
@@ -53,7 +55,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     uri = url;
   }
   const store = await openStore(uri, { synchronous: 'NORMAL', sqlite: options.sqlite });
-  const app = await buildApp({ store });
+  const app = await buildApp({ ...options.app, store });
   const siblings: { app: FastifyInstance; store: TraceStore }[] = [];
   const sibling = async (sqlite: SqliteStoreOptions) => {
     const other = await openStore(uri, { synchronous: 'NORMAL', sqlite });

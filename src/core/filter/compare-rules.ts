@@ -9,14 +9,21 @@
 // The rules are SQLite's as MLflow's SQLite store runs them:
 // - text compares by code point; NULL (a missing tag, an unknown duration) never matches;
 // - LIKE: `%` any run, `_` one character, no escape character, case-sensitive; ILIKE folds ASCII
-//   letters only (like-match.ts); RLIKE is an unanchored regular-expression search (regex-search.ts);
+//   letters only (like-match.ts); RLIKE is an unanchored regular-expression search run by a caller-supplied
+//   linear-time engine (RegexSearch; the server's is src/server/re2-search.ts);
 // - a numeric attribute (integer milliseconds) compared with a quoted value uses the number the text
 //   reads as (numericValue), or, for text that is not a number, sorts the text after every number;
 // - a fractional bound on an integer column is rounded so the comparison keeps an integer parameter
 //   (PostgreSQL would reject 2.5 as bigint): `= 2.5` matches nothing, `!= 2.5` every non-NULL value.
 import type { Comparator, ValueNode } from './ast.ts';
 import { sqlLike } from './like-match.ts';
-import { regexSearch } from './regex-search.ts';
+
+/**
+ * RLIKE's search: true when `pattern` occurs in `text` (unanchored, like Python's re.search). Core
+ * holds no regex engine: the caller supplies a linear-time one (the server's is src/server/re2-search.ts),
+ * because a backtracking engine lets one pattern stall the process.
+ */
+export type RegexSearch = (pattern: string, text: string) => boolean;
 
 // SQLite's test for text that NUMERIC affinity turns into a number (what MLflow's SQLite store does
 // to a quoted value compared with an integer column): ASCII white space around a decimal literal,
@@ -105,7 +112,7 @@ export function listOf(v: ValueNode | null): string[] {
  * span attributes, assessment values): NULL never matches. IS NULL / IS NOT NULL are the caller's,
  * because what "absent" means depends on the field.
  */
-export function textHolds(x: string | null, op: Comparator, value: ValueNode | null): boolean {
+export function textHolds(x: string | null, op: Comparator, value: ValueNode | null, regex: RegexSearch): boolean {
   if (x === null) return false;
   switch (op) {
     case 'IN':
@@ -117,7 +124,7 @@ export function textHolds(x: string | null, op: Comparator, value: ValueNode | n
     case 'ILIKE':
       return sqlLike(x, String(scalarOf(value)), true);
     case 'RLIKE':
-      return regexSearch(String(scalarOf(value)), x);
+      return regex(String(scalarOf(value)), x);
     default:
       if (!isOrderComparator(op)) return invalid();
       return orderHolds(x, op, String(scalarOf(value)));

@@ -38,7 +38,8 @@ export type DiagnosticCode =
   | 'expected-list'
   | 'unexpected-list'
   | 'invalid-number'
-  | 'invalid-prompt-value';
+  | 'invalid-prompt-value'
+  | 'unsupported-regex';
 
 export interface Diagnostic extends TextRange {
   code: DiagnosticCode;

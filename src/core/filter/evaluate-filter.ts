@@ -12,6 +12,9 @@ import {
 } from './compare-rules.ts';
 import { conjuncts, isSpanClause } from './conjuncts.ts';
 import { SOURCE_RUN_METADATA } from './vocabulary.ts';
+import type { RegexSearch } from './compare-rules.ts';
+
+export type { RegexSearch } from './compare-rules.ts';
 
 export interface EvalSpan {
   name: string;
@@ -63,13 +66,13 @@ function own(record: Record<string, string>, key: string): string | null {
 }
 
 /** A comparison as every evaluator runs it (compare-rules.ts); NULL never matches. */
-function holds(x: string | number | null, op: Comparator, value: ValueNode | null): boolean {
+function holds(x: string | number | null, op: Comparator, value: ValueNode | null, regex: RegexSearch): boolean {
   if (x === null) return false;
   if (typeof x === 'number') {
     if (!isOrderComparator(op)) return invalid();
     return numberPasses(x, numericTest(op, scalarOf(value)));
   }
-  return textHolds(x, op, value);
+  return textHolds(x, op, value, regex);
 }
 
 /** A span attribute's comparable text: the decoded string when the stored value is a JSON string, else the stored text. */
@@ -82,17 +85,17 @@ export function spanAttributeText(raw: string): string {
   }
 }
 
-function spanHolds(c: ComparisonNode, s: EvalSpan): boolean {
+function spanHolds(c: ComparisonNode, s: EvalSpan, regex: RegexSearch): boolean {
   const ref = c.field.ref ?? invalid();
   const op = c.op?.op ?? invalid();
-  if (ref.kind === 'span') return holds(s[ref.key], op, c.value);
+  if (ref.kind === 'span') return holds(s[ref.key], op, c.value, regex);
   if (ref.kind !== 'span-attribute') return invalid();
   const raw = own(s.attributes, ref.key);
-  return raw !== null && holds(spanAttributeText(raw), op, c.value);
+  return raw !== null && holds(spanAttributeText(raw), op, c.value, regex);
 }
 
-function spansHold(clauses: ComparisonNode[], t: EvalTrace): boolean {
-  return t.spans.some((s) => clauses.every((c) => spanHolds(c, s)));
+function spansHold(clauses: ComparisonNode[], t: EvalTrace, regex: RegexSearch): boolean {
+  return t.spans.some((s) => clauses.every((c) => spanHolds(c, s, regex)));
 }
 
 function attributeValue(key: string, t: EvalTrace): string | number | null {
@@ -114,12 +117,12 @@ function attributeValue(key: string, t: EvalTrace): string | number | null {
   }
 }
 
-function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
+function comparisonHolds(c: ComparisonNode, t: EvalTrace, regex: RegexSearch): boolean {
   const ref = c.field.ref ?? invalid();
   const op = c.op?.op ?? invalid();
   switch (ref.kind) {
     case 'attribute':
-      return holds(attributeValue(ref.key, t), op, c.value);
+      return holds(attributeValue(ref.key, t), op, c.value, regex);
     case 'tag':
     case 'metadata': {
       const v = own(ref.kind === 'tag' ? t.tags : t.metadata, ref.key);
@@ -132,11 +135,11 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
         t.run_ids.includes(String(scalarOf(c.value)))
       )
         return true;
-      return holds(v, op, c.value);
+      return holds(v, op, c.value, regex);
     }
     case 'span':
     case 'span-attribute':
-      return spansHold([c], t);
+      return spansHold([c], t, regex);
     case 'feedback':
     case 'expectation': {
       const all = t.session_assessments ? [...t.assessments, ...t.session_assessments] : t.assessments;
@@ -147,7 +150,7 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
         const forms = assessmentValueForms(scalarOf(c.value));
         return found.some((a) => a.value !== null && forms.includes(a.value) === (op === '='));
       }
-      return found.some((a) => holds(a.value, op, c.value));
+      return found.some((a) => holds(a.value, op, c.value, regex));
     }
     case 'issue': {
       const name = scalarOf(c.value);
@@ -161,24 +164,24 @@ function comparisonHolds(c: ComparisonNode, t: EvalTrace): boolean {
 }
 
 /** Evaluates a checked filter against one trace; null matches everything. */
-export function evaluateFilter(expr: FilterExpr | null, trace: EvalTrace): boolean {
+export function evaluateFilter(expr: FilterExpr | null, trace: EvalTrace, regex: RegexSearch): boolean {
   if (expr === null) return true;
   switch (expr.type) {
     case 'comparison':
-      return comparisonHolds(expr, trace);
+      return comparisonHolds(expr, trace, regex);
     case 'group':
-      return evaluateFilter(expr.expr, trace);
+      return evaluateFilter(expr.expr, trace, regex);
     case 'not':
-      return !evaluateFilter(expr.expr, trace);
+      return !evaluateFilter(expr.expr, trace, regex);
     case 'or':
-      return expr.children.some((c) => evaluateFilter(c, trace));
+      return expr.children.some((c) => evaluateFilter(c, trace, regex));
     case 'and': {
       // Span clauses of one AND-chain must hold for the same span, as in the SQL.
       const items = conjuncts(expr);
       const spanClauses = items.filter(isSpanClause);
       return (
-        items.every((c) => isSpanClause(c) || evaluateFilter(c, trace)) &&
-        (spanClauses.length === 0 || spansHold(spanClauses, trace))
+        items.every((c) => isSpanClause(c) || evaluateFilter(c, trace, regex)) &&
+        (spanClauses.length === 0 || spansHold(spanClauses, trace, regex))
       );
     }
     case 'error':

@@ -43,11 +43,12 @@ export { parseOrderBy, type OrderByResult, type OrderField, type OrderTerm } fro
 export {
   evaluateFilter,
   spanAttributeText,
+  type RegexSearch,
   type EvalAssessment,
   type EvalSpan,
   type EvalTrace,
 } from './evaluate-filter.ts';
-export { regexSearch } from './regex-search.ts';
+export { unsupportedRegex, type UnsupportedRegex } from './unsupported-regex.ts';
 export { sqlLike } from './like-match.ts';
 export {
   ATTRIBUTE_KEYS,

@@ -10,6 +10,7 @@ import { pythonSet } from './python-repr.ts';
 import { quoteValue } from './quote.ts';
 import { numericValue } from './compare-rules.ts';
 import { resolveField } from './resolve-field.ts';
+import { unsupportedRegex } from './unsupported-regex.ts';
 import { LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS, SUGGESTED_PREFIXES } from './vocabulary.ts';
 
 export interface ValidateOptions {
@@ -255,7 +256,17 @@ function checkComparator(c: ComparisonNode, dialect: FilterDialect, out: Diagnos
     return;
   }
   if (v.type !== 'string') return;
-  if (ref.kind === 'prompt' && v.value.split('/').length !== 2) {
+  const unsupported = op === 'RLIKE' ? unsupportedRegex(v.value) : null;
+  if (unsupported !== null) {
+    push(
+      out,
+      'unsupported-regex',
+      v,
+      `RLIKE pattern uses ${unsupported.construct} (${unsupported.text}), which this server does not support: ` +
+        'patterns run on a linear-time engine (RE2 syntax) so that no pattern can stall the server.',
+      'rewrite the pattern without backreferences, lookaround, atomic groups or possessive quantifiers',
+    );
+  } else if (ref.kind === 'prompt' && v.value.split('/').length !== 2) {
     push(
       out,
       'invalid-prompt-value',

@@ -3,6 +3,7 @@ import { MlflowError, notFound } from '../errors.ts';
 import { spanDictFile } from '../otlp/span-json.ts';
 import { parseSpanDictFile } from '../otlp/span-dict-upload.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
+import type { SpanCap } from './span-cap.ts';
 import { invalidParameter } from '../errors.ts';
 
 /** `<exp>/traces/<trace_id>/artifacts/traces.json`: where clients put a trace's spans (§3.12). */
@@ -16,7 +17,10 @@ function sendSpanFile(reply: FastifyReply, contents: string[]): FastifyReply {
     .send(spanDictFile(contents));
 }
 
-export async function artifactRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+export async function artifactRoutes(
+  app: FastifyInstance,
+  { store, spanCap }: { store: TraceStore; spanCap: SpanCap },
+): Promise<void> {
   const getTraceArtifact = async (request: FastifyRequest, reply: FastifyReply) => {
     const query = request.query as Record<string, unknown>;
     const requestId = query.request_id;
@@ -53,6 +57,12 @@ export async function artifactRoutes(app: FastifyInstance, { store }: { store: T
         spans = parseSpanDictFile(body, match[1]);
       } catch (error) {
         throw invalidParameter(`Invalid traces.json: ${(error as Error).message}`);
+      }
+      // The upload replaces the trace's spans, so only its own size counts against the cap.
+      if (spans.length > spanCap.max) {
+        throw invalidParameter(
+          `traces.json holds ${spans.length} spans; this server keeps at most ${spanCap.max} spans per trace (--max-spans-per-trace).`,
+        );
       }
       await store.putTraceSpans(match[1], spans);
       return {};

@@ -11,6 +11,7 @@ import {
 } from '../otlp/decode-otlp.ts';
 import type { SpanRecord } from '../storage/span-record.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
+import type { SpanCap } from './span-cap.ts';
 
 export const MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024;
 
@@ -48,8 +49,14 @@ function decompress(body: Buffer, encoding: string | undefined): Buffer {
   throw new OtlpHttpError(400, `Unsupported Content-Encoding: ${encoding}`);
 }
 
-export async function otlpRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+export async function otlpRoutes(
+  app: FastifyInstance,
+  { store, spanCap }: { store: TraceStore; spanCap: SpanCap },
+): Promise<void> {
   const errorHandler = (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply) => {
+    // The per-request budget is the app's rule (503 TEMPORARILY_UNAVAILABLE, which exporters retry):
+    // rethrown, it reaches the app's error handler.
+    if ((error as FastifyError).code === 'FST_ERR_HANDLER_TIMEOUT') throw error;
     if (error instanceof OtlpHttpError) return reply.code(error.status).send({ detail: error.detail });
     if (error instanceof MlflowError)
       return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
@@ -96,7 +103,15 @@ export async function otlpRoutes(app: FastifyInstance, { store }: { store: Trace
     // MLflow answers 422 when a span cannot be converted; with some good spans we store those
     // and report the rest through OTLP partial success instead.
     if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
-    await store.logSpans({ experimentId, spans });
+    // Spans beyond the per-trace cap are refused through partial success too (200, so exporters do not retry).
+    const admission = await spanCap.admit(spans);
+    try {
+      if (admission.admitted.length > 0) await store.logSpans({ experimentId, spans: admission.admitted });
+    } finally {
+      spanCap.release(admission);
+    }
+    rejected += admission.refused;
+    reason = [reason, admission.message].filter((r) => r !== '').join(' ');
     if (contentType === 'application/json') {
       return reply
         .type('application/json')

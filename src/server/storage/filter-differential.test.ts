@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFilter } from '../../core/filter/check-filter.ts';
 import { evaluateFilter, type EvalAssessment, type EvalTrace } from '../../core/filter/evaluate-filter.ts';
+import { re2Search } from '../re2-search.ts';
 import { parseOrderBy } from '../../core/filter/parse-order-by.ts';
 import { quoteValue } from '../../core/filter/quote.ts';
 import {
@@ -108,7 +109,7 @@ function sqlMatches(text: string, expr = checked(text)): string[] {
 
 function evalMatches(text: string, traces: EvalTrace[], expr = checked(text)): string[] {
   return traces
-    .filter((t) => evaluateFilter(expr, t))
+    .filter((t) => evaluateFilter(expr, t, re2Search))
     .map((t) => t.trace_id)
     .sort();
 }

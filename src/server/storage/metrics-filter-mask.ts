@@ -8,6 +8,7 @@ import type { ComparisonNode, FilterExpr } from '../../core/filter/ast.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { isOrderComparator, numberPasses, numericTest, scalarOf, textHolds } from '../../core/filter/compare-rules.ts';
 import { SOURCE_RUN_METADATA } from '../../core/filter/vocabulary.ts';
+import { re2Search } from '../re2-search.ts';
 
 /** What the evaluator reads: the accelerator's columns, indexed by trace rowid. */
 export interface FilterColumns {
@@ -106,7 +107,7 @@ function evalComparison(c: ComparisonNode, cols: FilterColumns): Uint8Array {
       return out;
     }
     if (ref.key === 'status') {
-      const decide = cols.stateNames.map((s, code) => (code !== 0 && textHolds(s, op, c.value) ? 1 : 0));
+      const decide = cols.stateNames.map((s, code) => (code !== 0 && textHolds(s, op, c.value, re2Search) ? 1 : 0));
       return byCode(cols.state, decide, 0, n);
     }
     return unsupported();
@@ -119,7 +120,7 @@ function evalComparison(c: ComparisonNode, cols: FilterColumns): Uint8Array {
     for (const value of col.dict) {
       if (op === 'IS NULL') decide.push(0);
       else if (op === 'IS NOT NULL') decide.push(1);
-      else decide.push(textHolds(value, op, c.value) ? 1 : 0);
+      else decide.push(textHolds(value, op, c.value, re2Search) ? 1 : 0);
     }
     return byCode(col.codes, decide, 1, n);
   }

@@ -183,6 +183,10 @@ export class SqliteTraceStore implements TraceStore {
     return this.reads.spansOfTraces(traceIds);
   }
 
+  async spanCounts(traceIds: string[]): Promise<Map<string, number>> {
+    return this.reads.spanCounts(traceIds);
+  }
+
   async searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
     // Traces of a deleted experiment are not searchable.
     const experimentIds = this.experiments.activeIds(query.experimentIds);

@@ -175,6 +175,8 @@ export interface TraceStore {
   /** Stored spans of a trace (root first, then by start time), or undefined if the trace is unknown. */
   getSpans(traceId: string): Promise<SpanRecord[] | undefined>;
   getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>>;
+  /** How many spans each trace has stored (traces without spans are absent): the spans-per-trace cap reads it. */
+  spanCounts(traceIds: string[]): Promise<Map<string, number>>;
   searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult>;
   deleteTraces(input: DeleteTracesInput): Promise<number>;
   setTraceTag(traceId: string, key: string, value: string): Promise<void>;

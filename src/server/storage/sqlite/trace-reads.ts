@@ -95,6 +95,14 @@ export class SqliteTraceReads {
     );
   }
 
+  /** Stored span count by trace (traces without spans absent): one statement, each count a primary-key range. */
+  spanCounts(traceIds: string[]): Map<string, number> {
+    const rows = this.ctx
+      .stmt(`SELECT trace_id, COUNT(*) AS n FROM spans WHERE trace_id IN ${IDS_JSON} GROUP BY trace_id`)
+      .all(JSON.stringify(traceIds)) as { trace_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.trace_id, r.n]));
+  }
+
   /** Stored spans by trace (root first, then by start time). */
   spansOfTraces(traceIds: string[]): Map<string, SpanRecord[]> {
     const rows = this.ctx
