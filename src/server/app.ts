@@ -13,6 +13,9 @@ import { assessmentRoutes } from './routes/assessment-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { extensionRoutes } from './routes/extension-routes.ts';
 import type { TraceStore } from './storage/trace-store.ts';
+import type { AuthService } from './auth/auth-service.ts';
+import { installAuthGuard } from './auth/auth-guard.ts';
+import { authOffRoutes, authRoutes } from './auth/auth-routes.ts';
 
 export interface AppOptions {
   store: TraceStore;
@@ -21,6 +24,8 @@ export interface AppOptions {
   /** Host-header allowlist (lower case, without port); `*` allows any. */
   allowedHosts?: string[];
   logger?: boolean;
+  /** With it, every route needs credentials and a permission (src/server/auth); without, all is open. */
+  auth?: AuthService;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -109,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error_code: 'INTERNAL_ERROR', message: 'Internal server error.' });
   });
 
+  // Before any route, so that every route gets the credential check and its access rule.
+  if (options.auth) installAuthGuard(app, options.auth, options.store);
   await app.register(healthRoutes);
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
@@ -117,6 +124,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
   await app.register(extensionRoutes, { store: options.store });
+  if (options.auth) await app.register(authRoutes, { service: options.auth });
+  else await app.register(authOffRoutes);
 
   const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
   const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));

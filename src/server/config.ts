@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { authConfig, type AuthConfig } from './auth/auth-config.ts';
 
 export interface ServerConfig {
   host: string;
@@ -11,10 +12,12 @@ export interface ServerConfig {
   allowedHosts: string[];
   /** Built explorer to serve; absent means API only. */
   staticDir: string | undefined;
+  auth: AuthConfig;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
-  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist]`;
+  [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist]
+  [--auth] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--insecure-no-auth]`;
 
 export class UsageError extends Error {}
 
@@ -31,6 +34,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         synchronous: { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'static-dir': { type: 'string' },
+        auth: { type: 'boolean' },
+        'insecure-no-auth': { type: 'boolean' },
+        'default-permission': { type: 'string' },
       },
       strict: true,
     }));
@@ -51,6 +57,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   // Binding a non-loopback address means the operator wants remote access: allow that name too.
   if (!allowedHosts.includes('*') && !['127.0.0.1', 'localhost', '::1'].includes(host))
     allowedHosts.push(host.toLowerCase());
+  const auth = authConfig(values, host, env);
+  if (typeof auth === 'string') throw new UsageError(`${auth}\n${USAGE}`);
   return {
     host,
     port,
@@ -58,6 +66,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     synchronous,
     allowedHosts,
     staticDir: values['static-dir'],
+    auth,
   };
 }
 

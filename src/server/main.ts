@@ -2,6 +2,8 @@ import { buildApp } from './app.ts';
 import { parseServerArgs, sqlitePathFromUri, UsageError } from './config.ts';
 import { openSqlite } from './storage/open-sqlite.ts';
 import { SqliteTraceStore } from './storage/sqlite-trace-store.ts';
+import { openAuth } from './auth/open-auth.ts';
+import { SqliteAuthStore } from './auth/sqlite-auth-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,18 +11,29 @@ import { fileURLToPath } from 'node:url';
 /** Starts a trace server from command-line flags; resolves once listening. */
 export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
-  const store = new SqliteTraceStore(
-    openSqlite(sqlitePathFromUri(config.backendStoreUri), { synchronous: config.synchronous }),
-  );
+  const sqlitePath = sqlitePathFromUri(config.backendStoreUri);
+  const authStore = config.auth.enabled ? new SqliteAuthStore(sqlitePath) : undefined;
+  const auth =
+    authStore &&
+    (await openAuth(authStore, config.auth, process.env).catch((error: unknown) => {
+      authStore.close();
+      throw error;
+    }));
+  if (config.auth.insecureNoAuth)
+    console.warn(
+      `WARNING: serving ${config.host} without authentication (--insecure-no-auth): anyone who reaches it can read and delete every trace.`,
+    );
+  const store = new SqliteTraceStore(openSqlite(sqlitePath, { synchronous: config.synchronous }));
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
-  const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts });
+  const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts, auth });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     url: address,
     close: async () => {
       await app.close();
       store.close();
+      authStore?.close();
     },
   };
 }

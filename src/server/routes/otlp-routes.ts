@@ -96,6 +96,8 @@ export async function otlpRoutes(app: FastifyInstance, { store }: { store: Trace
     // MLflow answers 422 when a span cannot be converted; with some good spans we store those
     // and report the rest through OTLP partial success instead.
     if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
+    // With auth on: spans may also land in traces that already exist, so their experiments are checked too.
+    await request.auth?.requireTraces([...new Set(spans.map((s) => s.traceId))], 'ingest');
     await store.logSpans({ experimentId, spans });
     if (contentType === 'application/json') {
       return reply
