@@ -28,8 +28,10 @@ export function UserMenu({ experimentId }: { experimentId: string }) {
         type="button"
         onClick={() => {
           void signOut().finally(() => {
-            queryClient.clear();
-            void queryClient.invalidateQueries({ queryKey: authQueries.all() });
+            // Signed out first, so the page unmounts; then nothing of this user's data stays cached.
+            queryClient.setQueryData(authQueries.status().queryKey, { auth_enabled: true });
+            const status = authQueries.status().queryKey;
+            queryClient.removeQueries({ predicate: (q) => q.queryKey.join('/') !== status.join('/') });
           });
         }}
       >
