@@ -1,9 +1,8 @@
 import { buildApp } from './app.ts';
-import { parseServerArgs, sqlitePathFromUri, UsageError } from './config.ts';
-import { openSqlite } from './storage/open-sqlite.ts';
-import { SqliteTraceStore } from './storage/sqlite-trace-store.ts';
+import { parseServerArgs, UsageError } from './config.ts';
+import { openStore } from './storage/open-store.ts';
 import { openAuth } from './auth/open-auth.ts';
-import { SqliteAuthStore } from './auth/sqlite-auth-store.ts';
+import { openAuthStore } from './auth/open-auth-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 /** Starts a trace server from command-line flags; resolves once listening. */
 export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
-  const sqlitePath = sqlitePathFromUri(config.backendStoreUri);
-  const authStore = config.auth.enabled ? new SqliteAuthStore(sqlitePath) : undefined;
+  const authStore = config.auth.enabled ? openAuthStore(config.backendStoreUri) : undefined;
   const auth =
     authStore &&
     (await openAuth(authStore, config.auth, process.env).catch((error: unknown) => {
@@ -23,7 +21,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     console.warn(
       `WARNING: serving ${config.host} without authentication (--insecure-no-auth): anyone who reaches it can read and delete every trace.`,
     );
-  const store = new SqliteTraceStore(openSqlite(sqlitePath, { synchronous: config.synchronous }));
+  const store = await openStore(config.backendStoreUri, { synchronous: config.synchronous });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts, auth });
@@ -32,7 +30,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     url: address,
     close: async () => {
       await app.close();
-      store.close();
+      await store.close();
       authStore?.close();
     },
   };

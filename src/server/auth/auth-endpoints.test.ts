@@ -208,6 +208,26 @@ describe("MLflow's experiment permission endpoints", () => {
     expect(perm.json().permission).toBe('MANAGE');
   });
 
+  it('experiment lifecycle needs MANAGE', async () => {
+    await createUser('rex');
+    const id = await createExperiment(admin, 'rex-exp');
+    const post = (path: string, payload: object) =>
+      call(server.app, basic('rex', PASSWORD), { method: 'POST', url: api(`experiments/${path}`), payload });
+    for (const [path, payload] of [
+      ['delete', { experiment_id: id }],
+      ['update', { experiment_id: id, new_name: 'renamed' }],
+    ] as const)
+      expect((await post(path, payload)).statusCode).toBe(403);
+    await call(server.app, admin, {
+      method: 'POST',
+      url: api('experiments/permissions/create'),
+      payload: { experiment_id: id, username: 'rex', permission: 'MANAGE' },
+    });
+    expect((await post('update', { experiment_id: id, new_name: 'rex-renamed' })).statusCode).toBe(200);
+    expect((await post('delete', { experiment_id: id })).statusCode).toBe(200);
+    expect((await post('restore', { experiment_id: id })).statusCode).toBe(200);
+  });
+
   it('SearchExperiments lists only readable experiments, across pages', async () => {
     await createUser('ivy');
     const hidden: string[] = [];

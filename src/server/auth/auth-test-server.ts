@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app.ts';
-import { openSqlite } from '../storage/open-sqlite.ts';
-import { SqliteTraceStore } from '../storage/sqlite-trace-store.ts';
+import { openStore } from '../storage/open-store.ts';
+import type { TraceStore } from '../storage/trace-store.ts';
 import type { AuthService } from './auth-service.ts';
 import { openAuth } from './open-auth.ts';
 import type { PermissionName } from './permissions.ts';
@@ -16,7 +16,7 @@ export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
 export interface AuthTestServer {
   app: FastifyInstance;
-  store: SqliteTraceStore;
+  store: TraceStore;
   auth: AuthService;
   dir: string;
   close: () => Promise<void>;
@@ -27,7 +27,7 @@ export async function createAuthTestServer(
 ): Promise<AuthTestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-auth-'));
   const path = join(dir, 'test.db');
-  const store = new SqliteTraceStore(openSqlite(path, { synchronous: 'NORMAL' }));
+  const store = await openStore(`sqlite:///${path}`, { synchronous: 'NORMAL' });
   const authStore = new SqliteAuthStore(path);
   const auth = await openAuth(
     authStore,
@@ -42,7 +42,7 @@ export async function createAuthTestServer(
     dir,
     close: async () => {
       await app.close();
-      store.close();
+      await store.close();
       authStore.close();
       rmSync(dir, { recursive: true, force: true });
     },

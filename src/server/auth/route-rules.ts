@@ -138,6 +138,9 @@ const API_RULES: [string[], string[], AccessRule][] = [
   // Experiments
   [['POST'], ['/2.0/mlflow/experiments/create'], { access: 'user', createsExperiment: true }],
   [['GET'], ['/2.0/mlflow/experiments/get'], read(fromExperimentId)],
+  [['POST'], ['/2.0/mlflow/experiments/delete'], write('manage', fromExperimentId, 'experiment.delete')],
+  [['POST'], ['/2.0/mlflow/experiments/restore'], write('manage', fromExperimentId, 'experiment.restore')],
+  [['POST'], ['/2.0/mlflow/experiments/update'], write('manage', fromExperimentId, 'experiment.rename')],
   [['GET'], ['/2.0/mlflow/experiments/get-by-name'], read(fromExperimentName)],
   // Filtered to readable experiments by the route (request.auth.readableExperiments).
   [['GET', 'POST'], ['/2.0/mlflow/experiments/search'], { access: 'signed-in', read: true }],
