@@ -59,24 +59,27 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /**
- * Whether a browser request comes from this server's own pages. A page on another origin of the
- * same host (another port) is not the explorer, and SameSite=Lax does not stop it (same site), so
- * cookie-authenticated writes need this: the Origin header must name this host and port, or,
- * without Origin, Sec-Fetch-Site must say same-origin.
+ * Whether a request comes from another origin's page. A page on another origin of the same host
+ * (another port) is not the explorer, and SameSite=Lax does not stop it (same site), so
+ * cookie-authenticated writes need this. Browsers send `Origin` on every cross-origin POST/PATCH/
+ * DELETE and `Sec-Fetch-Site` on every request; the Origin must name this host and port, else
+ * Sec-Fetch-Site must say same-origin (or none: typed by the user). A request with neither header
+ * is not from a browser page (curl, an SDK), where cross-site forgery cannot happen.
  */
-export function isSameOrigin(request: FastifyRequest): boolean {
+export function isCrossOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   const host = (request.headers.host ?? '').toLowerCase();
   if (typeof origin === 'string') {
-    if (origin === 'null') return false;
+    if (origin === 'null') return true;
     try {
-      return new URL(origin).host.toLowerCase() === host;
+      return new URL(origin).host.toLowerCase() !== host;
     } catch {
-      return false;
+      return true;
     }
   }
   const site = request.headers['sec-fetch-site'];
-  return site === 'same-origin' || site === 'none';
+  if (site === undefined) return false;
+  return site !== 'same-origin' && site !== 'none';
 }
 
 function sendError(reply: FastifyReply, error: MlflowError): FastifyReply {
@@ -164,7 +167,7 @@ export function installAuthGuard(app: FastifyInstance, service: AuthService, sto
       if (error instanceof MlflowError) return sendError(reply, error);
       throw error;
     }
-    if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+    if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && isCrossOrigin(request)) {
       return sendError(reply, permissionDenied('Cross-origin request refused.'));
     }
     request.auth = new RequestAuth(principal, service, store);

@@ -13,7 +13,7 @@ import {
   missingParameter,
 } from '../routes/mlflow-request.ts';
 import type { StoredToken, StoredUser } from './auth-store.ts';
-import { cookieValue, isSameOrigin } from './auth-guard.ts';
+import { cookieValue, isCrossOrigin } from './auth-guard.ts';
 import { canonicalExperimentId, permissionDenied, SESSION_COOKIE, type AuthService } from './auth-service.ts';
 import { parsePermission, TOKEN_LEVEL_NEEDS, TOKEN_LEVELS, type TokenLevel } from './permissions.ts';
 import { hashSecret, randomId } from './secret-hash.ts';
@@ -204,7 +204,7 @@ export async function authRoutes(app: FastifyInstance, { service }: { service: A
 
     app.post(`${base}/auth/sign-in`, async (request, reply) => {
       // A page on another origin must not sign the browser in as someone else (login CSRF).
-      if (!isSameOrigin(request)) throw permissionDenied('Cross-origin request refused.');
+      if (isCrossOrigin(request)) throw permissionDenied('Cross-origin request refused.');
       const fields = readRequest(request);
       const { cookie, user } = await service.createSession(
         requireString(fields, 'username'),
@@ -216,7 +216,7 @@ export async function authRoutes(app: FastifyInstance, { service }: { service: A
     });
 
     app.post(`${base}/auth/sign-out`, async (request, reply) => {
-      if (!isSameOrigin(request)) throw permissionDenied('Cross-origin request refused.');
+      if (isCrossOrigin(request)) throw permissionDenied('Cross-origin request refused.');
       const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
       if (session) await service.endSession(session);
       setSessionCookie(request, reply, '', 0);

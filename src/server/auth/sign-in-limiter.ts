@@ -35,7 +35,7 @@ export class SignInLimiter {
 
   constructor(options: LimiterOptions = {}) {
     this.perUser = options.perUser ?? 10;
-    this.perAddress = options.perAddress ?? 50;
+    this.perAddress = options.perAddress ?? 100;
     this.windowMs = options.windowMs ?? 15 * 60_000;
     this.lockMs = options.lockMs ?? 15 * 60_000;
     this.now = options.now ?? Date.now;
