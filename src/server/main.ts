@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 /** Starts a trace server from command-line flags; resolves once listening. */
 export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
-  const authStore = config.auth.enabled ? openAuthStore(config.backendStoreUri) : undefined;
+  const authStore = config.auth.enabled ? await openAuthStore(config.backendStoreUri) : undefined;
   const auth =
     authStore &&
-    (await openAuth(authStore, config.auth, process.env).catch((error: unknown) => {
-      authStore.close();
+    (await openAuth(authStore, config.auth, process.env).catch(async (error: unknown) => {
+      await authStore.close();
       throw error;
     }));
   if (config.auth.insecureNoAuth)
@@ -31,7 +31,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     close: async () => {
       await app.close();
       await store.close();
-      authStore?.close();
+      await authStore?.close();
     },
   };
 }

@@ -52,7 +52,7 @@ describe('first admin', () => {
     await expect(
       openAuth(store, config, { TRACE_EXPLORER_ADMIN_USERNAME: 'root', TRACE_EXPLORER_ADMIN_PASSWORD: 'password' }),
     ).rejects.toThrow('at least 12 characters');
-    store.close();
+    await store.close();
   });
 
   it('creates the admin on first start; later starts need no environment and never reset the password', async () => {
@@ -62,7 +62,7 @@ describe('first admin', () => {
     const service = await openAuth(first, config, env);
     expect((await service.checkPassword('root', 'first-password-1', '127.0.0.1')).isAdmin).toBe(true);
     await first.updateUser('root', { passwordHash: await hashSecret('changed-password-2') });
-    first.close();
+    await first.close();
     const second = new SqliteAuthStore(path);
     const again = await openAuth(second, config, env);
     await expect(again.checkPassword('root', 'first-password-1', '127.0.0.1')).rejects.toThrow(
@@ -70,7 +70,7 @@ describe('first admin', () => {
     );
     const third = await openAuth(second, config, {});
     expect((await third.checkPassword('root', 'changed-password-2', '127.0.0.1')).username).toBe('root');
-    second.close();
+    await second.close();
   });
 });
 

@@ -86,5 +86,5 @@ export interface AuthStore {
   /** Events about one trace, newest first, at most `limit`. */
   auditOfTrace(traceId: string, limit: number): Promise<AuditEvent[]>;
 
-  close(): void;
+  close(): Promise<void>;
 }

@@ -43,7 +43,7 @@ export async function createAuthTestServer(
     close: async () => {
       await app.close();
       await store.close();
-      authStore.close();
+      await authStore.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -285,7 +285,7 @@ export class SqliteAuthStore implements AuthStore {
     }));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }
