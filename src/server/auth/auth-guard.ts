@@ -10,7 +10,7 @@ import type { Capability } from './permissions.ts';
 import { experimentsOfTraces, ruleFor, type AccessRule } from './route-rules.ts';
 
 /** What a route may ask about the caller when auth is on (`request.auth` is null when it is off). */
-export class RequestAuth {
+class RequestAuth {
   readonly principal: Principal;
   /** Experiments the route's rule found in the request (for the audit trail). */
   experimentIds: string[] = [];

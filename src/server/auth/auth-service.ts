@@ -39,7 +39,7 @@ const CACHE_TTL_MS = 10 * 60_000;
 const TOUCH_INTERVAL_MS = 60_000;
 const MAX_GRANTS_SCANNED = 100_000;
 
-export const unauthenticated = (
+const unauthenticated = (
   message = 'You are not authenticated. Send HTTP Basic credentials, a Bearer access token, or sign in.',
 ): MlflowError => new MlflowError('UNAUTHENTICATED', message);
 export const permissionDenied = (message = 'Permission denied.'): MlflowError =>

@@ -243,7 +243,7 @@ function buildTable(): Map<string, AccessRule> {
   return table;
 }
 
-export const ACCESS_RULES: ReadonlyMap<string, AccessRule> = buildTable();
+const ACCESS_RULES: ReadonlyMap<string, AccessRule> = buildTable();
 
 /**
  * The rule for a registered route: by method and the route's URL pattern (HEAD as its GET).

@@ -111,8 +111,6 @@ export const createUser = (username: string, password: string) =>
   apiRequest<object>('POST', mlflow('users/create'), { username, password });
 export const setAdmin = (username: string, isAdmin: boolean) =>
   apiRequest<object>('PATCH', mlflow('users/update-admin'), { username, is_admin: isAdmin });
-export const setPassword = (username: string, password: string) =>
-  apiRequest<object>('PATCH', mlflow('users/update-password'), { username, password });
 export const deleteUser = (username: string) => apiRequest<object>('DELETE', mlflow('users/delete'), { username });
 
 export const putGrant = async (experimentId: string, username: string, permission: PermissionName, exists: boolean) =>
