@@ -5,6 +5,10 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 5055);
 const db = process.env.E2E_DB ?? '.tmp/e2e.db';
 const dist = process.env.E2E_DIST ?? 'dist';
+// A second server with --auth for the auth-*.spec.ts tests (its own port and database).
+const authPort = Number(process.env.E2E_AUTH_PORT ?? 5056);
+const authDb = process.env.E2E_AUTH_DB ?? '.tmp/e2e-auth.db';
+export const E2E_ADMIN = { username: 'e2e-admin', password: 'e2e-admin-password' };
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,12 +36,27 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node --import tsx src/server/main.ts --port ${port} --backend-store-uri sqlite:///${db} --static-dir ${dist} --synchronous NORMAL`,
-    url: `http://127.0.0.1:${port}/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  projects: [
+    { name: 'open', testIgnore: /auth-.*\.spec\.ts/ },
+    { name: 'auth', testMatch: /auth-.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${authPort}` } },
+  ],
+  webServer: [
+    {
+      command: `node --import tsx src/server/main.ts --port ${port} --backend-store-uri sqlite:///${db} --static-dir ${dist} --synchronous NORMAL`,
+      url: `http://127.0.0.1:${port}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node --import tsx src/server/main.ts --auth --port ${authPort} --backend-store-uri sqlite:///${authDb} --static-dir ${dist} --synchronous NORMAL`,
+      url: `http://127.0.0.1:${authPort}/health`,
+      env: { TRACE_EXPLORER_ADMIN_USERNAME: E2E_ADMIN.username, TRACE_EXPLORER_ADMIN_PASSWORD: E2E_ADMIN.password },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

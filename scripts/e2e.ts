@@ -12,6 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-e2e-'));
 const dist = join(dir, 'dist');
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { stdio: 'inherit' });
 const port = await freePort();
+let authPort = await freePort();
+while (authPort === port) authPort = await freePort();
 try {
   execFileSync(
     'npx',
@@ -22,6 +24,8 @@ try {
         ...process.env,
         E2E_PORT: String(port),
         E2E_DB: join(dir, 'e2e.db'),
+        E2E_AUTH_PORT: String(authPort),
+        E2E_AUTH_DB: join(dir, 'e2e-auth.db'),
         E2E_DIST: dist,
         CHROMIUM_PATH: chromium,
       },

@@ -8,6 +8,8 @@ export interface HttpTransportOptions {
   trackingUri: string;
   experimentId: string;
   timeoutMs?: number;
+  /** The Authorization header for both the OTLP export and StartTraceV3. */
+  authorization?: string;
 }
 
 /**
@@ -17,10 +19,13 @@ export interface HttpTransportOptions {
  */
 export function createHttpTransport(options: HttpTransportOptions): TraceTransport {
   assertHttpUrl(options.trackingUri);
-  const client = new MlflowRestClient(options.trackingUri, fetch, options.timeoutMs ?? 10_000);
+  const client = new MlflowRestClient(options.trackingUri, fetch, options.timeoutMs ?? 10_000, options.authorization);
   const exporter = new OTLPTraceExporter({
     url: `${client.baseUrl}/v1/traces`,
-    headers: { 'x-mlflow-experiment-id': options.experimentId },
+    headers: {
+      'x-mlflow-experiment-id': options.experimentId,
+      ...(options.authorization ? { authorization: options.authorization } : {}),
+    },
     timeoutMillis: options.timeoutMs ?? 10_000,
   });
   return {

@@ -8,8 +8,9 @@ import { MlflowRestClient } from './mlflow-rest-client.ts';
 import { MlflowSpanProcessor } from './mlflow-span-processor.ts';
 import { sourceMetadata } from './source-metadata.ts';
 import type { TraceTransport } from './trace-transport.ts';
+import { authorizationHeader, type Credentials } from './credentials.ts';
 
-export interface InitOptions extends ExportQueueOptions {
+export interface InitOptions extends ExportQueueOptions, Credentials {
   /** MLflow tracking server, e.g. http://127.0.0.1:5000. Default: MLFLOW_TRACKING_URI, else http://localhost:5000. */
   trackingUri?: string;
   /** Default: MLFLOW_EXPERIMENT_ID, else "0" (MLflow's Default experiment). */
@@ -49,9 +50,14 @@ export function init(options: InitOptions = {}): Sdk {
     '',
   );
   const experimentId = options.experimentId ?? (process.env.MLFLOW_EXPERIMENT_ID || '0');
+  // username/password/token, else MLFLOW_TRACKING_USERNAME/_PASSWORD or MLFLOW_TRACKING_TOKEN.
+  const authorization = authorizationHeader(options);
   const transport =
     options.transport ??
-    httpTransportOrFailing({ trackingUri, experimentId, timeoutMs: options.exportTimeoutMs }, options.warn);
+    httpTransportOrFailing(
+      { trackingUri, experimentId, timeoutMs: options.exportTimeoutMs, authorization },
+      options.warn,
+    );
   const queue = new ExportQueue(transport, options);
   const cwd = options.cwd ?? process.cwd();
   const extra = options.metadata ?? {};
@@ -72,7 +78,7 @@ export function init(options: InitOptions = {}): Sdk {
     tracer: provider.getTracer('trace-explorer-sdk'),
     processor,
     queue,
-    client: new MlflowRestClient(trackingUri, options.fetch ?? fetch),
+    client: new MlflowRestClient(trackingUri, options.fetch ?? fetch, undefined, authorization),
     provider,
   };
   installExitHook();

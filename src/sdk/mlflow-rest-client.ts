@@ -23,6 +23,8 @@ export class MlflowRestClient {
     trackingUri: string,
     private readonly fetchImpl: Fetch = fetch,
     private readonly timeoutMs = 10_000,
+    /** Sent on every request when the server has auth on (credentials.ts). */
+    private readonly authorization?: string,
   ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
   }
@@ -39,7 +41,10 @@ export class MlflowRestClient {
     }
     const response = await this.fetchImpl(url, {
       method,
-      headers: options.body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.authorization ? { authorization: this.authorization } : {}),
+      },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(this.timeoutMs),
     });

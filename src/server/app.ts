@@ -16,6 +16,9 @@ import { metricsRoutes } from './routes/metrics-routes.ts';
 import { extensionRoutes } from './routes/extension-routes.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE, SpanCap } from './routes/span-cap.ts';
 import type { TraceStore } from './storage/trace-store.ts';
+import type { AuthService } from './auth/auth-service.ts';
+import { installAuthGuard } from './auth/auth-guard.ts';
+import { authOffRoutes, authRoutes } from './auth/auth-routes.ts';
 
 export interface AppOptions {
   store: TraceStore;
@@ -30,6 +33,8 @@ export interface AppOptions {
   serveSourceMaps?: boolean;
   /** Spans one trace may hold (OTLP refuses the excess by partial success, traces.json with 400). */
   maxSpansPerTrace?: number;
+  /** With it, every route needs credentials and a permission (src/server/auth); without, all is open. */
+  auth?: AuthService;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -150,6 +155,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error_code: 'INTERNAL_ERROR', message: 'Internal server error.' });
   });
 
+  // Before any route, so that every route gets the credential check and its access rule.
+  if (options.auth) installAuthGuard(app, options.auth, options.store);
   await app.register(healthRoutes);
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
@@ -159,6 +166,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
   await app.register(extensionRoutes, { store: options.store });
+  if (options.auth) await app.register(authRoutes, { service: options.auth });
+  else await app.register(authOffRoutes);
 
   const staticDir = options.staticDir ? resolve(options.staticDir) : undefined;
   const hasUi = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from './routes/span-cap.ts';
+import { authConfig, type AuthConfig } from './auth/auth-config.ts';
 
 export interface ServerConfig {
   host: string;
@@ -13,6 +14,7 @@ export interface ServerConfig {
   allowedHosts: string[];
   /** Built explorer to serve; absent means API only. */
   staticDir: string | undefined;
+  auth: AuthConfig;
   /** PostgreSQL connections per process (ignored for SQLite). */
   poolSize: number;
   /** HTTP timeouts and the connection cap (`http-limits.ts`). */
@@ -26,7 +28,8 @@ export interface ServerConfig {
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
   [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
-  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10]`;
+  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10]
+  [--auth] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--insecure-no-auth]`;
 
 /** Flag name → HttpLimits field; timeouts are given in seconds. */
 const LIMIT_FLAGS = {
@@ -60,6 +63,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'handler-timeout': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-spans-per-trace': { type: 'string' },
+        auth: { type: 'boolean' },
+        'insecure-no-auth': { type: 'boolean' },
+        'default-permission': { type: 'string' },
       },
       strict: true,
     }));
@@ -98,6 +104,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const maxSpansPerTrace = Number(values['max-spans-per-trace'] ?? DEFAULT_MAX_SPANS_PER_TRACE);
   if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
     throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
+  const auth = authConfig(values, host, env);
+  if (typeof auth === 'string') throw new UsageError(`${auth}\n${USAGE}`);
   return {
     host,
     port,
@@ -109,5 +117,6 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     limits,
     serveSourceMaps: values['serve-source-maps'] === true,
     maxSpansPerTrace,
+    auth,
   };
 }

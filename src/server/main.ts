@@ -1,6 +1,8 @@
 import { buildApp } from './app.ts';
 import { parseServerArgs, UsageError } from './config.ts';
 import { openStore } from './storage/open-store.ts';
+import { openAuth } from './auth/open-auth.ts';
+import { openAuthStore } from './auth/open-auth-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +10,17 @@ import { fileURLToPath } from 'node:url';
 /** Starts a trace server from command-line flags; resolves once listening. */
 export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
+  const authStore = config.auth.enabled ? await openAuthStore(config.backendStoreUri) : undefined;
+  const auth =
+    authStore &&
+    (await openAuth(authStore, config.auth, process.env).catch(async (error: unknown) => {
+      await authStore.close();
+      throw error;
+    }));
+  if (config.auth.insecureNoAuth)
+    console.warn(
+      `WARNING: serving ${config.host} without authentication (--insecure-no-auth): anyone who reaches it can read and delete every trace.`,
+    );
   const store = await openStore(config.backendStoreUri, { synchronous: config.synchronous });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
@@ -18,6 +31,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     limits: config.limits,
     serveSourceMaps: config.serveSourceMaps,
     maxSpansPerTrace: config.maxSpansPerTrace,
+    auth,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -25,6 +39,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     close: async () => {
       await app.close();
       await store.close();
+      await authStore?.close();
     },
   };
 }

@@ -4,6 +4,7 @@ export type Route =
   | { page: 'traces'; experimentId: string }
   | { page: 'compare'; experimentId: string }
   | { page: 'trace'; experimentId: string; traceId: string }
+  | { page: 'admin'; experimentId: string }
   | { page: 'not-found'; experimentId: string; path: string };
 
 export const DEFAULT_EXPERIMENT_ID = '0';
@@ -14,6 +15,7 @@ export function parseRoute(href: string): Route {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/traces') return { page: 'traces', experimentId };
   if (path === '/compare') return { page: 'compare', experimentId };
+  if (path === '/admin') return { page: 'admin', experimentId };
   const trace = /^\/traces\/([^/]+)$/.exec(path);
   if (trace) return { page: 'trace', experimentId, traceId: decodeURIComponent(trace[1]) };
   return { page: 'not-found', experimentId, path };

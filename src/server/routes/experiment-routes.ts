@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidParameter } from '../errors.ts';
+import type { Experiment } from '../../core/model.ts';
 import { experimentNameNotFound, experimentNotFound } from '../storage/rules/mlflow-errors.ts';
-import type { TraceStore } from '../storage/trace-store.ts';
+import type { SearchExperimentsQuery, TraceStore } from '../storage/trace-store.ts';
 import { parseExperimentFilter, parseExperimentOrderBy } from './experiment-search.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import {
@@ -16,6 +17,37 @@ import {
   typeError,
   type RequestFields,
 } from './mlflow-request.ts';
+
+const READABLE_BATCH = 1000;
+/** Rows scanned at most for one page of readable experiments; past it the page ends early with a token. */
+const READABLE_SCAN_LIMIT = 100_000;
+
+/**
+ * One page of the experiments `readable` lets through. Offsets in page tokens count all rows in
+ * the search order, so the token points just past the last row looked at.
+ */
+async function searchReadable(
+  store: TraceStore,
+  query: Pick<SearchExperimentsQuery, 'viewType' | 'filter' | 'orderBy'>,
+  offset: number,
+  maxResults: number,
+  readable: (experimentId: string) => boolean,
+): Promise<{ experiments: Experiment[]; next_page_token?: string }> {
+  const experiments: Experiment[] = [];
+  let position = offset;
+  while (position - offset < READABLE_SCAN_LIMIT) {
+    const batch = await store.searchExperiments({ ...query, maxResults: READABLE_BATCH, offset: position });
+    for (const experiment of batch) {
+      if (readable(experiment.experiment_id)) {
+        if (experiments.length === maxResults) return { experiments, next_page_token: encodePageToken(position) };
+        experiments.push(experiment);
+      }
+      position++;
+    }
+    if (batch.length < READABLE_BATCH) return { experiments };
+  }
+  return { experiments, next_page_token: encodePageToken(position) };
+}
 
 export async function experimentRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
   for (const base of bothPrefixes('/2.0/mlflow/experiments')) {
@@ -84,8 +116,12 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
       // A GET query string carries one order_by as a plain string.
       const orderBy = parseExperimentOrderBy(optionalStringList(body, 'order_by', request.method === 'GET'));
       const offset = decodePageToken(optionalString(body, 'page_token') || undefined);
+      const query: Pick<SearchExperimentsQuery, 'viewType' | 'filter' | 'orderBy'> = { viewType, filter, orderBy };
+      // With auth on, only experiments the caller may read are listed.
+      const readable = await request.auth?.readableExperiments();
+      if (readable) return searchReadable(store, query, offset, maxResults, readable);
       // One row more than asked tells whether another page exists (MLflow returns a token only then).
-      const found = await store.searchExperiments({ maxResults: maxResults + 1, offset, viewType, filter, orderBy });
+      const found = await store.searchExperiments({ maxResults: maxResults + 1, offset, ...query });
       const experiments = found.slice(0, maxResults);
       return {
         experiments,

@@ -103,6 +103,8 @@ export async function otlpRoutes(
     // MLflow answers 422 when a span cannot be converted; with some good spans we store those
     // and report the rest through OTLP partial success instead.
     if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
+    // With auth on: spans may also land in traces that already exist, so their experiments are checked too.
+    await request.auth?.requireTraces([...new Set(spans.map((s) => s.traceId))], 'ingest');
     // Spans beyond the per-trace cap are refused through partial success too (200, so exporters do not retry).
     const admission = await spanCap.admit(spans);
     try {

@@ -3,6 +3,7 @@ import { pageHref } from '../app-url.ts';
 import { navigate } from '../navigation.ts';
 import { sharedParams } from '../shared-view-url.ts';
 import { ExperimentPicker } from './ExperimentPicker.tsx';
+import { UserMenu } from '../auth/UserMenu.tsx';
 
 const TABS = [
   { page: 'traces', label: 'Traces' },
@@ -48,6 +49,7 @@ export function AppHeader({ route }: { route: Route }) {
           );
         })}
       </nav>
+      <UserMenu experimentId={route.experimentId} />
     </header>
   );
 }

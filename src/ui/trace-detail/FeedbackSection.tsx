@@ -6,6 +6,7 @@ import { LABELS, formatAssessmentValue, isOwn } from './feedback-values.ts';
 import type { FeedbackActions } from './useFeedbackActions.ts';
 import { formatTime } from './format.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
+import { useSignedInUser } from '../auth/useAuthStatus.ts';
 
 interface FeedbackSectionProps {
   info: TraceInfo;
@@ -18,7 +19,10 @@ interface FeedbackSectionProps {
 }
 
 function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElement | null> }) {
-  const reviewerId = useFeedbackPreferences((s) => s.reviewerId);
+  const signedIn = useSignedInUser();
+  const storedReviewerId = useFeedbackPreferences((s) => s.reviewerId);
+  // With auth on there is no reviewer box: the signed-in user is the reviewer.
+  const reviewerId = signedIn?.username ?? storedReviewerId;
   const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
   const setReviewerId = useFeedbackPreferences((s) => s.setReviewerId);
   const setFeedbackName = useFeedbackPreferences((s) => s.setFeedbackName);
@@ -40,22 +44,26 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
       className="td-reviewer-form"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!draftReviewer.trim()) return;
-        setReviewerId(draftReviewer);
+        if (!signedIn) {
+          if (!draftReviewer.trim()) return;
+          setReviewerId(draftReviewer);
+        }
         setFeedbackName(draftName);
         setEditing(false);
       }}
     >
-      <label>
-        Reviewer id{' '}
-        <input
-          ref={reviewerRef}
-          value={draftReviewer}
-          onChange={(e) => setDraftReviewer(e.target.value)}
-          placeholder="e.g. your email"
-          required
-        />
-      </label>
+      {!signedIn && (
+        <label>
+          Reviewer id{' '}
+          <input
+            ref={reviewerRef}
+            value={draftReviewer}
+            onChange={(e) => setDraftReviewer(e.target.value)}
+            placeholder="e.g. your email"
+            required
+          />
+        </label>
+      )}
       <label>
         Feedback name <input value={draftName} onChange={(e) => setDraftName(e.target.value)} />
       </label>
@@ -247,7 +255,7 @@ export function FeedbackSection({
             </button>
           ))}
         </div>
-        {!ready && <p className="td-muted">Set a reviewer id to give feedback.</p>}
+        {!ready && <p className="td-muted">{actions.readOnlyReason ?? 'Set a reviewer id to give feedback.'}</p>}
         {failed && failedItem === undefined && (
           <p className="td-error-box" role="alert">
             {failed.message}

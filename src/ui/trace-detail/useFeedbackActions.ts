@@ -5,6 +5,7 @@ import { invalidateTraceLists } from '../api/invalidate-trace-lists.ts';
 import { createFeedback, deleteAssessment } from '../api/assessment-api.ts';
 import { useFeedbackPreferences } from './feedback-preferences-store.ts';
 import { ownFeedback } from './feedback-values.ts';
+import { useCanEdit, useSignedInUser } from '../auth/useAuthStatus.ts';
 
 export type FeedbackAction =
   /** `name` defaults to the person's feedback name; an edit passes the edited assessment's own. */
@@ -19,7 +20,10 @@ export type FeedbackAction =
 export function useFeedbackActions(info: TraceInfo | undefined) {
   const queryClient = useQueryClient();
   const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
-  const reviewerId = useFeedbackPreferences((s) => s.reviewerId);
+  const storedReviewerId = useFeedbackPreferences((s) => s.reviewerId);
+  // With auth on, the reviewer is the signed-in user (the server records that name anyway).
+  const reviewerId = useSignedInUser()?.username ?? storedReviewerId;
+  const { canEdit, reason } = useCanEdit(info?.trace_location.mlflow_experiment?.experiment_id);
   const traceId = info?.trace_id ?? '';
   const mutation = useMutation<unknown, Error, FeedbackAction>({
     mutationFn: (action) => {
@@ -36,7 +40,13 @@ export function useFeedbackActions(info: TraceInfo | undefined) {
       ]);
     },
   });
-  return { mutation, feedbackName, reviewerId, ready: reviewerId !== '' && info !== undefined };
+  return {
+    mutation,
+    feedbackName,
+    reviewerId,
+    ready: reviewerId !== '' && info !== undefined && canEdit,
+    readOnlyReason: reason,
+  };
 }
 
 export type FeedbackActions = ReturnType<typeof useFeedbackActions>;
