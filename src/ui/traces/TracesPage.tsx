@@ -9,7 +9,7 @@ import { effectiveFilter } from '../shared-view-url.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { DetailSplitter } from './DetailSplitter.tsx';
-import { addClause, type ClauseField } from './filter-clause.ts';
+import { narrowFilter, type ClauseField } from '../../core/filter-clause.ts';
 import { GroupedTraces } from './GroupedTraces.tsx';
 import { GroupPicker } from './GroupPicker.tsx';
 import { MatchCount } from './MatchCount.tsx';
@@ -35,7 +35,7 @@ const close = () => update({ trace: null });
 const commitFilter = (filter: string) => update({ filter });
 const actions = {
   addClause: (field: ClauseField, value: string | null) =>
-    update({ filter: addClause(currentView().filter, field, value) }),
+    update({ filter: narrowFilter(currentView().filter, field, value) ?? currentView().filter }),
 };
 
 // The detail panel (span tree, timeline, payloads) is a large chunk: load it when first opened.
