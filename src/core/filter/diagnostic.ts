@@ -38,7 +38,10 @@ export type DiagnosticCode =
   | 'expected-list'
   | 'unexpected-list'
   | 'invalid-number'
-  | 'invalid-prompt-value';
+  | 'invalid-prompt-value'
+  // Data-aware warnings from explainFilter (the key catalog, span types and names, assessment names).
+  | 'unknown-key'
+  | 'unseen-value';
 
 export interface Diagnostic extends TextRange {
   code: DiagnosticCode;
