@@ -8,7 +8,7 @@ const LIMIT = 200;
 async function dimensionValues(request: MetricsRequest, dimension: string, signal: AbortSignal): Promise<string[]> {
   try {
     const response = await apiRequest<MetricsResponse>('POST', api('3.0/mlflow/traces/metrics'), request, signal);
-    const counted = response.data_points
+    const counted = (response.data_points ?? [])
       .map((p) => ({ value: p.dimensions[dimension], count: p.values.COUNT ?? 0 }))
       .filter((p): p is { value: string; count: number } => typeof p.value === 'string' && p.value !== '');
     return counted.sort((a, b) => b.count - a.count).map((p) => p.value);
