@@ -223,8 +223,10 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
 
   const message = refused ?? (shown && draft.trim() !== '' ? shown.message : null);
   const isError = refused !== null || shown?.severity === 'error';
-  const hint = refused === null ? shown?.hint : undefined;
-  const fix = refused === null ? shown?.fix : undefined;
+  // A refusal (Enter on a broken filter) keeps the fix when it is the same diagnostic.
+  const sameAsShown = refused === null || refused === shown?.message;
+  const hint = sameAsShown ? shown?.hint : undefined;
+  const fix = sameAsShown ? shown?.fix : undefined;
   const mode = searchMode(interpretation, draft);
 
   return (
@@ -270,7 +272,10 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
         )}
         {message && (
           <>
-            <span className={isError ? 'search-error' : 'search-warning'}>{message}</span>
+            {/* MLflow's message lists every valid key; the hint and the fix say what matters. */}
+            <span className={isError ? 'search-error' : 'search-warning'} title={message}>
+              {message.replace(/ Valid (keys|values) are .*$/s, '')}
+            </span>
             {hint && <span className="search-hint"> — {hint}</span>}
             {fix && (
               <button
@@ -279,7 +284,8 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
                 onMouseDown={(e) => e.preventDefault()}
                 onClick={() => applyFix(fix)}
               >
-                Fix: {fix.insert.trim() === '' ? 'remove' : `use ${fix.insert.trim()}`}
+                Fix:{' '}
+                {fix.insert.trim() === '' ? 'remove' : `${fix.from === fix.to ? 'add' : 'use'} ${fix.insert.trim()}`}
               </button>
             )}
           </>
