@@ -97,7 +97,7 @@ function checkKey(c: ComparisonNode, ref: FieldRef & { kind: 'tag' | 'metadata' 
   return warning(
     'unknown-key',
     c.field,
-    `No trace in this experiment has ${ref.kind === 'tag' ? 'the tag' : 'the metadata key'} ${quoteKey(ref.key)}${other ? `; ${guess} exists` : ''}.`,
+    `No recent trace in this experiment has ${ref.kind === 'tag' ? 'the tag' : 'the metadata key'} ${quoteKey(ref.key)}${other ? `; ${guess} exists` : ''}.`,
     fix,
   );
 }
