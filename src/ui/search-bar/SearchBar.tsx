@@ -75,7 +75,7 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const dirty = draft !== value;
   // The experiment's keys, span types and names and assessment names feed both the menu and the
   // "did you mean" fixes: fetched once the person starts typing, not with the page.
-  const facts = useFilterFacts(experimentId, menu !== 'closed' || dirty);
+  const facts = useFilterFacts(experimentId, menu !== 'closed' || dirty, draft);
   const { data: keys } = useQuery({
     ...catalogQueries.keys(experimentId),
     enabled: (menu !== 'closed' || dirty) && features.has('keys'),

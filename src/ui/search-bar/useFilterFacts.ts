@@ -8,16 +8,25 @@ import { useServerFeatures } from '../api/useServerFeatures.ts';
 /**
  * What the experiment's data says about the filter's words: tag and metadata keys (the key
  * catalog, when the server has it), span types and names, feedback and expectation names. Fetched
- * only when `enabled` (something is typed or a search came back empty), then cached for minutes.
+ * only when `enabled` (something is typed or a search came back empty), and the span and
+ * assessment aggregations only once `text` mentions `span.`, `feedback.` or `expectation.`: they
+ * scan more rows than the catalog and must not compete with the search itself. Cached for minutes.
  */
-export function useFilterFacts(experimentId: string, enabled: boolean): FilterFacts {
+export function useFilterFacts(experimentId: string, enabled: boolean, text: string): FilterFacts {
   const features = useServerFeatures();
   const on = enabled && features.known;
+  const spans = on && /\bspan\./i.test(text);
   const keys = useQuery({ ...catalogQueries.keys(experimentId), enabled: on && features.has('keys') });
-  const spanTypes = useQuery({ ...factQueries.spans(experimentId, 'span_type'), enabled: on });
-  const spanNames = useQuery({ ...factQueries.spans(experimentId, 'span_name'), enabled: on });
-  const feedback = useQuery({ ...factQueries.assessmentNames(experimentId, 'feedback'), enabled: on });
-  const expectation = useQuery({ ...factQueries.assessmentNames(experimentId, 'expectation'), enabled: on });
+  const spanTypes = useQuery({ ...factQueries.spans(experimentId, 'span_type'), enabled: spans });
+  const spanNames = useQuery({ ...factQueries.spans(experimentId, 'span_name'), enabled: spans });
+  const feedback = useQuery({
+    ...factQueries.assessmentNames(experimentId, 'feedback'),
+    enabled: on && /\bfeedback\./i.test(text),
+  });
+  const expectation = useQuery({
+    ...factQueries.assessmentNames(experimentId, 'expectation'),
+    enabled: on && /\bexpectation\./i.test(text),
+  });
   return useMemo(
     () => ({
       keys: keys.data,

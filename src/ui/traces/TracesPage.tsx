@@ -134,7 +134,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
 
   // An empty result says why it might be empty: near misses in the filter, and the time range.
   const empty = check.ok && query.isSuccess && rows.length === 0 && !grouped;
-  const facts = useFilterFacts(experimentId, empty && view.filter !== '');
+  const facts = useFilterFacts(experimentId, empty && view.filter !== '', view.filter);
   const hints = useMemo(
     () =>
       empty ? explainFilter(view.filter, { dialect, facts }).filter((d) => d.severity === 'warning' && d.fix) : [],
