@@ -54,14 +54,15 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const id = useId();
   const listboxId = `${id}-listbox`;
   const messageId = `${id}-message`;
-  // The draft follows the applied filter whenever that changes from outside (quick filters,
-  // clicked values, back/forward): the "previous value" pattern, not an effect.
-  const [draft, setDraft] = useState(value);
-  const [applied, setApplied] = useState(value);
-  if (applied !== value) {
-    setApplied(value);
-    setDraft(value);
-  }
+  // The draft lives in a store with the applied filter it was edited from, so that the page can
+  // mark results stale exactly when the bar shows something else. It follows the applied filter
+  // whenever that changes from outside (quick filters, clicked values, back/forward): a draft of
+  // another filter is not shown.
+  const storedText = useDraftFilter((s) => s.text);
+  const storedBase = useDraftFilter((s) => s.base);
+  const setDraftState = useDraftFilter((s) => s.setDraft);
+  const draft = storedBase === value ? storedText : value;
+  const setDraft = (text: string) => setDraftState(text, value);
   const [cursor, setCursor] = useState(value.length);
   const [menu, setMenu] = useState<'closed' | 'suggest' | 'recent'>('closed');
   const [activeOption, setActiveOption] = useState(-1);
@@ -71,7 +72,6 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
 
   const features = useServerFeatures();
   const dialect = features.dialect;
-  const setDraftState = useDraftFilter((s) => s.setDraft);
   const dirty = draft !== value;
   // The experiment's keys, span types and names and assessment names feed both the menu and the
   // "did you mean" fixes: fetched once the person starts typing, not with the page.
@@ -143,7 +143,6 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
 
   const edit = (text: string, caret: number) => {
     setDraft(text);
-    setDraftState(text, value);
     setCursor(caret);
     setRefused(null);
     setActiveOption(-1);
@@ -164,7 +163,6 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
     }
     setMenu('closed');
     setRefused(null);
-    setDraft(result.text);
     setDraftState(result.text, result.text);
     rememberFilter(result.text);
     onCommit(result.text);
@@ -215,7 +213,6 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
       if (expanded) setMenu('closed');
       else {
         setDraft(value);
-        setDraftState(value, value);
         setRefused(null);
       }
     }
