@@ -52,7 +52,8 @@ const qParam = (page: Page) => new URL(page.url()).searchParams.get('q');
 const barMessage = (page: Page) => page.locator('.search-message');
 
 test('every mistake gets a diagnostic and a one-click fix that changes the results', async ({ page, request }) => {
-  test.setTimeout(90_000);
+  // Ten mistakes, each typed, fixed and cleared against the real server: about a minute when idle.
+  test.setTimeout(180_000);
   const { experimentId, traceIds, cutoff } = await seed(request);
   const cases: [typed: string, message: RegExp, fixed: string, rows: number][] = [
     ["state = 'ERROR'", /Invalid attribute key 'state'/, "status = 'ERROR'", 1],
