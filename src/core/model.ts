@@ -146,6 +146,8 @@ export interface Capabilities {
   /** Filter dialects the search endpoint accepts: this server accepts 'extended' (OR, NOT, parentheses). */
   filter_dialects: ('mlflow' | 'extended')[];
   version: string;
+  /** The optional features this server has (`keys`, `values`, `count`, `groups`, `metrics.dimensions`, …). */
+  extensions?: string[];
 }
 
 export type KeyKind = 'tag' | 'metadata';

@@ -1,5 +1,8 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { parseRoute } from './app-url.ts';
+import { useServerFeatures } from './api/useServerFeatures.ts';
+import { rememberExperiment } from './landing-experiment.ts';
+import { LandingRedirect } from './shell/LandingRedirect.tsx';
 import { useLocationHref } from './navigation.ts';
 import { AppHeader } from './shell/AppHeader.tsx';
 import { TracesPage } from './traces/TracesPage.tsx';
@@ -16,6 +19,15 @@ const ComparePage = lazy(() => import('./compare/ComparePage.tsx').then((m) => (
 export function App() {
   const href = useLocationHref();
   const route = parseRoute(href);
+  const named = new URL(href, 'http://x').searchParams.has('experiment');
+  const features = useServerFeatures();
+  // The experiment `/` opens next time: the last one the person had in the address.
+  useEffect(() => {
+    if (named) rememberExperiment(route.experimentId);
+  }, [named, route.experimentId]);
+  const landing = !named && (route.page === 'traces' || route.page === 'compare');
+  // Compare splits metrics by tag and metadata values, an extension of this server's metrics endpoint.
+  const compareUnavailable = route.page === 'compare' && features.known && !features.has('metrics.dimensions');
   return (
     <AuthGate>
       <div className="app">
@@ -28,8 +40,17 @@ export function App() {
               </p>
             }
           >
-            {route.page === 'traces' && <TracesPage experimentId={route.experimentId} />}
-            {route.page === 'compare' && <ComparePage experimentId={route.experimentId} />}
+            {landing && <LandingRedirect page={route.page === 'compare' ? 'compare' : 'traces'} />}
+            {!landing && route.page === 'traces' && <TracesPage experimentId={route.experimentId} />}
+            {!landing && route.page === 'compare' && compareUnavailable && (
+              <p className="placeholder" role="status">
+                Comparing versions needs a trace-explorer server: it splits the trace metrics by a tag or metadata
+                value, which a plain MLflow server does not do. The Traces tab works here.
+              </p>
+            )}
+            {!landing && route.page === 'compare' && features.known && !compareUnavailable && (
+              <ComparePage experimentId={route.experimentId} />
+            )}
             {route.page === 'trace' && (
               <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
             )}

@@ -39,7 +39,10 @@ export type DiagnosticCode =
   | 'unexpected-list'
   | 'invalid-number'
   | 'invalid-prompt-value'
-  | 'unsupported-regex';
+  | 'unsupported-regex'
+  // Data-aware warnings from explainFilter (the key catalog, span types and names, assessment names).
+  | 'unknown-key'
+  | 'unseen-value';
 
 export interface Diagnostic extends TextRange {
   code: DiagnosticCode;

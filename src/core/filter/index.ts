@@ -32,6 +32,8 @@ export { parseFilter, type ParseOptions, type ParseResult } from './parse-filter
 export { lexFilter, type Token } from './lexer.ts';
 export { validateFilter, type ValidateOptions } from './validate-filter.ts';
 export { analyzeFilter } from './analyze-filter.ts';
+export { explainFilter, dateMillis, type ExplainOptions, type FilterFacts } from './explain-filter.ts';
+export { suggestField, type KnownKey } from './suggest-field.ts';
 export { checkFilter, type CheckedFilter, type CheckResult } from './check-filter.ts';
 export { requiresExtended } from './requires-extended.ts';
 export { resolveField, type FieldResolution } from './resolve-field.ts';

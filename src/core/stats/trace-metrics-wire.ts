@@ -15,6 +15,8 @@ export interface MetricsRequest {
   metric_name: string;
   aggregations: MetricAggregation[];
   dimensions?: string[];
+  /** MLflow's own filters: one `<view>.<entity>[.<key>] = "<value>"` clause each, ANDed. */
+  filters?: string[];
   filter?: string;
   time_interval_seconds?: number;
   start_time_ms?: number;

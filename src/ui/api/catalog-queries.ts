@@ -6,7 +6,7 @@ import { ApiError, api, apiRequest } from './http-client.ts';
 const ext = (path: string) => api(`${EXTENSION_PREFIX.slice(1)}/${path}`);
 
 /** What a plain MLflow server (no extensions) supports: AND-only filters. */
-const MLFLOW_ONLY: Capabilities = { filter_dialects: ['mlflow'], version: 'mlflow' };
+const MLFLOW_ONLY: Capabilities = { filter_dialects: ['mlflow'], version: 'mlflow', extensions: [] };
 
 // The key catalog: tag and metadata keys seen in an experiment, and their observed values. It
 // feeds autocomplete and the quick filters; a few minutes of staleness is harmless.

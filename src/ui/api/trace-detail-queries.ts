@@ -70,7 +70,7 @@ export const traceDetailQueries = {
     queryOptions({
       queryKey: [...traceDetailQueries.sessionKey(), experimentId, sessionId] as const,
       queryFn: async ({ signal }): Promise<SessionTraces> => {
-        const filter = equalityClause('metadata', METADATA.session, sessionId);
+        const filter = equalityClause({ kind: 'metadata', key: METADATA.session }, sessionId);
         if (filter === null) throw new Error('This session id cannot be expressed as a filter.');
         const traces: TraceInfo[] = [];
         let pageToken: string | undefined;

@@ -16,7 +16,8 @@ import { useCompareData } from './useCompareData.ts';
 import { useNowMinute } from './useNowMinute.ts';
 import { onlyVersions, topVersions } from './top-versions.ts';
 import { versionColors } from './version-colors.ts';
-import { addClause, defaultVersionKey, dimensionOf, parseVersionKey, versionClause } from './version-key.ts';
+import { defaultVersionKey, dimensionOf, parseVersionKey } from './version-key.ts';
+import { narrowFilter } from '../../core/filter-clause.ts';
 import { VersionKeyPicker } from './VersionKeyPicker.tsx';
 import { VersionTable } from './VersionTable.tsx';
 import './compare.css';
@@ -64,7 +65,10 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const filterTo = useCallback(
     (version: string) =>
       updateUrl({
-        shared: (current) => ({ ...current, filter: addClause(current.filter, versionClause({ kind, key }, version)) }),
+        shared: (current) => ({
+          ...current,
+          filter: narrowFilter(current.filter, { kind, key }, version) ?? current.filter,
+        }),
       }),
     [kind, key],
   );

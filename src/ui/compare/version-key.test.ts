@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addClause, defaultVersionKey, parseVersionKey, versionClause } from './version-key.ts';
+import { defaultVersionKey, parseVersionKey } from './version-key.ts';
 
 describe('version key', () => {
   it.each([
@@ -23,18 +23,4 @@ describe('version key', () => {
     ['span.name', undefined],
     ['tag.', undefined],
   ])('parses %s', (text, expected) => expect(parseVersionKey(text)).toEqual(expected));
-
-  it.each([
-    [{ kind: 'metadata', key: 'app_version' }, '1.2.0', "metadata.app_version = '1.2.0'"],
-    [{ kind: 'tag', key: 'feature.flag' }, 'on', "tag.`feature.flag` = 'on'"],
-    [{ kind: 'tag', key: 'env' }, "it's", `tag.env = "it's"`],
-    [{ kind: 'tag', key: 'env' }, `a'"b`, `tag.env = 'a\\'"b'`],
-  ] as const)('clause for %j = %s', (key, value, expected) => expect(versionClause(key, value)).toBe(expected));
-
-  it.each([
-    ['', "tag.a = 'x'", "tag.a = 'x'"],
-    ["status = 'OK'", "tag.a = 'x'", "status = 'OK' AND tag.a = 'x'"],
-    ["tag.b = 'y' OR tag.c = 'z'", "tag.a = 'x'", "(tag.b = 'y' OR tag.c = 'z') AND tag.a = 'x'"],
-    ["status = 'OK' AND tag.a = 'x'", "tag.a = 'x'", "status = 'OK' AND tag.a = 'x'"],
-  ])('addClause(%s, %s)', (filter, clause, expected) => expect(addClause(filter, clause)).toBe(expected));
 });

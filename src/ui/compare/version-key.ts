@@ -31,29 +31,3 @@ export function defaultVersionKey(catalog: KeysResponse['keys'] | undefined): Ve
   if (catalog && !has('metadata') && has('tag')) return { kind: 'tag', key: DEFAULT_VERSION_KEY };
   return { kind: 'metadata', key: DEFAULT_VERSION_KEY };
 }
-
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A quoted string literal of the filter grammar, picking a quote the value does not contain. */
-function quoteValue(value: string): string {
-  if (!value.includes("'")) return `'${value}'`;
-  if (!value.includes('"')) return `"${value}"`;
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** The filter clause selecting one version: `metadata.app_version = '1.2.0'`, backticks for dotted keys. */
-export function versionClause(versionKey: VersionKey, value: string): string {
-  const key = PLAIN_KEY.test(versionKey.key) ? versionKey.key : `\`${versionKey.key.replace(/`/g, '')}\``;
-  return `${versionKey.kind}.${key} = ${quoteValue(value)}`;
-}
-
-/**
- * ANDs a clause onto a filter. A filter containing OR is parenthesised so the clause narrows all
- * of it; a clause already present is not added twice.
- */
-export function addClause(filter: string, clause: string): string {
-  const current = filter.trim();
-  if (!current) return clause;
-  if (current === clause || current.split(/\s+AND\s+/i).includes(clause)) return current;
-  return `${/\bor\b/i.test(current) ? `(${current})` : current} AND ${clause}`;
-}

@@ -41,6 +41,24 @@ const valuePrefixes = () =>
     .mock.calls.filter(([path]) => String(path).endsWith('/values'))
     .map(([, init]) => (JSON.parse(String(init?.body)) as { prefix?: string }).prefix ?? '');
 
+/** QueryTraceMetrics as the server answers the completion's questions (a count per value). */
+function metricsAnswer(body: string) {
+  const request = JSON.parse(body) as { dimensions: string[]; filters?: string[] };
+  const dimension = request.dimensions[0];
+  const values: Record<string, string[]> = {
+    span_type: ['CHAIN', 'CHAT_MODEL', 'TOOL'],
+    span_name: ['retrieve_docs'],
+    assessment_name: request.filters?.[0]?.includes('feedback') ? ['user_satisfaction'] : ['expected_answer'],
+  };
+  return {
+    data_points: values[dimension].map((value) => ({
+      metric_name: 'count',
+      dimensions: { [dimension]: value },
+      values: { COUNT: 1 },
+    })),
+  };
+}
+
 beforeEach(() => {
   localStorage.clear();
   vi.stubGlobal(
@@ -53,6 +71,7 @@ beforeEach(() => {
         if (BY_PREFIX[prefix] === 'never') return new Promise<Response>(() => {});
         return new Response(JSON.stringify(BY_PREFIX[prefix] ?? { values: [] }), { status: 200 });
       }
+      if (path.endsWith('/traces/metrics')) return new Response(JSON.stringify(metricsAnswer(String(init?.body))));
       const body = ROUTES[path];
       return new Response(JSON.stringify(body ?? { error_code: 'ENDPOINT_NOT_FOUND', message: 'nope' }), {
         status: body ? 200 : 404,
@@ -123,11 +142,12 @@ describe('SearchBar', () => {
   });
 
   it.each<[string, RegExp]>([
-    ['timeout', /^Press Enter to search trace text, Esc to restore\.$/],
+    ['timeout', /^Searching text for “timeout”Press Enter to search trace text, Esc to restore\.$/],
     ['100%_done', /% and _ match any characters/],
     ['say "hi"', /quotes and backslashes match any characters/],
     ['0123456789abcdef0123456789abcdef', /open this trace/],
-    ["status = 'OK'", /^Press Enter to apply/],
+    ["status = 'OK'", /^FilterPress Enter to apply/],
+    ["state = 'OK'", /^Filter/],
   ])('says what Enter will do with %j', (text, pending) => {
     const { input } = setup();
     type(input, text);
@@ -155,5 +175,46 @@ describe('SearchBar', () => {
     expect(onCommit).not.toHaveBeenCalled();
     expect(screen.getByRole('alert').textContent).toMatch(/OR, NOT and parentheses/);
     ROUTES['/ajax-api/trace-explorer/v1/capabilities'] = { filter_dialects: ['mlflow', 'extended'], version: 'test' };
+  });
+
+  // Item by item, the mistakes a person makes get a diagnostic and a fix that applies in one click.
+  it.each<[string, RegExp, string]>([
+    ["state = 'ERROR'", /Invalid attribute key 'state'/, "status = 'ERROR'"],
+    ['latency > 2000', /Invalid attribute key 'latency'/, 'execution_time_ms > 2000'],
+    ["user = 'user_0003'", /Invalid attribute key 'user'/, "metadata.`mlflow.trace.user` = 'user_0003'"],
+    ["session = 's1'", /Invalid attribute key 'session'/, "metadata.`mlflow.trace.session` = 's1'"],
+    ["environment = 'prod'", /Invalid attribute key 'environment'/, "metadata.environment = 'prod'"],
+    ["trace_id = 'abc'", /Invalid attribute key 'trace_id'/, "request_id = 'abc'"],
+    ["tags.environment = 'prod'", /metadata\.environment exists/, "metadata.environment = 'prod'"],
+    ["status = 'error'", /No trace status is 'error'/, "status = 'ERROR'"],
+    ["timestamp_ms > '2024-01-01'", /is not a number/, 'timestamp_ms > 1704067200000'],
+    ["span.type = 'LLM'", /No span type is 'LLM'/, "span.type = 'CHAT_MODEL'"],
+  ])('%s: says why and fixes it in one click', async (text, message, fixed) => {
+    const { input, onCommit } = setup();
+    type(input, text);
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(message));
+    const fix = await screen.findByRole('button', { name: /^Fix: use / });
+    fireEvent.click(fix);
+    expect(onCommit).toHaveBeenLastCalledWith(fixed);
+  });
+
+  it('completes span types, span names and feedback names from the data', async () => {
+    const { input } = setup();
+    fireEvent.focus(input);
+    type(input, "span.type = '");
+    expect(await screen.findByRole('option', { name: /CHAT_MODEL/ })).toBeTruthy();
+    type(input, "span.name = 're");
+    expect(await screen.findByRole('option', { name: /retrieve_docs/ })).toBeTruthy();
+    type(input, 'feedback.');
+    expect(await screen.findByRole('option', { name: /feedback\.user_satisfaction/ })).toBeTruthy();
+    type(input, 'expectation.');
+    expect(await screen.findByRole('option', { name: /expectation\.expected_answer/ })).toBeTruthy();
+  });
+
+  it('colours an unknown key as an error, not like a valid key', async () => {
+    const { input } = setup();
+    type(input, "state = 'ERROR'");
+    const highlight = input.parentElement?.querySelector('.tok-error');
+    expect(highlight?.textContent).toBe('state');
   });
 });

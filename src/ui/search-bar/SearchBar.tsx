@@ -1,8 +1,12 @@
 import { memo, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { analyzeFilter, completionAt } from '../../core/filter/index.ts';
+import { completionAt, explainFilter, type Diagnostic } from '../../core/filter/index.ts';
 import { traceHref } from '../app-url.ts';
 import { catalogQueries } from '../api/catalog-queries.ts';
+import { useServerFeatures } from '../api/useServerFeatures.ts';
+import { useDraftFilter } from './draft-filter-store.ts';
+import { searchMode } from './search-mode.ts';
+import { useFilterFacts } from './useFilterFacts.ts';
 import { navigate } from '../navigation.ts';
 import { FilterHighlight } from './FilterHighlight.tsx';
 import { EXTENDED_NEEDED, interpretInput, type Interpretation } from './interpret-input.ts';
@@ -21,6 +25,7 @@ export interface SearchBarProps {
 }
 
 const NO_KEYS: never[] = [];
+const NO_DIAGNOSTICS: Diagnostic[] = [];
 /** Wait this long after the last keystroke before asking the server for values by prefix. */
 const PREFIX_DEBOUNCE_MS = 150;
 
@@ -49,14 +54,15 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const id = useId();
   const listboxId = `${id}-listbox`;
   const messageId = `${id}-message`;
-  // The draft follows the applied filter whenever that changes from outside (quick filters,
-  // clicked values, back/forward): the "previous value" pattern, not an effect.
-  const [draft, setDraft] = useState(value);
-  const [applied, setApplied] = useState(value);
-  if (applied !== value) {
-    setApplied(value);
-    setDraft(value);
-  }
+  // The draft lives in a store with the applied filter it was edited from, so that the page can
+  // mark results stale exactly when the bar shows something else. It follows the applied filter
+  // whenever that changes from outside (quick filters, clicked values, back/forward): a draft of
+  // another filter is not shown.
+  const storedText = useDraftFilter((s) => s.text);
+  const storedBase = useDraftFilter((s) => s.base);
+  const setDraftState = useDraftFilter((s) => s.setDraft);
+  const draft = storedBase === value ? storedText : value;
+  const setDraft = (text: string) => setDraftState(text, value);
   const [cursor, setCursor] = useState(value.length);
   const [menu, setMenu] = useState<'closed' | 'suggest' | 'recent'>('closed');
   const [activeOption, setActiveOption] = useState(-1);
@@ -64,12 +70,16 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   const inputRef = useRef<HTMLInputElement>(null);
   const pendingCursor = useRef<number | null>(null);
 
-  const { data: capabilities } = useQuery(catalogQueries.capabilities());
-  // Until the server says otherwise, assume it runs the extended dialect: a plain MLflow server
-  // still answers an OR with its own 400, which the page shows.
-  const dialect = capabilities && !capabilities.filter_dialects.includes('extended') ? 'mlflow' : 'extended';
-  // Keys are only needed for suggestions: fetched when the menu first opens, not with the page.
-  const { data: keys } = useQuery({ ...catalogQueries.keys(experimentId), enabled: menu !== 'closed' });
+  const features = useServerFeatures();
+  const dialect = features.dialect;
+  const dirty = draft !== value;
+  // The experiment's keys, span types and names and assessment names feed both the menu and the
+  // "did you mean" fixes: fetched once the person starts typing, not with the page.
+  const facts = useFilterFacts(experimentId, menu !== 'closed' || dirty, draft);
+  const { data: keys } = useQuery({
+    ...catalogQueries.keys(experimentId),
+    enabled: (menu !== 'closed' || dirty) && features.has('keys'),
+  });
   const situation = useMemo(() => completionAt(draft, cursor, { dialect }), [draft, cursor, dialect]);
   const valueKey = valueKeyAt(situation);
   const valueKind = valueKey?.kind ?? 'metadata';
@@ -79,13 +89,13 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
   // (a user or session id among thousands), asked for once typing pauses.
   const { data: topValues } = useQuery({
     ...catalogQueries.values(experimentId, valueKind, valueField),
-    enabled: wantValues,
+    enabled: wantValues && features.has('values'),
   });
   const typedPrefix = valueKey?.prefix ?? '';
   const prefix = useDebouncedValue(typedPrefix, PREFIX_DEBOUNCE_MS);
   const { data: prefixValues } = useQuery({
     ...catalogQueries.values(experimentId, valueKind, valueField, prefix),
-    enabled: wantValues && typedPrefix !== '' && prefix !== '',
+    enabled: wantValues && features.has('values') && typedPrefix !== '' && prefix !== '',
     // While a longer prefix loads, keep the shorter prefix's values (for the same key only).
     placeholderData: (previous, previousQuery) =>
       previousQuery?.queryKey[3] === valueKind && previousQuery.queryKey[4] === valueField ? previous : undefined,
@@ -95,11 +105,16 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
     [topValues, prefixValues, typedPrefix],
   );
 
-  const analysis = useMemo(() => analyzeFilter(draft, { dialect }), [draft, dialect]);
-  const firstError = analysis.diagnostics.find((d) => d.severity === 'error');
   const interpretation = useMemo(() => interpretInput(draft, dialect), [draft, dialect]);
   // Free text and trace ids are not filters; do not underline them as broken ones.
-  const showDiagnostics = interpretation.kind === 'invalid';
+  const showDiagnostics = interpretation.kind === 'invalid' || interpretation.kind === 'filter';
+  const diagnostics = useMemo(
+    () => (showDiagnostics ? explainFilter(draft, { dialect, facts }) : NO_DIAGNOSTICS),
+    [showDiagnostics, draft, dialect, facts],
+  );
+  const firstError = diagnostics.find((d) => d.severity === 'error');
+  // A warning (a key no trace has, a status in the wrong case…) is shown when there is no error.
+  const shown: Diagnostic | undefined = firstError ?? diagnostics.find((d) => d.severity === 'warning' && d.fix);
 
   // An empty bar offers the recent filters first: one ArrowDown + Enter re-applies one.
   const recentMode = menu === 'recent' || (menu === 'suggest' && draft.trim() === '' && readRecentFilters().length > 0);
@@ -113,9 +128,9 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
         detail: 'recent',
       }));
     if (menu === 'suggest')
-      return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? values : [] }, dialect);
+      return suggestionsFor(situation, { keys: keys ?? NO_KEYS, values: valueKey ? values : [], facts }, dialect);
     return [];
-  }, [menu, recentMode, situation, keys, values, valueKey, dialect]);
+  }, [menu, recentMode, situation, keys, values, valueKey, dialect, facts]);
   const expanded = options.length > 0;
 
   // After inserting a suggestion, put the caret after it (React has just rewritten the value).
@@ -148,9 +163,17 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
     }
     setMenu('closed');
     setRefused(null);
-    setDraft(result.text);
+    setDraftState(result.text, result.text);
     rememberFilter(result.text);
     onCommit(result.text);
+  };
+
+  // One click: the fixed text is applied at once when it is a filter that runs, else it is put in
+  // the bar for the next fix.
+  const applyFix = (fix: NonNullable<Diagnostic['fix']>) => {
+    const fixed = draft.slice(0, fix.from) + fix.insert + draft.slice(fix.to);
+    if (interpretInput(fixed, dialect).kind === 'filter') commit(fixed);
+    else edit(fixed, fix.from + fix.insert.length);
   };
 
   const accept = (option: Suggestion) => {
@@ -195,18 +218,21 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
     }
   };
 
-  const dirty = draft !== value;
-  const message = refused ?? (showDiagnostics && firstError && draft.trim() !== '' ? firstError.message : null);
-  const hint = showDiagnostics ? firstError?.hint : undefined;
-  const fix = showDiagnostics ? firstError?.fix : undefined;
+  const message = refused ?? (shown && draft.trim() !== '' ? shown.message : null);
+  const isError = refused !== null || shown?.severity === 'error';
+  // A refusal (Enter on a broken filter) keeps the fix when it is the same diagnostic.
+  const sameAsShown = refused === null || refused === shown?.message;
+  const hint = sameAsShown ? shown?.hint : undefined;
+  const fix = sameAsShown ? shown?.fix : undefined;
+  const mode = searchMode(interpretation, draft);
 
   return (
     <div className="search-bar">
       <label htmlFor={id} className="search-label">
         Filter
       </label>
-      <div className={`search-field${message ? ' invalid' : ''}`}>
-        <FilterHighlight text={draft} diagnostics={showDiagnostics ? analysis.diagnostics : []} inputRef={inputRef} />
+      <div className={`search-field${message && isError ? ' invalid' : ''}`}>
+        <FilterHighlight text={draft} diagnostics={diagnostics} inputRef={inputRef} />
         <input
           ref={inputRef}
           id={id}
@@ -216,7 +242,7 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
           aria-autocomplete="list"
           aria-activedescendant={expanded && activeOption >= 0 ? `${listboxId}-${activeOption}` : undefined}
           aria-describedby={messageId}
-          aria-invalid={message ? true : undefined}
+          aria-invalid={message && isError ? true : undefined}
           className="search-input"
           spellCheck={false}
           autoComplete="off"
@@ -231,32 +257,40 @@ export const SearchBar = memo(function SearchBar({ experimentId, value, onCommit
           onBlur={() => setMenu('closed')}
           onKeyDown={onKeyDown}
         />
-        {expanded && <SuggestionList id={listboxId} options={options} active={activeOption} onPick={accept} />}
       </div>
       <button type="button" className="primary" onClick={() => commit(draft)} disabled={!dirty && !refused}>
         Apply
       </button>
       <div id={messageId} className="search-message" role={refused ? 'alert' : 'status'} aria-live="polite">
+        {mode && (
+          <span className={`search-mode ${mode.kind}`} data-testid="search-mode">
+            {mode.label}
+          </span>
+        )}
         {message && (
           <>
-            <span className="search-error">{message}</span>
+            {/* MLflow's message lists every valid key; the hint and the fix say what matters. */}
+            <span className={isError ? 'search-error' : 'search-warning'} title={message}>
+              {message.replace(/ Valid (keys|values) are .*$/s, '')}
+            </span>
             {hint && <span className="search-hint"> — {hint}</span>}
             {fix && (
               <button
                 type="button"
                 className="search-fix"
                 onMouseDown={(e) => e.preventDefault()}
-                onClick={() =>
-                  edit(draft.slice(0, fix.from) + fix.insert + draft.slice(fix.to), fix.from + fix.insert.length)
-                }
+                onClick={() => applyFix(fix)}
               >
-                Fix: {fix.insert.trim() === '' ? 'remove' : `use ${fix.insert.trim()}`}
+                Fix:{' '}
+                {fix.insert.trim() === '' ? 'remove' : `${fix.from === fix.to ? 'add' : 'use'} ${fix.insert.trim()}`}
               </button>
             )}
           </>
         )}
         {!message && dirty && <span className="search-pending">{pendingText(interpretation)}</span>}
       </div>
+      {/* Below the message row, so the menu never covers an error or its fix. */}
+      {expanded && <SuggestionList id={listboxId} options={options} active={activeOption} onPick={accept} />}
     </div>
   );
 });

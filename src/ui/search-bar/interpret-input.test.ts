@@ -26,7 +26,20 @@ describe('interpretInput', () => {
     ['name in the logs', 'extended', search("'%name in the logs%'")],
     ['looks like a bug', 'mlflow', search("'%looks like a bug%'")],
     ['status', 'extended', search("'%status%'")],
-    ['a = 1', 'extended', search("'%a = 1%'")],
+    // Anything shaped like a comparison is a filter, known field or not: it gets a diagnostic.
+    ['a = 1', 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ["state = 'ERROR'", 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ['latency > 2000', 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ["user = 'user_0003'", 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ["environment = 'production'", 'mlflow', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ["session LIKE 's-%'", 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ["trace_id = 'abc'", 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-attribute-key' } }],
+    ['env.x IS NULL', 'extended', { kind: 'invalid', diagnostic: { code: 'invalid-entity-type' } }],
+    ["user IN ('a')", 'extended', { kind: 'invalid' }],
+    ['the user is happy', 'extended', search("'%the user is happy%'")],
+    ['user is happy', 'extended', search("'%user is happy%'")],
+    ['errors in checkout', 'extended', search("'%errors in checkout%'")],
+    ["input LIKE '%refund%'", 'extended', { kind: 'invalid' }],
     // A quoted phrase searches for the phrase.
     ['"connection reset"', 'extended', search("'%connection reset%'")],
     // Span content is JSON, where " and \ are escaped: they match any characters.

@@ -3,6 +3,7 @@
 import {
   ATTRIBUTE_KEYS,
   checkFilter,
+  KEYWORDS,
   lexFilter,
   parseFilter,
   PREFIXES,
@@ -29,32 +30,41 @@ const PREFIX_WORDS = new Set(Object.keys(PREFIXES));
 const ATTRIBUTE_WORDS = new Set<string>(ATTRIBUTE_KEYS);
 const PATTERN_WORDS = new Set(['LIKE', 'ILIKE', 'RLIKE']);
 const CLAUSE_STARTERS = new Set(['AND', 'OR', 'NOT']);
+const KEYWORD_WORDS = new Set<string>(KEYWORDS);
 
 // Field names are recognised case-insensitively: `Status = 'OK'` is a filter attempt whose
 // diagnostic (invalid attribute key) is more useful than a content search for it.
 const isPrefixed = (t: Token) =>
   t.kind === 'ident' && t.text.includes('.') && PREFIX_WORDS.has(t.text.slice(0, t.text.indexOf('.')).toLowerCase());
 const isAttribute = (t: Token) => t.kind === 'ident' && ATTRIBUTE_WORDS.has(t.text.toLowerCase());
+/** Any identifier that is not a keyword: `state`, `latency`, `env.x`, a backticked key. */
+const isFieldLike = (t: Token) => t.kind === 'ident' && !(t.word !== undefined && KEYWORD_WORDS.has(t.word));
+
+/** `IS [NOT] NULL` or `[NOT] IN (` starting at a, b, c. */
+function fullShape(a: Token, b: Token | undefined, c: Token | undefined): boolean {
+  if (a.word === 'IS') return b?.word === 'NULL' || (b?.word === 'NOT' && c?.word === 'NULL');
+  if (a.word === 'IN') return b?.kind === 'lparen';
+  return a.word === 'NOT' && b?.word === 'IN' && c?.kind === 'lparen';
+}
 
 /**
- * A comparison starts at `i`. A prefixed field (`tag.x`) followed by any comparator is one. A bare
- * attribute name is an everyday word (status, name, text), so after it only a symbol or a pattern
- * keyword counts, or IS / IN in their full shapes (`IS [NOT] NULL`, `[NOT] IN (`): "my name is
- * Bob" and "name in the logs" stay free text.
+ * A comparison starts at `i`: anything shaped like one is a filter, known field or not, so that
+ * `state = 'ERROR'` or `latency > 2000` gets the validator's diagnostic and a fix rather than a
+ * text search that finds nothing. A word followed by a symbol comparator is one, or by LIKE /
+ * ILIKE / RLIKE when the word is a known field or a quoted pattern follows, and so is IS / IN in their full shapes (`IS [NOT] NULL`, `[NOT] IN (`): "my name is
+ * Bob" and "name in the logs" stay free text. After a known prefix (`tag.x`) any comparator
+ * keyword counts, so a half-typed `tag.env is` is reported as the filter it is becoming.
  */
 function comparisonAt(tokens: readonly Token[], i: number): boolean {
   const field = tokens[i];
   const [a, b, c] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-  if (!a) return false;
-  if (isPrefixed(field))
-    return (
-      a.kind === 'op' || (a.word !== undefined && (PATTERN_WORDS.has(a.word) || ['IS', 'IN', 'NOT'].includes(a.word)))
-    );
-  if (!isAttribute(field)) return false;
-  if (a.kind === 'op' || (a.word !== undefined && PATTERN_WORDS.has(a.word))) return true;
-  if (a.word === 'IS') return b?.word === 'NULL' || (b?.word === 'NOT' && c?.word === 'NULL');
-  if (a.word === 'IN') return b?.kind === 'lparen';
-  return a.word === 'NOT' && b?.word === 'IN' && c?.kind === 'lparen';
+  if (!a || !isFieldLike(field)) return false;
+  if (a.kind === 'op') return true;
+  const known = isPrefixed(field) || isAttribute(field);
+  // "looks like a bug" is prose: after an unknown word, LIKE counts only before a quoted pattern.
+  if (a.word !== undefined && PATTERN_WORDS.has(a.word)) return known || b?.kind === 'string';
+  if (isPrefixed(field) && a.word !== undefined && ['IS', 'IN', 'NOT'].includes(a.word)) return true;
+  return fullShape(a, b, c);
 }
 
 /** True when some clause (at the start, or after AND / OR / NOT / `(`) is a field and a comparator. */

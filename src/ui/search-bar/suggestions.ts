@@ -9,6 +9,7 @@ import {
   TRACE_STATUS_VALUES,
   type CompletionContext,
   type FilterDialect,
+  type FilterFacts,
 } from '../../core/filter/index.ts';
 import type { KeyKind } from '../../core/model.ts';
 
@@ -27,6 +28,8 @@ export interface Catalog {
   keys: readonly { kind: KeyKind; key: string; count: number }[];
   /** Observed values for the field at the cursor, most frequent first. */
   values: readonly { value: string; count: number }[];
+  /** Span types and names, feedback and expectation names seen in the experiment. */
+  facts?: FilterFacts;
 }
 
 const ATTRIBUTES = [
@@ -93,6 +96,8 @@ function valueSuggestions(c: Extract<CompletionContext, { kind: 'value' }>, cata
   let values: readonly string[] = [];
   if (field.kind === 'attribute' && field.key === 'status') values = TRACE_STATUS_VALUES;
   else if (field.kind === 'span' && field.key === 'status') values = SPAN_STATUS_VALUES;
+  else if (field.kind === 'span' && field.key === 'type') values = catalog.facts?.spanTypes ?? [];
+  else if (field.kind === 'span' && field.key === 'name') values = catalog.facts?.spanNames ?? [];
   else if (field.kind === 'tag' || field.kind === 'metadata') values = catalog.values.map((v) => v.value);
   else if (field.kind === 'feedback') values = ['true', 'false'];
   const counts = new Map(catalog.values.map((v) => [v.value, v.count]));
@@ -143,8 +148,21 @@ export function suggestionsFor(c: CompletionContext, catalog: Catalog, dialect: 
       }));
     case 'issue-key':
       return starts('id', partial) ? [{ label: `${c.prefix}.id`, insert: 'id ', from, to }] : [];
+    case 'assessment-name': {
+      const names =
+        (c.assessment === 'feedback' ? catalog.facts?.feedbackNames : catalog.facts?.expectationNames) ?? [];
+      return names
+        .filter((name) => matchesKey(name, partial))
+        .slice(0, MAX)
+        .map((name) => ({
+          label: `${c.prefix}.${name}`,
+          insert: `${quoteKey(name)} `,
+          from,
+          to,
+          detail: c.assessment,
+        }));
+    }
     case 'span-attribute-key':
-    case 'assessment-name':
       return [];
     case 'operator':
       return c.comparators

@@ -41,7 +41,12 @@ describe('filterHref', () => {
     [
       'recognises the clause however it was spaced',
       `/traces?experiment=7&q=${q("tag.team='search'")}`,
-      { experiment: '7', q: "tag.team='search'" },
+      { experiment: '7', q: "tag.team = 'search'" },
+    ],
+    [
+      'replaces another value of the same key instead of ANDing a contradiction',
+      `/traces?experiment=7&q=${q("tag.team = 'ads' AND status = 'OK'")}`,
+      { experiment: '7', q: "status = 'OK' AND tag.team = 'search'" },
     ],
     [
       'from the trace page keeps only the shared view',

@@ -1,11 +1,9 @@
 import { useLocationHref } from '../navigation.ts';
-import type { ClausePrefix } from '../../core/filter-clause.ts';
+import type { ClauseKind } from '../../core/filter-clause.ts';
 import { filterHref } from './filter-link.ts';
 
 /** `filterHref` bound to the current URL, so value links follow the filter and range as they change. */
-export function useFilterHref(
-  experimentId: string,
-): (prefix: ClausePrefix, key: string, value: string) => string | null {
+export function useFilterHref(experimentId: string): (kind: ClauseKind, key: string, value: string) => string | null {
   const currentHref = useLocationHref();
-  return (prefix, key, value) => filterHref(currentHref, experimentId, prefix, key, value);
+  return (kind, key, value) => filterHref(currentHref, experimentId, kind, key, value);
 }

@@ -1,5 +1,5 @@
 import { useContext } from 'react';
-import type { ClauseField } from './filter-clause.ts';
+import type { ClauseField } from '../../core/filter-clause.ts';
 import { RowActiveContext } from './row-active-context.ts';
 import { useTraceTableActions } from './trace-table-actions.ts';
 

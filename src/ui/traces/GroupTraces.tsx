@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
-import { andFilters } from '../../core/filter-clause.ts';
-import { equalsClause, type ClauseField } from './filter-clause.ts';
+import { andFilters, equalityClause, type ClauseField } from '../../core/filter-clause.ts';
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, type SortSpec } from './traces-url.ts';
 import { useTraceRows } from './useTraceRows.ts';
@@ -21,15 +20,13 @@ export function GroupTraces(props: {
   onOpen: (traceId: string) => void;
 }) {
   const { experimentId, serverFilter, field, value, sort } = props;
+  // A value holding both quote characters cannot be written as a clause: its traces are not listed.
+  const clause = equalityClause(field, value === '' ? null : value);
   const params = useMemo(
-    () => ({
-      experimentId,
-      filter: andFilters(serverFilter, equalsClause(field, value === '' ? null : value)),
-      orderBy: orderByFor(sort),
-    }),
-    [experimentId, serverFilter, field, value, sort],
+    () => ({ experimentId, filter: andFilters(serverFilter, clause ?? ''), orderBy: orderByFor(sort) }),
+    [experimentId, serverFilter, clause, sort],
   );
-  const { query, rows } = useTraceRows(params);
+  const { query, rows } = useTraceRows(params, clause !== null);
   const [activeIndex, setActiveIndex] = useState(0);
   const error = query.error
     ? query.error instanceof ApiError
@@ -56,7 +53,9 @@ export function GroupTraces(props: {
         maxHeight={Math.min(12, Math.max(rows.length, 1)) * 34 + 40}
         emptyState={
           <SearchStatus
-            filterMessage={null}
+            filterMessage={
+              clause === null ? 'this value holds both quote characters, which a filter cannot express.' : null
+            }
             error={error}
             loading={query.isPending}
             hasFilter={false}

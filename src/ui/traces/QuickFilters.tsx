@@ -1,10 +1,16 @@
 import { useId } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { CONTEXT_KEYS } from '../../core/model.ts';
+import { CONTEXT_KEYS, type KeyKind } from '../../core/model.ts';
 import { catalogQueries } from '../api/catalog-queries.ts';
-import { clauseValue, setClause, type ClauseField } from './filter-clause.ts';
+import { clauseValue, narrowFilter } from '../../core/filter-clause.ts';
 
-const QUICK: readonly { label: string; field: ClauseField }[] = [
+/** A quick filter narrows by a tag or metadata key, whose values the key catalog lists. */
+interface QuickField {
+  kind: KeyKind;
+  key: string;
+}
+
+const QUICK: readonly { label: string; field: QuickField }[] = [
   { label: 'Environment', field: { kind: 'metadata', key: CONTEXT_KEYS.environment } },
   { label: 'App version', field: { kind: 'metadata', key: CONTEXT_KEYS.appVersion } },
 ];
@@ -41,7 +47,7 @@ export function QuickFilters({
 function QuickFilter(props: {
   experimentId: string;
   label: string;
-  field: ClauseField;
+  field: QuickField;
   filter: string;
   onCommit: (filter: string) => void;
   enabled: boolean;
@@ -62,7 +68,9 @@ function QuickFilter(props: {
         id={id}
         value={current}
         aria-invalid={isError || undefined}
-        onChange={(event) => props.onCommit(setClause(props.filter, props.field, event.target.value || undefined))}
+        onChange={(event) =>
+          props.onCommit(narrowFilter(props.filter, props.field, event.target.value || undefined) ?? props.filter)
+        }
       >
         <option value="">Any</option>
         {current && !options.some((o) => o.value === current) && <option value={current}>{current}</option>}

@@ -1,4 +1,16 @@
+import type { Diagnostic } from '../../core/filter/index.ts';
 import type { ApiError } from '../api/http-client.ts';
+
+/** Why a search may have found nothing, with the fixed filter text for each reason that has one. */
+export interface EmptyReasons {
+  /** Near misses in the applied filter (explainFilter's warnings). */
+  hints: readonly Diagnostic[];
+  filter: string;
+  /** The time range in words when one restricts the search, e.g. "Last 24 hours". */
+  rangeLabel: string | null;
+  onApply: (filter: string) => void;
+  onAllTime: () => void;
+}
 
 /** What the table says instead of rows: loading, a filter that cannot run, a server problem, or nothing found. */
 export function SearchStatus(props: {
@@ -8,6 +20,7 @@ export function SearchStatus(props: {
   hasFilter: boolean;
   onRetry: () => void;
   onClear: () => void;
+  empty?: EmptyReasons;
 }) {
   if (props.filterMessage) {
     return (
@@ -45,6 +58,8 @@ export function SearchStatus(props: {
         Loading traces…
       </div>
     );
+  const empty = props.empty;
+  const reasons = empty ? empty.hints.length + (empty.rangeLabel ? 1 : 0) : 0;
   return (
     <div role="status" className="search-status">
       No traces match.{' '}
@@ -52,6 +67,32 @@ export function SearchStatus(props: {
         <button type="button" onClick={props.onClear}>
           Clear filter and time range
         </button>
+      )}
+      {empty && reasons > 0 && (
+        <ul className="empty-reasons" aria-label="Why it might be empty">
+          {empty.hints.map((hint) => {
+            const fix = hint.fix;
+            const fixed = fix ? empty.filter.slice(0, fix.from) + fix.insert + empty.filter.slice(fix.to) : null;
+            return (
+              <li key={`${hint.code}:${hint.from}`}>
+                {hint.message}{' '}
+                {fix && fixed !== null && (
+                  <button type="button" className="search-fix" onClick={() => empty.onApply(fixed)}>
+                    Fix: use {fix.insert.trim()}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+          {empty.rangeLabel && (
+            <li>
+              Only traces from the time range ({empty.rangeLabel.toLowerCase()}) are searched.{' '}
+              <button type="button" className="search-fix" onClick={empty.onAllTime}>
+                Search all time
+              </button>
+            </li>
+          )}
+        </ul>
       )}
     </div>
   );

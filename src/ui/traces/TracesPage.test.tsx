@@ -19,6 +19,8 @@ let searchAnswer: Answer;
 /** Answers for later pages, by page token (the first page gets searchAnswer). */
 const pageAnswers = new Map<string, Answer>();
 const searchBodies: { page_token?: string }[] = [];
+/** A plain MLflow server answers every extension endpoint with 404. */
+let plainMlflow = false;
 
 function fakeFetch(path: string, init?: RequestInit): Promise<Response> {
   if (path.endsWith('/traces/search')) {
@@ -28,6 +30,10 @@ function fakeFetch(path: string, init?: RequestInit): Promise<Response> {
     if (answer === 'unreachable') return Promise.reject(new TypeError('Failed to fetch'));
     return Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status }));
   }
+  if (plainMlflow && path.includes('/trace-explorer/'))
+    return Promise.resolve(
+      new Response(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'Not found' }), { status: 404 }),
+    );
   const bodies: Record<string, unknown> = {
     capabilities: { filter_dialects: ['mlflow', 'extended'], version: 't' },
     keys: { keys: [] },
@@ -49,6 +55,7 @@ function renderPage(query = '') {
 }
 
 beforeEach(() => {
+  plainMlflow = false;
   searchBodies.length = 0;
   pageAnswers.clear();
   // jsdom lays nothing out; give elements a viewport-sized box so the virtualizer renders rows.
@@ -185,5 +192,50 @@ describe('TracesPage', () => {
     expect(resizer.getAttribute('aria-valuenow')).toBe(resizer.getAttribute('aria-valuemin'));
     fireEvent.doubleClick(resizer);
     expect(Number(resizer.getAttribute('aria-valuenow'))).toBe(start);
+  });
+
+  it('against a plain MLflow server offers no grouping, count or quick filters, and explains a grouped link', async () => {
+    plainMlflow = true;
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1)] } };
+    renderPage('&group=session');
+    expect(await screen.findByText(/Grouping needs a trace-explorer server/)).toBeTruthy();
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect(await within(grid).findByText('trace 1')).toBeTruthy();
+    expect(screen.queryByRole('combobox', { name: 'Group by' })).toBeNull();
+    expect(screen.queryByRole('combobox', { name: 'Environment' })).toBeNull();
+    expect(screen.queryByText(/traces$/)).toBeNull();
+    const asked = vi.mocked(fetch).mock.calls.map(([path]) => String(path));
+    expect(asked.filter((p) => /\/(groups|count|keys|values)$/.test(p))).toEqual([]);
+  });
+
+  it('marks the results stale while the bar holds a filter that is not applied', async () => {
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1)] } };
+    renderPage(`&q=${encodeURIComponent("status = 'OK'")}`);
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect(await within(grid).findByText('trace 1')).toBeTruthy();
+    const area = grid.closest('.traces-table-area') as HTMLElement;
+    expect(area.classList.contains('stale')).toBe(false);
+    const input = screen.getByRole('combobox', { name: 'Filter' });
+    fireEvent.change(input, { target: { value: "state = 'ERROR'" } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(await screen.findByText('Not applied: the filter has an error.')).toBeTruthy();
+    expect(area.classList.contains('stale')).toBe(true);
+    expect(area.getAttribute('aria-describedby')).toBe('traces-stale-notice');
+    fireEvent.keyDown(input, { key: 'Escape' });
+    fireEvent.keyDown(input, { key: 'Escape' });
+    expect(screen.queryByText('Not applied: the filter has an error.')).toBeNull();
+    expect(area.classList.contains('stale')).toBe(false);
+  });
+
+  it('says why a search may be empty and applies the fix in one click', async () => {
+    searchAnswer = { status: 200, body: { traces: [] } };
+    renderPage(`&q=${encodeURIComponent("status = 'error'")}&range=24h`);
+    const reasons = await screen.findByRole('list', { name: 'Why it might be empty' });
+    expect(within(reasons).getByText(/No trace status is 'error'/)).toBeTruthy();
+    expect(within(reasons).getByText(/Only traces from the time range \(last 24h\)/)).toBeTruthy();
+    fireEvent.click(within(reasons).getByRole('button', { name: "Fix: use 'ERROR'" }));
+    expect(new URLSearchParams(window.location.search).get('q')).toBe("status = 'ERROR'");
+    fireEvent.click(await screen.findByRole('button', { name: 'Search all time' }));
+    expect(new URLSearchParams(window.location.search).get('range')).toBeNull();
   });
 });

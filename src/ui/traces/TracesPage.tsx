@@ -1,15 +1,18 @@
 import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { checkFilter } from '../../core/filter/index.ts';
+import { checkFilter, explainFilter } from '../../core/filter/index.ts';
 import { ApiError } from '../api/http-client.ts';
-import { catalogQueries } from '../api/catalog-queries.ts';
 import { traceQueries } from '../api/trace-queries.ts';
+import { useServerFeatures } from '../api/useServerFeatures.ts';
+import { useDraftFilter } from '../search-bar/draft-filter-store.ts';
+import { interpretInput } from '../search-bar/interpret-input.ts';
+import { useFilterFacts } from '../search-bar/useFilterFacts.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
 import { effectiveFilter } from '../shared-view-url.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { DetailSplitter } from './DetailSplitter.tsx';
-import { addClause, type ClauseField } from './filter-clause.ts';
+import { narrowFilter, type ClauseField } from '../../core/filter-clause.ts';
 import { GroupedTraces } from './GroupedTraces.tsx';
 import { GroupPicker } from './GroupPicker.tsx';
 import { MatchCount } from './MatchCount.tsx';
@@ -23,6 +26,7 @@ import { anchoredNow } from './anchored-now.ts';
 import { useTraceRows } from './useTraceRows.ts';
 import { useTracesKeyboard } from './useTracesKeyboard.ts';
 import { SearchStatus } from './SearchStatus.tsx';
+import { StaleNotice } from './StaleNotice.tsx';
 import './traces-page.css';
 
 // Callbacks read the view from the URL at call time, so they stay stable across navigations
@@ -35,7 +39,7 @@ const close = () => update({ trace: null });
 const commitFilter = (filter: string) => update({ filter });
 const actions = {
   addClause: (field: ClauseField, value: string | null) =>
-    update({ filter: addClause(currentView().filter, field, value) }),
+    update({ filter: narrowFilter(currentView().filter, field, value) ?? currentView().filter }),
 };
 
 // The detail panel (span tree, timeline, payloads) is a large chunk: load it when first opened.
@@ -47,23 +51,26 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const href = useLocationHref();
   const view = useMemo(() => parseTracesView(href), [href]);
 
-  const { data: capabilities } = useQuery(catalogQueries.capabilities());
-  // Until the server says otherwise, assume it runs the extended dialect: a plain MLflow server
-  // still answers an OR with its own 400, which the page shows.
-  const dialect = capabilities && !capabilities.filter_dialects.includes('extended') ? 'mlflow' : 'extended';
+  const features = useServerFeatures();
+  const dialect = features.dialect;
   const check = useMemo(() => checkFilter(view.filter, dialect), [view.filter, dialect]);
   // "Last hour" is anchored when the filter or range is applied, so scrolling pages stays one
   // consistent result set instead of shifting under the person.
   const nowMs = anchoredNow(`${experimentId}|${view.filter}|${JSON.stringify(view.range)}`);
   const serverFilter = effectiveFilter(view, nowMs);
   const orderBy = useMemo(() => orderByFor(view.sort), [view.sort]);
-  const grouped = view.group.kind !== 'none';
+  // Grouping needs the server's groups extension: against a plain MLflow server a grouped link
+  // shows the flat list and says why (the picker is not offered there at all).
+  const groupingUnavailable = view.group.kind !== 'none' && features.known && !features.has('groups');
+  const grouped = view.group.kind !== 'none' && !groupingUnavailable;
+  // A grouped link waits for the probe (one small request) rather than fetch for the wrong view.
+  const groupPending = view.group.kind !== 'none' && !features.known;
   const searchParams = useMemo(
     () => ({ experimentId, filter: serverFilter, orderBy }),
     [experimentId, serverFilter, orderBy],
   );
   // Grouped, the flat list is only needed for stepping through the filtered set from the panel.
-  const { query, rows } = useTraceRows(searchParams, check.ok && (!grouped || view.trace !== null));
+  const { query, rows } = useTraceRows(searchParams, check.ok && !groupPending && (!grouped || view.trace !== null));
   // -1 until the person moves the cursor: then it follows the open trace (e.g. from a link).
   const [cursorIndex, setActiveIndex] = useState(-1);
   const openIndex = view.trace ? rows.findIndex((row) => row.id === view.trace) : -1;
@@ -113,9 +120,26 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   // The same query MatchCount shows (deduplicated by key): gives the grid its true row count.
   const { data: count } = useQuery({
     ...traceQueries.count(experimentId, serverFilter),
-    enabled: check.ok && firstPageSettled,
+    enabled: check.ok && firstPageSettled && features.has('count'),
   });
   const searchError = query.error instanceof ApiError ? query.error : null;
+
+  // The results belong to the applied filter (the URL). While the bar shows something else, they
+  // are marked stale: an edit not applied yet, or a filter whose error keeps it from applying.
+  const draft = useDraftFilter((s) => s.text);
+  const draftBase = useDraftFilter((s) => s.base);
+  const pending = draftBase === view.filter && draft.trim() !== view.filter ? interpretInput(draft, dialect) : null;
+  const stale =
+    pending !== null && pending.kind !== 'trace' && !(pending.kind === 'filter' && pending.text === view.filter);
+
+  // An empty result says why it might be empty: near misses in the filter, and the time range.
+  const empty = check.ok && query.isSuccess && rows.length === 0 && !grouped;
+  const facts = useFilterFacts(experimentId, empty && view.filter !== '', view.filter);
+  const hints = useMemo(
+    () =>
+      empty ? explainFilter(view.filter, { dialect, facts }).filter((d) => d.severity === 'warning' && d.fix) : [],
+    [empty, view.filter, dialect, facts],
+  );
 
   return (
     <TraceTableActionsContext.Provider value={actions}>
@@ -125,27 +149,45 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             <SearchBar experimentId={experimentId} value={view.filter} onCommit={commitFilter} />
           </div>
           <div className="traces-controls">
-            <QuickFilters
-              experimentId={experimentId}
-              filter={view.filter}
-              onCommit={commitFilter}
-              enabled={firstPageSettled}
-            />
+            {features.has('values') && (
+              <QuickFilters
+                experimentId={experimentId}
+                filter={view.filter}
+                onCommit={commitFilter}
+                enabled={firstPageSettled}
+              />
+            )}
             <TimeRangePicker value={view.range} onChange={(range) => update({ range })} />
-            <GroupPicker
-              experimentId={experimentId}
-              catalogEnabled={firstPageSettled}
-              group={view.group}
-              order={view.groupOrder}
-              onChange={(group, groupOrder) => update({ group, groupOrder })}
-            />
+            {features.has('groups') && (
+              <GroupPicker
+                experimentId={experimentId}
+                catalogEnabled={firstPageSettled}
+                group={view.group}
+                order={view.groupOrder}
+                onChange={(group, groupOrder) => update({ group, groupOrder })}
+              />
+            )}
             <ColumnChooser />
-            <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
+            {features.has('count') && (
+              <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
+            )}
           </div>
         </div>
         <div className="traces-body">
-          <div className="traces-table-area">
-            {grouped ? (
+          <div
+            className={`traces-table-area${stale ? ' stale' : ''}`}
+            aria-describedby={stale ? 'traces-stale-notice' : undefined}
+          >
+            {stale && (
+              <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
+            )}
+            {groupingUnavailable && (
+              <p className="feature-notice" role="status">
+                Grouping needs a trace-explorer server (its groups extension); this server is a plain MLflow server, so
+                all matching traces are listed.
+              </p>
+            )}
+            {grouped && features.known ? (
               <GroupedTraces
                 experimentId={experimentId}
                 view={view}
@@ -179,6 +221,18 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                     hasFilter={view.filter !== '' || view.range.kind !== 'all'}
                     onRetry={() => void query.refetch()}
                     onClear={() => update({ filter: '', range: { kind: 'all' } })}
+                    empty={{
+                      hints,
+                      filter: view.filter,
+                      rangeLabel:
+                        view.range.kind === 'all'
+                          ? null
+                          : view.range.kind === 'last'
+                            ? `last ${view.range.preset}`
+                            : 'custom window',
+                      onApply: commitFilter,
+                      onAllTime: () => update({ range: { kind: 'all' } }),
+                    }}
                   />
                 }
               />

@@ -1,5 +1,5 @@
 import { CONTEXT_KEYS, METADATA } from '../../core/model.ts';
-import type { ClauseField } from './filter-clause.ts';
+import type { ClauseField } from '../../core/filter-clause.ts';
 import type { GroupBy } from './traces-url.ts';
 
 /** The tag or metadata key a grouping splits on (null for no grouping). */

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ClauseField } from './filter-clause.ts';
+import type { ClauseField } from '../../core/filter-clause.ts';
 
 /** What cells can ask of the page. Passed by context so rows keep taking only primitives. */
 export interface TraceTableActions {
