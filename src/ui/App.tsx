@@ -17,6 +17,15 @@ const AdminPage = lazy(() => import('./auth/AdminPage.tsx').then((m) => ({ defau
 const ComparePage = lazy(() => import('./compare/ComparePage.tsx').then((m) => ({ default: m.ComparePage })));
 
 export function App() {
+  // Nothing asks the server before the gate knows who is signed in (with --auth every request needs it).
+  return (
+    <AuthGate>
+      <SignedInApp />
+    </AuthGate>
+  );
+}
+
+function SignedInApp() {
   const href = useLocationHref();
   const route = parseRoute(href);
   const named = new URL(href, 'http://x').searchParams.has('experiment');
@@ -29,40 +38,38 @@ export function App() {
   // Compare splits metrics by tag and metadata values, an extension of this server's metrics endpoint.
   const compareUnavailable = route.page === 'compare' && features.known && !features.has('metrics.dimensions');
   return (
-    <AuthGate>
-      <div className="app">
-        <AppHeader route={route} />
-        <main className="app-main">
-          <Suspense
-            fallback={
-              <p className="placeholder" role="status">
-                Loading…
-              </p>
-            }
-          >
-            {landing && <LandingRedirect page={route.page === 'compare' ? 'compare' : 'traces'} />}
-            {!landing && route.page === 'traces' && <TracesPage experimentId={route.experimentId} />}
-            {!landing && route.page === 'compare' && compareUnavailable && (
-              <p className="placeholder" role="status">
-                Comparing versions needs a trace-explorer server: it splits the trace metrics by a tag or metadata
-                value, which a plain MLflow server does not do. The Traces tab works here.
-              </p>
-            )}
-            {!landing && route.page === 'compare' && features.known && !compareUnavailable && (
-              <ComparePage experimentId={route.experimentId} />
-            )}
-            {route.page === 'trace' && (
-              <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
-            )}
-            {route.page === 'admin' && <AdminPage experimentId={route.experimentId} />}
-            {route.page === 'not-found' && (
-              <p className="placeholder" role="alert">
-                No page at {route.path}.
-              </p>
-            )}
-          </Suspense>
-        </main>
-      </div>
-    </AuthGate>
+    <div className="app">
+      <AppHeader route={route} />
+      <main className="app-main">
+        <Suspense
+          fallback={
+            <p className="placeholder" role="status">
+              Loading…
+            </p>
+          }
+        >
+          {landing && <LandingRedirect page={route.page === 'compare' ? 'compare' : 'traces'} />}
+          {!landing && route.page === 'traces' && <TracesPage experimentId={route.experimentId} />}
+          {!landing && route.page === 'compare' && compareUnavailable && (
+            <p className="placeholder" role="status">
+              Comparing versions needs a trace-explorer server: it splits the trace metrics by a tag or metadata value,
+              which a plain MLflow server does not do. The Traces tab works here.
+            </p>
+          )}
+          {!landing && route.page === 'compare' && features.known && !compareUnavailable && (
+            <ComparePage experimentId={route.experimentId} />
+          )}
+          {route.page === 'trace' && (
+            <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
+          )}
+          {route.page === 'admin' && <AdminPage experimentId={route.experimentId} />}
+          {route.page === 'not-found' && (
+            <p className="placeholder" role="alert">
+              No page at {route.path}.
+            </p>
+          )}
+        </Suspense>
+      </main>
+    </div>
   );
 }
