@@ -63,7 +63,7 @@ describe('ComparePage', () => {
     // Every number comes from the metrics endpoint with the person's filter and the 24h window.
     expect(requests.length).toBeGreaterThanOrEqual(3);
     expect(requests[0].filter).toMatch(/^\(status = 'OK' OR tag\.x = 'y'\) AND timestamp_ms >= \d+$/);
-    expect(requests.find((r) => r.metric_name === 'latency' && !r.time_interval_seconds)?.confidence_level).toBe(0.95);
+    expect(requests.find((r) => r.metric_name === 'latency' && !r.time_interval_seconds)?.confidence_level).toBe(0.975);
 
     within(table).getByRole('button', { name: 'v1' }).click();
     expect(new URLSearchParams(window.location.search).get('q')).toBe(

@@ -7,6 +7,7 @@ import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-sto
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
 import { BaselineComparison } from './BaselineComparison.tsx';
 import { formatBucket } from './bucket-size.ts';
+import { CONFIDENCE_LABEL } from './compare-requests.ts';
 import { parseCompareView, writeCompareView, type CompareView } from './compare-url.ts';
 import { formatMs, formatMsTick, formatPercent, formatPercentTick } from './format.ts';
 import { LazyErrorRateBarChart, LazyLatencyBarChart, LazyTrendChart } from './lazy-charts.ts';
@@ -160,7 +161,9 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             <figure className="chart-card">
               <figcaption>
                 <strong>Latency by {keyLabel}</strong>{' '}
-                <span className="muted">p50 / p95 / p99, lighter = lower percentile · whiskers: 95% bounds</span>
+                <span className="muted">
+                  p50 / p95 / p99, lighter = lower percentile · whiskers: {CONFIDENCE_LABEL} bounds
+                </span>
               </figcaption>
               <Suspense fallback={<ChartLoading />}>
                 <LazyLatencyBarChart {...chartProps} />

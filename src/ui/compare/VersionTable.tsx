@@ -1,3 +1,4 @@
+import { CONFIDENCE_LABEL } from './compare-requests.ts';
 import { formatCount, formatMs, formatPercent } from './format.ts';
 import type { VersionRow } from './version-rows.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
@@ -30,7 +31,10 @@ function latencyCell(row: VersionRow, p: 50 | 95 | 99) {
 export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onVersionClick }: VersionTableProps) {
   return (
     <table className="version-table">
-      <caption>Per {keyLabel}: all matching traces. Intervals are 95%.</caption>
+      <caption>
+        Per {keyLabel}: all matching traces. Error-rate intervals are 95% (Wilson); latency bounds are{' '}
+        {CONFIDENCE_LABEL} (exact, distribution-free).
+      </caption>
       <thead>
         <tr>
           <th scope="col">{keyLabel}</th>
@@ -47,7 +51,7 @@ export function VersionTable({ rows, keyLabel, colorOf, baseline, candidate, onV
             p50
           </th>
           <th scope="col" className="num">
-            p95 (95% CI)
+            p95 ({CONFIDENCE_LABEL} bounds)
           </th>
           <th scope="col" className="num">
             p99
