@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { parseRoute } from './app-url.ts';
 import { useLocationHref } from './navigation.ts';
+import { FocusTooltip } from './components/FocusTooltip.tsx';
 import { AppHeader } from './shell/AppHeader.tsx';
 import { TracesPage } from './traces/TracesPage.tsx';
 
@@ -31,12 +32,16 @@ export function App() {
             <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
           )}
           {route.page === 'not-found' && (
-            <p className="placeholder" role="alert">
-              No page at {route.path}.
-            </p>
+            <>
+              <h1 className="visually-hidden">Page not found</h1>
+              <p className="placeholder" role="alert">
+                No page at {route.path}.
+              </p>
+            </>
           )}
         </Suspense>
       </main>
+      <FocusTooltip />
     </div>
   );
 }

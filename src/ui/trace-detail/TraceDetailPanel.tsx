@@ -69,6 +69,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   const sessionOpen = sessionFor === traceId && Boolean(session);
   return (
     <section aria-label="Trace detail" className={`trace-detail trace-detail-${variant}`}>
+      {variant === 'page' && !info.data && <h1 className="visually-hidden">Trace {traceId}</h1>}
       {info.isPending && (
         <p className="td-muted td-pad" role="status">
           Loading trace…
@@ -91,6 +92,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
       {info.data && (
         <>
           <TraceHeader
+            headingLevel={variant === 'page' ? 1 : 2}
             info={info.data}
             sessionOpen={sessionOpen}
             onToggleSession={() => setSessionFor(sessionOpen ? null : traceId)}
@@ -106,7 +108,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
           ) : (
             <div className="td-body">
               <TraceSpansArea traceId={traceId} />
-              <aside className="td-side" aria-label="Feedback, tags and metadata">
+              <div role="region" className="td-side" aria-label="Feedback, tags and metadata">
                 <div role="tablist" aria-label="Trace sections" className="td-tabs">
                   {TABS.map((t) => {
                     const count =
@@ -158,7 +160,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
                 >
                   <MetadataSection info={info.data} experimentId={experimentId} />
                 </div>
-              </aside>
+              </div>
             </div>
           )}
         </>

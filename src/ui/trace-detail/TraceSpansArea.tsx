@@ -26,6 +26,7 @@ export function TraceSpansArea({ traceId }: { traceId: string }) {
   const node = tree.nodes[selected];
   return (
     <div className="td-spans">
+      <h2 className="visually-hidden">Spans</h2>
       <SpanTreeView tree={tree} selected={selected} onSelect={(index) => setSelection({ traceId, index })} />
       <div className="td-span-details-pane">
         {node ? <SpanDetails node={node} /> : <p className="td-muted td-pad">No span selected.</p>}

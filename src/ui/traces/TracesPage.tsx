@@ -9,7 +9,7 @@ import { effectiveFilter } from '../shared-view-url.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { DetailSplitter } from './DetailSplitter.tsx';
-import { addClause, type ClauseField } from './filter-clause.ts';
+import { addClause, setClause, type ClauseField } from './filter-clause.ts';
 import { GroupedTraces } from './GroupedTraces.tsx';
 import { GroupPicker } from './GroupPicker.tsx';
 import { MatchCount } from './MatchCount.tsx';
@@ -119,7 +119,10 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
 
   return (
     <TraceTableActionsContext.Provider value={actions}>
-      <section aria-label="Traces" className="traces-page" ref={pageRef}>
+      <section aria-labelledby="traces-heading" className="traces-page" ref={pageRef}>
+        <h1 id="traces-heading" className="visually-hidden">
+          Traces
+        </h1>
         <div className="traces-toolbar">
           <div className="traces-search-row">
             <SearchBar experimentId={experimentId} value={view.filter} onCommit={commitFilter} />
@@ -128,6 +131,9 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             <QuickFilters
               experimentId={experimentId}
               filter={view.filter}
+              countFilter={(field) =>
+                check.ok ? effectiveFilter({ ...view, filter: setClause(view.filter, field, undefined) }, nowMs) : null
+              }
               onCommit={commitFilter}
               enabled={firstPageSettled}
             />
