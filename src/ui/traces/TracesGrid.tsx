@@ -141,12 +141,15 @@ export function TracesGrid(props: TracesGridProps) {
         ? top - head
         : bottom - element.clientHeight;
   });
-  useEffect(() => revealActive(), [activeIndex]);
+  // Again when the viewport changes size: the detail panel opening beside a deep-linked row
+  // narrows the grid, and the horizontal scrollbar that may bring covers the bottom row.
+  const viewport = useClientSize(scrollRef);
+  useEffect(() => revealActive(), [activeIndex, viewport.height]);
 
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
   // The default widths fit all default columns into 1280 px; on a wider screen the spare width
   // goes to the text columns (request, response) the person has not sized themselves.
-  const gridWidth = useClientWidth(scrollRef);
+  const gridWidth = viewport.width;
   const flexible = headers.filter((h) => FLEX_COLUMNS.includes(h.column.id) && sizing[h.column.id] === undefined);
   const spare = Math.max(0, gridWidth - table.getTotalSize());
   const extra = (id: string) => (flexible.some((h) => h.column.id === id) ? Math.floor(spare / flexible.length) : 0);
@@ -337,19 +340,25 @@ export function TracesGrid(props: TracesGridProps) {
 /** Columns that take the grid's spare width while the person has not sized them. */
 const FLEX_COLUMNS = ['request', 'response'];
 
-/** The element's client width (without its scrollbar), following resizes. */
-function useClientWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
+/** The element's client size (without its scrollbars), following resizes. */
+function useClientSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
     const element = ref.current;
     // jsdom (unit tests) has no ResizeObserver; the base widths apply there.
     if (!element || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    const measure = () =>
+      setSize((old) =>
+        old.width === element.clientWidth && old.height === element.clientHeight
+          ? old
+          : { width: element.clientWidth, height: element.clientHeight },
+      );
+    const observer = new ResizeObserver(measure);
     observer.observe(element);
-    setWidth(element.clientWidth);
+    measure();
     return () => observer.disconnect();
   }, [ref]);
-  return width;
+  return size;
 }
 
 /** TanStack Table's default minimum column width when a column sets none. */
