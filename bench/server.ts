@@ -3,6 +3,7 @@
 // this machine: HTTP ingest (StartTraceV3 at concurrency 32, OTLP protobuf batches of 512 spans),
 // server-side search latency per filter kind, version metrics, statements per page, bytes per trace.
 import protobuf from 'protobufjs';
+import type Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,9 +239,9 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
   const dir = options.db ? undefined : mkdtempSync(join(tmpdir(), 'trace-explorer-bench-'));
   const dbPath = options.db ?? join(dir ?? '', 'bench.db');
   const reuse = options.db !== undefined && existsSync(options.db);
-  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'FULL' }), Date.now, {
-    backgroundCheckpoints: !options.foregroundCheckpoints,
-  });
+  // The bench keeps its own handle for pragmas and size statistics; the store exposes none.
+  const db = openSqlite(dbPath, { synchronous: 'FULL' });
+  const store = new SqliteTraceStore(db, { backgroundCheckpoints: !options.foregroundCheckpoints });
   const rows: string[][] = [];
   const add = (what: string, value: string, goal = '') => rows.push([what, value, goal]);
   try {
@@ -248,8 +249,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     const experimentId = existing ?? (await store.createExperiment({ name: 'bench' }));
     if (!reuse) {
       // Bulk load only: a big page cache and no fsync until the end (the measured paths below run with FULL).
-      store.db.pragma('cache_size = -4000000');
-      store.db.pragma('synchronous = OFF');
+      db.pragma('cache_size = -4000000');
+      db.pragma('synchronous = OFF');
       const t0 = performance.now();
       const chunk = 10_000;
       for (let i = 0; i < n; i += chunk) {
@@ -263,8 +264,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       const a0 = performance.now();
       store.optimize();
       const analyzeSeconds = (performance.now() - a0) / 1000;
-      store.db.pragma('synchronous = FULL');
-      store.db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma('synchronous = FULL');
+      db.pragma('wal_checkpoint(TRUNCATE)');
       log(`bulk load ${loadSeconds.toFixed(0)} s, ANALYZE ${analyzeSeconds.toFixed(1)} s`);
       add(
         'Database',
@@ -273,12 +274,12 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     } else {
       add('Database', `${n.toLocaleString('en-US')} traces, 10 tags/metadata and 5 spans each (reused ${dbPath})`);
     }
-    store.db.pragma('cache_size = -262144');
+    db.pragma('cache_size = -262144');
 
-    if (!options.ingestOnly) await measureReads(store, experimentId, n, dbPath, add);
+    if (!options.ingestOnly) await measureReads(store, db, experimentId, n, dbPath, add);
     await measureIngest(store, experimentId, n, add, options.ingestTraces);
   } finally {
-    store.close();
+    await store.close();
     if (options.keep || options.db) log(`database kept at ${dbPath}`);
     else if (dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -290,6 +291,7 @@ type AddRow = (what: string, value: string, goal?: string) => void;
 
 async function measureReads(
   store: SqliteTraceStore,
+  db: Database.Database,
   experimentId: string,
   n: number,
   dbPath: string,
@@ -297,8 +299,8 @@ async function measureReads(
 ): Promise<void> {
   {
     // ---- size ----
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
-    const sizes = store.db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const sizes = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
       name: string;
       bytes: number;
     }[];
@@ -476,7 +478,7 @@ async function measureIngest(
         });
       });
       // The load generator runs in a worker thread so the server's event loop has a core to itself.
-      const commits0 = store.commit.commits;
+      const commits0 = store.commitStats().commits;
       const elu0 = nodePerformance.eventLoopUtilization();
       const cpu0 = process.cpuUsage();
       const startSeconds = await runLoad(
@@ -491,7 +493,7 @@ async function measureIngest(
       const cpuPerTrace = (startCpu.user + startCpu.system) / sample / 1000;
       add(
         'Ingest: StartTraceV3 over HTTP, concurrency 32',
-        `${Math.round(startRate).toLocaleString('en-US')} traces/s wall (${sample.toLocaleString('en-US')} traces, synchronous=FULL, group commits of ${(sample / (store.commit.commits - commits0)).toFixed(1)} on average, largest ${store.commit.maxBatch}); server event loop busy ${ms(startBusy)} ms per trace incl. fsync = ${Math.round(1000 / startBusy).toLocaleString('en-US')} traces/s per core; process CPU (server and client thread) ${ms(cpuPerTrace)} ms per trace`,
+        `${Math.round(startRate).toLocaleString('en-US')} traces/s wall (${sample.toLocaleString('en-US')} traces, synchronous=FULL, group commits of ${(sample / (store.commitStats().commits - commits0)).toFixed(1)} on average, largest ${store.commitStats().maxBatch}); server event loop busy ${ms(startBusy)} ms per trace incl. fsync = ${Math.round(1000 / startBusy).toLocaleString('en-US')} traces/s per core; process CPU (server and client thread) ${ms(cpuPerTrace)} ms per trace`,
         '≥ 2,000/s',
       );
 

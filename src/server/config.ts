@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 export interface ServerConfig {
   host: string;
   port: number;
-  /** e.g. `sqlite:///traces.db` (relative), `sqlite:////abs/path.db`, `sqlite:///:memory:`. */
+  /** e.g. `sqlite:///traces.db` (relative), `sqlite:////abs/path.db`, `sqlite:///:memory:`, a plain path (storage/open-store.ts). */
   backendStoreUri: string;
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes. */
   synchronous: 'FULL' | 'NORMAL';
@@ -59,13 +59,4 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     allowedHosts,
     staticDir: values['static-dir'],
   };
-}
-
-/** Resolves an MLflow-style sqlite URI to a file path (or `:memory:`). */
-export function sqlitePathFromUri(uri: string): string {
-  const match = /^sqlite:\/\/\/(.*)$/.exec(uri);
-  if (!match) throw new UsageError(`Unsupported --backend-store-uri '${uri}': expected sqlite:///<path>`);
-  const path = match[1];
-  if (path === '') throw new UsageError(`--backend-store-uri '${uri}' names no file`);
-  return path;
 }

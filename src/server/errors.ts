@@ -1,4 +1,4 @@
-// MLflow's error envelope (mlflow-api.md §1.4). Handlers throw MlflowError for the caller's
+// MLflow's error envelope (src/server/README.md, "Errors"). Handlers throw MlflowError for the caller's
 // mistakes; anything else is our fault and becomes a 500 without internals.
 export type ErrorCode =
   | 'INVALID_PARAMETER_VALUE'
@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'RESOURCE_DOES_NOT_EXIST'
   | 'ENDPOINT_NOT_FOUND'
   | 'RESOURCE_CONFLICT'
+  | 'INVALID_STATE'
   | 'REQUEST_LIMIT_EXCEEDED'
   | 'INTERNAL_ERROR'
   | 'NOT_IMPLEMENTED'
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   RESOURCE_DOES_NOT_EXIST: 404,
   ENDPOINT_NOT_FOUND: 404,
   RESOURCE_CONFLICT: 409,
+  INVALID_STATE: 500,
   REQUEST_LIMIT_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
   NOT_IMPLEMENTED: 501,

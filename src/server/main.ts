@@ -1,7 +1,6 @@
 import { buildApp } from './app.ts';
-import { parseServerArgs, sqlitePathFromUri, UsageError } from './config.ts';
-import { openSqlite } from './storage/open-sqlite.ts';
-import { SqliteTraceStore } from './storage/sqlite-trace-store.ts';
+import { parseServerArgs, UsageError } from './config.ts';
+import { openStore } from './storage/open-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** Starts a trace server from command-line flags; resolves once listening. */
 export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
-  const store = new SqliteTraceStore(
-    openSqlite(sqlitePathFromUri(config.backendStoreUri), { synchronous: config.synchronous }),
-  );
+  const store = await openStore(config.backendStoreUri, { synchronous: config.synchronous });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({ store, staticDir, allowedHosts: config.allowedHosts });
@@ -20,7 +17,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     url: address,
     close: async () => {
       await app.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -3,27 +3,78 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
-import { openSqlite } from './storage/open-sqlite.ts';
-import { SqliteTraceStore } from './storage/sqlite-trace-store.ts';
+import { openStore } from './storage/open-store.ts';
+import type { SqliteStoreOptions } from './storage/sqlite-trace-store.ts';
+import type { TraceStore } from './storage/trace-store.ts';
+
+export type TestBackend = 'sqlite' | 'postgresql';
+
+export interface TestServerOptions {
+  /**
+   * The engine under test. Default: PostgreSQL when TEST_POSTGRES_URL names a (throwaway)
+   * database, else SQLite on a temporary file.
+   */
+  backend?: TestBackend;
+  /** Store options that only SQLite has (accelerator, search plans); SQLite-only tests use them. */
+  sqlite?: SqliteStoreOptions;
+}
 
 export interface TestServer {
+  backend: TestBackend;
   app: FastifyInstance;
-  store: SqliteTraceStore;
+  /** The store behind `app`, as routes see it: only the TraceStore interface. */
+  store: TraceStore;
+  /**
+   * A second app over the same data whose store has no metrics accelerator: differential tests
+   * compare its answers with `app`'s (the accelerator must not change any answer).
+   */
+  sqlOnly: () => Promise<FastifyInstance>;
+  /** Another app over the same data with other SQLite store options (closed with the server). */
+  sibling: (sqlite: SqliteStoreOptions) => Promise<FastifyInstance>;
   close: () => Promise<void>;
 }
 
-/** A real app on a real SQLite file in a temporary folder, for tests that go through `inject`. */
-export async function createTestServer(): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-test-'));
-  const store = new SqliteTraceStore(openSqlite(join(dir, 'test.db'), { synchronous: 'NORMAL' }));
+export function defaultTestBackend(): TestBackend {
+  return process.env.TEST_POSTGRES_URL ? 'postgresql' : 'sqlite';
+}
+
+/** A real app on a real database (a temporary SQLite file, or TEST_POSTGRES_URL), for tests that go through `inject`. */
+export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const backend = options.backend ?? defaultTestBackend();
+  let uri: string;
+  let cleanup = () => {};
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-test-'));
+    uri = `sqlite:///${join(dir, 'test.db')}`;
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const url = process.env.TEST_POSTGRES_URL;
+    if (!url) throw new Error('backend postgresql needs TEST_POSTGRES_URL');
+    uri = url;
+  }
+  const store = await openStore(uri, { synchronous: 'NORMAL', sqlite: options.sqlite });
   const app = await buildApp({ store });
+  const siblings: { app: FastifyInstance; store: TraceStore }[] = [];
+  const sibling = async (sqlite: SqliteStoreOptions) => {
+    const other = await openStore(uri, { synchronous: 'NORMAL', sqlite });
+    siblings.push({ store: other, app: await buildApp({ store: other }) });
+    return siblings[siblings.length - 1].app;
+  };
+  let sqlOnly: Promise<FastifyInstance> | undefined;
   return {
+    backend,
     app,
     store,
+    sqlOnly: () => (sqlOnly ??= sibling({ metricsAccelerator: false })),
+    sibling,
     close: async () => {
+      for (const s of siblings) {
+        await s.app.close();
+        await s.store.close();
+      }
       await app.close();
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await store.close();
+      cleanup();
     },
   };
 }

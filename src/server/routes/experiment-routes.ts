@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { invalidParameter, notFound } from '../errors.ts';
+import { invalidParameter } from '../errors.ts';
+import { experimentNameNotFound, experimentNotFound } from '../storage/rules/mlflow-errors.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import { parseExperimentFilter, parseExperimentOrderBy } from './experiment-search.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
@@ -32,17 +33,37 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
       return { experiment_id: await store.createExperiment({ name, artifactLocation, tags }) };
     });
 
+    // The lifecycle MLflow's clients call (src/server/README.md, "Experiments"). A deleted experiment
+    // stays readable by id and name, is hidden from the default search, and its traces from search.
+    app.post(`${base}/delete`, async (request) => {
+      await store.deleteExperiment(requireString(readRequest(request), 'experiment_id'));
+      return {};
+    });
+
+    app.post(`${base}/restore`, async (request) => {
+      await store.restoreExperiment(requireString(readRequest(request), 'experiment_id'));
+      return {};
+    });
+
+    app.post(`${base}/update`, async (request) => {
+      const body = readRequest(request);
+      const id = requireString(body, 'experiment_id');
+      const newName = requireString(body, 'new_name');
+      await store.renameExperiment(id, newName);
+      return {};
+    });
+
     app.get(`${base}/get`, async (request) => {
       const id = requireString(readRequest(request), 'experiment_id');
       const experiment = await store.getExperiment(id);
-      if (!experiment) throw notFound(`No Experiment with id=${id} exists`);
+      if (!experiment) throw experimentNotFound(id);
       return { experiment };
     });
 
     app.get(`${base}/get-by-name`, async (request) => {
       const name = requireString(readRequest(request), 'experiment_name');
       const experiment = await store.getExperimentByName(name);
-      if (!experiment) throw notFound(`Could not find experiment with name '${name}'`);
+      if (!experiment) throw experimentNameNotFound(name);
       return { experiment };
     });
 

@@ -30,6 +30,13 @@ export class DurationOrder {
     this.pending = [];
   }
 
+  /** Bytes held (the accelerator's memory report). */
+  bytes(): number {
+    return (
+      this.sorted.rows.byteLength + this.sorted.values.byteLength + this.moved.byteLength + this.pending.length * 8
+    );
+  }
+
   /** The row's duration was (re)written. */
   changed(row: number): void {
     if (!this.built) return;

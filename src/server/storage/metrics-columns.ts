@@ -2,8 +2,9 @@
 // metadata key costs one B-tree seek per trace (~1 s at 1M), too slow for the version-comparison
 // page, so the first metrics query loads (experiment, start, duration, state) per trace rowid
 // into typed arrays, and each dimension key it meets into a dictionary-encoded column; later
-// queries are a linear scan (~10 ms per million). Writes mark traces dirty and the next query
-// re-reads just those rows; deletes drop everything (they are rare). SQL stays the source of
+// queries are a linear scan (~10 ms per million). The store's write hook (changed()) marks
+// traces dirty and the next query re-reads just those rows; deletes drop everything (they are
+// rare). Dimensions are kept least-recently-used under a byte cap. SQL stays the source of
 // truth: anything these columns cannot answer exactly goes to the SQL path.
 import type Database from 'better-sqlite3';
 import type { ComparisonNode, FilterExpr } from '../../core/filter/ast.ts';
@@ -13,9 +14,17 @@ import { SOURCE_RUN_METADATA } from '../../core/filter/vocabulary.ts';
 import { TAGS } from '../../core/model.ts';
 import { DurationOrder } from './duration-order.ts';
 import { assessmentNumber, bucketLabel, ranksRead, type GroupValues, type RankedValues } from './metrics-aggregate.ts';
+import {
+  DEFAULT_MAX_DIMENSION_BYTES,
+  type AcceleratorMemory,
+  type AcceleratorOptions,
+  type GroupPageInput,
+  type MetricsAccelerator,
+} from './metrics-accelerator.ts';
 import { MaskCache } from './metrics-mask-cache.ts';
 import type { MetricFilter, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter, type SqlFragment } from './search-sql.ts';
+import type { StoreChange } from './store-change.ts';
 
 const STATES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
 const STATE_CODE = new Map(STATES.map((s, i) => [s, i]));
@@ -24,7 +33,14 @@ interface DimColumn {
   codes: Int32Array;
   dict: string[];
   index: Map<string, number>;
+  /** Approximate bytes of dict + index (UTF-16 text and per-entry overhead). */
+  dictBytes: number;
+  /** The call that last used it; columns of the running call are never evicted. */
+  usedIn: number;
 }
+
+/** Per-entry overhead of a dictionary value in the array and the Map (V8, approximate). */
+const DICT_ENTRY_BYTES = 64;
 
 type DimRef = { kind: 'tag' | 'metadata'; key: string } | { kind: 'state' };
 
@@ -36,8 +52,17 @@ const MAX_FILTER_COLUMNS = 16;
 /** Thrown inside the column filter evaluator for a clause it cannot answer exactly. */
 class Unsupported extends Error {}
 
-export class MetricsColumns {
+export interface MetricsColumnsOptions extends AcceleratorOptions {
+  /** Evaluate filters on the columns where they can (false: always through SQL). */
+  columnFilters?: boolean;
+}
+
+export class MetricsColumns implements MetricsAccelerator {
   private readonly db: Database.Database;
+  private readonly maxDimensionBytes: number;
+  private readonly columnFilters: boolean;
+  /** Numbers the public calls, so a call's own dimensions are pinned while it runs. */
+  private call = 0;
   private loaded = false;
   private capacity = 0;
   private exp = new Int32Array(0);
@@ -47,6 +72,7 @@ export class MetricsColumns {
   /** Bounds of every start time ever loaded (a superset after deletes or moves, which is enough). */
   private minTs = Infinity;
   private maxTs = -Infinity;
+  /** Loaded dimensions, least recently used first (Map order). */
   private dims = new Map<string, DimColumn>();
   /**
    * Every valid assessment as (trace rowid, name, type, value JSON), read once and kept until an
@@ -63,28 +89,35 @@ export class MetricsColumns {
   readonly masks = new MaskCache(8);
   /** How masks were computed (tests, benchmarks). */
   readonly maskSources = { columns: 0, sql: 0 };
-  /** Off switch for tests that compare against the SQL path. */
-  enabled = true;
-  /** Off switch for the column filter evaluator (tests compare it with SQL). */
-  columnFilters = true;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, options: MetricsColumnsOptions = {}) {
     this.db = db;
+    this.maxDimensionBytes = options.maxDimensionBytes ?? DEFAULT_MAX_DIMENSION_BYTES;
+    this.columnFilters = options.columnFilters ?? true;
   }
 
-  touch(traceId: string): void {
+  changed(change: StoreChange): void {
+    if (change.reset) {
+      this.invalidate();
+      return;
+    }
+    if (change.assessments) this.assessmentGeneration++;
+    if (change.traces.size === 0) return;
     this.generation++;
     if (!this.loaded) return;
-    this.dirty.add(traceId);
+    for (const id of change.traces) this.dirty.add(id);
     if (this.dirty.size > MAX_DIRTY) this.invalidate();
   }
 
-  /** The store wrote assessments (create, update, delete, override, or inside a trace). */
-  assessmentsChanged(): void {
-    this.assessmentGeneration++;
+  memory(): AcceleratorMemory {
+    let dimensionBytes = 0;
+    for (const col of this.dims.values()) dimensionBytes += col.codes.byteLength + col.dictBytes;
+    const baseBytes =
+      this.exp.byteLength + this.ts.byteLength + this.dur.byteLength + this.state.byteLength + this.byDuration.bytes();
+    return { dimensionBytes, dimensions: this.dims.size, baseBytes };
   }
 
-  invalidate(): void {
+  private invalidate(): void {
     this.generation++;
     this.masks.clear();
     this.loaded = false;
@@ -96,11 +129,8 @@ export class MetricsColumns {
 
   /** Group values for the query, or undefined when it needs the SQL path. */
   tryQuery(query: MetricsQuery): GroupValues[] | undefined {
-    if (
-      !this.enabled ||
-      query.viewType !== 'TRACES' ||
-      (query.metricName !== 'trace_count' && query.metricName !== 'latency')
-    )
+    this.call++;
+    if (query.viewType !== 'TRACES' || (query.metricName !== 'trace_count' && query.metricName !== 'latency'))
       return undefined;
     const dimRefs: DimRef[] = [];
     for (const d of query.dimensions) {
@@ -241,7 +271,8 @@ export class MetricsColumns {
    * trace's metadata, tags, state and time from the columns instead of three more seeks.
    */
   tryAssessments(query: MetricsQuery): GroupValues[] | undefined {
-    if (!this.enabled || query.viewType !== 'ASSESSMENTS') return undefined;
+    this.call++;
+    if (query.viewType !== 'ASSESSMENTS') return undefined;
     type Dim = { kind: 'name' } | { kind: 'value' } | { kind: 'col'; col: DimColumn };
     const assessmentFilters: MetricFilter[] = [];
     let stateFilter = -1;
@@ -323,16 +354,8 @@ export class MetricsColumns {
    * The page of group values for the groups extension, ordered by trace count or by latest trace,
    * from the columns: one linear scan instead of a join of every trace with the key.
    */
-  groupPage(input: {
-    experimentIds: string[];
-    kind: 'tag' | 'metadata';
-    key: string;
-    filter?: string;
-    order: 'count' | 'recent';
-    offset: number;
-    limit: number;
-  }): { values: string[]; hasMore: boolean } | undefined {
-    if (!this.enabled) return undefined;
+  groupPage(input: GroupPageInput): { values: string[]; hasMore: boolean } | undefined {
+    this.call++;
     this.ensureLoaded();
     const col = this.dimension(input.kind, input.key);
     const mask = this.filterMask({ experimentIds: input.experimentIds, filter: input.filter });
@@ -629,15 +652,44 @@ export class MetricsColumns {
       c = col.dict.length;
       col.dict.push(value);
       col.index.set(value, c);
+      col.dictBytes += value.length * 2 + DICT_ENTRY_BYTES;
     }
     return c;
+  }
+
+  /**
+   * Drops least recently used dimensions until the loaded ones fit the cap, except those the
+   * running call uses (a single call needing more than the cap holds them until the next call).
+   * A dropped column is unreferenced here and its memory goes back to the heap.
+   */
+  private evict(): void {
+    let bytes = 0;
+    for (const col of this.dims.values()) bytes += col.codes.byteLength + col.dictBytes;
+    for (const [name, col] of this.dims) {
+      if (bytes <= this.maxDimensionBytes) break;
+      if (col.usedIn === this.call) continue;
+      this.dims.delete(name);
+      bytes -= col.codes.byteLength + col.dictBytes;
+    }
   }
 
   private dimension(kind: 'tag' | 'metadata', key: string): DimColumn {
     const name = `${kind}\u0000${key}`;
     let col = this.dims.get(name);
-    if (col) return col;
-    col = { codes: new Int32Array(this.capacity).fill(-1), dict: [], index: new Map() };
+    if (col) {
+      // Most recently used last.
+      this.dims.delete(name);
+      this.dims.set(name, col);
+      col.usedIn = this.call;
+      return col;
+    }
+    col = {
+      codes: new Int32Array(this.capacity).fill(-1),
+      dict: [],
+      index: new Map(),
+      dictBytes: 0,
+      usedIn: this.call,
+    };
     const rows = this.db
       .prepare(
         `SELECT t.rowid, g.value FROM ${kind === 'tag' ? 'trace_tags' : 'trace_metadata'} g JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ?`,
@@ -646,6 +698,7 @@ export class MetricsColumns {
       .iterate(key) as IterableIterator<[number, string]>;
     for (const [rowid, value] of rows) if (rowid < col.codes.length) col.codes[rowid] = this.code(col, value);
     this.dims.set(name, col);
+    this.evict();
     return col;
   }
 }

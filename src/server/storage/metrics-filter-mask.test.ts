@@ -1,14 +1,21 @@
 // The metrics `filter` mask: evaluated on the in-memory columns when it can be (must match SQL
 // exactly), and cached per (experiments, filter) until the next write.
+// SQLite-only: it watches the accelerator's own mask cache.
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExperiment, createTestServer, startTrace, type TestServer } from '../test-helpers.ts';
+import { MetricsColumns } from './metrics-columns.ts';
 
 let server: TestServer;
+let columns: MetricsColumns;
 let exp: string;
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 
 beforeAll(async () => {
-  server = await createTestServer();
+  server = await createTestServer({
+    backend: 'sqlite',
+    sqlite: { metricsAccelerator: (db) => (columns = new MetricsColumns(db)) },
+  });
   exp = await createExperiment(server.app, 'mask');
   const other = await createExperiment(server.app, 'other');
   for (let i = 0; i < 30; i++) {
@@ -35,8 +42,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const counts = async (filter: string, extra: Record<string, unknown> = {}) => {
-  const response = await server.app.inject({
+const counts = async (filter: string, extra: Record<string, unknown> = {}, app: FastifyInstance = server.app) => {
+  const response = await app.inject({
     method: 'POST',
     url: '/ajax-api/3.0/mlflow/traces/metrics',
     payload: {
@@ -82,20 +89,18 @@ const SQL_FILTERS = ["metadata.env LIKE 'pr%'", "feedback.thumbs = 'true'", "tra
 
 describe('metrics filter masks', () => {
   it('evaluates supported filters on the columns with the same result as SQL', async () => {
-    const columns = server.store.metricsColumns;
+    // The same data with masks always computed by SQL, and with no accelerator at all.
+    const sqlMasks = await server.sibling({
+      metricsAccelerator: (db) => new MetricsColumns(db, { columnFilters: false }),
+    });
+    const sqlOnlyApp = await server.sqlOnly();
     for (const filter of [...COLUMN_FILTERS, ...SQL_FILTERS]) {
       const before = { ...columns.maskSources };
       const fast = await counts(filter);
       const viaColumns = columns.maskSources.columns > before.columns;
       expect({ filter, viaColumns }).toEqual({ filter, viaColumns: COLUMN_FILTERS.includes(filter) });
-      columns.columnFilters = false;
-      columns.masks.clear();
-      const sqlMask = await counts(filter);
-      columns.columnFilters = true;
-      columns.enabled = false;
-      const sqlOnly = await counts(filter);
-      columns.enabled = true;
-      columns.masks.clear();
+      const sqlMask = await counts(filter, {}, sqlMasks);
+      const sqlOnly = await counts(filter, {}, sqlOnlyApp);
       expect({ filter, result: fast }).toEqual({ filter, result: sqlMask });
       expect({ filter, result: fast }).toEqual({ filter, result: sqlOnly });
     }
@@ -104,7 +109,6 @@ describe('metrics filter masks', () => {
   });
 
   it('reuses a mask across the requests of one filter change and drops it after a write', async () => {
-    const columns = server.store.metricsColumns;
     const filter = "metadata.env = 'prod' AND execution_time_ms > 50";
     const first = await counts(filter);
     const hits = columns.masks.stats.hits;

@@ -9,6 +9,8 @@ import { SqliteTraceStore, type BulkTrace } from './sqlite-trace-store.ts';
 
 let dir: string;
 let store: SqliteTraceStore;
+/** The same file searched without the window plan. */
+let plainStore: SqliteTraceStore;
 let exp: string;
 const N = 5000;
 
@@ -55,9 +57,11 @@ beforeAll(async () => {
     });
   }
   store.bulkLoad(traces);
+  plainStore = new SqliteTraceStore(openSqlite(join(dir, 'w.db'), { synchronous: 'NORMAL' }), { searchWindows: false });
 });
-afterAll(() => {
-  store.close();
+afterAll(async () => {
+  await store.close();
+  await plainStore.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -78,20 +82,22 @@ const FILTERS = [
 describe('newest-first search windows', () => {
   it.each(FILTERS)('%s gives the same pages with and without windows', async (filter) => {
     for (const maxResults of [1, 100, 500]) {
-      store.searchWindows = true;
       const windowed = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
       const second = windowed.next
         ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: windowed.next })
         : undefined;
-      store.searchWindows = false;
-      const plain = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
+      const plain = await plainStore.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
       const plainSecond = plain.next
-        ? await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: plain.next.offset } })
+        ? await plainStore.searchTraces({
+            experimentIds: [exp],
+            filter,
+            maxResults,
+            cursor: { offset: plain.next.offset },
+          })
         : undefined;
-      store.searchWindows = true;
       expect(windowed.traces.map((t) => t.trace_id)).toEqual(plain.traces.map((t) => t.trace_id));
       expect(second?.traces.map((t) => t.trace_id)).toEqual(plainSecond?.traces.map((t) => t.trace_id));
-      expect(windowed.statements).toBeLessThanOrEqual(6);
+      expect(windowed.statements).toBeLessThanOrEqual(7);
     }
   });
 

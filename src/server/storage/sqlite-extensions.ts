@@ -11,7 +11,7 @@ import type {
 import { exactQuantile } from '../../core/stats/quantile.ts';
 import { compileSearchFilter, correlatedFilter } from './search-sql.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
-import type { SqliteTraceStore } from './sqlite-trace-store.ts';
+import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 import type { GroupsQuery } from './trace-store.ts';
 
 /** Key catalogs and value suggestions look at this many most recent traces (fast at any size). */
@@ -45,7 +45,7 @@ function sampleSql(s: Scope): string {
   return `SELECT t.trace_id FROM traces t WHERE ${s.sql} ORDER BY t.timestamp_ms DESC LIMIT ${CATALOG_SAMPLE}`;
 }
 
-export function listKeysSql(store: SqliteTraceStore, experimentIds: string[], limit: number): KeysResponse {
+export function listKeysSql(store: SqliteReadContext, experimentIds: string[], limit: number): KeysResponse {
   const s = scope(experimentIds);
   const keys: KeysResponse['keys'] = [];
   for (const kind of ['metadata', 'tag'] as const) {
@@ -61,7 +61,7 @@ export function listKeysSql(store: SqliteTraceStore, experimentIds: string[], li
 }
 
 export function listValuesSql(
-  store: SqliteTraceStore,
+  store: SqliteReadContext,
   input: { experimentIds: string[]; kind: KeyKind; key: string; prefix?: string; limit: number },
 ): ValuesResponse {
   const s = scope(input.experimentIds);
@@ -88,7 +88,7 @@ export function listValuesSql(
 }
 
 export function countTracesSql(
-  store: SqliteTraceStore,
+  store: SqliteReadContext,
   input: { experimentIds: string[]; filter?: string; cap: number },
 ): CountResponse {
   const compiled = compileSearchFilter(input.filter);
@@ -113,13 +113,13 @@ export function countTracesSql(
   return row.n > input.cap ? { count: input.cap, exact: false } : { count: row.n, exact: true };
 }
 
-export function listGroupsSql(store: SqliteTraceStore, query: GroupsQuery): GroupsResponse {
+export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): GroupsResponse {
   const s = scope(query.experimentIds, query.filter);
   const table = TABLES[query.groupBy.kind];
   const wanted = query.offset + query.maxResults;
   let values: string[];
   let hasMore: boolean;
-  const fromColumns = store.metricsColumns.groupPage({
+  const fromColumns = store.accelerator?.groupPage({
     experimentIds: query.experimentIds,
     kind: query.groupBy.kind,
     key: query.groupBy.key,

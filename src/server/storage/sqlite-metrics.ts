@@ -5,7 +5,7 @@
 import { bucketLabel, assessmentNumber, toDataPoints, type GroupValues } from './metrics-aggregate.ts';
 import type { MetricDataPoint, MetricDimension, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter } from './search-sql.ts';
-import type { SqliteTraceStore } from './sqlite-trace-store.ts';
+import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 
 const jsonString = (expr: string) =>
   `(CASE WHEN json_valid(${expr}) AND json_type(${expr}) = 'text' THEN json_extract(${expr}, '$') ELSE ${expr} END)`;
@@ -197,8 +197,8 @@ export function groupRows(
   return [...groups.values()];
 }
 
-export function queryMetricsSql(store: SqliteTraceStore, query: MetricsQuery): MetricDataPoint[] {
-  const fast = store.metricsColumns.tryQuery(query) ?? store.metricsColumns.tryAssessments(query);
+export function queryMetricsSql(store: SqliteReadContext, query: MetricsQuery): MetricDataPoint[] {
+  const fast = store.accelerator?.tryQuery(query) ?? store.accelerator?.tryAssessments(query);
   if (fast) return toDataPoints(query, fast);
   const built = build(query);
   const rows = store

@@ -129,8 +129,9 @@ export interface GroupsQuery {
 }
 
 /**
- * What routes need from storage. SQL lives only behind this interface, so a PostgreSQL
- * implementation can replace SQLite without touching a route. Writes resolve after commit.
+ * What routes need from storage. SQL lives only behind this interface, so another engine can
+ * replace SQLite without touching a route (docs/architecture.md, "How to add an engine").
+ * Writes resolve after commit; MLflow's rules are shared functions in rules/.
  */
 export interface TraceStore {
   createExperiment(input: {
@@ -141,6 +142,12 @@ export interface TraceStore {
   getExperiment(experimentId: string): Promise<Experiment | undefined>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
   searchExperiments(input: SearchExperimentsQuery): Promise<Experiment[]>;
+  /** DeleteExperiment: active → deleted (its traces stop being searchable). */
+  deleteExperiment(experimentId: string): Promise<void>;
+  /** RestoreExperiment: deleted → active. */
+  restoreExperiment(experimentId: string): Promise<void>;
+  /** UpdateExperiment's new_name. */
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
 
   startTrace(input: TraceInfoInput): Promise<TraceInfo>;
   getTraceInfo(traceId: string): Promise<TraceInfo | undefined>;
@@ -180,5 +187,6 @@ export interface TraceStore {
   countTraces(input: { experimentIds: string[]; filter?: string; cap: number }): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
 
-  close(): void;
+  /** Waits for nothing in flight and releases the engine's connections. */
+  close(): Promise<void>;
 }

@@ -1,0 +1,50 @@
+// What the SQLite store's modules share: the connection, its statement cache, the write queue
+// and the clock. Internal to the SQLite engine; routes see only TraceStore.
+import type Database from 'better-sqlite3';
+import { GroupCommit } from '../group-commit.ts';
+import type { MetricsAccelerator } from '../metrics-accelerator.ts';
+import type { ChangeListener, WriteDeclaration } from '../store-change.ts';
+
+export class SqliteContext {
+  readonly db: Database.Database;
+  readonly now: () => number;
+  private readonly commit: GroupCommit;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Statements run through stmt() (the benchmark's statements per search page). */
+  statementCount = 0;
+
+  constructor(db: Database.Database, now: () => number, onCommit: ChangeListener) {
+    this.db = db;
+    this.now = now;
+    this.commit = new GroupCommit(db, onCommit);
+  }
+
+  /** A cached prepared statement; SQL text here is always a constant or built from allowlisted parts. */
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    this.statementCount++;
+    return s;
+  }
+
+  /** Runs a write in the next group commit; resolves after COMMIT. `declares` feeds the write hook. */
+  write<T>(declares: WriteDeclaration, op: () => T): Promise<T> {
+    return this.commit.run(op, declares);
+  }
+
+  commitStats(): ReturnType<GroupCommit['stats']> {
+    return this.commit.stats();
+  }
+}
+
+/** `(SELECT value FROM json_each(?))`: a list of ids bound as one JSON array parameter. */
+export const IDS_JSON = '(SELECT value FROM json_each(?))';
+
+/** What the SQLite read modules (metrics, extensions) need: statements and the optional accelerator. */
+export interface SqliteReadContext {
+  stmt(sql: string): Database.Statement;
+  readonly accelerator: MetricsAccelerator | undefined;
+}

@@ -1,0 +1,126 @@
+// Reading traces on SQLite: infos with their tags, metadata and assessments in a fixed number of
+// statements whatever the count, and spans in storage order.
+import type { Assessment, TraceInfo } from '../../../core/model.ts';
+import { withArtifactLocation } from '../rules/artifact-location.ts';
+import type { SpanRecord } from '../span-record.ts';
+import {
+  toAssessment,
+  toTraceInfo,
+  TRACE_COLUMNS,
+  type AssessmentRow,
+  type KeyValueRow,
+  type TraceRow,
+} from '../trace-rows.ts';
+import type { SqliteExperiments } from './experiments.ts';
+import { IDS_JSON, type SqliteContext } from './sqlite-context.ts';
+
+interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  type: string | null;
+  status: string;
+  start_time_ns: bigint;
+  end_time_ns: bigint | null;
+  content: string;
+}
+
+function groupKeyValues(rows: KeyValueRow[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const r of rows) {
+    let map = out.get(r.trace_id);
+    if (!map) {
+      map = {};
+      out.set(r.trace_id, map);
+    }
+    map[r.key] = r.value;
+  }
+  return out;
+}
+
+export class SqliteTraceReads {
+  private readonly ctx: SqliteContext;
+  private readonly experiments: SqliteExperiments;
+
+  constructor(ctx: SqliteContext, experiments: SqliteExperiments) {
+    this.ctx = ctx;
+    this.experiments = experiments;
+  }
+
+  exists(traceId: string): boolean {
+    return this.ctx.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId) !== undefined;
+  }
+
+  /** Trace infos for ids in the given order (unknown ids skipped): four statements whatever the count. */
+  infos(traceIds: string[]): TraceInfo[] {
+    if (traceIds.length === 0) return [];
+    const rows = this.ctx
+      .stmt(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.trace_id IN ${IDS_JSON}`)
+      .all(JSON.stringify(traceIds)) as TraceRow[];
+    const byId = new Map(rows.map((r) => [r.trace_id, r]));
+    return this.assemble(traceIds.map((id) => byId.get(id)).filter((r): r is TraceRow => r !== undefined));
+  }
+
+  /** Attaches tags, metadata and assessments to trace rows with three batched statements. */
+  assemble(rows: TraceRow[]): TraceInfo[] {
+    if (rows.length === 0) return [];
+    const idsJson = JSON.stringify(rows.map((r) => r.trace_id));
+    const tags = groupKeyValues(
+      this.ctx
+        .stmt(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN ${IDS_JSON}`)
+        .all(idsJson) as KeyValueRow[],
+    );
+    const metadata = groupKeyValues(
+      this.ctx
+        .stmt(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN ${IDS_JSON}`)
+        .all(idsJson) as KeyValueRow[],
+    );
+    const assessments = new Map<string, Assessment[]>();
+    const assessmentRows = this.ctx
+      .stmt(`SELECT * FROM assessments WHERE trace_id IN ${IDS_JSON} ORDER BY create_time, assessment_id`)
+      .all(idsJson) as AssessmentRow[];
+    for (const row of assessmentRows) {
+      const list = assessments.get(row.trace_id);
+      if (list) list.push(toAssessment(row));
+      else assessments.set(row.trace_id, [toAssessment(row)]);
+    }
+    return rows.map((r) =>
+      toTraceInfo(
+        r,
+        withArtifactLocation(tags.get(r.trace_id) ?? {}, this.experiments.artifactRoot(r.experiment_id), r.trace_id),
+        metadata.get(r.trace_id) ?? {},
+        assessments.get(r.trace_id) ?? [],
+      ),
+    );
+  }
+
+  /** Stored spans by trace (root first, then by start time). */
+  spansOfTraces(traceIds: string[]): Map<string, SpanRecord[]> {
+    const rows = this.ctx
+      .stmt(
+        `SELECT trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content FROM spans
+         WHERE trace_id IN ${IDS_JSON} ORDER BY trace_id, parent_span_id IS NOT NULL, start_time_ns, span_id`,
+      )
+      .safeIntegers(true)
+      .all(JSON.stringify(traceIds)) as SpanRow[];
+    const out = new Map<string, SpanRecord[]>();
+    for (const r of rows) {
+      const record: SpanRecord = {
+        traceId: r.trace_id,
+        spanId: r.span_id,
+        parentSpanId: r.parent_span_id,
+        name: r.name,
+        type: r.type,
+        status: r.status as SpanRecord['status'],
+        startTimeNs: r.start_time_ns,
+        endTimeNs: r.end_time_ns,
+        content: r.content,
+      };
+      const list = out.get(r.trace_id);
+      if (list) list.push(record);
+      else out.set(r.trace_id, [record]);
+    }
+    return out;
+  }
+}
