@@ -18,6 +18,7 @@ import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
 import { TraceTableActionsContext } from './trace-table-actions.ts';
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, parseTracesView, tracesHref, type TracesView } from './traces-url.ts';
+import { DEFAULT_TRACE_DETAIL_VIEW } from '../trace-detail/trace-detail-url.ts';
 import { useDetailWidth } from './useDetailWidth.ts';
 import { anchoredNow } from './anchored-now.ts';
 import { useTraceRows } from './useTraceRows.ts';
@@ -30,8 +31,9 @@ import './traces-page.css';
 const currentView = () => parseTracesView(window.location.pathname + window.location.search);
 const update = (patch: Partial<TracesView>, options: { replace?: boolean } = {}) =>
   navigate(tracesHref({ ...currentView(), ...patch }), options);
-const open = (traceId: string) => update({ trace: traceId });
-const close = () => update({ trace: null });
+// Another trace starts on its root span, with its spans showing.
+const open = (traceId: string) => update({ trace: traceId, detail: DEFAULT_TRACE_DETAIL_VIEW });
+const close = () => update({ trace: null, detail: DEFAULT_TRACE_DETAIL_VIEW });
 const commitFilter = (filter: string) => update({ filter });
 const actions = {
   addClause: (field: ClauseField, value: string | null) =>
@@ -77,14 +79,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
       const next = index + delta;
       if (next >= 0 && next < rows.length) {
         setActiveIndex(next);
-        update({ trace: rows[next].id }, { replace: true });
+        update({ trace: rows[next].id, detail: DEFAULT_TRACE_DETAIL_VIEW }, { replace: true });
       } else if (next >= rows.length && hasNextPage && !isFetchingNextPage) {
         // Past the loaded rows: page in the next server page and step into it.
         const result = await fetchNextPage();
         const nextTrace = result.data?.pages.flatMap((page) => page.traces)[next];
         if (nextTrace) {
           setActiveIndex(next);
-          update({ trace: nextTrace.trace_id }, { replace: true });
+          update({ trace: nextTrace.trace_id, detail: DEFAULT_TRACE_DETAIL_VIEW }, { replace: true });
         }
       }
     },
@@ -100,7 +102,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     activeIndex,
     setActiveIndex: (index) => {
       setActiveIndex(index);
-      if (currentView().trace && rows[index]) update({ trace: rows[index].id }, { replace: true });
+      if (currentView().trace && rows[index])
+        update({ trace: rows[index].id, detail: DEFAULT_TRACE_DETAIL_VIEW }, { replace: true });
     },
     openActive: () => rows[activeIndex] && open(rows[activeIndex].id),
     close: () => currentView().trace && close(),
