@@ -1,3 +1,4 @@
+import { expectNoSeriousAxeFindings } from './axe.ts';
 import { expect, test } from './console-guard.ts';
 import { createExperiment, logTrace, uniqueName } from './fixtures/seed-api.ts';
 
@@ -53,6 +54,7 @@ test('a trace opens with its spans, timeline and span details', async ({ page, r
   await expect(detail.getByText('1.4.0').first()).toBeVisible();
   const tree = detail.getByRole('tree', { name: 'Span tree' });
   await expect(tree.getByRole('treeitem')).toHaveCount(4);
+  await expectNoSeriousAxeFindings(page, 'trace page');
   // Timeline bars are laid out by start and duration: the LLM call starts after retrieval.
   const bars = tree.locator('.span-bar');
   await expect(bars).toHaveCount(4);

@@ -1,4 +1,5 @@
 import type { APIRequestContext, Page } from '@playwright/test';
+import { expectNoSeriousAxeFindings } from './axe.ts';
 import { expect, test } from './console-guard.ts';
 import { createExperiment, logFeedback, logTrace, uniqueName } from './fixtures/seed-api.ts';
 
@@ -50,6 +51,7 @@ test('filters by environment and app version with the quick filters', async ({ p
   await page.goto(`/traces?experiment=${experimentId}`);
   await expect(dataRows(page)).toHaveCount(12);
   await expect(page.getByText('12 traces')).toBeVisible();
+  await expectNoSeriousAxeFindings(page, 'Traces');
 
   await page.getByRole('combobox', { name: 'Environment', exact: true }).selectOption('prod');
   await expect(dataRows(page)).toHaveCount(8);
@@ -118,6 +120,7 @@ test('group by session shows server aggregates and expands into traces', async (
   const groupGrid = page.getByRole('grid', { name: /mlflow\.trace\.session is session-0/ });
   await expect(groupGrid.locator('.grid-body [role="row"]')).toHaveCount(4);
   expect(new URL(page.url()).searchParams.get('group')).toBe('session');
+  await expectNoSeriousAxeFindings(page, 'grouped Traces, one group expanded');
   await page.screenshot({ path: '/tmp/traces-grouped.png' });
 });
 

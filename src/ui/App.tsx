@@ -4,6 +4,7 @@ import { useServerFeatures } from './api/useServerFeatures.ts';
 import { rememberExperiment } from './landing-experiment.ts';
 import { LandingRedirect } from './shell/LandingRedirect.tsx';
 import { useLocationHref } from './navigation.ts';
+import { FocusTooltip } from './components/FocusTooltip.tsx';
 import { AppHeader } from './shell/AppHeader.tsx';
 import { TracesPage } from './traces/TracesPage.tsx';
 import { AuthGate } from './auth/AuthGate.tsx';
@@ -64,12 +65,16 @@ function SignedInApp() {
           )}
           {route.page === 'admin' && <AdminPage experimentId={route.experimentId} />}
           {route.page === 'not-found' && (
-            <p className="placeholder" role="alert">
-              No page at {route.path}.
-            </p>
+            <>
+              <h1 className="visually-hidden">Page not found</h1>
+              <p className="placeholder" role="alert">
+                No page at {route.path}.
+              </p>
+            </>
           )}
         </Suspense>
       </main>
+      <FocusTooltip />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { infiniteQueryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { GroupsRequest, GroupsResponse } from '../../core/model.ts';
 import { EXTENSION_PREFIX } from '../../core/model.ts';
 import { api, apiRequest } from './http-client.ts';
@@ -32,6 +32,31 @@ export const groupQueries = {
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (last: GroupsResponse) =>
         last.groups.length > 0 ? last.next_page_token || undefined : undefined,
+      staleTime: 30_000,
+    }),
+  /** The most frequent values of a key under a filter, with their counts: one page of groups. */
+  counts: (experimentId: string, groupBy: string, filter: string, limit = 50) =>
+    queryOptions({
+      queryKey: [...groupQueries.all(), 'counts', experimentId, groupBy, filter, limit] as const,
+      queryFn: async ({ signal }) => {
+        const body: GroupsRequest = {
+          experiment_ids: [experimentId],
+          group_by: groupBy,
+          filter: filter || undefined,
+          order: 'count',
+          max_results: limit,
+        };
+        const response = await apiRequest<GroupsResponse>(
+          'POST',
+          api(`${EXTENSION_PREFIX.slice(1)}/groups`),
+          body,
+          signal,
+        );
+        // Traces without the key form a group too; a dropdown cannot choose "no value".
+        return response.groups
+          .filter((group) => group.value !== '')
+          .map((group) => ({ value: group.value, count: group.count }));
+      },
       staleTime: 30_000,
     }),
 };

@@ -1,5 +1,5 @@
-import { compareErrorRates, compareLatency } from '../../core/stats/version-verdict.ts';
-import { PERCENTILES } from './compare-requests.ts';
+import { compareErrorRates, compareLatency, LATENCY_MIN_RELATIVE_CHANGE } from '../../core/stats/version-verdict.ts';
+import { CONFIDENCE_LABEL, PERCENTILES } from './compare-requests.ts';
 import { formatMs, formatPercent, formatPoints, formatPValue, formatSignedMs } from './format.ts';
 import { VerdictBadge } from './VerdictBadge.tsx';
 import type { VersionRow } from './version-rows.ts';
@@ -112,9 +112,11 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
               const evidence =
                 !b || !c
                   ? '—'
-                  : hasBounds(b) || hasBounds(c)
-                    ? `95% CI ${bounds(b)} vs ${bounds(c)}`
-                    : 'too few traces for 95% bounds';
+                  : delta?.difference
+                    ? `${CONFIDENCE_LABEL} bounds ${bounds(b)} vs ${bounds(c)}: change between ${formatSignedMs(delta.difference.low)} and ${formatSignedMs(delta.difference.high)}`
+                    : hasBounds(b) || hasBounds(c)
+                      ? `${CONFIDENCE_LABEL} bounds ${bounds(b)} vs ${bounds(c)}`
+                      : `too few traces for ${CONFIDENCE_LABEL} bounds`;
               return (
                 <tr key={p}>
                   <th scope="row">Latency p{p}</th>
@@ -141,8 +143,10 @@ export function BaselineComparison({ rows, keyLabel, baseline, candidate, onChan
         </table>
       )}
       <p className="footnote muted">
-        Error rates: two-sided two-proportion z-test, significant at p &lt; 0.05. Latency: significant when the 95%
-        intervals of the two percentiles do not overlap.
+        Error rates: two-sided two-proportion z-test, significant at p &lt; 0.05. Latency: exact distribution-free test
+        on order-statistic bounds ({CONFIDENCE_LABEL} each, so a false alarm is at most 5% likely); a change is called
+        only when the bounds rule out one smaller than {LATENCY_MIN_RELATIVE_CHANGE * 100}% of the baseline, otherwise
+        there is not enough data to tell.
       </p>
     </section>
   );

@@ -47,7 +47,7 @@ describe('ComparePage', () => {
   );
   afterEach(() => vi.unstubAllGlobals());
 
-  it('shows per-version numbers, flags the regression in words, and filters on a version click', async () => {
+  it('shows per-version numbers, flags the regression in words, and highlights a version on click', async () => {
     const requests = renderPage(VERSIONS);
     const table = await screen.findByRole('table', { name: /per app_version/i });
     const v2 = within(table).getByRole('row', { name: /v2/ });
@@ -63,12 +63,20 @@ describe('ComparePage', () => {
     // Every number comes from the metrics endpoint with the person's filter and the 24h window.
     expect(requests.length).toBeGreaterThanOrEqual(3);
     expect(requests[0].filter).toMatch(/^\(status = 'OK' OR tag\.x = 'y'\) AND timestamp_ms >= \d+$/);
-    expect(requests.find((r) => r.metric_name === 'latency' && !r.time_interval_seconds)?.confidence_level).toBe(0.95);
+    expect(requests.find((r) => r.metric_name === 'latency' && !r.time_interval_seconds)?.confidence_level).toBe(0.975);
 
+    // A version click highlights it and keeps the comparison whole; its traces are one link away.
+    const filterBefore = new URLSearchParams(window.location.search).get('q');
     within(table).getByRole('button', { name: 'v1' }).click();
-    expect(new URLSearchParams(window.location.search).get('q')).toBe(
-      "(status = 'OK' OR tag.x = 'y') AND metadata.app_version = 'v1'",
-    );
+    const search = new URLSearchParams(window.location.search);
+    expect(search.get('highlight')).toBe('v1');
+    expect(search.get('q')).toBe(filterBefore);
+    expect((await within(table).findByRole('button', { name: 'v1' })).getAttribute('aria-pressed')).toBe('true');
+    const link = within(table).getByRole('link', { name: 'Show traces of app_version v1' });
+    const target = new URL(link.getAttribute('href')!, 'http://x');
+    expect(target.pathname).toBe('/traces');
+    expect(target.searchParams.get('q')).toBe("(status = 'OK' OR tag.x = 'y') AND metadata.app_version = 'v1'");
+    expect(target.searchParams.get('range')).toBe('24h');
   });
 
   it('explains a single version instead of comparing it with itself', async () => {

@@ -1,12 +1,15 @@
 import { Suspense, useCallback, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { catalogQueries } from '../api/catalog-queries.ts';
+import { pageHref } from '../app-url.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
+import { clauseValue } from '../../core/filter-clause.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
 import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-store.ts';
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
 import { BaselineComparison } from './BaselineComparison.tsx';
 import { formatBucket } from './bucket-size.ts';
+import { CONFIDENCE_LABEL } from './compare-requests.ts';
 import { parseCompareView, writeCompareView, type CompareView } from './compare-url.ts';
 import { formatMs, formatMsTick, formatPercent, formatPercentTick } from './format.ts';
 import { LazyErrorRateBarChart, LazyLatencyBarChart, LazyTrendChart } from './lazy-charts.ts';
@@ -62,16 +65,24 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
     view.baseline && versions.includes(view.baseline) ? view.baseline : versions[Math.max(0, versions.length - 2)];
 
   const { kind, key } = versionKey;
-  const filterTo = useCallback(
-    (version: string) =>
-      updateUrl({
-        shared: (current) => ({
-          ...current,
-          filter: narrowFilter(current.filter, { kind, key }, version) ?? current.filter,
-        }),
+  // Clicking a version marks it (again: unmarks); the comparison itself stays whole.
+  const highlightVersion = useCallback((version: string) => {
+    const current = parseCompareView(new URL(window.location.href).searchParams);
+    updateUrl({ view: { ...current, highlight: current.highlight === version ? undefined : version } });
+  }, []);
+  const highlight = view.highlight && versions.includes(view.highlight) ? view.highlight : undefined;
+  /** The Traces tab showing one version's traces under this filter and time range. */
+  const tracesHrefFor = (version: string) =>
+    pageHref(
+      'traces',
+      experimentId,
+      writeSharedView(new URLSearchParams(), {
+        ...shared,
+        filter: narrowFilter(shared.filter, { kind, key }, version) ?? shared.filter,
       }),
-    [kind, key],
-  );
+    );
+  // A filter that pins the version key to one value leaves nothing to compare: offer to drop it.
+  const pinned = clauseValue(shared.filter, { kind, key });
   const selectRange = useCallback(
     (fromMs: number, toMs: number) =>
       updateUrl({ shared: (current) => ({ ...current, range: { kind: 'custom', fromMs, toMs } }) }),
@@ -81,10 +92,13 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   const charted = useMemo(() => chartRows.map((r) => r.version), [chartRows]);
   const errorSeries = useMemo(() => onlyVersions(data.errorSeries, charted), [data.errorSeries, charted]);
   const latencySeries = useMemo(() => onlyVersions(data.latencySeries, charted), [data.latencySeries, charted]);
-  const chartProps = { rows: chartRows, keyLabel, colorOf, onVersionClick: filterTo };
+  const chartProps = { rows: chartRows, keyLabel, colorOf, highlight, onVersionClick: highlightVersion };
 
   return (
-    <section aria-label="Compare versions" className="compare-page" aria-busy={data.loading || data.updating}>
+    <section aria-labelledby="compare-heading" className="compare-page" aria-busy={data.loading || data.updating}>
+      <h1 id="compare-heading" className="visually-hidden">
+        Compare versions
+      </h1>
       <div className="compare-toolbar">
         <SearchBar
           experimentId={experimentId}
@@ -130,10 +144,50 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
 
       {rows.length > 0 && (
         <>
+          {highlight && (
+            <p className="compare-highlight" role="status">
+              <span className="swatch" style={{ background: colorOf(highlight) }} aria-hidden="true" />
+              Highlighted: <strong>{highlight}</strong>
+              <a
+                href={tracesHrefFor(highlight)}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(tracesHrefFor(highlight));
+                }}
+              >
+                Show these traces
+              </a>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => updateUrl({ view: { ...view, highlight: undefined } })}
+              >
+                Clear highlight
+              </button>
+            </p>
+          )}
           {rows.length === 1 ? (
             <p className="compare-note">
-              Only one value of <code>{keyLabel}</code> (<strong>{rows[0].version}</strong>) matches. Widen the filter
-              or compare by another key to see differences.
+              Only one value of <code>{keyLabel}</code> (<strong>{rows[0].version}</strong>) matches.{' '}
+              {pinned !== null ? (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() =>
+                    updateUrl({
+                      shared: (current) => ({
+                        ...current,
+                        filter: narrowFilter(current.filter, { kind, key }, undefined) ?? current.filter,
+                      }),
+                      view: { ...view, highlight: pinned },
+                    })
+                  }
+                >
+                  Compare all values of {keyLabel}, highlighting {pinned}
+                </button>
+              ) : (
+                'Widen the filter or compare by another key to see differences.'
+              )}
             </p>
           ) : (
             <BaselineComparison
@@ -155,7 +209,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             <figure className="chart-card">
               <figcaption>
                 <strong>Error rate by {keyLabel}</strong>{' '}
-                <span className="muted">whiskers: 95% Wilson interval · click a bar to filter</span>
+                <span className="muted">whiskers: 95% Wilson interval · click a bar to highlight</span>
               </figcaption>
               <Suspense fallback={<ChartLoading />}>
                 <LazyErrorRateBarChart {...chartProps} />
@@ -164,7 +218,9 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             <figure className="chart-card">
               <figcaption>
                 <strong>Latency by {keyLabel}</strong>{' '}
-                <span className="muted">p50 / p95 / p99, lighter = lower percentile · whiskers: 95% bounds</span>
+                <span className="muted">
+                  p50 / p95 / p99, lighter = lower percentile · whiskers: {CONFIDENCE_LABEL} bounds
+                </span>
               </figcaption>
               <Suspense fallback={<ChartLoading />}>
                 <LazyLatencyBarChart {...chartProps} />
@@ -178,7 +234,9 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             colorOf={colorOf}
             baseline={rows.length > 1 ? baseline : undefined}
             candidate={rows.length > 1 ? candidate : undefined}
-            onVersionClick={filterTo}
+            highlight={highlight}
+            onVersionClick={highlightVersion}
+            tracesHrefFor={tracesHrefFor}
           />
 
           {data.window && (
@@ -202,7 +260,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                       formatValue={formatPercent}
                       formatTick={formatPercentTick}
                       colorOf={colorOf}
-                      onVersionClick={filterTo}
+                      highlight={highlight}
+                      onVersionClick={highlightVersion}
                       onRangeSelect={selectRange}
                     />
                   </Suspense>
@@ -225,7 +284,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
                       formatValue={formatMs}
                       formatTick={formatMsTick}
                       colorOf={colorOf}
-                      onVersionClick={filterTo}
+                      highlight={highlight}
+                      onVersionClick={highlightVersion}
                       onRangeSelect={selectRange}
                     />
                   </Suspense>

@@ -25,6 +25,8 @@ export interface TrendChartProps {
   /** Shorter form for axis ticks. */
   formatTick: (value: number) => string;
   colorOf: (version: string) => string;
+  /** The highlighted version: the other lines fade. */
+  highlight?: string;
   onVersionClick: (version: string) => void;
   /** Called with [from, to) in ms after the person drags across buckets. */
   onRangeSelect: (fromMs: number, toMs: number) => void;
@@ -44,6 +46,7 @@ export function TrendChart({
   formatValue,
   formatTick,
   colorOf,
+  highlight,
   onVersionClick,
   onRangeSelect,
   width,
@@ -70,6 +73,8 @@ export function TrendChart({
         height={CHART_HEIGHT}
         margin={chartMargin}
         accessibilityLayer
+        title={`${yLabel} over time, one line per version`}
+        desc={`${versions.length} versions over ${points.length} time buckets; the numbers are in the table below the chart.`}
         onMouseDown={(state) => {
           const index = pointIndex(state);
           if (index !== undefined) setDrag({ from: index, to: index });
@@ -110,6 +115,7 @@ export function TrendChart({
             {...lineSeriesPreset}
             name={version}
             stroke={colorOf(version)}
+            strokeOpacity={highlight === undefined || highlight === version ? 1 : 0.3}
             dataKey={(p: SeriesPoint) => p.values[version]}
           />
         ))}

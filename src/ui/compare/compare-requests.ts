@@ -1,11 +1,15 @@
 import type { MetricsRequest, MetricsResponse } from '../../core/stats/trace-metrics-wire.ts';
+import { LATENCY_BOUNDS_LEVEL } from '../../core/stats/version-verdict.ts';
 
 // The metrics requests behind the Compare page. Each is one server-side aggregation over all
 // traces matching the filter; nothing is computed from a page of rows.
 
 export const PERCENTILES = [50, 95, 99] as const;
 export type Percentile = (typeof PERCENTILES)[number];
-export const CONFIDENCE_LEVEL = 0.95;
+/** The level of the latency bounds: the one the percentile verdict's guarantee needs (see version-verdict.ts). */
+export const CONFIDENCE_LEVEL = LATENCY_BOUNDS_LEVEL;
+/** "97.5%", for labels. */
+export const CONFIDENCE_LABEL = `${Number((CONFIDENCE_LEVEL * 100).toFixed(1))}%`;
 export const TRACE_STATUS = 'trace_status';
 export const ASSESSMENT_NAME = 'assessment_name';
 export const TIME_BUCKET = 'time_bucket';

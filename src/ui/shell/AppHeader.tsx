@@ -1,9 +1,14 @@
 import type { Route } from '../app-url.ts';
 import { pageHref } from '../app-url.ts';
 import { navigate } from '../navigation.ts';
-import { sharedParams } from '../shared-view-url.ts';
+import { CONTEXT_KEYS } from '../../core/model.ts';
+import { compareHrefFromTraces } from '../compare/compare-url.ts';
+import { parseSharedView, sharedParams } from '../shared-view-url.ts';
 import { ExperimentPicker } from './ExperimentPicker.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
+
+/** Compare opens on the version key the Traces page's quick filter uses. */
+const VERSION_FIELD = { kind: 'metadata', key: CONTEXT_KEYS.appVersion } as const;
 
 const TABS = [
   { page: 'traces', label: 'Traces' },
@@ -26,12 +31,13 @@ export function AppHeader({ route }: { route: Route }) {
       <ExperimentPicker experimentId={route.experimentId} />
       <nav className="tabs" aria-label="Pages">
         {TABS.map((tab) => {
-          // Switching tabs keeps the filter and time range (shared view state).
-          const href = pageHref(
-            tab.page,
-            route.experimentId,
-            sharedParams(new URLSearchParams(window.location.search)),
-          );
+          // Switching tabs keeps the filter and time range (shared view state); from Traces to
+          // Compare, a clause pinning the version becomes the highlighted version instead.
+          const search = new URLSearchParams(window.location.search);
+          const href =
+            tab.page === 'compare' && route.page !== 'compare'
+              ? compareHrefFromTraces(route.experimentId, parseSharedView(search), VERSION_FIELD)
+              : pageHref(tab.page, route.experimentId, sharedParams(search));
           const current = route.page === tab.page || (tab.page === 'traces' && route.page === 'trace');
           return (
             <a

@@ -98,6 +98,8 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
+  // The selected span and the session view live in the URL: each test starts from a plain one.
+  window.history.replaceState(null, '', '/');
   calls.length = 0;
   localStorage.clear();
   useFeedbackPreferences.setState({ reviewerId: '', feedbackName: 'user_satisfaction' });

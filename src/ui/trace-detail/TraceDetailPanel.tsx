@@ -11,6 +11,8 @@ import { TraceHeader } from './TraceHeader.tsx';
 import { TraceSpansArea } from './TraceSpansArea.tsx';
 import { useFeedbackActions } from './useFeedbackActions.ts';
 import { useTraceDetailKeys } from './useTraceDetailKeys.ts';
+import { navigate, useLocationHref } from '../navigation.ts';
+import { parseTraceDetailView, writeTraceDetailView, type TraceDetailView } from './trace-detail-url.ts';
 import './trace-detail.css';
 
 export interface TraceDetailPanelProps {
@@ -36,8 +38,17 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   // Spans load in parallel with the info, not after it: on a 30k-span trace that is the long pole.
   usePrefetchQuery(traceDetailQueries.spans(traceId));
   const [tab, setTab] = useState<SideTab>('feedback');
-  // The session view belongs to the trace it was opened from; another trace starts on its spans.
-  const [sessionFor, setSessionFor] = useState<string | null>(null);
+  // The session view and the selected span live in the URL (trace-detail-url.ts); another trace
+  // starts on its spans (the Traces page drops them when it opens another trace).
+  const href = useLocationHref();
+  const detailView = parseTraceDetailView(new URL(href, 'http://x').searchParams);
+  const setDetailView = (change: Partial<TraceDetailView>) => {
+    const url = new URL(window.location.href);
+    const current = parseTraceDetailView(url.searchParams);
+    writeTraceDetailView(url.searchParams, { ...current, ...change });
+    navigate(`${url.pathname}?${url.searchParams.toString()}`, { replace: true });
+  };
+  const setSessionFor = (traceIdOrNull: string | null) => setDetailView({ session: traceIdOrNull !== null });
   const [comment, setComment] = useState('');
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const reviewerRef = useRef<HTMLInputElement>(null);
@@ -66,9 +77,10 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   });
 
   const session = info.data?.trace_metadata[METADATA.session];
-  const sessionOpen = sessionFor === traceId && Boolean(session);
+  const sessionOpen = detailView.session && Boolean(session);
   return (
     <section aria-label="Trace detail" className={`trace-detail trace-detail-${variant}`}>
+      {variant === 'page' && !info.data && <h1 className="visually-hidden">Trace {traceId}</h1>}
       {info.isPending && (
         <p className="td-muted td-pad" role="status">
           Loading trace…
@@ -91,6 +103,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
       {info.data && (
         <>
           <TraceHeader
+            headingLevel={variant === 'page' ? 1 : 2}
             info={info.data}
             sessionOpen={sessionOpen}
             onToggleSession={() => setSessionFor(sessionOpen ? null : traceId)}
@@ -105,8 +118,12 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
             </div>
           ) : (
             <div className="td-body">
-              <TraceSpansArea traceId={traceId} />
-              <aside className="td-side" aria-label="Feedback, tags and metadata">
+              <TraceSpansArea
+                traceId={traceId}
+                selectedSpanId={detailView.span}
+                onSelectSpan={(spanId) => setDetailView({ span: spanId })}
+              />
+              <div role="region" className="td-side" aria-label="Feedback, tags and metadata">
                 <div role="tablist" aria-label="Trace sections" className="td-tabs">
                   {TABS.map((t) => {
                     const count =
@@ -158,7 +175,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
                 >
                   <MetadataSection info={info.data} experimentId={experimentId} />
                 </div>
-              </aside>
+              </div>
             </div>
           )}
         </>

@@ -9,10 +9,13 @@ interface TraceHeaderProps {
   sessionOpen: boolean;
   onToggleSession: () => void;
   onClose?: () => void;
+  /** 1 on the trace page (its main heading), 2 in the panel under the Traces page's h1. */
+  headingLevel?: 1 | 2;
 }
 
 /** The trace's identity and context at a glance. All values are untrusted text. */
-export function TraceHeader({ info, sessionOpen, onToggleSession, onClose }: TraceHeaderProps) {
+export function TraceHeader({ info, sessionOpen, onToggleSession, onClose, headingLevel = 2 }: TraceHeaderProps) {
+  const Heading = headingLevel === 1 ? 'h1' : 'h2';
   const meta = info.trace_metadata;
   const name = info.tags[TAGS.traceName] || '(unnamed trace)';
   const user = meta[METADATA.user] || info.tags['mlflow.user'];
@@ -31,7 +34,7 @@ export function TraceHeader({ info, sessionOpen, onToggleSession, onClose }: Tra
   return (
     <header className="td-header">
       <div className="td-header-top">
-        <h2 className="td-trace-name">{name}</h2>
+        <Heading className="td-trace-name">{name}</Heading>
         <span
           className={`td-status td-status-${info.state === 'ERROR' ? 'error' : info.state === 'OK' ? 'ok' : 'other'}`}
         >

@@ -1,4 +1,5 @@
 import { useContext, useState } from 'react';
+import { CellText } from './CellText.tsx';
 import { RowActiveContext } from './row-active-context.ts';
 
 export function CopyTraceId({ id }: { id: string }) {
@@ -6,9 +7,7 @@ export function CopyTraceId({ id }: { id: string }) {
   const rowActive = useContext(RowActiveContext);
   return (
     <span className="trace-id">
-      <span className="mono ellipsis" title={id}>
-        {id}
-      </span>
+      <CellText className="mono" text={id} />
       <button
         type="button"
         className="icon-button"

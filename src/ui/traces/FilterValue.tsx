@@ -30,6 +30,7 @@ export function FilterValue({
       aria-label={showKey ? `${fieldKey}=${value}` : undefined}
       tabIndex={rowActive ? 0 : -1}
       title={`Filter by ${fieldKey} = ${value}`}
+      data-tooltip={showKey ? `${fieldKey}=${value}` : value}
       onClick={(event) => {
         // The row's own click opens the trace; this click only filters.
         event.stopPropagation();

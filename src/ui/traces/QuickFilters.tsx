@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { CONTEXT_KEYS, type KeyKind } from '../../core/model.ts';
-import { catalogQueries } from '../api/catalog-queries.ts';
-import { clauseValue, narrowFilter } from '../../core/filter-clause.ts';
+import { quoteKey } from '../../core/filter/index.ts';
+import { groupQueries } from '../api/group-queries.ts';
+import { clauseValue, narrowFilter, type ClauseField } from '../../core/filter-clause.ts';
 
 /** A quick filter narrows by a tag or metadata key, whose values the key catalog lists. */
 interface QuickField {
@@ -15,15 +16,22 @@ const QUICK: readonly { label: string; field: QuickField }[] = [
   { label: 'App version', field: { kind: 'metadata', key: CONTEXT_KEYS.appVersion } },
 ];
 
-/** Dropdowns that edit the same filter text as the search bar (one clause per key). */
+/**
+ * Dropdowns that edit the same filter text as the search bar (one clause per key). Each count is
+ * the number of traces that choosing the value would show: the current filter and time range
+ * without this dropdown's own clause (`countFilter`), counted by the server.
+ */
 export function QuickFilters({
   experimentId,
   filter,
+  countFilter,
   onCommit,
   enabled,
 }: {
   experimentId: string;
   filter: string;
+  /** The server filter to count a key's values under, or null while the filter does not parse. */
+  countFilter: (field: ClauseField) => string | null;
   onCommit: (filter: string) => void;
   enabled: boolean;
 }) {
@@ -36,6 +44,7 @@ export function QuickFilters({
           label={quick.label}
           field={quick.field}
           filter={filter}
+          countFilter={countFilter(quick.field)}
           onCommit={onCommit}
           enabled={enabled}
         />
@@ -49,13 +58,15 @@ function QuickFilter(props: {
   label: string;
   field: QuickField;
   filter: string;
+  countFilter: string | null;
   onCommit: (filter: string) => void;
   enabled: boolean;
 }) {
   const id = useId();
+  const groupBy = `${props.field.kind}.${quoteKey(props.field.key)}`;
   const { data: values, isError } = useQuery({
-    ...catalogQueries.values(props.experimentId, props.field.kind, props.field.key),
-    enabled: props.enabled,
+    ...groupQueries.counts(props.experimentId, groupBy, props.countFilter ?? ''),
+    enabled: props.enabled && props.countFilter !== null,
   });
   const current = clauseValue(props.filter, props.field) ?? '';
   const options = values ?? [];

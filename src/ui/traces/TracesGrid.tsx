@@ -4,9 +4,11 @@ import {
   useEffectEvent,
   useMemo,
   useRef,
+  useState,
   type CSSProperties,
   type KeyboardEvent,
   type ReactNode,
+  type RefObject,
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
@@ -119,16 +121,44 @@ export function TracesGrid(props: TracesGridProps) {
 
   // Keep the keyboard cursor on screen when it moves (j/k may move it past the viewport), but
   // not when pages arrive: that would yank the scroll back while the person scrolls.
+  // The virtualizer does not know about the sticky header above the rows, so its own
+  // scrollToIndex judged a row hidden under the bottom edge as visible (a deep link's row sat
+  // just below the fold). The row's real box is measured against the viewport instead; a row far
+  // away is centred.
   const revealActive = useEffectEvent(() => {
-    if (activeIndex >= 0 && activeIndex < tableRows.length) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+    const element = scrollRef.current;
+    if (!element || activeIndex < 0 || activeIndex >= tableRows.length) return;
+    const head = element.querySelector<HTMLElement>('.grid-head')?.offsetHeight ?? 0;
+    const top = head + activeIndex * ROW_HEIGHT;
+    const bottom = top + ROW_HEIGHT;
+    const viewTop = element.scrollTop + head;
+    const viewBottom = element.scrollTop + element.clientHeight;
+    if (top >= viewTop && bottom <= viewBottom) return;
+    const far = top < viewTop - element.clientHeight || bottom > viewBottom + element.clientHeight;
+    element.scrollTop = far
+      ? top - head - (element.clientHeight - head - ROW_HEIGHT) / 2
+      : top < viewTop
+        ? top - head
+        : bottom - element.clientHeight;
   });
-  useEffect(() => revealActive(), [activeIndex]);
+  // Again when the viewport changes size: the detail panel opening beside a deep-linked row
+  // narrows the grid, and the horizontal scrollbar that may bring covers the bottom row.
+  const viewport = useClientSize(scrollRef);
+  useEffect(() => revealActive(), [activeIndex, viewport.height]);
 
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  // The default widths fit all default columns into 1280 px; on a wider screen the spare width
+  // goes to the text columns (request, response) the person has not sized themselves.
+  const gridWidth = viewport.width;
+  const flexible = headers.filter((h) => FLEX_COLUMNS.includes(h.column.id) && sizing[h.column.id] === undefined);
+  const spare = Math.max(0, gridWidth - table.getTotalSize());
+  const extra = (id: string) => (flexible.some((h) => h.column.id === id) ? Math.floor(spare / flexible.length) : 0);
   // Widths as CSS variables on the grid: resizing re-renders the header, not every row.
   const columnVars: Record<string, string> = {};
-  for (const header of headers) columnVars[`--col-${header.column.id}`] = `${header.getSize()}px`;
-  const totalWidth = table.getTotalSize();
+  for (const header of headers)
+    columnVars[`--col-${header.column.id}`] = `${header.getSize() + extra(header.column.id)}px`;
+  const totalWidth =
+    table.getTotalSize() + (flexible.length > 0 ? Math.floor(spare / flexible.length) * flexible.length : 0);
   const visibleIds = table
     .getVisibleLeafColumns()
     .map((column) => column.id)
@@ -305,6 +335,30 @@ export function TracesGrid(props: TracesGridProps) {
       )}
     </div>
   );
+}
+
+/** Columns that take the grid's spare width while the person has not sized them. */
+const FLEX_COLUMNS = ['request', 'response'];
+
+/** The element's client size (without its scrollbars), following resizes. */
+function useClientSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const element = ref.current;
+    // jsdom (unit tests) has no ResizeObserver; the base widths apply there.
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const measure = () =>
+      setSize((old) =>
+        old.width === element.clientWidth && old.height === element.clientHeight
+          ? old
+          : { width: element.clientWidth, height: element.clientHeight },
+      );
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    measure();
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
 }
 
 /** TanStack Table's default minimum column width when a column sets none. */

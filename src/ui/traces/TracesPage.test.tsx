@@ -155,12 +155,12 @@ describe('TracesPage', () => {
       body: { traces: [{ ...trace(1), tags: { ...trace(1).tags, a: '1', b: '2', c: '3', 'd.e': "it's" } }] },
     };
     renderPage();
-    const more = await screen.findByRole('button', { name: '2 more tags' });
-    expect(more.getAttribute('title')).toBe("c=3\nd.e=it's");
+    const more = await screen.findByRole('button', { name: '3 more tags' });
+    expect(more.getAttribute('title')).toBe("b=2\nc=3\nd.e=it's");
     fireEvent.click(more);
     const popover = screen.getByRole('dialog', { name: 'More tags' });
     expect(more.getAttribute('aria-expanded')).toBe('true');
-    expect(document.activeElement?.getAttribute('aria-label')).toBe('c=3');
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('b=2');
     // Esc closes the list (not the page) and returns focus to "+N".
     fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();

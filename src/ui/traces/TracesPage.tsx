@@ -21,6 +21,7 @@ import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
 import { TraceTableActionsContext } from './trace-table-actions.ts';
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, parseTracesView, tracesHref, type TracesView } from './traces-url.ts';
+import { DEFAULT_TRACE_DETAIL_VIEW } from '../trace-detail/trace-detail-url.ts';
 import { useDetailWidth } from './useDetailWidth.ts';
 import { anchoredNow } from './anchored-now.ts';
 import { useTraceRows } from './useTraceRows.ts';
@@ -34,8 +35,9 @@ import './traces-page.css';
 const currentView = () => parseTracesView(window.location.pathname + window.location.search);
 const update = (patch: Partial<TracesView>, options: { replace?: boolean } = {}) =>
   navigate(tracesHref({ ...currentView(), ...patch }), options);
-const open = (traceId: string) => update({ trace: traceId });
-const close = () => update({ trace: null });
+// Another trace starts on its root span, with its spans showing.
+const open = (traceId: string) => update({ trace: traceId, detail: DEFAULT_TRACE_DETAIL_VIEW });
+const close = () => update({ trace: null, detail: DEFAULT_TRACE_DETAIL_VIEW });
 const commitFilter = (filter: string) => update({ filter });
 const actions = {
   addClause: (field: ClauseField, value: string | null) =>
@@ -84,14 +86,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
       const next = index + delta;
       if (next >= 0 && next < rows.length) {
         setActiveIndex(next);
-        update({ trace: rows[next].id }, { replace: true });
+        update({ trace: rows[next].id, detail: DEFAULT_TRACE_DETAIL_VIEW }, { replace: true });
       } else if (next >= rows.length && hasNextPage && !isFetchingNextPage) {
         // Past the loaded rows: page in the next server page and step into it.
         const result = await fetchNextPage();
         const nextTrace = result.data?.pages.flatMap((page) => page.traces)[next];
         if (nextTrace) {
           setActiveIndex(next);
-          update({ trace: nextTrace.trace_id }, { replace: true });
+          update({ trace: nextTrace.trace_id, detail: DEFAULT_TRACE_DETAIL_VIEW }, { replace: true });
         }
       }
     },
@@ -107,7 +109,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     activeIndex,
     setActiveIndex: (index) => {
       setActiveIndex(index);
-      if (currentView().trace && rows[index]) update({ trace: rows[index].id }, { replace: true });
+      if (currentView().trace && rows[index])
+        update({ trace: rows[index].id, detail: DEFAULT_TRACE_DETAIL_VIEW }, { replace: true });
     },
     openActive: () => rows[activeIndex] && open(rows[activeIndex].id),
     close: () => currentView().trace && close(),
@@ -143,7 +146,10 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
 
   return (
     <TraceTableActionsContext.Provider value={actions}>
-      <section aria-label="Traces" className="traces-page" ref={pageRef}>
+      <section aria-labelledby="traces-heading" className="traces-page" ref={pageRef}>
+        <h1 id="traces-heading" className="visually-hidden">
+          Traces
+        </h1>
         <div className="traces-toolbar">
           <div className="traces-search-row">
             <SearchBar experimentId={experimentId} value={view.filter} onCommit={commitFilter} />
@@ -153,6 +159,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
               <QuickFilters
                 experimentId={experimentId}
                 filter={view.filter}
+                countFilter={(field) =>
+                  check.ok
+                    ? effectiveFilter(
+                        { ...view, filter: narrowFilter(view.filter, field, undefined) ?? view.filter },
+                        nowMs,
+                      )
+                    : null
+                }
                 onCommit={commitFilter}
                 enabled={firstPageSettled}
               />

@@ -9,6 +9,7 @@ import {
   tableFeatures,
 } from '@tanstack/react-table';
 import { CONTEXT_KEYS, METADATA } from '../../core/model.ts';
+import { CellText } from './CellText.tsx';
 import { CopyTraceId } from './CopyTraceId.tsx';
 import { FilterValue } from './FilterValue.tsx';
 import { MoreTags } from './MoreTags.tsx';
@@ -37,48 +38,48 @@ const STATUS_LABEL: Record<TraceRow['state'], string> = {
 export const traceColumns = helper.columns([
   helper.accessor('id', {
     header: 'Trace ID',
-    size: 170,
+    size: 124,
     enableHiding: false,
     cell: (c) => <CopyTraceId id={c.getValue()} />,
   }),
   helper.accessor('name', {
     header: 'Name',
-    size: 140,
-    cell: (c) => <span className="ellipsis">{c.getValue() || '—'}</span>,
+    size: 110,
+    cell: (c) => <CellText text={c.getValue() || '—'} />,
   }),
   helper.accessor('request', {
     header: 'Request',
-    size: 260,
+    size: 134,
     enableSorting: false,
-    cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span>,
+    cell: (c) => <CellText className="mono preview" text={c.getValue()} />,
   }),
   helper.accessor('response', {
     header: 'Response',
-    size: 260,
+    size: 200,
     enableSorting: false,
-    cell: (c) => <span className="ellipsis mono preview">{c.getValue()}</span>,
+    cell: (c) => <CellText className="mono preview" text={c.getValue()} />,
   }),
   helper.accessor('state', {
     id: 'status',
     header: 'Status',
-    size: 84,
+    size: 64,
     cell: (c) => <span className={`status status-${c.getValue()}`}>{STATUS_LABEL[c.getValue()]}</span>,
   }),
   helper.accessor('latencyMs', {
     id: 'latency',
     header: 'Latency',
-    size: 90,
+    size: 78,
     cell: (c) => <span className="num">{formatLatency(c.getValue())}</span>,
   }),
   helper.accessor('startMs', {
     id: 'start',
     header: 'Start time',
-    size: 178,
-    cell: (c) => <span className="ellipsis">{formatTime(c.getValue())}</span>,
+    size: 162,
+    cell: (c) => <CellText text={formatTime(c.getValue())} />,
   }),
   helper.accessor('user', {
     header: 'User',
-    size: 110,
+    size: 96,
     cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.user} value={c.getValue()} />,
   }),
   helper.accessor('session', {
@@ -87,13 +88,13 @@ export const traceColumns = helper.columns([
     cell: (c) => <FilterValue kind="metadata" fieldKey={METADATA.session} value={c.getValue()} />,
   }),
   helper.accessor('version', {
-    header: 'App version',
-    size: 112,
+    header: 'Version',
+    size: 84,
     cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.appVersion} value={c.getValue()} />,
   }),
   helper.accessor('environment', {
     header: 'Environment',
-    size: 124,
+    size: 116,
     cell: (c) => <FilterValue kind="metadata" fieldKey={CONTEXT_KEYS.environment} value={c.getValue()} />,
   }),
   helper.accessor('tokens', {
@@ -104,17 +105,17 @@ export const traceColumns = helper.columns([
   }),
   helper.accessor('tags', {
     header: 'Tags',
-    size: 230,
+    size: 200,
     enableSorting: false,
-    // At most two chips per row keeps the DOM bounded; "+N" opens the rest on demand.
+    // One chip per row keeps the DOM bounded and the chip readable; "+N" opens the rest on demand.
     cell: (c) => {
       const tags = c.getValue();
       return (
         <span className="chips">
-          {tags.slice(0, 2).map(([key, value]) => (
+          {tags.slice(0, 1).map(([key, value]) => (
             <FilterValue key={key} kind="tag" fieldKey={key} value={value} showKey />
           ))}
-          {tags.length > 2 && <MoreTags tags={tags.slice(2)} />}
+          {tags.length > 1 && <MoreTags tags={tags.slice(1)} />}
         </span>
       );
     },
@@ -122,7 +123,7 @@ export const traceColumns = helper.columns([
   helper.display({
     id: 'feedback',
     header: 'Feedback',
-    size: 90,
+    size: 84,
     cell: (c) => {
       const { feedbackUp: up, feedbackDown: down } = c.row.original;
       if (up === 0 && down === 0) return <span className="muted">—</span>;

@@ -9,6 +9,7 @@ const base: TracesView = {
   groupOrder: 'count',
   sort: { column: 'start', desc: true },
   trace: null,
+  detail: { span: null, session: false },
 };
 
 describe('traces-url', () => {
@@ -27,6 +28,16 @@ describe('traces-url', () => {
     ['tag grouping', { group: { kind: 'tag', key: 'team.name' } }, '/traces?experiment=7&group=tag%3Ateam.name'],
     ['sort', { sort: { column: 'latency', desc: false } }, '/traces?experiment=7&sort=latency%3Aasc'],
     ['open trace', { trace: 'tr-abc' }, '/traces?experiment=7&trace=tr-abc'],
+    [
+      'open trace on a span',
+      { trace: 'tr-abc', detail: { span: '00aa11bb22cc33dd', session: false } },
+      '/traces?experiment=7&trace=tr-abc&span=00aa11bb22cc33dd',
+    ],
+    [
+      'open trace in its session view',
+      { trace: 'tr-abc', detail: { span: null, session: true } },
+      '/traces?experiment=7&trace=tr-abc&view=session',
+    ],
   ])('round-trips %s', (_name, patch, href) => {
     const view = { ...base, ...patch };
     expect(tracesHref(view)).toBe(href);
@@ -57,5 +68,9 @@ describe('traces-url', () => {
     [{ kind: 'metadata', key: 'a.b' }, 'metadata.`a.b`'],
   ])('group identifier for %j', (group, identifier) => {
     expect(groupIdentifier(group)).toBe(identifier);
+  });
+
+  it('drops a span or session view without an open trace', () => {
+    expect(parseTracesView('/traces?experiment=7&span=x&view=session').detail).toEqual({ span: null, session: false });
   });
 });

@@ -4,6 +4,12 @@
 import { METADATA, CONTEXT_KEYS } from '../../core/model.ts';
 import { quoteKey } from '../../core/filter/index.ts';
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
+import {
+  DEFAULT_TRACE_DETAIL_VIEW,
+  parseTraceDetailView,
+  writeTraceDetailView,
+  type TraceDetailView,
+} from '../trace-detail/trace-detail-url.ts';
 
 export type GroupBy =
   | { kind: 'none' }
@@ -41,6 +47,8 @@ export interface TracesView extends SharedView {
   sort: SortSpec;
   /** The open trace, or null. */
   trace: string | null;
+  /** The open trace's selected span and session view (only with a trace). */
+  detail: TraceDetailView;
 }
 
 export const DEFAULT_SORT: SortSpec = { column: 'start', desc: true };
@@ -113,6 +121,7 @@ export function parseTracesView(href: string): TracesView {
     groupOrder: search.get('gorder') === 'recent' ? 'recent' : 'count',
     sort: parseSort(search.get('sort')),
     trace: search.get('trace') || null,
+    detail: search.get('trace') ? parseTraceDetailView(search) : DEFAULT_TRACE_DETAIL_VIEW,
   };
 }
 
@@ -127,6 +136,9 @@ export function tracesHref(view: TracesView): string {
   if (view.sort.column !== DEFAULT_SORT.column || view.sort.desc !== DEFAULT_SORT.desc) {
     search.set('sort', `${view.sort.column}:${view.sort.desc ? 'desc' : 'asc'}`);
   }
-  if (view.trace) search.set('trace', view.trace);
+  if (view.trace) {
+    search.set('trace', view.trace);
+    writeTraceDetailView(search, view.detail);
+  }
   return `/traces?${search.toString()}`;
 }
