@@ -78,6 +78,46 @@ describe('experiment lifecycle', () => {
     expect(restoreActive.statusCode).toBe(404);
   });
 
+  it("answers nothing of a deleted experiment's traces: counts, groups, keys, values and metrics", async () => {
+    const id = await createExperiment(server.app, 'counted-then-deleted');
+    await startTrace(server.app, {
+      traceId: 'tr-counted',
+      experimentId: id,
+      startMs: Date.UTC(2025, 0, 2),
+      metadata: { app_version: '9.9' },
+    });
+    const ext = (path: string, payload: Record<string, unknown> = {}) =>
+      server.app.inject({
+        method: 'POST',
+        url: `/ajax-api/trace-explorer/v1/${path}`,
+        payload: { experiment_ids: [id], ...payload },
+      });
+    const metrics = () =>
+      server.app.inject({
+        method: 'POST',
+        url: '/ajax-api/3.0/mlflow/traces/metrics',
+        payload: {
+          experiment_ids: [id],
+          view_type: 'TRACES',
+          metric_name: 'trace_count',
+          aggregations: [{ aggregation_type: 'COUNT' }],
+        },
+      });
+    const answers = async () => ({
+      count: (await ext('count')).json().count,
+      groups: (await ext('groups', { group_by: 'metadata.app_version' })).json().groups.length,
+      keys: (await ext('keys')).json().keys.length,
+      values: (await ext('values', { kind: 'metadata', key: 'app_version' })).json().values.length,
+      metrics: ((await metrics()).json().data_points ?? []).length,
+    });
+    const before = await answers();
+    expect(Object.values(before).every((n) => n > 0)).toBe(true);
+    expect((await post('delete', { experiment_id: id })).statusCode).toBe(200);
+    expect(await answers()).toEqual({ count: 0, groups: 0, keys: 0, values: 0, metrics: 0 });
+    expect((await post('restore', { experiment_id: id })).statusCode).toBe(200);
+    expect(await answers()).toEqual(before);
+  });
+
   it('renames under both prefixes; a taken name, a deleted experiment and missing fields are refused', async () => {
     const id = await createExperiment(server.app, 'old-name');
     await createExperiment(server.app, 'taken');

@@ -279,24 +279,36 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- aggregation and extensions ---------------------------------------------------------------
 
+  // Every read scoped by experiment answers for active experiments only: a deleted experiment's
+  // traces are not searchable (MLflow), so they are not counted, grouped or measured either.
   async queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]> {
-    return queryMetricsSql(this.readContext(), query);
+    const experimentIds = this.experiments.activeIds(query.experimentIds);
+    if (experimentIds.length === 0) return [];
+    return queryMetricsSql(this.readContext(), { ...query, experimentIds });
   }
 
   async listKeys(experimentIds: number[], limit: number): Promise<KeysResponse> {
-    return listKeysSql(this.readContext(), experimentIds, limit);
+    const active = this.experiments.activeIds(experimentIds);
+    if (active.length === 0) return { keys: [] };
+    return listKeysSql(this.readContext(), active, limit);
   }
 
   async listValues(input: ValuesQuery): Promise<ValuesResponse> {
-    return listValuesSql(this.readContext(), input);
+    const experimentIds = this.experiments.activeIds(input.experimentIds);
+    if (experimentIds.length === 0) return { values: [] };
+    return listValuesSql(this.readContext(), { ...input, experimentIds });
   }
 
   async countTraces(input: CountQuery): Promise<CountResponse> {
-    return countTracesSql(this.readContext(), input);
+    const experimentIds = this.experiments.activeIds(input.experimentIds);
+    if (experimentIds.length === 0) return { count: 0, exact: true };
+    return countTracesSql(this.readContext(), { ...input, experimentIds });
   }
 
   async listGroups(query: GroupsQuery): Promise<GroupsResponse> {
-    return listGroupsSql(this.readContext(), query);
+    const experimentIds = this.experiments.activeIds(query.experimentIds);
+    if (experimentIds.length === 0) return { groups: [] };
+    return listGroupsSql(this.readContext(), { ...query, experimentIds });
   }
 
   private readContext(): SqliteReadContext {
