@@ -4,7 +4,7 @@
 import { closestWord } from './closest-word.ts';
 import { quoteKey } from './quote.ts';
 import { trimBackticks, stripQuotes } from './resolve-field.ts';
-import { SESSION_METADATA } from './vocabulary.ts';
+import { ATTRIBUTE_WORDS, SESSION_METADATA } from './vocabulary.ts';
 
 /** A tag or metadata key seen in the experiment (the server's key catalog). */
 export interface KnownKey {
@@ -55,18 +55,6 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   conversation_id: `metadata.${quoteKey(SESSION_METADATA)}`,
 };
 
-/** Attribute keys as the printer writes them, for edit-distance guesses (`stauts` → status). */
-const ATTRIBUTES = [
-  'status',
-  'request_id',
-  'client_request_id',
-  'timestamp_ms',
-  'execution_time_ms',
-  'end_time_ms',
-  'name',
-  'run_id',
-];
-
 const fieldOf = (k: KnownKey) => `${k.kind}.${quoteKey(k.key)}`;
 const lastSegment = (key: string) => key.slice(key.lastIndexOf('.') + 1);
 
@@ -97,7 +85,7 @@ export function suggestField(written: string, known: readonly KnownKey[] = []): 
   if (synonym !== undefined) return synonym;
   const bySegment = known.filter((k) => lastSegment(k.key).toLowerCase() === lower);
   if (bySegment.length > 0) return fieldOf(mostUsed(bySegment) as KnownKey);
-  const attribute = closestWord(key, ATTRIBUTES);
+  const attribute = closestWord(key, ATTRIBUTE_WORDS);
   if (attribute !== null) return attribute;
   const near = closestWord(
     key,

@@ -11,7 +11,7 @@ import { quoteValue } from './quote.ts';
 import { numericValue } from './compare-rules.ts';
 import { resolveField } from './resolve-field.ts';
 import { unsupportedRegex } from './unsupported-regex.ts';
-import { LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS, SUGGESTED_PREFIXES } from './vocabulary.ts';
+import { ATTRIBUTE_WORDS, LIST_ATTRIBUTE_KEYS, NUMERIC_ATTRIBUTE_KEYS, SUGGESTED_PREFIXES } from './vocabulary.ts';
 
 export interface ValidateOptions {
   dialect?: FilterDialect;
@@ -65,17 +65,6 @@ function push(
   return false;
 }
 
-const ATTRIBUTE_WORDS = [
-  'status',
-  'request_id',
-  'client_request_id',
-  'timestamp_ms',
-  'execution_time_ms',
-  'end_time_ms',
-  'name',
-  'run_id',
-  'prompt',
-];
 const SPAN_WORDS = ['name', 'type', 'status', 'content', 'attributes'];
 
 function resolutionHint(code: DiagnosticCode, text: string, prefix: string | null): string | undefined {

@@ -131,3 +131,16 @@ export const ORDER_BY_ATTRIBUTE_KEYS = [
 
 export const MAX_FILTER_BYTES = 8 * 1024;
 export const MAX_NESTING = 32;
+
+/** Attribute keys as the printer writes them: the words "did you mean" guesses among (`stauts` → status). */
+export const ATTRIBUTE_WORDS: readonly string[] = [
+  'status',
+  'request_id',
+  'client_request_id',
+  'timestamp_ms',
+  'execution_time_ms',
+  'end_time_ms',
+  'name',
+  'run_id',
+  'prompt',
+];
