@@ -32,14 +32,18 @@ afterAll(async () => {
 interface Exchange {
   /** Everything the server sent. */
   text: string;
-  /** Milliseconds from connecting until the server closed the connection. */
-  closedAfterMs: number;
+  /** How many of the chunks were written before the server closed the connection. */
+  chunksSent: number;
 }
 
-/** Sends `chunks` with `gapMs` between them (stopping once the server closes) and collects the reply. */
+/**
+ * Sends `chunks` with `gapMs` between them (stopping once the server closes) and collects the reply.
+ * Rejects if the server keeps the connection open for `giveUpMs`: a guard against a hang, not a
+ * measurement (timings belong in bench/).
+ */
 function exchange(port: number, chunks: string[], gapMs = 0, giveUpMs = 5000): Promise<Exchange> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
+    let chunksSent = 0;
     const socket: Socket = connect(port, '127.0.0.1');
     let text = '';
     let closed = false;
@@ -53,12 +57,13 @@ function exchange(port: number, chunks: string[], gapMs = 0, giveUpMs = 5000): P
     socket.on('close', () => {
       closed = true;
       clearTimeout(giveUp);
-      resolve({ text, closedAfterMs: performance.now() - started });
+      resolve({ text, chunksSent });
     });
     socket.on('connect', async () => {
       for (const chunk of chunks) {
         if (closed) return;
         socket.write(chunk);
+        chunksSent += 1;
         if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       }
     });
@@ -133,23 +138,24 @@ describe('slow and idle clients', () => {
     const bytes = [
       ...'GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n',
     ];
-    const { text, closedAfterMs } = await exchange(port, bytes, 100);
-    expect(closedAfterMs).toBeLessThan(2500); // all bytes would take 6.4 s
+    const { text, chunksSent } = await exchange(port, bytes, 100);
+    expect(chunksSent).toBeLessThan(bytes.length); // closed before the client finished its headers
     expect(parse(text)).toMatchObject({ status: 408, body: { error_code: 'BAD_REQUEST' } });
   });
 
   it('closes a client that connects and sends nothing once the headers timeout passes', async () => {
     const port = await listen({ headersTimeoutMs: 400, requestTimeoutMs: 5000 });
-    const { closedAfterMs } = await exchange(port, []);
-    expect(closedAfterMs).toBeLessThan(2000);
+    const { text } = await exchange(port, []);
+    expect(parse(text)).toMatchObject({ status: 408, body: { error_code: 'BAD_REQUEST' } });
   });
 
   it('closes a client that trickles its body once the request timeout passes', async () => {
     const port = await listen({ headersTimeoutMs: 5000, requestTimeoutMs: 700, handlerTimeoutMs: 10_000 });
     const head =
       'POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n';
-    const { text, closedAfterMs } = await exchange(port, [head, ...'{"name": "slow"'.padEnd(60)], 150);
-    expect(closedAfterMs).toBeLessThan(2500);
+    const chunks = [head, ...'{"name": "slow"'.padEnd(60)];
+    const { text, chunksSent } = await exchange(port, chunks, 150);
+    expect(chunksSent).toBeLessThan(chunks.length); // closed before the body was complete
     expect(parse(text)).toMatchObject({
       status: 408,
       body: { error_code: 'BAD_REQUEST', message: 'The request was not received in time.' },
@@ -158,11 +164,11 @@ describe('slow and idle clients', () => {
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
     const port = await listen({ keepAliveTimeoutMs: 300 });
-    const { text, closedAfterMs } = await exchange(port, ['GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n']);
+    // Answered with keep-alive, then closed by the server while the client stays silent (exchange
+    // rejects if it never is; Node adds a 1 s grace to the socket's keep-alive timeout).
+    const { text } = await exchange(port, ['GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n']);
     expect(text).toMatch(/^HTTP\/1\.1 200 /);
-    expect(closedAfterMs).toBeGreaterThanOrEqual(250);
-    // Node adds a 1 s grace to the keep-alive timeout of the socket.
-    expect(closedAfterMs).toBeLessThan(4000);
+    expect(text.toLowerCase()).toContain('connection: keep-alive');
   });
 
   it('closes connections beyond the cap at once and keeps serving the others', async () => {

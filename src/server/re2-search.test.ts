@@ -18,15 +18,13 @@ describe('re2Search', () => {
     expect(re2Search('a{1001}', 'a'.repeat(1001))).toBe(false);
   });
 
-  // The issue's adversarial cases: a backtracking engine takes seconds (doubling per character);
-  // RE2 is linear in the text, so even a million characters take well under a second.
-  it('runs adversarial patterns in linear time', () => {
-    const started = performance.now();
+  // The issue's adversarial cases: a backtracking engine takes seconds (doubling per character) and
+  // would hit the test timeout here; RE2 is linear in the text. Timings are bench/load.ts's business.
+  it('answers adversarial patterns without backtracking', () => {
     expect(re2Search('^(a|a)*$', `${'a'.repeat(30)}!`)).toBe(false);
     expect(re2Search('^(a|a)*$', `${'a'.repeat(200_000)}!`)).toBe(false);
     expect(re2Search('^tr-(?:[0-9a-f]|[0-9a-f]){0,26}Z', `tr-${'0'.repeat(32)}`)).toBe(false);
     expect(re2Search('^(a+)+$', `${'a'.repeat(200_000)}b`)).toBe(false);
     expect(re2Search('^(a|a)*$', 'a'.repeat(1000))).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
