@@ -221,7 +221,7 @@ const CASES: Case[] = [
       payload: '{"spans": []}',
     }),
   },
-  ...(['keys', 'values', 'count', 'groups'] as const).map((kind): Case => ({
+  ...(['keys', 'values', 'count', 'groups', 'traces/since'] as const).map((kind): Case => ({
     name: `extension ${kind}`,
     need: 'read',
     request: (f) => ({

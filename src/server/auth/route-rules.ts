@@ -184,7 +184,14 @@ const API_RULES: [string[], string[], AccessRule][] = [
   // Metrics and extension reads
   [
     ['POST'],
-    ['/3.0/mlflow/traces/metrics', `${EXT}/keys`, `${EXT}/values`, `${EXT}/count`, `${EXT}/groups`],
+    [
+      '/3.0/mlflow/traces/metrics',
+      `${EXT}/keys`,
+      `${EXT}/values`,
+      `${EXT}/count`,
+      `${EXT}/groups`,
+      `${EXT}/traces/since`,
+    ],
     read(fromExperimentIds),
   ],
   // Artifacts (traces.json only)

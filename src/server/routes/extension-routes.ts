@@ -18,7 +18,7 @@ import {
 import { decodePageToken } from './page-token.ts';
 import { parseExperimentIds, parseTraceFilter } from './search-request.ts';
 
-function experimentIds(body: RequestFields): number[] {
+export function experimentIds(body: RequestFields): number[] {
   const list = optionalStringList(body, 'experiment_ids');
   if (!list || list.length === 0) throw missingParameter('experiment_ids');
   const { ids, invalid } = parseExperimentIds(list);
@@ -26,7 +26,7 @@ function experimentIds(body: RequestFields): number[] {
   return ids;
 }
 
-function boundedInt(body: RequestFields, name: string, fallback: number, max: number): number {
+export function boundedInt(body: RequestFields, name: string, fallback: number, max: number): number {
   const value = optionalInt(body, name) ?? fallback;
   if (value < 1 || value > max)
     throw invalidParameter(`Invalid value ${value} for parameter '${name}' supplied. It must be between 1 and ${max}.`);
@@ -79,6 +79,7 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       'metrics.dimensions',
       'metrics.filter',
       'metrics.confidence_level',
+      'tail',
     ],
   });
 

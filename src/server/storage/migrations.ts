@@ -106,4 +106,31 @@ CREATE TABLE trace_prompt_links (
 CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (name, version, trace_id);
 `,
   },
+  {
+    // Live tail (routes/tail-routes.ts): a change sequence on traces, so "what changed since the
+    // explorer last looked" is one range seek on (experiment_id, change_seq) whatever the trace
+    // timestamps (clients send request times in the past, OTLP spans arrive late). The counter is
+    // its own row, not MAX(change_seq): deleting the newest trace must not hand its number out
+    // again. Triggers stamp every write path (StartTraceV3, OTLP batches, bulk loads) at once;
+    // SQLite has one writer, so sequence order is commit order and a reader never skips a number
+    // that commits later. created_seq tells a trace new to a watcher from one that only changed.
+    version: 2,
+    sql: `
+CREATE TABLE trace_change_clock (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+INSERT INTO trace_change_clock (id, seq) VALUES (1, 0);
+ALTER TABLE traces ADD COLUMN created_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE traces ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX traces_by_change ON traces (experiment_id, change_seq);
+CREATE TRIGGER traces_change_on_insert AFTER INSERT ON traces BEGIN
+  UPDATE trace_change_clock SET seq = seq + 1 WHERE id = 1;
+  UPDATE traces SET created_seq = (SELECT seq FROM trace_change_clock WHERE id = 1),
+    change_seq = (SELECT seq FROM trace_change_clock WHERE id = 1) WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER traces_change_on_update
+AFTER UPDATE OF timestamp_ms, execution_time_ms, state, request_preview, response_preview ON traces BEGIN
+  UPDATE trace_change_clock SET seq = seq + 1 WHERE id = 1;
+  UPDATE traces SET change_seq = (SELECT seq FROM trace_change_clock WHERE id = 1) WHERE rowid = NEW.rowid;
+END;
+`,
+  },
 ];

@@ -23,6 +23,7 @@ import { bulkLoad, type BulkTrace } from './sqlite/bulk-load.ts';
 import { SqliteExperiments } from './sqlite/experiments.ts';
 import { SqliteContext, type SqliteReadContext } from './sqlite/sqlite-context.ts';
 import { SqliteSpanWrites } from './sqlite/span-writes.ts';
+import { SqliteTraceChanges } from './sqlite/trace-changes.ts';
 import { SqliteTraceReads } from './sqlite/trace-reads.ts';
 import { SqliteTraceWrites } from './sqlite/trace-writes.ts';
 import { queryMetricsSql } from './sqlite-metrics.ts';
@@ -33,6 +34,8 @@ import { TRACE_COLUMNS, type TraceRow } from './trace-rows.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
+  ChangesQuery,
+  ChangesResult,
   CountQuery,
   DeleteTracesInput,
   GroupsQuery,
@@ -74,6 +77,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly assessments: SqliteAssessments;
   private readonly traceWrites: SqliteTraceWrites;
   private readonly spanWrites: SqliteSpanWrites;
+  private readonly changes: SqliteTraceChanges;
 
   constructor(db: Database.Database, options: SqliteStoreOptions = {}) {
     const choice = options.metricsAccelerator;
@@ -88,6 +92,7 @@ export class SqliteTraceStore implements TraceStore {
     this.assessments = new SqliteAssessments(this.ctx);
     this.traceWrites = new SqliteTraceWrites(this.ctx, this.experiments, this.assessments, this.reads);
     this.spanWrites = new SqliteSpanWrites(this.ctx, this.experiments);
+    this.changes = new SqliteTraceChanges(this.ctx, this.reads);
     this.checkpointer =
       options.backgroundCheckpoints !== false && BackgroundCheckpointer.applies(db)
         ? new BackgroundCheckpointer(db)
@@ -309,6 +314,10 @@ export class SqliteTraceStore implements TraceStore {
     const experimentIds = this.experiments.activeIds(query.experimentIds);
     if (experimentIds.length === 0) return { groups: [] };
     return listGroupsSql(this.readContext(), { ...query, experimentIds });
+  }
+
+  async changesSince(query: ChangesQuery): Promise<ChangesResult> {
+    return this.changes.since(query, this.experiments.activeIds(query.experimentIds));
   }
 
   private readContext(): SqliteReadContext {

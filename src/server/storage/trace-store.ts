@@ -148,6 +148,34 @@ export interface CountQuery {
 }
 
 /**
+ * The live tail's question: what changed after a position in the engine's change order (an
+ * insertion/update sequence, not trace timestamps, so late and back-dated traces are caught).
+ * Positions are decimal integer strings whose meaning belongs to the engine; routes wrap them in
+ * an opaque cursor.
+ */
+export interface ChangesQuery {
+  experimentIds: number[];
+  filter?: CheckedFilter;
+  /** Absent: answer only the current position (a watcher starts from now). */
+  after?: string;
+  /** Traces created after this position count as new to the watcher (its first position). */
+  createdAfter: string;
+  /** Most traces answered. */
+  maxResults: number;
+}
+
+export interface ChangesResult {
+  /** Created after `createdAfter`, changed after `after`, matching the filter: in change order. */
+  created: TraceInfo[];
+  /** Created before `createdAfter`, changed after `after` (finished, late spans), matching. */
+  updated: TraceInfo[];
+  /** Where the next poll starts. */
+  position: string;
+  /** More changes wait after `position`: poll again now. */
+  more: boolean;
+}
+
+/**
  * What routes need from storage. SQL lives only behind this interface, so another engine can
  * replace SQLite without touching a route (docs/architecture.md, "How to add an engine").
  * Writes resolve after commit; MLflow's rules are shared functions in rules/.
@@ -201,6 +229,8 @@ export interface TraceStore {
   listValues(input: ValuesQuery): Promise<ValuesResponse>;
   countTraces(input: CountQuery): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
+  /** Live tail: bounded work per call (one window of the change index, at most maxResults rows). */
+  changesSince(query: ChangesQuery): Promise<ChangesResult>;
 
   /** Lets queued writes commit, refuses new ones, and releases the engine's connections. */
   close(): Promise<void>;
