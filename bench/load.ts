@@ -347,7 +347,7 @@ class RssSampler {
   }
 }
 
-function startServer(dbPath: string): Promise<{ child: ChildProcess; port: number }> {
+export function startServer(dbPath: string): Promise<{ child: ChildProcess; port: number }> {
   const main = join(import.meta.dirname, '..', 'src', 'server', 'main.ts');
   const child = spawn(
     process.execPath,

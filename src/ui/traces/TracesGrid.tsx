@@ -197,7 +197,10 @@ export function TracesGrid(props: TracesGridProps) {
       aria-label={props.label}
       aria-rowcount={(props.total ?? tableRows.length) + 1}
       aria-colcount={headers.length}
-      aria-activedescendant={activeRow ? `${idPrefix}-${activeRow.id}` : undefined}
+      // Only a rendered row can be referenced (scrolled far, the active row is virtualized away).
+      aria-activedescendant={
+        activeRow && items.some((item) => item.index === activeIndex) ? `${idPrefix}-${activeRow.id}` : undefined
+      }
       tabIndex={0}
       className={props.maxHeight ? 'traces-grid nested' : 'traces-grid'}
       style={{ ...columnVars, maxHeight: props.maxHeight } as CSSProperties}

@@ -26,6 +26,8 @@ import { useDetailWidth } from './useDetailWidth.ts';
 import { anchoredNow } from './anchored-now.ts';
 import { useTraceRows } from './useTraceRows.ts';
 import { useTracesKeyboard } from './useTracesKeyboard.ts';
+import { useLiveTail } from './useLiveTail.ts';
+import { LiveTailToggle, NewTracesNotice } from './LiveTailControls.tsx';
 import { SearchStatus } from './SearchStatus.tsx';
 import { StaleNotice } from './StaleNotice.tsx';
 import './traces-page.css';
@@ -102,6 +104,18 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   const pageRef = useRef<HTMLElement>(null);
+  // New matching traces without a reload: into the list, or its numbers while grouped.
+  const tailSource = !check.ok || !features.known ? null : features.has('tail') ? 'since' : 'timestamp';
+  const tail = useLiveTail({
+    experimentId,
+    filter: serverFilter,
+    source: tailSource,
+    searchKey: traceQueries.search(searchParams).queryKey,
+    flat: !grouped,
+    scroller: () => pageRef.current?.querySelector<HTMLElement>('.traces-table-area > .traces-grid') ?? null,
+    rowCount: rows.length,
+    onInserted: (n) => setActiveIndex((i) => (i >= 0 ? i + n : i)),
+  });
   useTracesKeyboard({
     pageRef,
     // Grouped, j/k walk the whole filtered set once a trace is open (the panel follows).
@@ -182,6 +196,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
               />
             )}
             <ColumnChooser />
+            <LiveTailToggle tail={tail} source={tailSource} />
             {features.has('count') && (
               <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
             )}
@@ -195,6 +210,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             {stale && (
               <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
             )}
+            <NewTracesNotice tail={tail} />
             {groupingUnavailable && (
               <p className="feature-notice" role="status">
                 Grouping needs a trace-explorer server (its groups extension); this server is a plain MLflow server, so

@@ -22,9 +22,13 @@ const NO_ROWS: readonly TraceRow[] = [];
 /** The loaded rows of a trace search, paged in by the grid as it scrolls. */
 export function useTraceRows(params: TraceSearchParams, enabled = true) {
   const query = useInfiniteQuery({ ...traceQueries.search(params), enabled });
-  const rows = useMemo(
-    () => (query.data ? query.data.pages.flatMap((page) => page.traces.map(rowOf)) : NO_ROWS),
-    [query.data],
-  );
+  // Ids are unique: the live tail puts new traces above page 1, and a later offset page may repeat one.
+  const rows = useMemo(() => {
+    if (!query.data) return NO_ROWS;
+    const seen = new Set<string>();
+    return query.data.pages.flatMap((page) =>
+      page.traces.filter((t) => !seen.has(t.trace_id) && seen.add(t.trace_id) !== undefined).map(rowOf),
+    );
+  }, [query.data]);
   return { query, rows };
 }
