@@ -79,7 +79,8 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       'metrics.dimensions',
       'metrics.filter',
       'metrics.confidence_level',
-      'tail',
+      // The live tail (tail-routes.ts), where the engine keeps a change order.
+      ...(store.changesSince ? ['tail'] : []),
     ],
   });
 

@@ -52,6 +52,11 @@ const otlp = (experimentId: string, body: unknown) =>
   });
 
 describe('POST …/traces/since', () => {
+  it('is advertised as the tail capability', async () => {
+    const response = await server.app.inject({ url: '/api/trace-explorer/v1/capabilities' });
+    expect(response.json().extensions).toContain('tail');
+  });
+
   it('answers each trace created after the cursor once, then nothing', async () => {
     const cursor = await watch();
     await startTrace(server.app, { traceId: 'tr-a1', experimentId: exp, startMs: T0 + 10 });

@@ -5,7 +5,7 @@
 // any replica over the same database answers any poll.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX } from '../../core/model.ts';
-import { invalidParameter } from '../errors.ts';
+import { invalidParameter, MlflowError } from '../errors.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import { boundedInt, experimentIds } from './extension-routes.ts';
 import { bothPrefixes, optionalString, readRequest } from './mlflow-request.ts';
@@ -50,6 +50,11 @@ export async function tailRoutes(app: FastifyInstance, { store }: { store: Trace
     const maxResults = boundedInt(body, 'max_results', 100, 500);
     const cursorText = optionalString(body, 'cursor');
     const cursor = cursorText ? decodeTailCursor(cursorText) : undefined;
+    if (!store.changesSince)
+      throw new MlflowError(
+        'NOT_IMPLEMENTED',
+        'This storage engine keeps no change order: poll SearchTracesV3 by timestamp_ms.',
+      );
     const result = await store.changesSince({
       experimentIds: ids,
       filter,

@@ -229,8 +229,12 @@ export interface TraceStore {
   listValues(input: ValuesQuery): Promise<ValuesResponse>;
   countTraces(input: CountQuery): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
-  /** Live tail: bounded work per call (one window of the change index, at most maxResults rows). */
-  changesSince(query: ChangesQuery): Promise<ChangesResult>;
+  /**
+   * Live tail: bounded work per call (one window of the change index, at most maxResults rows).
+   * Optional while an engine lacks a change order: then the capability is not advertised and the
+   * explorer polls by timestamp, as against a plain MLflow server.
+   */
+  changesSince?(query: ChangesQuery): Promise<ChangesResult>;
 
   /** Lets queued writes commit, refuses new ones, and releases the engine's connections. */
   close(): Promise<void>;

@@ -24,6 +24,7 @@ import { narrowFilter } from '../../core/filter-clause.ts';
 import { VersionKeyPicker } from './VersionKeyPicker.tsx';
 import { VersionTable } from './VersionTable.tsx';
 import './compare.css';
+import { useLiveRefresh } from '../traces/useLiveTail.ts';
 
 /** Writes shared and page view state into the current URL (a new history entry: these are navigations a person may want to go back from). */
 function updateUrl(change: { shared?: (current: SharedView) => SharedView; view?: CompareView }) {
@@ -49,6 +50,8 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
   // The 👍 share is read from the same feedback name the reviewer labels with in the trace detail.
   const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
   const data = useCompareData({ experimentId, shared, dimension, feedbackName, nowMs });
+  // New matching traces refresh the numbers without a reload (the live tail, without a list).
+  useLiveRefresh(experimentId, shared.filter);
   const { rows } = data;
   const catalogValues = useQuery(catalogQueries.values(experimentId, versionKey.kind, versionKey.key));
   const versions = useMemo(() => rows.map((r) => r.version), [rows]);

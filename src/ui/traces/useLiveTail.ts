@@ -5,10 +5,12 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import type { CountResponse, TraceInfo } from '../../core/model.ts';
+import { checkFilter } from '../../core/filter/index.ts';
 import { groupQueries } from '../api/group-queries.ts';
 import { metricsQueries } from '../api/metrics-queries.ts';
 import { fetchChangesSince, fetchNewerThan } from '../api/tail-queries.ts';
 import { traceQueries } from '../api/trace-queries.ts';
+import { useServerFeatures } from '../api/useServerFeatures.ts';
 import { addPending, loadedIds, prependNew, replaceLoaded, type SearchData } from './live-tail-merge.ts';
 import { ROW_HEIGHT } from './TracesGrid.tsx';
 
@@ -273,4 +275,17 @@ export function useLiveTail(options: LiveTailOptions): LiveTail {
   }, [view, source, experimentId, filter, paused, queryClient, apply]);
 
   return { paused, setPaused, pending, showPending, announcement };
+}
+
+const NO_LIST: QueryKey = ['live-tail', 'no-list'];
+
+/**
+ * The tail without a list (the Compare tab): while matching traces arrive, the numbers on the page
+ * (metrics, counts, groups) are refetched, at most every AGGREGATE_REFRESH_MS.
+ */
+export function useLiveRefresh(experimentId: string, filter: string): void {
+  const features = useServerFeatures();
+  const valid = checkFilter(filter, features.dialect).ok;
+  const source: TailSource | null = !features.known || !valid ? null : features.has('tail') ? 'since' : 'timestamp';
+  useLiveTail({ experimentId, filter, source, searchKey: NO_LIST, flat: false, scroller: () => null, rowCount: 0 });
 }
