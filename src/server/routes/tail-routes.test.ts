@@ -168,6 +168,8 @@ describe('POST …/traces/since', () => {
       'not a cursor',
       'eyJ2IjoyfQ',
       Buffer.from('{"v":1,"s":"1","p":"-5"}').toString('base64url'),
+      // Two-part positions are for engines that need them; SQLite never gives one.
+      Buffer.from('{"v":1,"s":"1","p":"1:2"}').toString('base64url'),
     ]) {
       const response = await server.app.inject({
         method: 'POST',
@@ -183,6 +185,20 @@ describe('POST …/traces/since', () => {
     expect((await since({ filter: 'tag.team = ' })).status).toBe(400);
     expect((await since({ max_results: 501 })).status).toBe(400);
     expect((await since({ experiment_ids: [] })).status).toBe(400);
+  });
+
+  it('still reports a new trace after the newest one was deleted', async () => {
+    await startTrace(server.app, { traceId: 'tr-doomed', experimentId: exp, startMs: T0 + 70 });
+    const cursor = await watch();
+    const seen = await since({ cursor });
+    const deleted = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/delete-traces',
+      payload: { experiment_id: exp, request_ids: ['tr-doomed'] },
+    });
+    expect(deleted.json()).toEqual({ traces_deleted: 1 });
+    await startTrace(server.app, { traceId: 'tr-after-delete', experimentId: exp, startMs: T0 + 71 });
+    expect(ids((await since({ cursor: seen.cursor })).traces)).toEqual(['tr-after-delete']);
   });
 
   it('answers nothing for a deleted experiment', async () => {

@@ -19,7 +19,8 @@ interface TailCursor {
   position: string;
 }
 
-const POSITION = /^\d{1,19}$/;
+/** An engine's position: a decimal integer, or two (e.g. PostgreSQL's transaction id and row key). */
+const POSITION = /^\d{1,20}(:\d{1,20})?$/;
 
 function encodeTailCursor(cursor: TailCursor): string {
   return Buffer.from(JSON.stringify({ v: 1, s: cursor.start, p: cursor.position })).toString('base64url');

@@ -150,8 +150,9 @@ export interface CountQuery {
 /**
  * The live tail's question: what changed after a position in the engine's change order (an
  * insertion/update sequence, not trace timestamps, so late and back-dated traces are caught).
- * Positions are decimal integer strings whose meaning belongs to the engine; routes wrap them in
- * an opaque cursor.
+ * Positions are a decimal integer, or two joined by ':' (an engine that needs a keyset, e.g. a
+ * transaction id and a row key), whose meaning belongs to the engine; routes wrap them in an
+ * opaque cursor and refuse any other shape. An engine refuses a position it did not give.
  */
 export interface ChangesQuery {
   experimentIds: number[];
