@@ -15,7 +15,7 @@ import { addPending, loadedIds, prependNew, replaceLoaded, type SearchData } fro
 import { ROW_HEIGHT } from './TracesGrid.tsx';
 
 /** A new trace is on screen at most this long (plus one request) after it is stored. */
-export const POLL_MS = 1000;
+const POLL_MS = 1000;
 /** After a failed poll, wait longer: a server in trouble is not polled every second by every tab. */
 const RETRY_MS = 10_000;
 /** Counts, group rows and Compare's numbers are refetched at most this often while traces arrive. */
@@ -46,6 +46,8 @@ export interface LiveTailOptions {
   scroller: () => HTMLElement | null;
   /** Rows in the table now: an insertion takes effect in the render where this changes. */
   rowCount: number;
+  /** Between polls (default POLL_MS). */
+  pollMs?: number;
   /** Rows were put above the others (the keyboard cursor moves with its row). */
   onInserted?: (count: number) => void;
 }
@@ -71,6 +73,7 @@ function newestTimestamp(traces: readonly TraceInfo[], floor: number): number {
 
 export function useLiveTail(options: LiveTailOptions): LiveTail {
   const { experimentId, filter, source } = options;
+  const pollMs = options.pollMs ?? POLL_MS;
   const queryClient = useQueryClient();
   const [paused, setPaused] = useState(false);
   const view = `${source}|${experimentId}|${filter}`;
@@ -253,7 +256,7 @@ export function useLiveTail(options: LiveTailOptions): LiveTail {
           apply(arrived, repeated);
         }
         controller = undefined;
-        if (!stopped) schedule(again ? 0 : POLL_MS);
+        if (!stopped) schedule(again ? 0 : pollMs);
       } catch {
         controller = undefined;
         if (!stopped) schedule(RETRY_MS);
@@ -265,19 +268,22 @@ export function useLiveTail(options: LiveTailOptions): LiveTail {
     document.addEventListener('visibilitychange', onVisible);
     // The tail's first position is taken at once (with the list); timestamps start from the list.
     if (source === 'since') void poll();
-    else schedule(POLL_MS);
+    else schedule(pollMs);
     return () => {
       stopped = true;
       clearTimeout(timer);
       controller?.abort();
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [view, source, experimentId, filter, paused, queryClient, apply]);
+  }, [view, source, experimentId, filter, paused, pollMs, queryClient, apply]);
 
   return { paused, setPaused, pending, showPending, announcement };
 }
 
 const NO_LIST: QueryKey = ['live-tail', 'no-list'];
+
+/** Compare's numbers are refetched at most every AGGREGATE_REFRESH_MS anyway: a slower poll suffices. */
+const REFRESH_POLL_MS = 5000;
 
 /**
  * The tail without a list (the Compare tab): while matching traces arrive, the numbers on the page
@@ -287,5 +293,14 @@ export function useLiveRefresh(experimentId: string, filter: string): void {
   const features = useServerFeatures();
   const valid = checkFilter(filter, features.dialect).ok;
   const source: TailSource | null = !features.known || !valid ? null : features.has('tail') ? 'since' : 'timestamp';
-  useLiveTail({ experimentId, filter, source, searchKey: NO_LIST, flat: false, scroller: () => null, rowCount: 0 });
+  useLiveTail({
+    experimentId,
+    filter,
+    source,
+    searchKey: NO_LIST,
+    flat: false,
+    scroller: () => null,
+    rowCount: 0,
+    pollMs: REFRESH_POLL_MS,
+  });
 }
