@@ -127,6 +127,8 @@ test('scrolled down, new traces wait behind an "N new traces" control that keeps
 
   await control.click();
   await expect(control).toHaveCount(0);
+  // The control is gone; keyboard focus is on the table, not lost to the page.
+  await expect(grid(page)).toBeFocused();
   // The rows on screen stay where they were: the view moved down by exactly the row put above.
   await expect.poll(() => grid(page).evaluate((element) => element.scrollTop)).toBe(600 + 34);
   expect(await dataRows(page).first().getAttribute('id')).toBe(firstVisible);

@@ -26,14 +26,22 @@ export function LiveTailToggle({ tail, source }: { tail: LiveTail; source: TailS
  * The "N new traces" control over the table (shown while the person is scrolled down), and the
  * polite live region that announces arrivals either way.
  */
-export function NewTracesNotice({ tail }: { tail: LiveTail }) {
+export function NewTracesNotice({ tail, onShown }: { tail: LiveTail; onShown?: () => void }) {
   return (
     <>
       <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
         {tail.announcement}
       </div>
       {tail.pending > 0 && (
-        <button type="button" className="new-traces-button" onClick={tail.showPending}>
+        <button
+          type="button"
+          className="new-traces-button"
+          onClick={() => {
+            tail.showPending();
+            // The button goes away: keyboard focus moves on to the table rather than the page.
+            onShown?.();
+          }}
+        >
           <span aria-hidden="true">↑ </span>
           {tail.pending} new trace{tail.pending === 1 ? '' : 's'}
         </button>

@@ -106,13 +106,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const pageRef = useRef<HTMLElement>(null);
   // New matching traces without a reload: into the list, or its numbers while grouped.
   const tailSource = !check.ok || !features.known ? null : features.has('tail') ? 'since' : 'timestamp';
+  const tableScroller = () => pageRef.current?.querySelector<HTMLElement>('.traces-table-area > .traces-grid') ?? null;
   const tail = useLiveTail({
     experimentId,
     filter: serverFilter,
     source: tailSource,
     searchKey: traceQueries.search(searchParams).queryKey,
     flat: !grouped,
-    scroller: () => pageRef.current?.querySelector<HTMLElement>('.traces-table-area > .traces-grid') ?? null,
+    scroller: tableScroller,
     rowCount: rows.length,
     onInserted: (n) => setActiveIndex((i) => (i >= 0 ? i + n : i)),
   });
@@ -210,7 +211,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             {stale && (
               <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
             )}
-            <NewTracesNotice tail={tail} />
+            <NewTracesNotice tail={tail} onShown={() => tableScroller()?.focus({ preventScroll: true })} />
             {groupingUnavailable && (
               <p className="feature-notice" role="status">
                 Grouping needs a trace-explorer server (its groups extension); this server is a plain MLflow server, so
