@@ -2,7 +2,7 @@
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
-// takes `--clients C --seconds S --adversarial-seconds A` (see bench/load.ts); `all` leaves it out.
+// takes `--clients C --seconds S --adversarial-seconds A` (see bench/load.ts); `all` leaves it and `live-tail` out.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -32,8 +32,12 @@ if (flag('--experiment') !== undefined) options.experimentId = flag('--experimen
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
-// The load test takes minutes and the whole machine: run it by name only.
-const selected = names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => s !== 'load') : names;
+// The load test and the live tail's (which seeds 100,000 traces and measures CPU over a minute) take the
+// machine: run them by name only.
+const selected =
+  names.length === 0 || names.includes('all')
+    ? Object.keys(SUITES).filter((s) => s !== 'load' && s !== 'live-tail')
+    : names;
 
 for (const name of selected) {
   const suite = SUITES[name];
