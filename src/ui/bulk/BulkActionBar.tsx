@@ -363,8 +363,8 @@ function LabelForm({
           <option value="">Choose a value…</option>
           {label.kind === 'pass_fail' ? (
             <>
-              <option value="true">pass (👍)</option>
-              <option value="false">fail (👎)</option>
+              <option value="true">pass (thumbs up)</option>
+              <option value="false">fail (thumbs down)</option>
             </>
           ) : (
             (label.options ?? []).map((o) => (

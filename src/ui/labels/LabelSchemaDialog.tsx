@@ -70,8 +70,8 @@ export function LabelSchemaDialog({ experimentId, onClose }: { experimentId: str
     <dialog ref={ref} className="labels-dialog" aria-labelledby="labels-title" onClose={onClose} onCancel={onClose}>
       <h2 id="labels-title">Labels of this experiment</h2>
       <p className="td-muted">
-        One control per label appears on every trace; 👍/👎 is the pass/fail label <code>user_satisfaction</code>.
-        Feedback is an opinion of the answer; an expectation is the ground truth.
+        One control per label appears on every trace; thumbs up/down is the pass/fail label{' '}
+        <code>user_satisfaction</code>. Feedback is an opinion of the answer; an expectation is the ground truth.
       </p>
       {schema.isPending && <p role="status">Loading labels…</p>}
       {schema.isError && (

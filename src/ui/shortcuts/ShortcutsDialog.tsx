@@ -17,7 +17,7 @@ const SHORTCUTS: { group: string; keys: [string, string][] }[] = [
   {
     group: 'Labelling (open trace)',
     keys: [
-      ['+ / -', 'Pass / fail (👍 / 👎) on the focused pass/fail label'],
+      ['+ / -', 'Pass / fail (thumbs up / down) on the focused pass/fail label'],
       ['1 – 9', "Set the focused label's value (n-th option; pass = 1, fail = 2)"],
       ['c', 'Comment: focus the comment box'],
       ['t', 'Tag: focus the new-tag box'],
