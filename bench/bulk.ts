@@ -11,10 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXTENSION_PREFIX } from '../src/core/model.ts';
 import type { BatchItem, TraceBatchResponse } from '../src/core/trace-batch.ts';
-import { openSqlite } from '../src/server/storage/open-sqlite.ts';
-import { SqliteTraceStore, type BulkTrace } from '../src/server/storage/sqlite-trace-store.ts';
-import { percentile, send, startServer, type Outcome, type Target } from './load.ts';
-import { syntheticTrace } from './server.ts';
+import { percentile, seedSynthetic, send, startServer, type Outcome, type Target } from './load.ts';
 
 const FILTER = "metadata.environment = 'dev'";
 const PAGE = 1000;
@@ -55,17 +52,7 @@ export async function runBulkBench(options: { traces?: number; log?: (line: stri
   const dbPath = join(dir, 'bulk.db');
   let server: ChildProcess | undefined;
   try {
-    const seedStarted = performance.now();
-    const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'NORMAL' }));
-    const experimentId = await store.createExperiment({ name: 'bulk' });
-    for (let i = 0; i < n; i += 10_000) {
-      const batch: BulkTrace[] = [];
-      for (let j = i; j < Math.min(n, i + 10_000); j++) batch.push(syntheticTrace(j, n, experimentId));
-      store.bulkLoad(batch);
-    }
-    store.optimize();
-    await store.close();
-    log(`seeded ${n} traces in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+    const experimentId = await seedSynthetic(dbPath, 'bulk', n, log);
 
     const started = await startServer(dbPath);
     server = started.child;

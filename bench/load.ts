@@ -415,6 +415,29 @@ function summarize(outcomes: Outcome[], kind: string) {
   };
 }
 
+/** A fresh SQLite file with `n` synthetic traces in one experiment (seeded before any server opens it). */
+export async function seedSynthetic(
+  dbPath: string,
+  name: string,
+  n: number,
+  log: (line: string) => void,
+  onTrace: (traceId: string) => void = () => undefined,
+): Promise<string> {
+  const seedStarted = performance.now();
+  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'NORMAL' }));
+  const experimentId = await store.createExperiment({ name });
+  for (let i = 0; i < n; i += 10_000) {
+    const batch: BulkTrace[] = [];
+    for (let j = i; j < Math.min(n, i + 10_000); j++) batch.push(syntheticTrace(j, n, experimentId));
+    store.bulkLoad(batch);
+    for (const t of batch) onTrace(t.traceId);
+  }
+  store.optimize();
+  await store.close();
+  log(`seeded ${n} traces in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+  return experimentId;
+}
+
 export async function runLoadBench(options: LoadBenchOptions = {}): Promise<string> {
   const n = options.traces ?? 100_000;
   const clients = options.clients ?? 200;
@@ -426,19 +449,10 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<stri
   let server: ChildProcess | undefined;
   try {
     // ---- seed (in this process, before the server starts) ----
-    const seedStarted = performance.now();
-    const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'NORMAL' }));
-    const experimentId = await store.createExperiment({ name: 'load' });
     const knownIds: string[] = [];
-    for (let i = 0; i < n; i += 10_000) {
-      const batch: BulkTrace[] = [];
-      for (let j = i; j < Math.min(n, i + 10_000); j++) batch.push(syntheticTrace(j, n, experimentId));
-      store.bulkLoad(batch);
-      for (const t of batch) if (knownIds.length < 5000 && Math.random() < 0.05) knownIds.push(t.traceId);
-    }
-    store.optimize();
-    await store.close();
-    log(`seeded ${n} traces in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+    const experimentId = await seedSynthetic(dbPath, 'load', n, log, (traceId) => {
+      if (knownIds.length < 5000 && Math.random() < 0.05) knownIds.push(traceId);
+    });
 
     const startLoad = loadavg()[0];
     const started = await startServer(dbPath);
