@@ -79,6 +79,7 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       'metrics.dimensions',
       'metrics.filter',
       'metrics.confidence_level',
+      'traces.batch',
     ],
   });
 

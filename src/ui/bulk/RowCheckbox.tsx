@@ -7,6 +7,8 @@ export function RowCheckbox({ id }: { id: string }) {
   const selected = useTraceSelection((s) => s.all !== null || s.ids.has(id));
   const toggle = useTraceSelection((s) => s.toggle);
   const active = useContext(RowActiveContext);
+  const enabled = useTraceSelection((s) => s.enabled);
+  if (!enabled) return null;
   return (
     <input
       type="checkbox"
@@ -31,8 +33,10 @@ export function SelectLoadedCheckbox() {
   const all = useTraceSelection((s) => s.all);
   const setMany = useTraceSelection((s) => s.setMany);
   const clear = useTraceSelection((s) => s.clear);
+  const enabled = useTraceSelection((s) => s.enabled);
   const every = all !== null || (order.length > 0 && order.every((id) => ids.has(id)));
   const some = !every && ids.size > 0;
+  if (!enabled) return null;
   return (
     <input
       type="checkbox"

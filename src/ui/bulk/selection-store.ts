@@ -13,6 +13,8 @@ export interface MatchingSelection {
 }
 
 interface SelectionState {
+  /** False against a server without bulk actions (a plain MLflow server): no checkboxes then. */
+  enabled: boolean;
   ids: ReadonlySet<string>;
   all: MatchingSelection | null;
   /** The row a shift-click extends from. */
@@ -27,11 +29,13 @@ interface SelectionState {
   setOrder: (order: readonly string[]) => void;
   /** A new experiment or filter starts an empty selection. */
   setScope: (scope: string) => void;
+  setEnabled: (enabled: boolean) => void;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
 
 export const useTraceSelection = create<SelectionState>((set, get) => ({
+  enabled: false,
   ids: EMPTY,
   all: null,
   anchor: null,
@@ -65,6 +69,7 @@ export const useTraceSelection = create<SelectionState>((set, get) => ({
   selectAllMatching: (all) => set({ all, ids: EMPTY }),
   clear: () => set({ ids: EMPTY, all: null, anchor: null }),
   setOrder: (order) => set({ order }),
+  setEnabled: (enabled) => set({ enabled }),
   setScope: (scope) => {
     if (get().scope !== scope) set({ scope, ids: EMPTY, all: null, anchor: null });
   },

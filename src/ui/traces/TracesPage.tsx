@@ -108,7 +108,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const pageRef = useRef<HTMLElement>(null);
   // Bulk selection (src/ui/bulk): cleared when the experiment or filter changes.
   const rowIds = useMemo(() => rows.map((row) => row.id), [rows]);
-  useSelectionSync(`${experimentId}|${serverFilter}`, rowIds);
+  const bulk = features.has('traces.batch');
+  useSelectionSync(`${experimentId}|${serverFilter}`, rowIds, bulk);
   const [helpOpen, setHelpOpen] = useState(false);
   useTracesKeyboard({
     pageRef,
@@ -122,7 +123,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     },
     openActive: () => rows[activeIndex] && open(rows[activeIndex].id),
     close: () => currentView().trace && close(),
-    toggleSelect: () => rows[activeIndex] && useTraceSelection.getState().toggle(rows[activeIndex].id),
+    toggleSelect: () => bulk && rows[activeIndex] && useTraceSelection.getState().toggle(rows[activeIndex].id),
     clearSelection: () => {
       const selection = useTraceSelection.getState();
       if (selection.ids.size === 0 && selection.all === null) return false;
@@ -208,7 +209,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             className={`traces-table-area${stale ? ' stale' : ''}`}
             aria-describedby={stale ? 'traces-stale-notice' : undefined}
           >
-            <BulkActionBar experimentId={experimentId} filter={serverFilter} matchCount={count} />
+            {bulk && <BulkActionBar experimentId={experimentId} filter={serverFilter} matchCount={count} />}
             {stale && (
               <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
             )}
