@@ -31,7 +31,7 @@ const TIMEOUT_MS = 30_000;
 const ATTACK_TIMEOUT_MS = 300_000;
 const BIG_TRACE_SPANS = 100_000;
 
-interface Outcome {
+export interface Outcome {
   kind: string;
   ms: number;
   /** 'ok', 'error' (status ≥ 400 or a failed connection) or 'timeout'. */
@@ -41,13 +41,13 @@ interface Outcome {
   detail?: string;
 }
 
-interface Target {
+export interface Target {
   port: number;
   agent: Agent;
 }
 
 /** One request on a keep-alive agent; the body is read and dropped. Never rejects. */
-function send(
+export function send(
   target: Target,
   kind: string,
   method: string,
@@ -322,7 +322,7 @@ parentPort.on('message', () => { stop = true; });
 })();
 `;
 
-function percentile(sorted: number[], q: number): number {
+export function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 const fmt = (v: number) => (Number.isNaN(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -415,6 +415,29 @@ function summarize(outcomes: Outcome[], kind: string) {
   };
 }
 
+/** A fresh SQLite file with `n` synthetic traces in one experiment (seeded before any server opens it). */
+export async function seedSynthetic(
+  dbPath: string,
+  name: string,
+  n: number,
+  log: (line: string) => void,
+  onTrace: (traceId: string) => void = () => undefined,
+): Promise<string> {
+  const seedStarted = performance.now();
+  const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'NORMAL' }));
+  const experimentId = await store.createExperiment({ name });
+  for (let i = 0; i < n; i += 10_000) {
+    const batch: BulkTrace[] = [];
+    for (let j = i; j < Math.min(n, i + 10_000); j++) batch.push(syntheticTrace(j, n, experimentId));
+    store.bulkLoad(batch);
+    for (const t of batch) onTrace(t.traceId);
+  }
+  store.optimize();
+  await store.close();
+  log(`seeded ${n} traces in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+  return experimentId;
+}
+
 export async function runLoadBench(options: LoadBenchOptions = {}): Promise<string> {
   const n = options.traces ?? 100_000;
   const clients = options.clients ?? 200;
@@ -426,19 +449,10 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<stri
   let server: ChildProcess | undefined;
   try {
     // ---- seed (in this process, before the server starts) ----
-    const seedStarted = performance.now();
-    const store = new SqliteTraceStore(openSqlite(dbPath, { synchronous: 'NORMAL' }));
-    const experimentId = await store.createExperiment({ name: 'load' });
     const knownIds: string[] = [];
-    for (let i = 0; i < n; i += 10_000) {
-      const batch: BulkTrace[] = [];
-      for (let j = i; j < Math.min(n, i + 10_000); j++) batch.push(syntheticTrace(j, n, experimentId));
-      store.bulkLoad(batch);
-      for (const t of batch) if (knownIds.length < 5000 && Math.random() < 0.05) knownIds.push(t.traceId);
-    }
-    store.optimize();
-    await store.close();
-    log(`seeded ${n} traces in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+    const experimentId = await seedSynthetic(dbPath, 'load', n, log, (traceId) => {
+      if (knownIds.length < 5000 && Math.random() < 0.05) knownIds.push(traceId);
+    });
 
     const startLoad = loadavg()[0];
     const started = await startServer(dbPath);

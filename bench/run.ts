@@ -1,4 +1,4 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|load|live-tail|all] [--traces N] [--url U --experiment E]`:
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|load|live-tail|bulk|all] [--traces N] [--url U --experiment E]`:
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
@@ -17,6 +17,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   'ui-trace-detail': { file: 'ui-trace-detail.ts', exportName: 'runUiTraceDetailBench' },
   load: { file: 'load.ts', exportName: 'runLoadBench' },
   'live-tail': { file: 'live-tail.ts', exportName: 'runLiveTailBench' },
+  bulk: { file: 'bulk.ts', exportName: 'runBulkBench' },
 };
 
 const args = process.argv.slice(2);
@@ -32,12 +33,11 @@ if (flag('--experiment') !== undefined) options.experimentId = flag('--experimen
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
-// The load test and the live tail's (which seeds 100,000 traces and measures CPU over a minute) take the
-// machine: run them by name only.
+// The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute) and the bulk
+// benchmark take the machine: run them by name only.
+const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk']);
 const selected =
-  names.length === 0 || names.includes('all')
-    ? Object.keys(SUITES).filter((s) => s !== 'load' && s !== 'live-tail')
-    : names;
+  names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => !BY_NAME_ONLY.has(s)) : names;
 
 for (const name of selected) {
   const suite = SUITES[name];

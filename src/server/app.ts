@@ -15,6 +15,7 @@ import { assessmentRoutes } from './routes/assessment-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { extensionRoutes } from './routes/extension-routes.ts';
 import { tailRoutes } from './routes/tail-routes.ts';
+import { traceBatchRoutes } from './routes/trace-batch-routes.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE, SpanCap } from './routes/span-cap.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 import type { AuthService } from './auth/auth-service.ts';
@@ -168,6 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes, { store: options.store });
   await app.register(extensionRoutes, { store: options.store });
   await app.register(tailRoutes, { store: options.store });
+  await app.register(traceBatchRoutes, { store: options.store });
   if (options.auth) await app.register(authRoutes, { service: options.auth });
   else await app.register(authOffRoutes);
 

@@ -387,6 +387,56 @@ describe('who did it', () => {
     expect(inTrace.source.source_id).toBe('lee');
   });
 
+  it("a bulk label is the signed-in user's, and a selection reaching an experiment without EDIT is refused whole", async () => {
+    await createUser('kim');
+    const mine = await createExperiment(basic('kim', PASSWORD), 'kim-bulk');
+    const theirs = await createExperiment(admin, 'admin-bulk');
+    for (const [traceId, experimentId] of [
+      ['tr-kim-1', mine],
+      ['tr-admin-1', theirs],
+    ]) {
+      const started = await call(server.app, admin, {
+        method: 'POST',
+        url: '/api/3.0/mlflow/traces',
+        payload: {
+          trace: {
+            trace_info: {
+              trace_id: traceId,
+              trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+              request_time: '2026-01-01T00:00:00Z',
+              state: 'OK',
+            },
+          },
+        },
+      });
+      expect(started.statusCode).toBe(200);
+    }
+    const label = [{ op: 'set_assessment', name: 'tone', value: 'rude', source_id: 'admin' }];
+    const mixed = await call(server.app, basic('kim', PASSWORD), {
+      method: 'POST',
+      url: ext('traces/batch'),
+      payload: { trace_ids: ['tr-kim-1', 'tr-admin-1'], operations: label },
+    });
+    expect(mixed.statusCode).toBe(403);
+    const readInfo = async (traceId: string) =>
+      (await call(server.app, admin, { url: `/api/3.0/mlflow/traces/${traceId}` })).json().trace.trace_info;
+    expect((await readInfo('tr-kim-1')).assessments ?? []).toEqual([]);
+    const byFilter = await call(server.app, basic('kim', PASSWORD), {
+      method: 'POST',
+      url: ext('traces/batch'),
+      payload: { experiment_ids: [mine, theirs], operations: label },
+    });
+    expect(byFilter.statusCode).toBe(403);
+    const own = await call(server.app, basic('kim', PASSWORD), {
+      method: 'POST',
+      url: ext('traces/batch'),
+      payload: { experiment_ids: [mine], operations: label },
+    });
+    expect(own.json()).toMatchObject({ processed: 1, failures: [] });
+    const [created] = (await readInfo('tr-kim-1')).assessments;
+    expect(created.source).toEqual({ source_type: 'HUMAN', source_id: 'kim' });
+  });
+
   it('tag changes are recorded with the user in the audit trail', async () => {
     await call(server.app, basic('lee', PASSWORD), {
       method: 'PATCH',

@@ -53,6 +53,60 @@ const CASES: Case[] = [
     request: (f) => ({ url: `/ajax-api/2.0/mlflow/experiments/get-by-name?experiment_name=${f.experimentName}` }),
   },
   {
+    name: 'set experiment tag',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/2.0/mlflow/experiments/set-experiment-tag',
+      payload: { experiment_id: f.experimentId, key: 'k', value: 'v' },
+    }),
+  },
+  {
+    name: 'delete experiment tag',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/ajax-api/2.0/mlflow/experiments/delete-experiment-tag',
+      payload: { experiment_id: f.experimentId, key: 'seeded' },
+    }),
+  },
+  {
+    name: 'bulk tag and label (ids)',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/trace-explorer/v1/traces/batch',
+      payload: { trace_ids: [f.traceId], operations: [{ op: 'set_tag', key: 'bulk', value: '1' }] },
+    }),
+  },
+  {
+    name: 'bulk tag (filter)',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/ajax-api/trace-explorer/v1/traces/batch',
+      payload: { experiment_ids: [f.experimentId], max_traces: 1, operations: [{ op: 'delete_tag', key: 'none' }] },
+    }),
+  },
+  {
+    name: 'bulk undo (items)',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/trace-explorer/v1/traces/batch',
+      payload: { items: [{ trace_id: f.traceId, operations: [{ op: 'delete_tag', key: 'k' }] }] },
+    }),
+  },
+  {
+    name: 'bulk delete',
+    need: 'manage',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/trace-explorer/v1/traces/batch-delete',
+      payload: { trace_ids: [f.traceId] },
+    }),
+  },
+  {
     name: 'start trace',
     need: 'ingest',
     request: (f) => ({
@@ -309,6 +363,11 @@ async function fixture(): Promise<Fixture> {
   });
   const traceId = `tr-${hex}`;
   await admin({ method: 'PATCH', url: `/api/3.0/mlflow/traces/${traceId}/tags`, payload: { key: 'k', value: 'v' } });
+  await admin({
+    method: 'POST',
+    url: '/api/2.0/mlflow/experiments/set-experiment-tag',
+    payload: { experiment_id: experimentId, key: 'seeded', value: 'v' },
+  });
   const created = await admin({
     method: 'POST',
     url: `/api/3.0/mlflow/traces/${traceId}/assessments`,

@@ -120,6 +120,26 @@ const fromOtlpHeader: ExperimentLocator = async (request) => {
   return typeof id === 'string' ? oneOrMany(id) : [];
 };
 
+/**
+ * A bulk action's selection (routes/trace-batch-routes.ts): the experiments of `trace_ids` or of the
+ * traces in `items`, or `experiment_ids` for a filter selection. All of them need the capability.
+ */
+const fromBatchSelection: ExperimentLocator = async (request, store) => {
+  const body = readRequest(request);
+  const items = optionalArray(body, 'items');
+  if (items) {
+    const ids = items.map((item) =>
+      typeof item === 'object' && item !== null && !Array.isArray(item)
+        ? optionalString(item as RequestFields, 'trace_id')
+        : undefined,
+    );
+    return experimentsOfTraces(store, ids);
+  }
+  const traceIds = optionalStringList(body, 'trace_ids');
+  if (traceIds) return experimentsOfTraces(store, traceIds);
+  return optionalStringList(body, 'experiment_ids') ?? [];
+};
+
 const read = (locate: ExperimentLocator): AccessRule => ({ access: 'experiment', capability: 'read', locate });
 /** A write; `audit` names it in the audit trail (ingestion is not audited: it is the hot path). */
 const write = (capability: Capability, locate: ExperimentLocator, audit?: string): AccessRule => ({
@@ -142,6 +162,13 @@ const API_RULES: [string[], string[], AccessRule][] = [
   [['POST'], ['/2.0/mlflow/experiments/restore'], write('manage', fromExperimentId, 'experiment.restore')],
   [['POST'], ['/2.0/mlflow/experiments/update'], write('manage', fromExperimentId, 'experiment.rename')],
   [['GET'], ['/2.0/mlflow/experiments/get-by-name'], read(fromExperimentName)],
+  // MLflow's auth checks "can update experiment" (EDIT) for both tag calls.
+  [['POST'], ['/2.0/mlflow/experiments/set-experiment-tag'], write('edit', fromExperimentId, 'experiment.tag.set')],
+  [
+    ['POST'],
+    ['/2.0/mlflow/experiments/delete-experiment-tag'],
+    write('edit', fromExperimentId, 'experiment.tag.delete'),
+  ],
   // Filtered to readable experiments by the route (request.auth.readableExperiments).
   [['GET', 'POST'], ['/2.0/mlflow/experiments/search'], { access: 'signed-in', read: true }],
   // Traces
@@ -194,6 +221,9 @@ const API_RULES: [string[], string[], AccessRule][] = [
     ],
     read(fromExperimentIds),
   ],
+  // Bulk actions: tags and labels need EDIT, deleting MANAGE (as DeleteTraces).
+  [['POST'], [`${EXT}/traces/batch`], write('edit', fromBatchSelection, 'traces.batch')],
+  [['POST'], [`${EXT}/traces/batch-delete`], write('manage', fromBatchSelection, 'traces.batch-delete')],
   // Artifacts (traces.json only)
   [['GET'], ['/2.0/mlflow-artifacts/artifacts/*'], read(fromArtifactPath)],
   [['PUT'], ['/2.0/mlflow-artifacts/artifacts/*'], write('ingest', fromArtifactPath)],

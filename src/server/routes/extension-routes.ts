@@ -81,6 +81,7 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       'metrics.confidence_level',
       // The live tail (tail-routes.ts), where the engine keeps a change order.
       ...(store.changesSince ? ['tail'] : []),
+      'traces.batch',
     ],
   });
 

@@ -30,6 +30,10 @@ import { useLiveTail } from './useLiveTail.ts';
 import { LiveTailToggle, NewTracesNotice } from './LiveTailControls.tsx';
 import { SearchStatus } from './SearchStatus.tsx';
 import { StaleNotice } from './StaleNotice.tsx';
+import { BulkActionBar } from '../bulk/BulkActionBar.tsx';
+import { useTraceSelection } from '../bulk/selection-store.ts';
+import { useSelectionSync } from '../bulk/useSelectionSync.ts';
+import { ShortcutsDialog } from '../shortcuts/ShortcutsDialog.tsx';
 import './traces-page.css';
 
 // Callbacks read the view from the URL at call time, so they stay stable across navigations
@@ -117,6 +121,11 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     rowCount: rows.length,
     onInserted: (n) => setActiveIndex((i) => (i >= 0 ? i + n : i)),
   });
+  // Bulk selection (src/ui/bulk): cleared when the experiment or filter changes.
+  const rowIds = useMemo(() => rows.map((row) => row.id), [rows]);
+  const bulk = features.has('traces.batch');
+  useSelectionSync(`${experimentId}|${serverFilter}`, rowIds, bulk);
+  const [helpOpen, setHelpOpen] = useState(false);
   useTracesKeyboard({
     pageRef,
     // Grouped, j/k walk the whole filtered set once a trace is open (the panel follows).
@@ -129,6 +138,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     },
     openActive: () => rows[activeIndex] && open(rows[activeIndex].id),
     close: () => currentView().trace && close(),
+    toggleSelect: () => bulk && rows[activeIndex] && useTraceSelection.getState().toggle(rows[activeIndex].id),
+    clearSelection: () => {
+      const selection = useTraceSelection.getState();
+      if (selection.ids.size === 0 && selection.all === null) return false;
+      selection.clear();
+      return true;
+    },
+    showHelp: () => setHelpOpen(true),
   });
 
   const detailWidth = useDetailWidth((s) => s.width);
@@ -208,6 +225,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             className={`traces-table-area${stale ? ' stale' : ''}`}
             aria-describedby={stale ? 'traces-stale-notice' : undefined}
           >
+            {bulk && <BulkActionBar experimentId={experimentId} filter={serverFilter} matchCount={count} />}
             {stale && (
               <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
             )}
@@ -291,6 +309,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             </>
           )}
         </div>
+        {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
       </section>
     </TraceTableActionsContext.Provider>
   );
