@@ -41,12 +41,16 @@ import type {
   SearchTracesQuery,
   SearchTracesResult,
   SpanBatch,
+  SpanChunks,
   TraceInfoInput,
   TraceStore,
   ValuesQuery,
 } from './trace-store.ts';
 
 export type { BulkTrace };
+
+/** Spans per chunk of a streamed trace read (≈ 300 KB of JSON). */
+const SPAN_CHUNK = 1000;
 
 export interface SqliteStoreOptions {
   now?: () => number;
@@ -199,6 +203,17 @@ export class SqliteTraceStore implements TraceStore {
 
   getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
     return this.read('spansOfTraces', [traceIds]);
+  }
+
+  async spanChunks(traceId: string): Promise<SpanChunks | undefined> {
+    // The order costs one pass over the trace's key columns; then each chunk is primary-key lookups.
+    const order = await this.read('spanOrder', [traceId]);
+    if (!order) return undefined;
+    const read = (ids: string[]) => this.read('spansByIds', [traceId, ids]);
+    async function* chunks(): AsyncGenerator<SpanRecord[]> {
+      for (let i = 0; i < order!.length; i += SPAN_CHUNK) yield await read(order!.slice(i, i + SPAN_CHUNK));
+    }
+    return { count: order.length, chunks: chunks() };
   }
 
   spanCounts(traceIds: string[]): Promise<Map<string, number>> {

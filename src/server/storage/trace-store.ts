@@ -147,6 +147,14 @@ export interface CountQuery {
   cap: number;
 }
 
+/** A trace's spans read a chunk at a time (streamed responses keep one chunk in memory). */
+export interface SpanChunks {
+  /** How many spans the trace has (when the read began). */
+  count: number;
+  /** The spans in getSpans order; each chunk is read when the previous one has been consumed. */
+  chunks: AsyncIterable<SpanRecord[]>;
+}
+
 /**
  * What routes need from storage. SQL lives only behind this interface, so another engine can
  * replace SQLite without touching a route (docs/architecture.md, "How to add an engine").
@@ -175,6 +183,11 @@ export interface TraceStore {
   /** Stored spans of a trace (root first, then by start time), or undefined if the trace is unknown. */
   getSpans(traceId: string): Promise<SpanRecord[] | undefined>;
   getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>>;
+  /**
+   * Optional: getSpans a chunk at a time, for large traces (undefined if the trace is unknown).
+   * Routes call it through routes/span-stream.ts, which reads getSpans whole for an engine without it.
+   */
+  spanChunks?(traceId: string): Promise<SpanChunks | undefined>;
   /** How many spans each trace has stored (traces without spans are absent): the spans-per-trace cap reads it. */
   spanCounts(traceIds: string[]): Promise<Map<string, number>>;
   searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult>;

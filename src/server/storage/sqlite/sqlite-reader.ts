@@ -47,6 +47,16 @@ export class SqliteReader {
     return this.reads.spansOfTraces(traceIds);
   }
 
+  /** A trace's span ids in getSpans order, or undefined if the trace is unknown. */
+  spanOrder(traceId: string): string[] | undefined {
+    if (!this.reads.exists(traceId)) return undefined;
+    return this.reads.spanOrder(traceId);
+  }
+
+  spansByIds(traceId: string, spanIds: string[]): SpanRecord[] {
+    return this.reads.spansByIds(traceId, spanIds);
+  }
+
   spanCounts(traceIds: string[]): Map<string, number> {
     return this.reads.spanCounts(traceIds);
   }
