@@ -23,7 +23,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     );
   const store = await openStore(config.backendStoreUri, {
     synchronous: config.synchronous,
-    sqlite: { readWorkers: config.readWorkers, readBudgetMs: config.readBudgetMs },
+    sqlite: { readWorkers: config.readWorkers, readBudgetMs: config.readBudgetMs, warmReadWorkers: true },
   });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);

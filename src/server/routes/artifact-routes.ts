@@ -3,7 +3,7 @@ import { MlflowError, notFound } from '../errors.ts';
 import { SPAN_FILE_CLOSE, SPAN_FILE_OPEN, SPAN_FILE_SEPARATOR } from '../otlp/span-json.ts';
 import { parseSpanDictFile } from '../otlp/span-dict-upload.ts';
 import type { SpanChunks, TraceStore } from '../storage/trace-store.ts';
-import { readSpanChunks, sendParts, spanTexts } from './span-stream.ts';
+import { readSpanChunks, sendParts, spanTexts, STREAMED_ROUTE } from './span-stream.ts';
 import type { SpanCap } from './span-cap.ts';
 import { invalidParameter } from '../errors.ts';
 
@@ -41,7 +41,8 @@ export async function artifactRoutes(
     if (!spans) throw notFound(`Trace with ID '${requestId}' not found.`);
     return sendSpanFile(reply, spans);
   };
-  for (const version of ['2.0', '3.0']) app.get(`/ajax-api/${version}/mlflow/get-trace-artifact`, getTraceArtifact);
+  for (const version of ['2.0', '3.0'])
+    app.get(`/ajax-api/${version}/mlflow/get-trace-artifact`, STREAMED_ROUTE, getTraceArtifact);
 
   for (const prefix of ['/api', '/ajax-api']) {
     app.put(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request) => {
@@ -72,7 +73,7 @@ export async function artifactRoutes(
       await store.putTraceSpans(match[1], spans);
       return {};
     });
-    app.get(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request, reply) => {
+    app.get(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, STREAMED_ROUTE, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       const match = TRACES_JSON.exec(path);
       if (!match) throw notFound(`Artifact '${path}' not found.`);

@@ -6,6 +6,14 @@ import { Readable } from 'node:stream';
 import type { SpanRecord } from '../storage/span-record.ts';
 import type { SpanChunks, TraceStore } from '../storage/trace-store.ts';
 
+/**
+ * Route options of a streamed route. Fastify's handler timeout (--handler-timeout) also cuts a
+ * response still streaming, and a 100,000-span body to a busy server or a slow client can take
+ * longer; the reads before the first byte have their own budget (--read-timeout), and this bounds
+ * the whole stream.
+ */
+export const STREAMED_ROUTE = { handlerTimeout: 10 * 60_000 };
+
 /** The trace's spans in chunks; an engine without spanChunks is read whole, as one chunk. */
 export async function readSpanChunks(store: TraceStore, traceId: string): Promise<SpanChunks | undefined> {
   if (store.spanChunks) return store.spanChunks(traceId);

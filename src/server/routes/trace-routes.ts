@@ -20,7 +20,7 @@ import {
   type RequestFields,
 } from './mlflow-request.ts';
 import { decodePageCursor, encodePageToken } from './page-token.ts';
-import { readSpanChunks, sendParts, spanTexts } from './span-stream.ts';
+import { readSpanChunks, sendParts, spanTexts, STREAMED_ROUTE } from './span-stream.ts';
 import { parseExperimentIds, parseTraceFilter, parseTraceOrderBy } from './search-request.ts';
 import { decodeTraceInfo, experimentIdOfLocation } from './trace-decode.ts';
 import { toWireTraceInfo } from './trace-info-wire.ts';
@@ -240,8 +240,8 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
 
   for (const base of bothPrefixes('/3.0/mlflow/traces')) {
     app.post(base, startTrace);
-    app.get(`${base}/get`, getTrace);
-    app.get(`${base}/batchGet`, batchGet);
+    app.get(`${base}/get`, STREAMED_ROUTE, getTrace);
+    app.get(`${base}/batchGet`, STREAMED_ROUTE, batchGet);
     app.post(`${base}/batchGetInfos`, batchGetInfos);
     app.post(`${base}/search`, search);
     app.post(`${base}/delete-traces`, deleteTraces);

@@ -68,6 +68,8 @@ export interface SqliteStoreOptions {
    * the event loop. An in-memory database has no file to share, so it always reads here.
    */
   readWorkers?: number;
+  /** Start the read workers with the store instead of at the first read (the server does). */
+  warmReadWorkers?: boolean;
   /** A read's time budget in a worker, queueing included (`--read-timeout`; default DEFAULT_READ_BUDGET_MS). */
   readBudgetMs?: number;
   /** The read workers' RLIKE budget (tests that need a read to outlast readBudgetMs; sqlite-functions.ts). */
@@ -108,6 +110,7 @@ export class SqliteTraceStore implements TraceStore {
             onStatements: (count) => (this.ctx.statementCount += count),
           })
         : undefined;
+    if (options.warmReadWorkers) this.pool?.warm();
     this.assessments = new SqliteAssessments(this.ctx);
     this.traceWrites = new SqliteTraceWrites(this.ctx, this.experiments, this.assessments, reads);
     this.spanWrites = new SqliteSpanWrites(this.ctx, this.experiments);
@@ -207,11 +210,13 @@ export class SqliteTraceStore implements TraceStore {
 
   async spanChunks(traceId: string): Promise<SpanChunks | undefined> {
     // The order costs one pass over the trace's key columns; then each chunk is primary-key lookups.
-    const order = await this.read('spanOrder', [traceId]);
-    if (!order) return undefined;
-    const read = (ids: string[]) => this.read('spansByIds', [traceId, ids]);
+    const head = await this.read('spanHead', [traceId, SPAN_CHUNK]);
+    if (!head) return undefined;
+    const { order, first } = head;
+    const read = (ids: string[]) => this.read('spansByIds', [traceId, ids], true);
     async function* chunks(): AsyncGenerator<SpanRecord[]> {
-      for (let i = 0; i < order!.length; i += SPAN_CHUNK) yield await read(order!.slice(i, i + SPAN_CHUNK));
+      yield first;
+      for (let i = SPAN_CHUNK; i < order.length; i += SPAN_CHUNK) yield await read(order.slice(i, i + SPAN_CHUNK));
     }
     return { count: order.length, chunks: chunks() };
   }
@@ -286,8 +291,9 @@ export class SqliteTraceStore implements TraceStore {
   private read<M extends ReadMethod>(
     method: M,
     args: Parameters<SqliteReader[M]>,
+    urgent = false,
   ): Promise<ReturnType<SqliteReader[M]>> {
-    if (this.pool) return this.pool.run(method, args);
+    if (this.pool) return this.pool.run(method, args, urgent);
     try {
       const run = this.reader[method] as (...a: unknown[]) => ReturnType<SqliteReader[M]>;
       return Promise.resolve(run.apply(this.reader, args));

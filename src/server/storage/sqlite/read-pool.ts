@@ -78,7 +78,15 @@ export class ReadPool {
     this.options = options;
   }
 
-  run<M extends ReadMethod>(method: M, args: Parameters<SqliteReader[M]>): Promise<ReturnType<SqliteReader[M]>> {
+  /**
+   * `urgent`: the read continues a response already under way (the next chunk of a streamed
+   * trace); it goes before reads of requests not yet answered, so a stream is not starved.
+   */
+  run<M extends ReadMethod>(
+    method: M,
+    args: Parameters<SqliteReader[M]>,
+    urgent = false,
+  ): Promise<ReturnType<SqliteReader[M]>> {
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
     if (this.queue.length >= MAX_QUEUED)
       return Promise.reject(busy('The server has too many reads waiting; try again shortly.'));
@@ -89,16 +97,24 @@ export class ReadPool {
         reject,
         timer: setTimeout(() => this.expire(job), this.options.budgetMs),
       };
-      this.queue.push(job);
+      if (urgent) this.queue.unshift(job);
+      else this.queue.push(job);
       this.pump();
     });
   }
 
-  /** Stops every worker; reads still queued are refused. */
+  /** Starts every worker now (a server at start-up), so the first reads do not wait for them. */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.options.size) this.spawn();
+  }
+
+  /** Stops every worker; reads still queued or running are refused. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) this.finish(job, new Error('The store is closed.'));
-    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) if (slot.job) this.finish(slot.job, new Error('The store is closed.'));
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   private pump(): void {

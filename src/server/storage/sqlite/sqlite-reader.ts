@@ -47,10 +47,14 @@ export class SqliteReader {
     return this.reads.spansOfTraces(traceIds);
   }
 
-  /** A trace's span ids in getSpans order, or undefined if the trace is unknown. */
-  spanOrder(traceId: string): string[] | undefined {
+  /**
+   * A trace's span ids in getSpans order and the spans of the first `chunk` of them (one read
+   * answers a small trace whole), or undefined if the trace is unknown.
+   */
+  spanHead(traceId: string, chunk: number): { order: string[]; first: SpanRecord[] } | undefined {
     if (!this.reads.exists(traceId)) return undefined;
-    return this.reads.spanOrder(traceId);
+    const order = this.reads.spanOrder(traceId);
+    return { order, first: this.reads.spansByIds(traceId, order.slice(0, chunk)) };
   }
 
   spansByIds(traceId: string, spanIds: string[]): SpanRecord[] {
