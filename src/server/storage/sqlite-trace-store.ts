@@ -222,7 +222,8 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   spanCounts(traceIds: string[]): Promise<Map<string, number>> {
-    return this.read('spanCounts', [traceIds]);
+    // Ingest waits on it (the span cap admits one batch at a time): it goes before queued searches.
+    return this.read('spanCounts', [traceIds], true);
   }
 
   searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
