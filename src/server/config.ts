@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from './routes/span-cap.ts';
 import { authConfig, type AuthConfig } from './auth/auth-config.ts';
+import { DEFAULT_READ_BUDGET_MS, DEFAULT_READ_WORKERS } from './storage/sqlite/read-pool.ts';
 
 export interface ServerConfig {
   host: string;
@@ -23,12 +24,17 @@ export interface ServerConfig {
   serveSourceMaps: boolean;
   /** Spans one trace may hold (`--max-spans-per-trace`). */
   maxSpansPerTrace: number;
+  /** SQLite read worker threads (`--read-workers`; 0 reads on the event loop; ignored for PostgreSQL). */
+  readWorkers: number;
+  /** Budget of one SQLite read in a worker, queueing included (`--read-timeout`, seconds). */
+  readBudgetMs: number;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
   [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
   [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10]
+  [--read-workers ${DEFAULT_READ_WORKERS}] [--read-timeout ${DEFAULT_READ_BUDGET_MS / 1000}] (SQLite reads off the event loop)
   [--auth] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--insecure-no-auth]`;
 
 /** Flag name → HttpLimits field; timeouts are given in seconds. */
@@ -63,6 +69,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'handler-timeout': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-spans-per-trace': { type: 'string' },
+        'read-workers': { type: 'string' },
+        'read-timeout': { type: 'string' },
         auth: { type: 'boolean' },
         'insecure-no-auth': { type: 'boolean' },
         'default-permission': { type: 'string' },
@@ -104,6 +112,12 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const maxSpansPerTrace = Number(values['max-spans-per-trace'] ?? DEFAULT_MAX_SPANS_PER_TRACE);
   if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
     throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
+  const readWorkers = Number(values['read-workers'] ?? DEFAULT_READ_WORKERS);
+  if (!Number.isInteger(readWorkers) || readWorkers < 0 || readWorkers > 64)
+    throw new UsageError(`--read-workers must be an integer from 0 to 64.\n${USAGE}`);
+  const readTimeout = Number(values['read-timeout'] ?? DEFAULT_READ_BUDGET_MS / 1000);
+  if (!Number.isFinite(readTimeout) || readTimeout <= 0)
+    throw new UsageError(`--read-timeout must be a positive number of seconds.\n${USAGE}`);
   const auth = authConfig(values, host, env);
   if (typeof auth === 'string') throw new UsageError(`${auth}\n${USAGE}`);
   return {
@@ -117,6 +131,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     limits,
     serveSourceMaps: values['serve-source-maps'] === true,
     maxSpansPerTrace,
+    readWorkers,
+    readBudgetMs: Math.round(readTimeout * 1000),
     auth,
   };
 }

@@ -61,7 +61,8 @@ export function spanDictToOtel(content: string): JsonOut {
   };
 }
 
-/** `{"spans": [...]}` from stored span-dict texts, without re-parsing them. */
-export function spanDictFile(contents: string[]): string {
-  return `{"spans": [${contents.join(', ')}]}`;
-}
+// traces.json, `{"spans": [...]}`, from stored span-dict texts without re-parsing them; written in
+// parts because a large trace's file is streamed (routes/artifact-routes.ts).
+export const SPAN_FILE_OPEN = '{"spans": [';
+export const SPAN_FILE_SEPARATOR = ', ';
+export const SPAN_FILE_CLOSE = ']}';

@@ -1,20 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MlflowError, notFound } from '../errors.ts';
-import { spanDictFile } from '../otlp/span-json.ts';
+import { SPAN_FILE_CLOSE, SPAN_FILE_OPEN, SPAN_FILE_SEPARATOR } from '../otlp/span-json.ts';
 import { parseSpanDictFile } from '../otlp/span-dict-upload.ts';
-import type { TraceStore } from '../storage/trace-store.ts';
+import type { SpanChunks, TraceStore } from '../storage/trace-store.ts';
+import { readSpanChunks, sendParts, spanTexts, STREAMED_ROUTE } from './span-stream.ts';
 import type { SpanCap } from './span-cap.ts';
 import { invalidParameter } from '../errors.ts';
 
 /** `<exp>/traces/<trace_id>/artifacts/traces.json`: where clients put a trace's spans (§3.12). */
 const TRACES_JSON = /^(?:[^/]+\/)*traces\/([^/]+)\/artifacts\/traces\.json$/;
 
-function sendSpanFile(reply: FastifyReply, contents: string[]): FastifyReply {
+/** traces.json, `{"spans": [<span dict>, …]}`, streamed a chunk of spans at a time (span-stream.ts). */
+function sendSpanFile(reply: FastifyReply, spans: SpanChunks): Promise<FastifyReply> {
   // MLflow serves traces.json as a text/plain attachment; clients parse it as JSON regardless.
-  return reply
-    .header('Content-Disposition', 'attachment; filename=traces.json')
-    .type('text/plain; charset=utf-8')
-    .send(spanDictFile(contents));
+  reply.header('Content-Disposition', 'attachment; filename=traces.json');
+  return sendParts(
+    reply,
+    'text/plain; charset=utf-8',
+    (async function* () {
+      yield SPAN_FILE_OPEN;
+      yield* spanTexts(spans.chunks, (s) => s.content, SPAN_FILE_SEPARATOR);
+      yield SPAN_FILE_CLOSE;
+    })(),
+  );
 }
 
 export async function artifactRoutes(
@@ -29,14 +37,12 @@ export async function artifactRoutes(
     }
     if (query.path !== undefined)
       throw notFound(`Attachment '${String(query.path)}' not found for trace '${requestId}'.`);
-    const spans = await store.getSpans(requestId);
+    const spans = await readSpanChunks(store, requestId);
     if (!spans) throw notFound(`Trace with ID '${requestId}' not found.`);
-    return sendSpanFile(
-      reply,
-      spans.map((s) => s.content),
-    );
+    return sendSpanFile(reply, spans);
   };
-  for (const version of ['2.0', '3.0']) app.get(`/ajax-api/${version}/mlflow/get-trace-artifact`, getTraceArtifact);
+  for (const version of ['2.0', '3.0'])
+    app.get(`/ajax-api/${version}/mlflow/get-trace-artifact`, STREAMED_ROUTE, getTraceArtifact);
 
   for (const prefix of ['/api', '/ajax-api']) {
     app.put(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request) => {
@@ -67,16 +73,13 @@ export async function artifactRoutes(
       await store.putTraceSpans(match[1], spans);
       return {};
     });
-    app.get(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request, reply) => {
+    app.get(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, STREAMED_ROUTE, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       const match = TRACES_JSON.exec(path);
       if (!match) throw notFound(`Artifact '${path}' not found.`);
-      const spans = await store.getSpans(match[1]);
+      const spans = await readSpanChunks(store, match[1]);
       if (!spans) throw notFound(`Artifact '${path}' not found.`);
-      return sendSpanFile(
-        reply,
-        spans.map((s) => s.content),
-      );
+      return sendSpanFile(reply, spans);
     });
   }
 }

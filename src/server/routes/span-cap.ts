@@ -24,6 +24,8 @@ export interface Admission {
 export class SpanCap {
   /** Spans admitted but not yet committed, per trace, so concurrent requests cannot overshoot together. */
   private readonly pending = new Map<string, number>();
+  /** The admission running now; the next one starts when it settles. */
+  private admissions: Promise<unknown> = Promise.resolve();
   readonly max: number;
   private readonly store: Pick<TraceStore, 'spanCounts'>;
 
@@ -36,7 +38,15 @@ export class SpanCap {
    * Keeps each trace's spans while stored + pending + admitted stays within the cap, in batch order.
    * A re-sent span counts as new, so a trace at the cap refuses it (its stored copy stays).
    */
-  async admit(spans: SpanRecord[]): Promise<Admission> {
+  admit(spans: SpanRecord[]): Promise<Admission> {
+    // One admission at a time: the stored counts are read off the event loop (a read worker), and
+    // two admissions reading them at once would both see the room only one of them may take.
+    const next = this.admissions.then(() => this.admitNow(spans));
+    this.admissions = next.catch(() => undefined);
+    return next;
+  }
+
+  private async admitNow(spans: SpanRecord[]): Promise<Admission> {
     const ids = [...new Set(spans.map((s) => s.traceId))];
     // Pending is read before the stored counts: a write that commits in between is then counted
     // twice (refusing early near the cap), never missed.

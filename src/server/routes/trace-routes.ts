@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { METADATA, TAGS, type TraceInfo } from '../../core/model.ts';
 import { invalidParameter, MlflowError, notFound } from '../errors.ts';
 import { spanDictToOtel } from '../otlp/span-json.ts';
-import type { SpanRecord } from '../storage/span-record.ts';
-import type { TraceStore } from '../storage/trace-store.ts';
+import type { SpanChunks, TraceStore } from '../storage/trace-store.ts';
 import { jsonText, type JsonOut } from '../wire-format.ts';
 import {
   bothPrefixes,
@@ -21,6 +20,7 @@ import {
   type RequestFields,
 } from './mlflow-request.ts';
 import { decodePageCursor, encodePageToken } from './page-token.ts';
+import { readSpanChunks, sendParts, spanTexts, STREAMED_ROUTE } from './span-stream.ts';
 import { parseExperimentIds, parseTraceFilter, parseTraceOrderBy } from './search-request.ts';
 import { decodeTraceInfo, experimentIdOfLocation } from './trace-decode.ts';
 import { toWireTraceInfo } from './trace-info-wire.ts';
@@ -28,15 +28,13 @@ import { validateTagKey, truncateTagValue } from './tag-validation.ts';
 
 export const MAX_SEARCH_RESULTS = 500;
 
-function sendJson(reply: FastifyReply, value: JsonOut): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(jsonText(value));
-}
+const JSON_TYPE = 'application/json; charset=utf-8';
 
-function traceWithSpans(info: TraceInfo, spans: SpanRecord[]): JsonOut {
-  return {
-    trace_info: toWireTraceInfo(info) as unknown as JsonOut,
-    spans: spans.map((s) => spanDictToOtel(s.content)),
-  };
+/** `{"trace_info":…,"spans":[…]}`, the spans written chunk by chunk (span-stream.ts). */
+async function* traceWithSpans(info: TraceInfo, spans: SpanChunks | undefined): AsyncGenerator<string> {
+  yield `{"trace_info":${jsonText(toWireTraceInfo(info) as unknown as JsonOut)},"spans":[`;
+  if (spans) yield* spanTexts(spans.chunks, (s) => jsonText(spanDictToOtel(s.content)), ',');
+  yield ']}';
 }
 
 /** The number of spans the SDK says the trace has (mlflow.trace.sizeStats.num_spans), if known. */
@@ -74,10 +72,18 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
       if (info.tags[TAGS.spansLocation] !== 'TRACKING_STORE') {
         throw new MlflowError('INTERNAL_ERROR', 'Trace data not stored in tracking store');
       }
-      const spans = (await store.getSpans(traceId)) ?? [];
+      const spans = await readSpanChunks(store, traceId);
       const expected = expectedSpanCount(info);
-      if (allowPartial || expected === undefined || spans.length >= expected)
-        return sendJson(reply, { trace: traceWithSpans(info, spans) });
+      if (allowPartial || expected === undefined || (spans?.count ?? 0) >= expected)
+        return sendParts(
+          reply,
+          JSON_TYPE,
+          (async function* () {
+            yield '{"trace":';
+            yield* traceWithSpans(info, spans);
+            yield '}';
+          })(),
+        );
       if (attempt >= 2) throw notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
       await sleep(100);
     }
@@ -89,15 +95,24 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     if (ids.length > 1000) throw invalidParameter(`Too many trace_ids: ${ids.length} (at most 1000).`);
     const infos = await store.getTraceInfos(ids);
     const stored = infos.filter((i) => i.tags[TAGS.spansLocation] === 'TRACKING_STORE');
-    const spans = await store.getSpansOfTraces(stored.map((i) => i.trace_id));
-    const traces = stored
-      .map((info) => ({ info, spans: spans.get(info.trace_id) ?? [] }))
-      .filter(({ info, spans: s }) => {
-        const expected = expectedSpanCount(info);
-        return expected === undefined || s.length >= expected;
-      })
-      .map(({ info, spans: s }) => traceWithSpans(info, s));
-    return sendJson(reply, { traces });
+    const counts = await store.spanCounts(stored.map((i) => i.trace_id));
+    const complete = stored.filter((info) => {
+      const expected = expectedSpanCount(info);
+      return expected === undefined || (counts.get(info.trace_id) ?? 0) >= expected;
+    });
+    // One trace at a time, each a chunk at a time: a batch of large traces is never held whole.
+    return sendParts(
+      reply,
+      JSON_TYPE,
+      (async function* () {
+        yield '{"traces":[';
+        for (const [i, info] of complete.entries()) {
+          if (i > 0) yield ',';
+          yield* traceWithSpans(info, await readSpanChunks(store, info.trace_id));
+        }
+        yield ']}';
+      })(),
+    );
   };
 
   const batchGetInfos = async (request: FastifyRequest) => {
@@ -225,8 +240,8 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
 
   for (const base of bothPrefixes('/3.0/mlflow/traces')) {
     app.post(base, startTrace);
-    app.get(`${base}/get`, getTrace);
-    app.get(`${base}/batchGet`, batchGet);
+    app.get(`${base}/get`, STREAMED_ROUTE, getTrace);
+    app.get(`${base}/batchGet`, STREAMED_ROUTE, batchGet);
     app.post(`${base}/batchGetInfos`, batchGetInfos);
     app.post(`${base}/search`, search);
     app.post(`${base}/delete-traces`, deleteTraces);

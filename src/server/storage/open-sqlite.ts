@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
-import { registerSqliteFunctions } from './sqlite-functions.ts';
+import { registerSqliteFunctions, type SqliteFunctionOptions } from './sqlite-functions.ts';
 
 export interface OpenOptions {
   synchronous?: 'FULL' | 'NORMAL';
@@ -16,13 +16,30 @@ export function openSqlite(path: string, options: OpenOptions = {}): Database.Da
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536');
+  prepareConnection(db);
+  migrate(db);
+  return db;
+}
+
+/**
+ * A read-only connection to a database openSqlite already created and migrated (the read workers,
+ * sqlite/read-worker.ts). WAL gives it a consistent snapshot per transaction beside the writer.
+ * Its page cache is smaller than the writer's: there is one per worker.
+ */
+export function openSqliteReader(path: string, functions: SqliteFunctionOptions = {}): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('cache_size = -16384');
+  prepareConnection(db, functions);
+  return db;
+}
+
+/** What every connection needs for the same answers: LIKE semantics, regexp(), and a busy wait. */
+function prepareConnection(db: Database.Database, functions: SqliteFunctionOptions = {}): void {
   db.pragma('busy_timeout = 5000');
   // MLflow's LIKE is case-sensitive on every backend.
   db.pragma('case_sensitive_like = ON');
-  db.pragma('cache_size = -65536');
-  migrate(db);
-  registerSqliteFunctions(db);
-  return db;
+  registerSqliteFunctions(db, functions);
 }
 
 function migrate(db: Database.Database): void {

@@ -11,6 +11,7 @@ import type {
 import { exactQuantile } from '../../core/stats/quantile.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { compileSearchFilter } from './search-sql.ts';
+import type { MetricsAccelerator } from './metrics-accelerator.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 import type { CountQuery, GroupsQuery, ValuesQuery } from './trace-store.ts';
@@ -106,13 +107,18 @@ export function countTracesSql(store: SqliteReadContext, input: CountQuery): Cou
   return row.n > input.cap ? { count: input.cap, exact: false } : { count: row.n, exact: true };
 }
 
-export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): GroupsResponse {
-  const s = scope(query.experimentIds, query.filter);
-  const table = TABLES[query.groupBy.kind];
-  const wanted = query.offset + query.maxResults;
-  let values: string[];
-  let hasMore: boolean;
-  const fromColumns = store.accelerator?.groupPage({
+/** A page of group values. */
+export interface GroupPage {
+  values: string[];
+  hasMore: boolean;
+}
+
+/** The accelerator's page of group values, or undefined when SQL must find them. */
+export function acceleratedGroupPage(
+  accelerator: MetricsAccelerator | undefined,
+  query: GroupsQuery,
+): GroupPage | undefined {
+  return accelerator?.groupPage({
     experimentIds: query.experimentIds,
     kind: query.groupBy.kind,
     key: query.groupBy.key,
@@ -121,6 +127,19 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): Gro
     offset: query.offset,
     limit: query.maxResults,
   });
+}
+
+/**
+ * `page`: the group values when the caller already has them (the accelerator lives beside the
+ * write connection, while this may run in a read worker without one).
+ */
+export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page?: GroupPage): GroupsResponse {
+  const s = scope(query.experimentIds, query.filter);
+  const table = TABLES[query.groupBy.kind];
+  const wanted = query.offset + query.maxResults;
+  let values: string[];
+  let hasMore: boolean;
+  const fromColumns = page ?? acceleratedGroupPage(store.accelerator, query);
   if (fromColumns) {
     ({ values, hasMore } = fromColumns);
   } else if (query.order === 'recent') {

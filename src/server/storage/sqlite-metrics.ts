@@ -6,6 +6,7 @@ import { bucketLabel, assessmentNumber, toDataPoints, type GroupValues } from '.
 import type { MetricDataPoint, MetricDimension, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter } from './search-sql.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
+import type { MetricsAccelerator } from './metrics-accelerator.ts';
 
 const jsonString = (expr: string) =>
   `(CASE WHEN json_valid(${expr}) AND json_type(${expr}) = 'text' THEN json_extract(${expr}, '$') ELSE ${expr} END)`;
@@ -197,9 +198,18 @@ export function groupRows(
   return [...groups.values()];
 }
 
+/** The accelerator's answer, or undefined when it cannot answer this query (SQL must). */
+export function acceleratedMetrics(
+  accelerator: MetricsAccelerator | undefined,
+  query: MetricsQuery,
+): MetricDataPoint[] | undefined {
+  const fast = accelerator?.tryQuery(query) ?? accelerator?.tryAssessments(query);
+  return fast && toDataPoints(query, fast);
+}
+
 export function queryMetricsSql(store: SqliteReadContext, query: MetricsQuery): MetricDataPoint[] {
-  const fast = store.accelerator?.tryQuery(query) ?? store.accelerator?.tryAssessments(query);
-  if (fast) return toDataPoints(query, fast);
+  const fast = acceleratedMetrics(store.accelerator, query);
+  if (fast) return fast;
   const built = build(query);
   const rows = store
     .stmt(built.sql)

@@ -1,7 +1,8 @@
 // The SQLite engine behind TraceStore: a facade over modules named after what they do
 // (sqlite/experiments.ts, trace-writes.ts, span-writes.ts, trace-reads.ts, assessments.ts).
 // MLflow's rules live in rules/ and are shared by every engine; this file adds the write
-// queue (group commit), the write hook feeding the optional metrics accelerator, and search.
+// queue (group commit), the write hook feeding the optional metrics accelerator, and the read
+// dispatch: heavy reads (sqlite/sqlite-reader.ts) run in read workers (sqlite/read-pool.ts).
 import type Database from 'better-sqlite3';
 import type {
   Assessment,
@@ -16,21 +17,21 @@ import { BackgroundCheckpointer } from './checkpointer.ts';
 import type { AcceleratorMemory, AcceleratorOptions, MetricsAccelerator } from './metrics-accelerator.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
 import { SqliteAssessments } from './sqlite/assessments.ts';
 import { bulkLoad, type BulkTrace } from './sqlite/bulk-load.ts';
 import { SqliteExperiments } from './sqlite/experiments.ts';
-import { SqliteContext, type SqliteReadContext } from './sqlite/sqlite-context.ts';
+import { DEFAULT_READ_BUDGET_MS, DEFAULT_READ_WORKERS, ReadPool } from './sqlite/read-pool.ts';
+import { SqliteContext } from './sqlite/sqlite-context.ts';
+import { SqliteReader, type ReadMethod } from './sqlite/sqlite-reader.ts';
 import { SqliteSpanWrites } from './sqlite/span-writes.ts';
 import { SqliteTraceChanges } from './sqlite/trace-changes.ts';
 import { SqliteTraceReads } from './sqlite/trace-reads.ts';
 import { SqliteTraceWrites } from './sqlite/trace-writes.ts';
-import { queryMetricsSql } from './sqlite-metrics.ts';
-import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from './sqlite-extensions.ts';
+import { acceleratedMetrics } from './sqlite-metrics.ts';
+import { acceleratedGroupPage } from './sqlite-extensions.ts';
 import type { GroupCommitStats } from './group-commit.ts';
 import type { StoreChange } from './store-change.ts';
-import { TRACE_COLUMNS, type TraceRow } from './trace-rows.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
@@ -43,12 +44,16 @@ import type {
   SearchTracesQuery,
   SearchTracesResult,
   SpanBatch,
+  SpanChunks,
   TraceInfoInput,
   TraceStore,
   ValuesQuery,
 } from './trace-store.ts';
 
 export type { BulkTrace };
+
+/** Spans per chunk of a streamed trace read (≈ 300 KB of JSON). */
+const SPAN_CHUNK = 1000;
 
 export interface SqliteStoreOptions {
   now?: () => number;
@@ -61,19 +66,26 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
   /** false: filtered searches skip the newest-first window plan (tests compare both plans). */
   searchWindows?: boolean;
+  /**
+   * Threads running the heavy reads (`--read-workers`, default DEFAULT_READ_WORKERS); 0 reads on
+   * the event loop. An in-memory database has no file to share, so it always reads here.
+   */
+  readWorkers?: number;
+  /** Start the read workers with the store instead of at the first read (the server does). */
+  warmReadWorkers?: boolean;
+  /** A read's time budget in a worker, queueing included (`--read-timeout`; default DEFAULT_READ_BUDGET_MS). */
+  readBudgetMs?: number;
+  /** The read workers' RLIKE budget (tests that need a read to outlast readBudgetMs; sqlite-functions.ts). */
+  regexpBudgetMs?: number;
 }
-
-/** Rows of the time index a filtered search probes before judging the filter rare. */
-const FIRST_WINDOW = 2000;
-const MAX_WINDOW = 60_000;
 
 export class SqliteTraceStore implements TraceStore {
   private readonly ctx: SqliteContext;
   private readonly accelerator: MetricsAccelerator | undefined;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
-  private readonly searchWindows: boolean;
   private readonly experiments: SqliteExperiments;
-  private readonly reads: SqliteTraceReads;
+  private readonly reader: SqliteReader;
+  private readonly pool: ReadPool | undefined;
   private readonly assessments: SqliteAssessments;
   private readonly traceWrites: SqliteTraceWrites;
   private readonly spanWrites: SqliteSpanWrites;
@@ -86,13 +98,27 @@ export class SqliteTraceStore implements TraceStore {
     this.accelerator = accelerator;
     // The write hook: every commit reports what it changed; the accelerator follows from it alone.
     this.ctx = new SqliteContext(db, options.now ?? Date.now, (change: StoreChange) => accelerator?.changed(change));
-    this.searchWindows = options.searchWindows ?? true;
+    const searchWindows = options.searchWindows ?? true;
     this.experiments = new SqliteExperiments(this.ctx);
-    this.reads = new SqliteTraceReads(this.ctx, this.experiments);
+    const reads = new SqliteTraceReads(this.ctx, this.experiments);
+    this.reader = new SqliteReader(this.ctx, this.experiments, reads, searchWindows);
+    const workers = options.readWorkers ?? DEFAULT_READ_WORKERS;
+    this.pool =
+      workers > 0 && !db.memory
+        ? new ReadPool({
+            path: db.name,
+            size: workers,
+            budgetMs: options.readBudgetMs ?? DEFAULT_READ_BUDGET_MS,
+            searchWindows,
+            regexpBudgetMs: options.regexpBudgetMs,
+            onStatements: (count) => (this.ctx.statementCount += count),
+          })
+        : undefined;
+    if (options.warmReadWorkers) this.pool?.warm();
     this.assessments = new SqliteAssessments(this.ctx);
-    this.traceWrites = new SqliteTraceWrites(this.ctx, this.experiments, this.assessments, this.reads);
+    this.traceWrites = new SqliteTraceWrites(this.ctx, this.experiments, this.assessments, reads);
     this.spanWrites = new SqliteSpanWrites(this.ctx, this.experiments);
-    this.changes = new SqliteTraceChanges(this.ctx, this.reads);
+    this.changes = new SqliteTraceChanges(this.ctx, reads);
     this.checkpointer =
       options.backgroundCheckpoints !== false && BackgroundCheckpointer.applies(db)
         ? new BackgroundCheckpointer(db)
@@ -177,95 +203,44 @@ export class SqliteTraceStore implements TraceStore {
     return this.ctx.write({ traces: [traceId] }, () => this.spanWrites.replace(traceId, spans));
   }
 
-  // ---- trace reads ------------------------------------------------------------------------------
+  // ---- trace reads (in a read worker when the store has a pool, see read()) --------------------
 
-  async getTraceInfo(traceId: string): Promise<TraceInfo | undefined> {
-    return this.reads.infos([traceId])[0];
+  getTraceInfo(traceId: string): Promise<TraceInfo | undefined> {
+    return this.read('traceInfos', [[traceId]]).then((infos) => infos[0]);
   }
 
-  async getTraceInfos(traceIds: string[]): Promise<TraceInfo[]> {
-    return this.reads.infos(traceIds);
+  getTraceInfos(traceIds: string[]): Promise<TraceInfo[]> {
+    return this.read('traceInfos', [traceIds]);
   }
 
-  async getSpans(traceId: string): Promise<SpanRecord[] | undefined> {
-    if (!this.reads.exists(traceId)) return undefined;
-    return this.reads.spansOfTraces([traceId]).get(traceId) ?? [];
+  getSpans(traceId: string): Promise<SpanRecord[] | undefined> {
+    return this.read('spans', [traceId]);
   }
 
-  async getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
-    return this.reads.spansOfTraces(traceIds);
+  getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
+    return this.read('spansOfTraces', [traceIds]);
   }
 
-  async spanCounts(traceIds: string[]): Promise<Map<string, number>> {
-    return this.reads.spanCounts(traceIds);
-  }
-
-  async searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
-    // Traces of a deleted experiment are not searchable.
-    const experimentIds = this.experiments.activeIds(query.experimentIds);
-    if (experimentIds.length === 0) return { traces: [] };
-    const scope =
-      experimentIds.length === 1
-        ? 't.experiment_id = ?'
-        : `t.experiment_id IN (${experimentIds.map(() => '?').join(', ')})`;
-    const filter = compileSearchFilter(query.filter);
-    const order = compileSearchOrder(query.orderBy);
-    let offset = query.cursor.offset;
-    const after = query.cursor.after;
-    const keyset: { sql: string; params: unknown[] } | undefined =
-      order.isDefault && after
-        ? {
-            sql: 't.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)',
-            params: [after.ts, after.ts, after.id],
-          }
-        : undefined;
-    if (keyset) offset = 0;
-
-    let rows: TraceRow[] | undefined;
-    const correlated =
-      order.isDefault && offset === 0 && this.searchWindows
-        ? compileSearchFilter(query.filter, 'correlated')
-        : undefined;
-    if (correlated) {
-      // Newest-first window: the page is the first matches in time order, found by probing each
-      // row of the time index. A full page from a window prefix is exactly the answer. If the
-      // first window shows the filter is rare, the index-driven plan below is the fast one.
-      const windowed = (size: number) =>
-        this.ctx
-          .stmt(
-            `SELECT * FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${scope}${keyset ? ` AND ${keyset.sql}` : ''}
-             ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?`,
-          )
-          .all(...experimentIds, ...(keyset?.params ?? []), size, ...correlated.params, query.maxResults) as TraceRow[];
-      const first = windowed(FIRST_WINDOW);
-      if (first.length === query.maxResults) rows = first;
-      else if (first.length > 0) {
-        const needed = Math.ceil((FIRST_WINDOW * query.maxResults * 1.5) / first.length);
-        if (needed <= MAX_WINDOW) {
-          const second = windowed(needed);
-          if (second.length === query.maxResults) rows = second;
-        }
-      }
-      rows?.sort(
-        (a, b) => b.timestamp_ms - a.timestamp_ms || (a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : 0),
-      );
+  async spanChunks(traceId: string): Promise<SpanChunks | undefined> {
+    // The order costs one pass over the trace's key columns; then each chunk is primary-key lookups.
+    const head = await this.read('spanHead', [traceId, SPAN_CHUNK]);
+    if (!head) return undefined;
+    const { order, first } = head;
+    const read = (ids: string[]) => this.read('spansByIds', [traceId, ids], true);
+    async function* chunks(): AsyncGenerator<SpanRecord[]> {
+      yield first;
+      for (let i = SPAN_CHUNK; i < order.length; i += SPAN_CHUNK) yield await read(order.slice(i, i + SPAN_CHUNK));
     }
-    if (!rows) {
-      const where = [scope, ...(filter ? [`(${filter.sql})`] : []), ...(keyset ? [keyset.sql] : [])];
-      const params = [...experimentIds, ...(filter?.params ?? []), ...(keyset?.params ?? [])];
-      const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
-      rows = this.ctx.stmt(sql).all(...params, ...order.params, query.maxResults, offset) as TraceRow[];
-    }
-    const traces = this.reads.assemble(rows);
-    const last = rows[rows.length - 1];
-    const next =
-      rows.length === query.maxResults && last
-        ? {
-            offset: query.cursor.offset + rows.length,
-            ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}),
-          }
-        : undefined;
-    return { traces, next };
+    return { count: order.length, chunks: chunks() };
+  }
+
+  spanCounts(traceIds: string[]): Promise<Map<string, number>> {
+    // Ingest waits on it (the span cap admits one batch at a time): it goes before queued searches.
+    return this.read('spanCounts', [traceIds], true);
+  }
+
+  searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult> {
+    return this.read('searchTraces', [query]);
   }
 
   // ---- assessments ------------------------------------------------------------------------------
@@ -292,44 +267,57 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- aggregation and extensions ---------------------------------------------------------------
 
-  // Every read scoped by experiment answers for active experiments only: a deleted experiment's
-  // traces are not searchable (MLflow), so they are not counted, grouped or measured either.
+  // The metrics accelerator lives here, beside the write connection whose commits feed it; what it
+  // cannot answer goes to SQL (SqliteReader), in a read worker when there is a pool.
   async queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]> {
-    const experimentIds = this.experiments.activeIds(query.experimentIds);
-    if (experimentIds.length === 0) return [];
-    return queryMetricsSql(this.readContext(), { ...query, experimentIds });
+    if (this.accelerator) {
+      const experimentIds = this.experiments.activeIds(query.experimentIds);
+      if (experimentIds.length === 0) return [];
+      const fast = acceleratedMetrics(this.accelerator, { ...query, experimentIds });
+      if (fast) return fast;
+    }
+    return this.read('metrics', [query]);
   }
 
-  async listKeys(experimentIds: number[], limit: number): Promise<KeysResponse> {
-    const active = this.experiments.activeIds(experimentIds);
-    if (active.length === 0) return { keys: [] };
-    return listKeysSql(this.readContext(), active, limit);
+  listKeys(experimentIds: number[], limit: number): Promise<KeysResponse> {
+    return this.read('listKeys', [experimentIds, limit]);
   }
 
-  async listValues(input: ValuesQuery): Promise<ValuesResponse> {
-    const experimentIds = this.experiments.activeIds(input.experimentIds);
-    if (experimentIds.length === 0) return { values: [] };
-    return listValuesSql(this.readContext(), { ...input, experimentIds });
+  listValues(input: ValuesQuery): Promise<ValuesResponse> {
+    return this.read('listValues', [input]);
   }
 
-  async countTraces(input: CountQuery): Promise<CountResponse> {
-    const experimentIds = this.experiments.activeIds(input.experimentIds);
-    if (experimentIds.length === 0) return { count: 0, exact: true };
-    return countTracesSql(this.readContext(), { ...input, experimentIds });
+  countTraces(input: CountQuery): Promise<CountResponse> {
+    return this.read('countTraces', [input]);
   }
 
   async listGroups(query: GroupsQuery): Promise<GroupsResponse> {
     const experimentIds = this.experiments.activeIds(query.experimentIds);
     if (experimentIds.length === 0) return { groups: [] };
-    return listGroupsSql(this.readContext(), { ...query, experimentIds });
+    const active = { ...query, experimentIds };
+    return this.read('listGroups', [active, acceleratedGroupPage(this.accelerator, active)]);
   }
 
   async changesSince(query: ChangesQuery): Promise<ChangesResult> {
     return this.changes.since(query, this.experiments.activeIds(query.experimentIds));
   }
 
-  private readContext(): SqliteReadContext {
-    return { stmt: (sql) => this.ctx.stmt(sql), accelerator: this.accelerator };
+  /**
+   * Runs a read in a worker when the store has a pool, else here. Either way a failure is a
+   * rejection, as from the async methods this replaced.
+   */
+  private read<M extends ReadMethod>(
+    method: M,
+    args: Parameters<SqliteReader[M]>,
+    urgent = false,
+  ): Promise<ReturnType<SqliteReader[M]>> {
+    if (this.pool) return this.pool.run(method, args, urgent);
+    try {
+      const run = this.reader[method] as (...a: unknown[]) => ReturnType<SqliteReader[M]>;
+      return Promise.resolve(run.apply(this.reader, args));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   // ---- SQLite only (benchmarks, imports, operations) --------------------------------------------
@@ -366,6 +354,7 @@ export class SqliteTraceStore implements TraceStore {
 
   async close(): Promise<void> {
     await this.ctx.closeWrites();
+    await this.pool?.close();
     this.checkpointer?.stop();
     try {
       this.ctx.db.pragma('analysis_limit = 1000');

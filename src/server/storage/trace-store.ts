@@ -147,6 +147,14 @@ export interface CountQuery {
   cap: number;
 }
 
+/** A trace's spans read a chunk at a time (streamed responses keep one chunk in memory). */
+export interface SpanChunks {
+  /** How many spans the trace has (when the read began). */
+  count: number;
+  /** The spans in getSpans order; each chunk is read when the previous one has been consumed. */
+  chunks: AsyncIterable<SpanRecord[]>;
+}
+
 /**
  * The live tail's question: what changed after a position in the engine's change order (an
  * insertion/update sequence, not trace timestamps, so late and back-dated traces are caught).
@@ -208,6 +216,11 @@ export interface TraceStore {
   /** Stored spans of a trace (root first, then by start time), or undefined if the trace is unknown. */
   getSpans(traceId: string): Promise<SpanRecord[] | undefined>;
   getSpansOfTraces(traceIds: string[]): Promise<Map<string, SpanRecord[]>>;
+  /**
+   * Optional: getSpans a chunk at a time, for large traces (undefined if the trace is unknown).
+   * Routes call it through routes/span-stream.ts, which reads getSpans whole for an engine without it.
+   */
+  spanChunks?(traceId: string): Promise<SpanChunks | undefined>;
   /** How many spans each trace has stored (traces without spans are absent): the spans-per-trace cap reads it. */
   spanCounts(traceIds: string[]): Promise<Map<string, number>>;
   searchTraces(query: SearchTracesQuery): Promise<SearchTracesResult>;

@@ -57,6 +57,8 @@ export class SqliteExperiments {
 
   constructor(ctx: SqliteContext) {
     this.ctx = ctx;
+    // A read worker's connection is read-only; the writer's store created the default already.
+    if (ctx.db.readonly) return;
     const t = ctx.now();
     ctx.db
       .prepare(

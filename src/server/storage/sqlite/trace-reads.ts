@@ -26,6 +26,24 @@ interface SpanRow {
   content: string;
 }
 
+const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content';
+/** getSpans order within a trace: root first, then by start time. */
+const SPAN_ORDER = 'parent_span_id IS NOT NULL, start_time_ns, span_id';
+
+function toSpanRecord(r: SpanRow): SpanRecord {
+  return {
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    name: r.name,
+    type: r.type,
+    status: r.status as SpanRecord['status'],
+    startTimeNs: r.start_time_ns,
+    endTimeNs: r.end_time_ns,
+    content: r.content,
+  };
+}
+
 function groupKeyValues(rows: KeyValueRow[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   for (const r of rows) {
@@ -107,28 +125,39 @@ export class SqliteTraceReads {
   spansOfTraces(traceIds: string[]): Map<string, SpanRecord[]> {
     const rows = this.ctx
       .stmt(
-        `SELECT trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content FROM spans
-         WHERE trace_id IN ${IDS_JSON} ORDER BY trace_id, parent_span_id IS NOT NULL, start_time_ns, span_id`,
+        `SELECT ${SPAN_COLUMNS} FROM spans
+         WHERE trace_id IN ${IDS_JSON} ORDER BY trace_id, ${SPAN_ORDER}`,
       )
       .safeIntegers(true)
       .all(JSON.stringify(traceIds)) as SpanRow[];
     const out = new Map<string, SpanRecord[]>();
     for (const r of rows) {
-      const record: SpanRecord = {
-        traceId: r.trace_id,
-        spanId: r.span_id,
-        parentSpanId: r.parent_span_id,
-        name: r.name,
-        type: r.type,
-        status: r.status as SpanRecord['status'],
-        startTimeNs: r.start_time_ns,
-        endTimeNs: r.end_time_ns,
-        content: r.content,
-      };
+      const record = toSpanRecord(r);
       const list = out.get(r.trace_id);
       if (list) list.push(record);
       else out.set(r.trace_id, [record]);
     }
     return out;
+  }
+
+  /** A trace's span ids in spansOfTraces order, from the key columns only (streamed reads page by them). */
+  spanOrder(traceId: string): string[] {
+    return this.ctx
+      .stmt(`SELECT span_id FROM spans WHERE trace_id = ? ORDER BY ${SPAN_ORDER}`)
+      .pluck()
+      .all(traceId) as string[];
+  }
+
+  /** The trace's spans with these ids, in the ids' order (ids no longer stored are skipped). */
+  spansByIds(traceId: string, spanIds: string[]): SpanRecord[] {
+    const rows = this.ctx
+      .stmt(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? AND span_id IN ${IDS_JSON}`)
+      .safeIntegers(true)
+      .all(traceId, JSON.stringify(spanIds)) as SpanRow[];
+    const byId = new Map(rows.map((r) => [r.span_id, r]));
+    return spanIds.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toSpanRecord(row)] : [];
+    });
   }
 }

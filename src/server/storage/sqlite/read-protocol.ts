@@ -1,0 +1,24 @@
+// Messages between the read pool (event loop) and its workers.
+import type { ErrorCode } from '../../errors.ts';
+import type { ReadMethod } from './sqlite-reader.ts';
+
+export interface ReadWorkerData {
+  path: string;
+  searchWindows: boolean;
+  /** The RLIKE budget of the worker's connection (tests; sqlite-functions.ts). */
+  regexpBudgetMs?: number;
+}
+
+export interface ReadRequest {
+  id: number;
+  method: ReadMethod;
+  args: unknown[];
+}
+
+/** What a worker posts once its connection is open, before any reply. */
+export const READY = 'ready';
+
+/** `statements`: how many the request ran (the store's statementsRun() instrumentation). */
+export type ReadReply = { id: number; statements: number } & (
+  { ok: true; value: unknown } | { ok: false; error: { code?: ErrorCode; message: string; status?: number } }
+);
