@@ -53,6 +53,24 @@ const CASES: Case[] = [
     request: (f) => ({ url: `/ajax-api/2.0/mlflow/experiments/get-by-name?experiment_name=${f.experimentName}` }),
   },
   {
+    name: 'set experiment tag',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/2.0/mlflow/experiments/set-experiment-tag',
+      payload: { experiment_id: f.experimentId, key: 'k', value: 'v' },
+    }),
+  },
+  {
+    name: 'delete experiment tag',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/ajax-api/2.0/mlflow/experiments/delete-experiment-tag',
+      payload: { experiment_id: f.experimentId, key: 'seeded' },
+    }),
+  },
+  {
     name: 'start trace',
     need: 'ingest',
     request: (f) => ({
@@ -309,6 +327,11 @@ async function fixture(): Promise<Fixture> {
   });
   const traceId = `tr-${hex}`;
   await admin({ method: 'PATCH', url: `/api/3.0/mlflow/traces/${traceId}/tags`, payload: { key: 'k', value: 'v' } });
+  await admin({
+    method: 'POST',
+    url: '/api/2.0/mlflow/experiments/set-experiment-tag',
+    payload: { experiment_id: experimentId, key: 'seeded', value: 'v' },
+  });
   const created = await admin({
     method: 'POST',
     url: `/api/3.0/mlflow/traces/${traceId}/assessments`,

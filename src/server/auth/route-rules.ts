@@ -142,6 +142,13 @@ const API_RULES: [string[], string[], AccessRule][] = [
   [['POST'], ['/2.0/mlflow/experiments/restore'], write('manage', fromExperimentId, 'experiment.restore')],
   [['POST'], ['/2.0/mlflow/experiments/update'], write('manage', fromExperimentId, 'experiment.rename')],
   [['GET'], ['/2.0/mlflow/experiments/get-by-name'], read(fromExperimentName)],
+  // MLflow's auth checks "can update experiment" (EDIT) for both tag calls.
+  [['POST'], ['/2.0/mlflow/experiments/set-experiment-tag'], write('edit', fromExperimentId, 'experiment.tag.set')],
+  [
+    ['POST'],
+    ['/2.0/mlflow/experiments/delete-experiment-tag'],
+    write('edit', fromExperimentId, 'experiment.tag.delete'),
+  ],
   // Filtered to readable experiments by the route (request.auth.readableExperiments).
   [['GET', 'POST'], ['/2.0/mlflow/experiments/search'], { access: 'signed-in', read: true }],
   // Traces

@@ -5,6 +5,7 @@ import { experimentNameNotFound, experimentNotFound } from '../storage/rules/mlf
 import type { SearchExperimentsQuery, TraceStore } from '../storage/trace-store.ts';
 import { parseExperimentFilter, parseExperimentOrderBy } from './experiment-search.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
+import { validateTagKey } from './tag-validation.ts';
 import {
   bothPrefixes,
   field,
@@ -82,6 +83,24 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
       const id = requireString(body, 'experiment_id');
       const newName = requireString(body, 'new_name');
       await store.renameExperiment(id, newName);
+      return {};
+    });
+
+    // Experiment tags (MLflow's SetExperimentTag / DeleteExperimentTag); label schemas are stored in them.
+    app.post(`${base}/set-experiment-tag`, async (request) => {
+      const body = readRequest(request);
+      const id = requireString(body, 'experiment_id');
+      const key = requireString(body, 'key');
+      validateTagKey(key);
+      await store.setExperimentTag(id, key, optionalString(body, 'value') ?? '');
+      return {};
+    });
+
+    app.post(`${base}/delete-experiment-tag`, async (request) => {
+      const body = readRequest(request);
+      const id = requireString(body, 'experiment_id');
+      const key = requireString(body, 'key');
+      await store.deleteExperimentTag(id, key);
       return {};
     });
 

@@ -128,6 +128,14 @@ export class SqliteTraceStore implements TraceStore {
     return this.ctx.write({}, () => this.experiments.rename(experimentId, newName));
   }
 
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    return this.ctx.write({}, () => this.experiments.setTag(experimentId, key, value));
+  }
+
+  deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    return this.ctx.write({}, () => this.experiments.deleteTag(experimentId, key));
+  }
+
   // ---- trace writes (each names what it changes, for the write hook) ---------------------------
 
   startTrace(input: TraceInfoInput): Promise<TraceInfo> {

@@ -167,6 +167,10 @@ export interface TraceStore {
   restoreExperiment(experimentId: string): Promise<void>;
   /** UpdateExperiment's new_name. */
   renameExperiment(experimentId: string, newName: string): Promise<void>;
+  /** SetExperimentTag: an upsert on an active experiment (rules/experiment-tags.ts). */
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  /** DeleteExperimentTag: the tag must exist, the experiment be active. */
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
 
   startTrace(input: TraceInfoInput): Promise<TraceInfo>;
   getTraceInfo(traceId: string): Promise<TraceInfo | undefined>;

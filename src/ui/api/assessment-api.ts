@@ -14,13 +14,18 @@ export interface NewFeedback {
 
 const assessmentsPath = (traceId: string) => api(`3.0/mlflow/traces/${encodeURIComponent(traceId)}/assessments`);
 
-export async function createFeedback(feedback: NewFeedback): Promise<Assessment> {
+/** A feedback, or with `type: 'expectation'` a ground-truth expectation (label schemas have both). */
+export async function createFeedback(
+  feedback: NewFeedback & { type?: 'feedback' | 'expectation' },
+): Promise<Assessment> {
   const response = await apiRequest<{ assessment: Assessment }>('POST', assessmentsPath(feedback.traceId), {
     assessment: {
       assessment_name: feedback.name,
       trace_id: feedback.traceId,
       source: { source_type: 'HUMAN', source_id: feedback.reviewerId },
-      feedback: { value: feedback.value },
+      ...(feedback.type === 'expectation'
+        ? { expectation: { value: feedback.value } }
+        : { feedback: { value: feedback.value } }),
       rationale: feedback.rationale || undefined,
       overrides: feedback.overrides,
     },

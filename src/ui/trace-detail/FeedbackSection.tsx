@@ -2,7 +2,9 @@ import type { RefObject } from 'react';
 import { useState } from 'react';
 import type { Assessment, JsonValue, TraceInfo } from '../../core/model.ts';
 import { useFeedbackPreferences } from './feedback-preferences-store.ts';
-import { LABELS, formatAssessmentValue, isOwn } from './feedback-values.ts';
+import { formatAssessmentValue, isOwn } from './feedback-values.ts';
+import type { LabelDefinition } from '../../core/label-schema.ts';
+import { LabelControls } from '../labels/LabelControls.tsx';
 import type { FeedbackActions } from './useFeedbackActions.ts';
 import { formatTime } from './format.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
@@ -10,6 +12,8 @@ import { useSignedInUser } from '../auth/useAuthStatus.ts';
 
 interface FeedbackSectionProps {
   info: TraceInfo;
+  /** The experiment's label schema (one control each). */
+  labels: readonly LabelDefinition[];
   actions: FeedbackActions;
   comment: string;
   onCommentChange: (text: string) => void;
@@ -23,19 +27,19 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
   const storedReviewerId = useFeedbackPreferences((s) => s.reviewerId);
   // With auth on there is no reviewer box: the signed-in user is the reviewer.
   const reviewerId = signedIn?.username ?? storedReviewerId;
-  const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
   const setReviewerId = useFeedbackPreferences((s) => s.setReviewerId);
-  const setFeedbackName = useFeedbackPreferences((s) => s.setFeedbackName);
   const [editing, setEditing] = useState(reviewerId === '');
   const [draftReviewer, setDraftReviewer] = useState(reviewerId);
-  const [draftName, setDraftName] = useState(feedbackName);
-  if (!editing) {
+  // With auth on the reviewer is fixed; the labels themselves come from the experiment's schema.
+  if (!editing || signedIn) {
     return (
       <p className="td-muted td-reviewer">
-        As <strong className="td-strong">{reviewerId}</strong>, feedback name <code>{feedbackName}</code>{' '}
-        <button type="button" className="td-link-button" onClick={() => setEditing(true)}>
-          change
-        </button>
+        As <strong className="td-strong">{reviewerId}</strong>{' '}
+        {!signedIn && (
+          <button type="button" className="td-link-button" onClick={() => setEditing(true)}>
+            change
+          </button>
+        )}
       </p>
     );
   }
@@ -44,28 +48,20 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
       className="td-reviewer-form"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!signedIn) {
-          if (!draftReviewer.trim()) return;
-          setReviewerId(draftReviewer);
-        }
-        setFeedbackName(draftName);
+        if (!draftReviewer.trim()) return;
+        setReviewerId(draftReviewer);
         setEditing(false);
       }}
     >
-      {!signedIn && (
-        <label>
-          Reviewer id{' '}
-          <input
-            ref={reviewerRef}
-            value={draftReviewer}
-            onChange={(e) => setDraftReviewer(e.target.value)}
-            placeholder="e.g. your email"
-            required
-          />
-        </label>
-      )}
       <label>
-        Feedback name <input value={draftName} onChange={(e) => setDraftName(e.target.value)} />
+        Reviewer id{' '}
+        <input
+          ref={reviewerRef}
+          value={draftReviewer}
+          onChange={(e) => setDraftReviewer(e.target.value)}
+          placeholder="e.g. your email"
+          required
+        />
       </label>
       <button type="submit" className="primary">
         Save
@@ -77,20 +73,31 @@ function ReviewerSetup({ reviewerRef }: { reviewerRef: RefObject<HTMLInputElemen
 
 interface AssessmentItemProps {
   assessment: Assessment;
+  /** The schema's label of this assessment's name, whose values an edit offers. */
+  label: LabelDefinition | undefined;
   reviewerId: string;
   actions: FeedbackActions;
   /** Why the last edit or delete of this assessment failed, if it did. */
   error: string | undefined;
 }
 
-function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentItemProps) {
+function AssessmentItem({ assessment, label, reviewerId, actions, error }: AssessmentItemProps) {
   const { mutation } = actions;
   const [editing, setEditing] = useState(false);
   const [rationale, setRationale] = useState(assessment.rationale ?? '');
-  const own = isOwn(assessment, reviewerId) && assessment.valid !== false && Boolean(assessment.feedback);
   const kind = assessment.expectation ? 'expectation' : assessment.issue ? 'issue' : 'feedback';
+  const own = isOwn(assessment, reviewerId) && assessment.valid !== false && kind !== 'issue';
   const overridden = assessment.valid === false;
-  const keptValue = assessment.feedback?.value;
+  const keptValue = kind === 'expectation' ? assessment.expectation?.value : assessment.feedback?.value;
+  const choices: { value: JsonValue; label: string; thumb?: boolean }[] =
+    label?.kind === 'pass_fail'
+      ? [
+          { value: true, label: 'Thumbs up', thumb: true },
+          { value: false, label: 'Thumbs down', thumb: true },
+        ]
+      : label?.kind === 'categorical'
+        ? (label.options ?? []).map((o) => ({ value: o, label: o.replaceAll('_', ' ') }))
+        : [];
   // Saving only the comment overrides with the same value, so there is nothing to save when the
   // comment is unchanged or the feedback has no value (an error-only feedback).
   const commentChanged = rationale !== (assessment.rationale ?? '');
@@ -99,7 +106,14 @@ function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentIt
   // saved, so a refused edit keeps what was typed.
   const override = (value: JsonValue) =>
     mutation.mutate(
-      { kind: 'give', name: assessment.assessment_name, value, rationale, overrides: assessment.assessment_id },
+      {
+        kind: 'give',
+        name: assessment.assessment_name,
+        type: kind === 'expectation' ? 'expectation' : 'feedback',
+        value,
+        rationale,
+        overrides: assessment.assessment_id,
+      },
       { onSuccess: () => setEditing(false) },
     );
   const cancel = () => {
@@ -160,15 +174,15 @@ function AssessmentItem({ assessment, reviewerId, actions, error }: AssessmentIt
             >
               Save comment
             </button>
-            {[{ value: true, label: 'Thumbs up' }, { value: false, label: 'Thumbs down' }, ...LABELS].map((choice) => (
+            {choices.map((choice) => (
               <button
                 key={String(choice.value)}
                 type="button"
-                aria-label={typeof choice.value === 'boolean' ? `${choice.label} (edit)` : undefined}
+                aria-label={choice.thumb ? `${choice.label} (edit)` : undefined}
                 disabled={mutation.isPending}
                 onClick={() => override(choice.value)}
               >
-                {typeof choice.value === 'boolean' ? <ThumbIcon down={!choice.value} /> : choice.label}
+                {choice.thumb ? <ThumbIcon down={choice.value === false} /> : choice.label}
               </button>
             ))}
             <button type="button" onClick={cancel}>
@@ -196,9 +210,10 @@ function failure(actions: FeedbackActions): { assessmentId: string | undefined; 
   return { assessmentId: action.overrides, message: `Feedback was not saved: ${mutation.error.message}` };
 }
 
-/** The trace's assessments and one-click feedback (👍/👎 or a label, with an optional comment). */
+/** The trace's assessments and one control per label of the experiment's schema (with an optional comment). */
 export function FeedbackSection({
   info,
+  labels,
   actions,
   comment,
   onCommentChange,
@@ -215,8 +230,11 @@ export function FeedbackSection({
     failed?.assessmentId !== undefined && assessments.some((a) => a.assessment_id === failed.assessmentId)
       ? failed.assessmentId
       : undefined;
-  const give = (value: boolean | string) => {
-    mutation.mutate({ kind: 'give', value, rationale: comment }, { onSuccess: () => onCommentChange('') });
+  const give = (label: LabelDefinition, value: JsonValue) => {
+    mutation.mutate(
+      { kind: 'give', name: label.name, type: label.assessmentType, value, rationale: comment },
+      { onSuccess: () => onCommentChange('') },
+    );
   };
   return (
     <section className="td-section" aria-label="Feedback">
@@ -225,36 +243,18 @@ export function FeedbackSection({
         <textarea
           ref={commentRef}
           aria-label="Comment (optional)"
-          placeholder="Comment (optional), then thumbs up or down"
+          placeholder="Comment (optional), then set a label"
           value={comment}
           onChange={(e) => onCommentChange(e.target.value)}
           rows={2}
         />
-        <div className="td-feedback-buttons">
-          <button
-            type="button"
-            aria-label="Thumbs up"
-            title="Thumbs up (+)"
-            disabled={!ready || mutation.isPending}
-            onClick={() => give(true)}
-          >
-            <ThumbIcon />
-          </button>
-          <button
-            type="button"
-            aria-label="Thumbs down"
-            title="Thumbs down (-)"
-            disabled={!ready || mutation.isPending}
-            onClick={() => give(false)}
-          >
-            <ThumbIcon down />
-          </button>
-          {LABELS.map((l) => (
-            <button key={l.value} type="button" disabled={!ready || mutation.isPending} onClick={() => give(l.value)}>
-              {l.label}
-            </button>
-          ))}
-        </div>
+        <LabelControls
+          labels={labels}
+          assessments={info.assessments ?? []}
+          reviewerId={reviewerId}
+          disabled={!ready || mutation.isPending}
+          onSet={give}
+        />
         {!ready && <p className="td-muted">{actions.readOnlyReason ?? 'Set a reviewer id to give feedback.'}</p>}
         {failed && failedItem === undefined && (
           <p className="td-error-box" role="alert">
@@ -273,6 +273,7 @@ export function FeedbackSection({
           <AssessmentItem
             key={a.assessment_id}
             assessment={a}
+            label={labels.find((l) => l.name === a.assessment_name)}
             reviewerId={reviewerId}
             actions={actions}
             error={failedItem === a.assessment_id ? failed?.message : undefined}

@@ -373,6 +373,59 @@ describe('TraceDetailPanel', () => {
     );
   });
 
+  it('writes "Partially correct" to its own label, never to 👍/👎 (issue 17)', async () => {
+    useFeedbackPreferences.setState({ reviewerId: 'me' });
+    renderPanel();
+    fireEvent.click(await screen.findByRole('button', { name: /partially correct/ }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'POST')).toBeTruthy());
+    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({
+      assessment: { assessment_name: 'correctness', feedback: { value: 'partially_correct' } },
+    });
+  });
+
+  it('shows one control per schema label, writes expectations, and number keys set the focused label', async () => {
+    useFeedbackPreferences.setState({ reviewerId: 'me' });
+    const schema = {
+      version: 1,
+      labels: [
+        { name: 'tone', kind: 'categorical', assessmentType: 'feedback', options: ['friendly', 'rude'] },
+        { name: 'answer', kind: 'text', assessmentType: 'expectation' },
+      ],
+    };
+    handler = (_method, url) =>
+      url.includes('/experiments/get')
+        ? {
+            status: 200,
+            body: {
+              experiment: {
+                experiment_id: '7',
+                name: 'e',
+                tags: [{ key: 'trace_explorer.label_schemas', value: JSON.stringify(schema) }],
+              },
+            },
+          }
+        : undefined;
+    renderPanel();
+    const answer = await screen.findByRole('group', { name: 'Label answer' });
+    expect(screen.queryByRole('button', { name: 'Thumbs up' })).toBeNull();
+    // The overridden 👍 no schema label defines still shows in the list.
+    expect(screen.getByText('overridden')).toBeTruthy();
+    fireEvent.change(within(answer).getByRole('textbox', { name: 'answer text' }), { target: { value: 'Paris' } });
+    fireEvent.click(within(answer).getByRole('button', { name: 'Set' }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'POST')).toBeTruthy());
+    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({
+      assessment: { assessment_name: 'answer', expectation: { value: 'Paris' } },
+    });
+    (document.activeElement as HTMLElement).blur();
+    fireEvent.focus(within(screen.getByRole('group', { name: 'Label tone' })).getByRole('button', { name: /rude/ }));
+    (document.activeElement as HTMLElement).blur();
+    fireEvent.keyDown(window, { key: '2' });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2));
+    expect(calls.filter((c) => c.method === 'POST')[1]!.body).toMatchObject({
+      assessment: { assessment_name: 'tone', feedback: { value: 'rude' } },
+    });
+  });
+
   it('opens the session view from the header', async () => {
     renderPanel();
     fireEvent.click(await screen.findByRole('button', { name: 's1' }));

@@ -1,8 +1,11 @@
 import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { METADATA } from '../../core/model.ts';
+import { METADATA, type JsonValue } from '../../core/model.ts';
 import { traceDetailQueries } from '../api/trace-detail-queries.ts';
+import { labelSchemaQueries } from '../api/label-schema-api.ts';
+import { DEFAULT_LABELS, valueForDigit, type LabelDefinition } from '../../core/label-schema.ts';
+import { useLabelFocus } from '../labels/label-focus-store.ts';
 import { FeedbackSection } from './FeedbackSection.tsx';
 import { MetadataSection } from './MetadataSection.tsx';
 import { SessionView } from './SessionView.tsx';
@@ -54,6 +57,9 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   const reviewerRef = useRef<HTMLInputElement>(null);
   const newTagKeyRef = useRef<HTMLInputElement>(null);
   const feedback = useFeedbackActions(info.data);
+  const schema = useQuery(labelSchemaQueries.schema(experimentId));
+  const labels = schema.data?.labels ?? DEFAULT_LABELS;
+  const focusedLabel = useLabelFocus((s) => s.focused);
 
   const focusIn = (next: SideTab, element: () => HTMLElement | null) => {
     // The tab panel must be visible before its field can take focus.
@@ -63,14 +69,22 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
     });
     element()?.focus();
   };
-  const thumbs = (value: boolean) => {
+  const setLabel = (label: LabelDefinition | undefined, value: JsonValue | undefined) => {
+    if (!label || value === undefined) return;
     if (!feedback.ready) return focusIn('feedback', () => reviewerRef.current);
-    feedback.mutation.mutate({ kind: 'give', value, rationale: comment }, { onSuccess: () => setComment('') });
+    feedback.mutation.mutate(
+      { kind: 'give', name: label.name, type: label.assessmentType, value, rationale: comment },
+      { onSuccess: () => setComment('') },
+    );
     setTab('feedback');
   };
+  // +/- set the focused label when it is pass/fail, else the schema's first pass/fail label (👍/👎 by default).
+  const focused = labels.find((l) => l.name === focusedLabel) ?? labels[0];
+  const passFail = focused?.kind === 'pass_fail' ? focused : labels.find((l) => l.kind === 'pass_fail');
   useTraceDetailKeys({
-    thumbsUp: () => thumbs(true),
-    thumbsDown: () => thumbs(false),
+    thumbsUp: () => setLabel(passFail, true),
+    thumbsDown: () => setLabel(passFail, false),
+    digit: (d) => focused && setLabel(focused, valueForDigit(focused, d)),
     comment: () => focusIn('feedback', () => commentRef.current ?? reviewerRef.current),
     tag: () => focusIn('tags', () => newTagKeyRef.current),
     step: onStep,
@@ -157,6 +171,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
                 >
                   <FeedbackSection
                     info={info.data}
+                    labels={labels}
                     actions={feedback}
                     comment={comment}
                     onCommentChange={setComment}

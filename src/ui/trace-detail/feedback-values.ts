@@ -1,11 +1,5 @@
 import type { Assessment, JsonValue } from '../../core/model.ts';
 
-export const LABELS = [
-  { value: 'correct', label: 'Correct' },
-  { value: 'partially_correct', label: 'Partially correct' },
-  { value: 'incorrect', label: 'Incorrect' },
-] as const;
-
 /** How an assessment value reads in the list (text only). */
 export function formatAssessmentValue(a: Assessment): string {
   if (a.feedback) {
@@ -24,19 +18,24 @@ export function formatAssessmentValue(a: Assessment): string {
 function formatValue(value: JsonValue | undefined): string {
   if (value === true) return 'thumbs up';
   if (value === false) return 'thumbs down';
-  const label = LABELS.find((l) => l.value === value);
-  if (label) return label.label;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value.replaceAll('_', ' ');
   return value === undefined ? '—' : JSON.stringify(value);
 }
 
-/** The reviewer's current (valid) feedback under `name`, which a new one overrides. */
-export function ownFeedback(
+/** The reviewer's current (valid) feedback or expectation under `name`, which a new one overrides. */
+export function ownAssessment(
   assessments: readonly Assessment[],
   name: string,
+  type: 'feedback' | 'expectation',
   reviewerId: string,
 ): Assessment | undefined {
-  return assessments.find((a) => a.valid !== false && a.feedback && a.assessment_name === name && isOwn(a, reviewerId));
+  return assessments.find(
+    (a) =>
+      a.valid !== false &&
+      (type === 'feedback' ? a.feedback : a.expectation) &&
+      a.assessment_name === name &&
+      isOwn(a, reviewerId),
+  );
 }
 
 export const isOwn = (a: Assessment, reviewerId: string): boolean =>

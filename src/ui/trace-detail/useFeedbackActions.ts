@@ -4,12 +4,20 @@ import { traceDetailQueries } from '../api/trace-detail-queries.ts';
 import { invalidateTraceLists } from '../api/invalidate-trace-lists.ts';
 import { createFeedback, deleteAssessment } from '../api/assessment-api.ts';
 import { useFeedbackPreferences } from './feedback-preferences-store.ts';
-import { ownFeedback } from './feedback-values.ts';
+import { ownAssessment } from './feedback-values.ts';
 import { useCanEdit, useSignedInUser } from '../auth/useAuthStatus.ts';
 
 export type FeedbackAction =
   /** `name` defaults to the person's feedback name; an edit passes the edited assessment's own. */
-  | { kind: 'give'; value: JsonValue; rationale: string; overrides?: string; name?: string }
+  | {
+      kind: 'give';
+      value: JsonValue;
+      rationale: string;
+      overrides?: string;
+      name?: string;
+      /** A label schema's expectation labels write expectations (ground truth). */
+      type?: 'feedback' | 'expectation';
+    }
   | { kind: 'delete'; assessmentId: string };
 
 /**
@@ -29,8 +37,18 @@ export function useFeedbackActions(info: TraceInfo | undefined) {
     mutationFn: (action) => {
       if (action.kind === 'delete') return deleteAssessment(traceId, action.assessmentId);
       const name = action.name ?? feedbackName;
-      const overrides = action.overrides ?? ownFeedback(info?.assessments ?? [], name, reviewerId)?.assessment_id;
-      return createFeedback({ traceId, name, value: action.value, reviewerId, rationale: action.rationale, overrides });
+      const type = action.type ?? 'feedback';
+      const overrides =
+        action.overrides ?? ownAssessment(info?.assessments ?? [], name, type, reviewerId)?.assessment_id;
+      return createFeedback({
+        traceId,
+        name,
+        type,
+        value: action.value,
+        reviewerId,
+        rationale: action.rationale,
+        overrides,
+      });
     },
     onSettled: async () => {
       await Promise.all([

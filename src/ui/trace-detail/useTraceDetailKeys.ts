@@ -6,6 +6,8 @@ export interface TraceDetailKeyHandlers {
   comment: () => void;
   tag: () => void;
   step?: (delta: 1 | -1) => void;
+  /** 1–9: set the focused label's value (core/label-schema.ts valueForDigit). */
+  digit?: (digit: number) => void;
 }
 
 const isTyping = (target: EventTarget | null): boolean =>
@@ -13,7 +15,8 @@ const isTyping = (target: EventTarget | null): boolean =>
   (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 /**
- * Review shortcuts: `+`/`-` thumbs, `c` comment, `t` tag, `j`/`k` next/previous trace. Ignored
+ * Review shortcuts: `+`/`-` pass/fail, 1–9 the focused label's value, `c` comment, `t` tag, `j`/`k`
+ * next/previous trace (the full list is in ../shortcuts/shortcut-list.ts). Ignored
  * while typing and with modifier keys, so they never eat text or browser shortcuts.
  */
 export function useTraceDetailKeys(handlers: TraceDetailKeyHandlers): void {
@@ -34,7 +37,8 @@ export function useTraceDetailKeys(handlers: TraceDetailKeyHandlers): void {
         j: h.step && (() => h.step?.(1)),
         k: h.step && (() => h.step?.(-1)),
       };
-      const action = actions[event.key];
+      const digit = /^[1-9]$/.test(event.key) ? Number(event.key) : undefined;
+      const action = digit !== undefined && h.digit ? () => h.digit?.(digit) : actions[event.key];
       if (!action) return;
       event.preventDefault();
       action();

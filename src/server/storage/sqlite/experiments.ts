@@ -13,6 +13,7 @@ import {
   type ExperimentState,
   type LifecycleStage,
 } from '../rules/experiment-lifecycle.ts';
+import { checkExperimentTagValue, experimentTagNotFound, requireActiveForTags } from '../rules/experiment-tags.ts';
 import type { ExperimentOrder, ExperimentOrderKey, SearchExperimentsQuery } from '../trace-store.ts';
 import type { SqliteContext } from './sqlite-context.ts';
 
@@ -113,6 +114,26 @@ export class SqliteExperiments {
       .stmt('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?')
       .run(newName, this.ctx.now(), Number(experimentId));
     this.active.delete(experimentId);
+  }
+
+  /** SetExperimentTag (an upsert), inside a write transaction. */
+  setTag(experimentId: string, key: string, value: string): void {
+    checkExperimentTagValue(value);
+    const row = isExperimentIdText(experimentId) ? this.byId(Number(experimentId)) : undefined;
+    requireActiveForTags(experimentId, row && state(row));
+    this.ctx
+      .stmt('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)')
+      .run(Number(experimentId), key, value);
+  }
+
+  /** DeleteExperimentTag, inside a write transaction. */
+  deleteTag(experimentId: string, key: string): void {
+    const row = isExperimentIdText(experimentId) ? this.byId(Number(experimentId)) : undefined;
+    requireActiveForTags(experimentId, row && state(row));
+    const { changes } = this.ctx
+      .stmt('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?')
+      .run(Number(experimentId), key);
+    if (changes === 0) throw experimentTagNotFound(experimentId, key);
   }
 
   get(experimentId: string): Experiment | undefined {
