@@ -19,7 +19,9 @@ export interface ServerFeatures {
  */
 export function useServerFeatures(): ServerFeatures {
   const { data } = useQuery(catalogQueries.capabilities());
-  const extended = data === undefined || data.filter_dialects.includes('extended');
+  // A malformed answer (no list) is read as this server's default rather than crashing every page that asks.
+  const extended =
+    data === undefined || !Array.isArray(data.filter_dialects) || data.filter_dialects.includes('extended');
   return {
     known: data !== undefined,
     dialect: extended ? 'extended' : 'mlflow',
