@@ -1,24 +1,12 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { expectNoSeriousAxeFindings } from './axe.ts';
 import { expect, test } from './console-guard.ts';
-import { createExperiment, logTrace, uniqueName } from './fixtures/seed-api.ts';
+import { createExperiment, logTrace, searchTraceIds as searchIds, uniqueName } from './fixtures/seed-api.ts';
 
 // The review queue journey of issue 17: a queue built from the Traces tab's filter, three items
 // worked with the keyboard only, then the progress and the labels seen in the queue, the traces
 // table and through the API.
-
-async function searchIds(request: APIRequestContext, experimentId: string, filter: string): Promise<string[]> {
-  const response = await request.post('/api/3.0/mlflow/traces/search', {
-    data: {
-      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
-      filter,
-      max_results: 100,
-    },
-  });
-  expect(response.ok(), await response.text()).toBe(true);
-  return ((await response.json()) as { traces?: { trace_id: string }[] }).traces?.map((t) => t.trace_id) ?? [];
-}
 
 const SCREENS = process.env.E2E_SCREENSHOTS;
 async function screenshots(page: Page, name: string): Promise<void> {

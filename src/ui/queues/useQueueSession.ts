@@ -102,6 +102,8 @@ export function useQueueSession(ref: QueueRef, reviewer: string, enabled: boolea
         item.trace_id,
         reviewer,
       ).then((answer) => setProgress(answer.progress));
+      // The write finishes in the background: the reviewer may go on (and press Done again) meanwhile.
+      write.catch((e: Error) => setError(`Could not record ${item.trace_id}: ${e.message}`));
       try {
         const pending = upcoming.current;
         upcoming.current = null;
@@ -115,7 +117,6 @@ export function useQueueSession(ref: QueueRef, reviewer: string, enabled: boolea
         }
         show(next);
         if (next) claimUpcoming([next.trace_id, item.trace_id]);
-        await write;
       } catch (e) {
         setError((e as Error).message);
       } finally {
