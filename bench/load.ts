@@ -31,7 +31,7 @@ const TIMEOUT_MS = 30_000;
 const ATTACK_TIMEOUT_MS = 300_000;
 const BIG_TRACE_SPANS = 100_000;
 
-interface Outcome {
+export interface Outcome {
   kind: string;
   ms: number;
   /** 'ok', 'error' (status ≥ 400 or a failed connection) or 'timeout'. */
@@ -41,13 +41,13 @@ interface Outcome {
   detail?: string;
 }
 
-interface Target {
+export interface Target {
   port: number;
   agent: Agent;
 }
 
 /** One request on a keep-alive agent; the body is read and dropped. Never rejects. */
-function send(
+export function send(
   target: Target,
   kind: string,
   method: string,
@@ -322,7 +322,7 @@ parentPort.on('message', () => { stop = true; });
 })();
 `;
 
-function percentile(sorted: number[], q: number): number {
+export function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 const fmt = (v: number) => (Number.isNaN(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -347,7 +347,7 @@ class RssSampler {
   }
 }
 
-function startServer(dbPath: string): Promise<{ child: ChildProcess; port: number }> {
+export function startServer(dbPath: string): Promise<{ child: ChildProcess; port: number }> {
   const main = join(import.meta.dirname, '..', 'src', 'server', 'main.ts');
   const child = spawn(
     process.execPath,

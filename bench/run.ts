@@ -1,4 +1,4 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|all] [--traces N] [--url U --experiment E]`:
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|bulk|all] [--traces N] [--url U --experiment E]`:
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
@@ -17,6 +17,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   'ui-trace-detail': { file: 'ui-trace-detail.ts', exportName: 'runUiTraceDetailBench' },
   'ui-review-queue': { file: 'ui-review-queue.ts', exportName: 'runUiReviewQueueBench' },
   load: { file: 'load.ts', exportName: 'runLoadBench' },
+  bulk: { file: 'bulk.ts', exportName: 'runBulkBench' },
 };
 
 const args = process.argv.slice(2);
@@ -33,7 +34,8 @@ if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'))
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test takes minutes and the whole machine: run it by name only.
-const selected = names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => s !== 'load') : names;
+const selected =
+  names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => s !== 'load' && s !== 'bulk') : names;
 
 for (const name of selected) {
   const suite = SUITES[name];

@@ -39,6 +39,8 @@ test.describe.configure({ timeout: 120_000 });
 
 const grid = (page: Page) => page.getByRole('grid', { name: 'Traces' });
 const DEFAULT_HEADERS = [
+  // The selection column (a checkbox, no text).
+  '',
   'Trace ID',
   'Name',
   'Request',

@@ -14,6 +14,7 @@ import { artifactRoutes } from './routes/artifact-routes.ts';
 import { assessmentRoutes } from './routes/assessment-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { extensionRoutes } from './routes/extension-routes.ts';
+import { traceBatchRoutes } from './routes/trace-batch-routes.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE, SpanCap } from './routes/span-cap.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 import type { AuthService } from './auth/auth-service.ts';
@@ -170,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
   await app.register(extensionRoutes, { store: options.store, reviewQueues: options.reviewQueues !== undefined });
+  await app.register(traceBatchRoutes, { store: options.store });
   if (options.reviewQueues)
     await app.register(reviewQueueRoutes, { store: options.store, queues: options.reviewQueues });
   if (options.auth) await app.register(authRoutes, { service: options.auth });

@@ -71,6 +71,42 @@ const CASES: Case[] = [
     }),
   },
   {
+    name: 'bulk tag and label (ids)',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/trace-explorer/v1/traces/batch',
+      payload: { trace_ids: [f.traceId], operations: [{ op: 'set_tag', key: 'bulk', value: '1' }] },
+    }),
+  },
+  {
+    name: 'bulk tag (filter)',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/ajax-api/trace-explorer/v1/traces/batch',
+      payload: { experiment_ids: [f.experimentId], max_traces: 1, operations: [{ op: 'delete_tag', key: 'none' }] },
+    }),
+  },
+  {
+    name: 'bulk undo (items)',
+    need: 'edit',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/trace-explorer/v1/traces/batch',
+      payload: { items: [{ trace_id: f.traceId, operations: [{ op: 'delete_tag', key: 'k' }] }] },
+    }),
+  },
+  {
+    name: 'bulk delete',
+    need: 'manage',
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/trace-explorer/v1/traces/batch-delete',
+      payload: { trace_ids: [f.traceId] },
+    }),
+  },
+  {
     name: 'start trace',
     need: 'ingest',
     request: (f) => ({

@@ -120,6 +120,26 @@ const fromOtlpHeader: ExperimentLocator = async (request) => {
   return typeof id === 'string' ? oneOrMany(id) : [];
 };
 
+/**
+ * A bulk action's selection (routes/trace-batch-routes.ts): the experiments of `trace_ids` or of the
+ * traces in `items`, or `experiment_ids` for a filter selection. All of them need the capability.
+ */
+const fromBatchSelection: ExperimentLocator = async (request, store) => {
+  const body = readRequest(request);
+  const items = optionalArray(body, 'items');
+  if (items) {
+    const ids = items.map((item) =>
+      typeof item === 'object' && item !== null && !Array.isArray(item)
+        ? optionalString(item as RequestFields, 'trace_id')
+        : undefined,
+    );
+    return experimentsOfTraces(store, ids);
+  }
+  const traceIds = optionalStringList(body, 'trace_ids');
+  if (traceIds) return experimentsOfTraces(store, traceIds);
+  return optionalStringList(body, 'experiment_ids') ?? [];
+};
+
 const read = (locate: ExperimentLocator): AccessRule => ({ access: 'experiment', capability: 'read', locate });
 /** A write; `audit` names it in the audit trail (ingestion is not audited: it is the hot path). */
 const write = (capability: Capability, locate: ExperimentLocator, audit?: string): AccessRule => ({
@@ -194,6 +214,9 @@ const API_RULES: [string[], string[], AccessRule][] = [
     ['/3.0/mlflow/traces/metrics', `${EXT}/keys`, `${EXT}/values`, `${EXT}/count`, `${EXT}/groups`],
     read(fromExperimentIds),
   ],
+  // Bulk actions: tags and labels need EDIT, deleting MANAGE (as DeleteTraces).
+  [['POST'], [`${EXT}/traces/batch`], write('edit', fromBatchSelection, 'traces.batch')],
+  [['POST'], [`${EXT}/traces/batch-delete`], write('manage', fromBatchSelection, 'traces.batch-delete')],
   // Artifacts (traces.json only)
   [['GET'], ['/2.0/mlflow-artifacts/artifacts/*'], read(fromArtifactPath)],
   [['PUT'], ['/2.0/mlflow-artifacts/artifacts/*'], write('ingest', fromArtifactPath)],

@@ -23,3 +23,13 @@ export function useCanEdit(experimentId: string | undefined): { canEdit: boolean
   const canEdit = data.permission === 'EDIT' || data.permission === 'MANAGE';
   return canEdit ? { canEdit } : { canEdit, reason: 'You have read-only access to this experiment.' };
 }
+
+/** Whether the caller may delete traces in an experiment (MANAGE with auth on; always with auth off). */
+export function useCanManage(experimentId: string | undefined): boolean {
+  const user = useSignedInUser();
+  const { data } = useQuery({
+    ...authQueries.myPermission(experimentId ?? ''),
+    enabled: user !== undefined && !!experimentId,
+  });
+  return user === undefined || data?.permission === 'MANAGE';
+}

@@ -6,6 +6,7 @@ import { compareHrefFromTraces } from '../compare/compare-url.ts';
 import { parseSharedView, sharedParams } from '../shared-view-url.ts';
 import { ExperimentPicker } from './ExperimentPicker.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
+import { LabelsButton } from '../labels/LabelsButton.tsx';
 
 /** Compare opens on the version key the Traces page's quick filter uses. */
 const VERSION_FIELD = { kind: 'metadata', key: CONTEXT_KEYS.appVersion } as const;
@@ -30,6 +31,7 @@ export function AppHeader({ route }: { route: Route }) {
         trace-explorer
       </a>
       <ExperimentPicker experimentId={route.experimentId} />
+      {route.page !== 'admin' && <LabelsButton experimentId={route.experimentId} />}
       <nav className="tabs" aria-label="Pages">
         {TABS.map((tab) => {
           // Switching tabs keeps the filter and time range (shared view state); from Traces to

@@ -28,6 +28,10 @@ import { useTraceRows } from './useTraceRows.ts';
 import { useTracesKeyboard } from './useTracesKeyboard.ts';
 import { SearchStatus } from './SearchStatus.tsx';
 import { StaleNotice } from './StaleNotice.tsx';
+import { BulkActionBar } from '../bulk/BulkActionBar.tsx';
+import { useTraceSelection } from '../bulk/selection-store.ts';
+import { useSelectionSync } from '../bulk/useSelectionSync.ts';
+import { ShortcutsDialog } from '../shortcuts/ShortcutsDialog.tsx';
 import './traces-page.css';
 
 // Callbacks read the view from the URL at call time, so they stay stable across navigations
@@ -102,6 +106,10 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   const pageRef = useRef<HTMLElement>(null);
+  // Bulk selection (src/ui/bulk): cleared when the experiment or filter changes.
+  const rowIds = useMemo(() => rows.map((row) => row.id), [rows]);
+  useSelectionSync(`${experimentId}|${serverFilter}`, rowIds);
+  const [helpOpen, setHelpOpen] = useState(false);
   useTracesKeyboard({
     pageRef,
     // Grouped, j/k walk the whole filtered set once a trace is open (the panel follows).
@@ -114,6 +122,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     },
     openActive: () => rows[activeIndex] && open(rows[activeIndex].id),
     close: () => currentView().trace && close(),
+    toggleSelect: () => rows[activeIndex] && useTraceSelection.getState().toggle(rows[activeIndex].id),
+    clearSelection: () => {
+      const selection = useTraceSelection.getState();
+      if (selection.ids.size === 0 && selection.all === null) return false;
+      selection.clear();
+      return true;
+    },
+    showHelp: () => setHelpOpen(true),
   });
 
   const detailWidth = useDetailWidth((s) => s.width);
@@ -192,6 +208,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             className={`traces-table-area${stale ? ' stale' : ''}`}
             aria-describedby={stale ? 'traces-stale-notice' : undefined}
           >
+            <BulkActionBar experimentId={experimentId} filter={serverFilter} matchCount={count} />
             {stale && (
               <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
             )}
@@ -274,6 +291,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             </>
           )}
         </div>
+        {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
       </section>
     </TraceTableActionsContext.Provider>
   );

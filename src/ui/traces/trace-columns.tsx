@@ -16,6 +16,7 @@ import { MoreTags } from './MoreTags.tsx';
 import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
 import { SORT_COLUMNS } from './traces-url.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
+import { RowCheckbox, SelectLoadedCheckbox } from '../bulk/RowCheckbox.tsx';
 
 export const traceTableFeatures = tableFeatures({
   columnVisibilityFeature,
@@ -36,6 +37,15 @@ const STATUS_LABEL: Record<TraceRow['state'], string> = {
 };
 
 export const traceColumns = helper.columns([
+  // Selection for bulk actions (src/ui/bulk): not hideable, sortable or resizable.
+  helper.display({
+    id: 'select',
+    header: () => <SelectLoadedCheckbox />,
+    size: 28,
+    enableHiding: false,
+    enableResizing: false,
+    cell: (c) => <RowCheckbox id={c.row.original.id} />,
+  }),
   helper.accessor('id', {
     header: 'Trace ID',
     size: 124,
@@ -49,7 +59,8 @@ export const traceColumns = helper.columns([
   }),
   helper.accessor('request', {
     header: 'Request',
-    size: 134,
+    // 28 px less than before the selection column, so the default columns still fit 1280 px.
+    size: 106,
     enableSorting: false,
     cell: (c) => <CellText className="mono preview" text={c.getValue()} />,
   }),
@@ -137,9 +148,11 @@ export const traceColumns = helper.columns([
 ]);
 
 /** Column ids and header labels, for the column chooser. */
-export const COLUMN_LABELS: readonly { id: string; label: string }[] = traceColumns.map((column) => ({
-  id: column.id ?? ('accessorKey' in column ? String(column.accessorKey) : ''),
-  label: typeof column.header === 'string' ? column.header : '',
-}));
+export const COLUMN_LABELS: readonly { id: string; label: string }[] = traceColumns
+  .map((column) => ({
+    id: column.id ?? ('accessorKey' in column ? String(column.accessorKey) : ''),
+    label: typeof column.header === 'string' ? column.header : '',
+  }))
+  .filter((column) => column.id !== 'select');
 
 export const isSortableColumn = sortable;

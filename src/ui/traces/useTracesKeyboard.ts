@@ -7,6 +7,12 @@ interface Options {
   setActiveIndex: (index: number) => void;
   openActive: () => void;
   close: () => void;
+  /** `x`: tick or untick the active row for bulk actions. */
+  toggleSelect?: () => void;
+  /** Esc clears a selection first (true when there was one to clear). */
+  clearSelection?: () => boolean;
+  /** `?`: the list of every shortcut. */
+  showHelp?: () => void;
 }
 
 /** Typing in a field, or in the detail panel (which has its own j/k), is not a page shortcut. */
@@ -15,13 +21,17 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** `/` focuses the search bar; j/k move through rows; Enter opens; Esc closes the open trace. */
+/**
+ * `/` focuses the search bar; j/k move through rows; Enter opens; `x` selects; `?` lists the
+ * shortcuts; Esc clears the selection, else closes the open trace.
+ */
 export function useTracesKeyboard(options: Options): void {
   const onKeyDown = useEffectEvent((event: KeyboardEvent) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const o = options;
     const target = event.target;
-    if (isTyping(target)) return;
+    // Typing, or inside a dialog (the shortcuts list closes itself on Esc).
+    if (isTyping(target) || (target instanceof HTMLElement && target.closest('dialog'))) return;
     const inDetail = target instanceof HTMLElement && target.closest('[data-trace-detail]') !== null;
     if (event.key === '/') {
       event.preventDefault();
@@ -33,8 +43,14 @@ export function useTracesKeyboard(options: Options): void {
     } else if (event.key === 'Enter' && !inDetail && target === document.body && o.rowCount > 0) {
       event.preventDefault();
       o.openActive();
+    } else if (event.key === 'x' && !inDetail && o.toggleSelect && o.rowCount > 0) {
+      event.preventDefault();
+      o.toggleSelect();
+    } else if (event.key === '?' && o.showHelp) {
+      event.preventDefault();
+      o.showHelp();
     } else if (event.key === 'Escape') {
-      o.close();
+      if (!o.clearSelection?.()) o.close();
     }
   });
   useEffect(() => {
