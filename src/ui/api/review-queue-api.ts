@@ -67,7 +67,10 @@ export const deleteQueue = (ref: QueueRef) =>
   apiRequest<Record<string, never>>('POST', path('delete'), { experiment_id: ref.experimentId, queue_id: ref.queueId });
 
 /** Adds traces by id (at most 1,000), or a snapshot of a filter's newest matches. */
-export const addQueueItems = (ref: QueueRef, source: { traceIds: string[] } | { filter: string; maxTraces?: number }) =>
+export const addQueueItems = (
+  ref: QueueRef,
+  source: { traceIds: readonly string[] } | { filter: string; maxTraces?: number },
+) =>
   apiRequest<AddItemsResponse>('POST', path('add-items'), {
     experiment_id: ref.experimentId,
     queue_id: ref.queueId,

@@ -17,6 +17,7 @@ import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-sto
 import { TraceSpansArea } from '../trace-detail/TraceSpansArea.tsx';
 import { useFeedbackActions } from '../trace-detail/useFeedbackActions.ts';
 import { useTraceDetailKeys } from '../trace-detail/useTraceDetailKeys.ts';
+import { ShortcutsDialog } from '../shortcuts/ShortcutsDialog.tsx';
 import { conversationOf } from './queue-conversation.ts';
 import { useQueueSession } from './useQueueSession.ts';
 import '../trace-detail/trace-detail.css';
@@ -26,8 +27,8 @@ const isTyping = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** `n` done and next, `s` skip: the queue's own keys beside the labelling keys of useTraceDetailKeys. */
-function useQueueKeys(handlers: { next: () => void; skip: () => void }): void {
+/** `n` done and next, `s` skip, `?` the shortcuts: the queue's own keys beside useTraceDetailKeys' labelling keys. */
+function useQueueKeys(handlers: { next: () => void; skip: () => void; help: () => void }): void {
   const ref = useRef(handlers);
   useEffect(() => {
     ref.current = handlers;
@@ -35,7 +36,8 @@ function useQueueKeys(handlers: { next: () => void; skip: () => void }): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      const action = event.key === 'n' ? ref.current.next : event.key === 's' ? ref.current.skip : undefined;
+      const keys: Record<string, () => void> = { n: ref.current.next, s: ref.current.skip, '?': ref.current.help };
+      const action = keys[event.key];
       if (!action) return;
       event.preventDefault();
       action();
@@ -196,7 +198,8 @@ function QueueItemView({ experimentId, traceId, instructions, labels, busy, onDo
     comment: () => commentRef.current?.focus(),
     tag: () => undefined,
   });
-  useQueueKeys({ next: onDone, skip: onSkip });
+  const [helpOpen, setHelpOpen] = useState(false);
+  useQueueKeys({ next: onDone, skip: onSkip, help: () => setHelpOpen(true) });
 
   return (
     <div className="queue-item">
@@ -278,9 +281,10 @@ function QueueItemView({ experimentId, traceId, instructions, labels, busy, onDo
         </div>
         <p className="td-muted queue-keys">
           Keys: <kbd>1</kbd>–<kbd>9</kbd> set the focused label, <kbd>+</kbd>/<kbd>-</kbd> pass/fail, <kbd>c</kbd>{' '}
-          comment, <kbd>n</kbd> done and next, <kbd>s</kbd> skip.
+          comment, <kbd>n</kbd> done and next, <kbd>s</kbd> skip, <kbd>?</kbd> all shortcuts.
         </p>
       </aside>
+      {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }
