@@ -6,7 +6,7 @@ import { createExperiment, logTrace, searchTraceIds as searchIds, uniqueName } f
 
 // The review queue journey of issue 17: a queue built from the Traces tab's filter, three items
 // worked with the keyboard only, then the progress and the labels seen in the queue, the traces
-// table and through the API.
+// table, Compare and through the API.
 
 const SCREENS = process.env.E2E_SCREENSHOTS;
 async function screenshots(page: Page, name: string): Promise<void> {
@@ -26,7 +26,8 @@ test('build a queue from a filter, work three items with the keyboard, see progr
   page,
   request,
 }) => {
-  test.setTimeout(60_000);
+  // Two axe scans and a dozen round trips on a shared two-core machine.
+  test.setTimeout(150_000);
   const experimentId = await createExperiment(request, uniqueName('queue'));
   const now = Date.now();
   const errors: string[] = [];
@@ -37,11 +38,17 @@ test('build a queue from a filter, work three items with the keyboard, see progr
         startMs: now - (10 - i) * 60_000,
         durationMs: 300,
         state: 'ERROR',
+        metadata: { app_version: '1.1.0' },
         request: { messages: [{ role: 'user', content: `Question number ${i}?` }] },
         response: { choices: [{ message: { role: 'assistant', content: `Answer number ${i}.` } }] },
       }),
     );
-  const ok = await logTrace(request, experimentId, { name: 'fine', startMs: now - 60_000, durationMs: 100 });
+  const ok = await logTrace(request, experimentId, {
+    name: 'fine',
+    startMs: now - 60_000,
+    durationMs: 100,
+    metadata: { app_version: '1.0.0' },
+  });
 
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(`/traces?experiment=${experimentId}&q=${encodeURIComponent("status = 'ERROR'")}`);
@@ -109,6 +116,10 @@ test('build a queue from a filter, work three items with the keyboard, see progr
   await page.getByRole('link', { name: 'Traces' }).click();
   await expect(page.getByLabel('1 thumbs up, 0 thumbs down')).toHaveCount(2);
   await expect(page.getByLabel('0 thumbs up, 1 thumbs down')).toHaveCount(1);
+
+  // Compare's thumbs-up share of 1.1.0 counts the queue's labels: 2 of 3.
+  await page.getByRole('link', { name: 'Compare versions' }).click();
+  await expect(page.locator('tr[data-version="1.1.0"] td').nth(6)).toHaveText('67%');
 
   // The list shows the progress too.
   await page.getByRole('link', { name: 'Review queues' }).click();
