@@ -4,27 +4,18 @@
 // between items as a person would (the screen claims and prefetches the next item meanwhile); the second
 // half is pressed back to back, the worst case, where the prefetch may still be in flight.
 // `npm run bench -- ui-review-queue`: seeds traces through the ingestion API into a fresh SQLite server.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, request as playwrightRequest } from '@playwright/test';
 import { createExperiment, logTrace, type SeedSpan } from '../e2e/fixtures/seed-api.ts';
+import { CHROMIUM_ARGS, startExplorerServer } from './explorer-server.ts';
 
 export interface UiReviewQueueBenchOptions {
   items?: number;
   spansPerTrace?: number;
   pauseMs?: number;
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** In the page: press `n`, then wait until item `i`'s question and span tree are in the DOM and painted. */
 const DONE_TO_NEXT = `async (i) => {
@@ -59,21 +50,7 @@ export async function runUiReviewQueueBench(options: UiReviewQueueBenchOptions =
   const dir = mkdtempSync(join(tmpdir(), 'ui-review-queue-bench-'));
   let close = async () => {};
   try {
-    const dist = join(dir, 'dist');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], {
-      stdio: 'inherit',
-    });
-    const { startServer } = await import('../src/server/main.ts');
-    const server = await startServer([
-      '--port',
-      '0',
-      '--backend-store-uri',
-      `sqlite:///${join(dir, 'bench.db')}`,
-      '--synchronous',
-      'NORMAL',
-      '--static-dir',
-      dist,
-    ]);
+    const server = await startExplorerServer(dir);
     const url = server.url;
     close = server.close;
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { JsonValue } from '../../core/model.ts';
 import type { QueueProgress } from '../../core/review-queue.ts';
 import { DEFAULT_LABELS, valueForDigit, type LabelDefinition } from '../../core/label-schema.ts';
@@ -22,30 +22,6 @@ import { conversationOf } from './queue-conversation.ts';
 import { useQueueSession } from './useQueueSession.ts';
 import '../trace-detail/trace-detail.css';
 import './queues.css';
-
-const isTyping = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement &&
-  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-
-/** `n` done and next, `s` skip, `?` the shortcuts: the queue's own keys beside useTraceDetailKeys' labelling keys. */
-function useQueueKeys(handlers: { next: () => void; skip: () => void; help: () => void }): void {
-  const ref = useRef(handlers);
-  useEffect(() => {
-    ref.current = handlers;
-  });
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      const keys: Record<string, () => void> = { n: ref.current.next, s: ref.current.skip, '?': ref.current.help };
-      const action = keys[event.key];
-      if (!action) return;
-      event.preventDefault();
-      action();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
-}
 
 /** A queue's work screen: the claimed trace's conversation, spans and labels, one item after another. */
 export function QueueWorkPage({ experimentId, queueId }: { experimentId: string; queueId: string }) {
@@ -179,6 +155,7 @@ function QueueItemView({ experimentId, traceId, instructions, labels, busy, onDo
   const [comment, setComment] = useState('');
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const [selectedSpan, setSelectedSpan] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
   const focusedLabel = useLabelFocus((s) => s.focused);
   const focused = labels.find((l) => l.name === focusedLabel) ?? labels[0];
   const passFail = focused?.kind === 'pass_fail' ? focused : labels.find((l) => l.kind === 'pass_fail');
@@ -197,9 +174,9 @@ function QueueItemView({ experimentId, traceId, instructions, labels, busy, onDo
     digit: (d) => focused && setLabel(focused, valueForDigit(focused, d)),
     comment: () => commentRef.current?.focus(),
     tag: () => undefined,
+    // The queue's own keys: done and next, skip, the shortcuts.
+    more: { n: onDone, s: onSkip, '?': () => setHelpOpen(true) },
   });
-  const [helpOpen, setHelpOpen] = useState(false);
-  useQueueKeys({ next: onDone, skip: onSkip, help: () => setHelpOpen(true) });
 
   return (
     <div className="queue-item">
