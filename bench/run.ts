@@ -1,4 +1,4 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|load|live-tail|bulk|all] [--traces N] [--url U --experiment E]`:
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|all] [--traces N] [--url U --experiment E]`:
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
@@ -15,6 +15,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   'ui-traces': { file: 'ui-traces.ts', exportName: 'runUiTracesBench' },
   'ui-compare': { file: 'ui-compare.ts', exportName: 'runUiCompareBench' },
   'ui-trace-detail': { file: 'ui-trace-detail.ts', exportName: 'runUiTraceDetailBench' },
+  'ui-review-queue': { file: 'ui-review-queue.ts', exportName: 'runUiReviewQueueBench' },
   load: { file: 'load.ts', exportName: 'runLoadBench' },
   'live-tail': { file: 'live-tail.ts', exportName: 'runLiveTailBench' },
   bulk: { file: 'bulk.ts', exportName: 'runBulkBench' },

@@ -3,27 +3,18 @@
 // span download and the tree build the page marks (`trace-detail:build-tree`). Goal: ≤ 2 s.
 // `npm run bench -- ui-trace-detail`: seeds the trace through the ingestion API (OTLP + StartTraceV3)
 // into a fresh SQLite server; `url` measures an already-running server instead.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, request as playwrightRequest } from '@playwright/test';
 import { createExperiment, logTrace, type SeedSpan } from '../e2e/fixtures/seed-api.ts';
+import { CHROMIUM_ARGS, startExplorerServer } from './explorer-server.ts';
 
 export interface UiTraceDetailBenchOptions {
   url?: string;
   spans?: number;
   repetitions?: number;
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 // Runs in the page before any script: notes when the first span row is committed.
 const INSTRUMENT = `
@@ -50,21 +41,7 @@ export async function runUiTraceDetailBench(options: UiTraceDetailBenchOptions =
   let close = async () => {};
   try {
     if (!url) {
-      const dist = join(dir, 'dist');
-      execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], {
-        stdio: 'inherit',
-      });
-      const { startServer } = await import('../src/server/main.ts');
-      const server = await startServer([
-        '--port',
-        '0',
-        '--backend-store-uri',
-        `sqlite:///${join(dir, 'bench.db')}`,
-        '--synchronous',
-        'NORMAL',
-        '--static-dir',
-        dist,
-      ]);
+      const server = await startExplorerServer(dir);
       url = server.url;
       close = server.close;
     }

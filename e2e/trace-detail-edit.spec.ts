@@ -1,18 +1,5 @@
 import { expect, test } from './console-guard.ts';
-import type { APIRequestContext } from '@playwright/test';
-import { createExperiment, logTrace, uniqueName } from './fixtures/seed-api.ts';
-
-async function searchIds(request: APIRequestContext, experimentId: string, filter: string): Promise<string[]> {
-  const response = await request.post('/api/3.0/mlflow/traces/search', {
-    data: {
-      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
-      filter,
-      max_results: 100,
-    },
-  });
-  expect(response.ok(), await response.text()).toBe(true);
-  return ((await response.json()) as { traces?: { trace_id: string }[] }).traces?.map((t) => t.trace_id) ?? [];
-}
+import { createExperiment, logTrace, searchTraceIds as searchIds, uniqueName } from './fixtures/seed-api.ts';
 
 test('a tag added and edited inline survives a reload and finds the trace', async ({ page, request }) => {
   const experimentId = await createExperiment(request, uniqueName('td-tags'));

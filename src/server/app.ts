@@ -21,6 +21,8 @@ import type { TraceStore } from './storage/trace-store.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import { installAuthGuard } from './auth/auth-guard.ts';
 import { authOffRoutes, authRoutes } from './auth/auth-routes.ts';
+import type { ReviewQueueStore } from './queues/review-queue-store.ts';
+import { reviewQueueRoutes } from './queues/review-queue-routes.ts';
 
 export interface AppOptions {
   store: TraceStore;
@@ -37,6 +39,8 @@ export interface AppOptions {
   maxSpansPerTrace?: number;
   /** With it, every route needs credentials and a permission (src/server/auth); without, all is open. */
   auth?: AuthService;
+  /** Review queues (queues/review-queue-routes.ts); without it the app has no queue endpoints. */
+  reviewQueues?: ReviewQueueStore;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -167,9 +171,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(artifactRoutes, { store: options.store, spanCap });
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
-  await app.register(extensionRoutes, { store: options.store });
+  await app.register(extensionRoutes, { store: options.store, reviewQueues: options.reviewQueues !== undefined });
   await app.register(tailRoutes, { store: options.store });
   await app.register(traceBatchRoutes, { store: options.store });
+  if (options.reviewQueues)
+    await app.register(reviewQueueRoutes, { store: options.store, queues: options.reviewQueues });
   if (options.auth) await app.register(authRoutes, { service: options.auth });
   else await app.register(authOffRoutes);
 

@@ -3,6 +3,7 @@ import { parseServerArgs, UsageError } from './config.ts';
 import { openStore } from './storage/open-store.ts';
 import { openAuth } from './auth/open-auth.ts';
 import { openAuthStore } from './auth/open-auth-store.ts';
+import { openReviewQueueStore } from './queues/open-review-queue-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     synchronous: config.synchronous,
     sqlite: { readWorkers: config.readWorkers, readBudgetMs: config.readBudgetMs, warmReadWorkers: true },
   });
+  // After the trace store: on SQLite its open applies the migrations that create the queue tables.
+  const reviewQueues = await openReviewQueueStore(config.backendStoreUri);
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({
@@ -35,6 +38,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     serveSourceMaps: config.serveSourceMaps,
     maxSpansPerTrace: config.maxSpansPerTrace,
     auth,
+    reviewQueues,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -42,6 +46,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     close: async () => {
       await app.close();
       await store.close();
+      await reviewQueues.close();
       await authStore?.close();
     },
   };

@@ -15,6 +15,8 @@ const TraceDetailPanel = lazy(() =>
   import('./trace-detail/TraceDetailPanel.tsx').then((m) => ({ default: m.TraceDetailPanel })),
 );
 const AdminPage = lazy(() => import('./auth/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
+const QueuesPage = lazy(() => import('./queues/QueuesPage.tsx').then((m) => ({ default: m.QueuesPage })));
+const QueueWorkPage = lazy(() => import('./queues/QueueWorkPage.tsx').then((m) => ({ default: m.QueueWorkPage })));
 const ComparePage = lazy(() => import('./compare/ComparePage.tsx').then((m) => ({ default: m.ComparePage })));
 
 export function App() {
@@ -64,6 +66,14 @@ function SignedInApp() {
             <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
           )}
           {route.page === 'admin' && <AdminPage experimentId={route.experimentId} />}
+          {route.page === 'queues' && <QueuesPage experimentId={route.experimentId} />}
+          {route.page === 'queue' && (
+            <QueueWorkPage
+              key={`${route.experimentId}/${route.queueId}`}
+              experimentId={route.experimentId}
+              queueId={route.queueId}
+            />
+          )}
           {route.page === 'not-found' && (
             <>
               <h1 className="visually-hidden">Page not found</h1>

@@ -11,6 +11,8 @@ import type { AuthService } from './auth-service.ts';
 import { openAuth } from './open-auth.ts';
 import type { PermissionName } from './permissions.ts';
 import { SqliteAuthStore } from './sqlite-auth-store.ts';
+import { openSqlite } from '../storage/open-sqlite.ts';
+import { SqliteReviewQueueStore } from '../queues/sqlite-review-queue-store.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -34,7 +36,8 @@ export async function createAuthTestServer(
     { enabled: true, insecureNoAuth: false, defaultPermission: options.defaultPermission ?? 'READ' },
     { TRACE_EXPLORER_ADMIN_USERNAME: ADMIN.username, TRACE_EXPLORER_ADMIN_PASSWORD: ADMIN.password },
   );
-  const app = await buildApp({ store, auth, staticDir: options.staticDir });
+  const reviewQueues = new SqliteReviewQueueStore(openSqlite(path));
+  const app = await buildApp({ store, auth, staticDir: options.staticDir, reviewQueues });
   return {
     app,
     store,
@@ -44,6 +47,7 @@ export async function createAuthTestServer(
       await app.close();
       await store.close();
       await authStore.close();
+      await reviewQueues.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

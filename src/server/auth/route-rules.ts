@@ -253,6 +253,27 @@ const API_RULES: [string[], string[], AccessRule][] = [
   [['GET'], [`${EXT}/experiments/my-permission`], read(fromExperimentId)],
   [['GET'], [`${EXT}/audit`], read(fromTraceIdField)],
   [['POST'], [`${EXT}/tokens/create`, `${EXT}/tokens/revoke`], { access: 'user' }],
+  // Review queues (queues/review-queue-routes.ts): every request names its experiment; a queue of
+  // another experiment is answered as missing. Working a queue is an edit, deleting one a manage.
+  [
+    ['GET'],
+    [`${EXT}/review-queues/list`, `${EXT}/review-queues/get`, `${EXT}/review-queues/items`],
+    read(fromExperimentId),
+  ],
+  [['POST'], [`${EXT}/review-queues/create`], write('edit', fromExperimentId, 'queue.create')],
+  [['POST'], [`${EXT}/review-queues/update`], write('edit', fromExperimentId, 'queue.update')],
+  [['POST'], [`${EXT}/review-queues/add-items`], write('edit', fromExperimentId, 'queue.add-items')],
+  [
+    ['POST'],
+    [
+      `${EXT}/review-queues/next`,
+      `${EXT}/review-queues/complete`,
+      `${EXT}/review-queues/skip`,
+      `${EXT}/review-queues/release`,
+    ],
+    write('edit', fromExperimentId),
+  ],
+  [['POST'], [`${EXT}/review-queues/delete`], write('manage', fromExperimentId, 'queue.delete')],
   [['GET'], [`${EXT}/tokens/list`], { access: 'user' }],
 ];
 

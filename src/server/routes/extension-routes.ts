@@ -67,7 +67,10 @@ export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
   return { kind, key };
 }
 
-export async function extensionRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+export async function extensionRoutes(
+  app: FastifyInstance,
+  { store, reviewQueues = false }: { store: TraceStore; reviewQueues?: boolean },
+): Promise<void> {
   const capabilities = async (): Promise<Capabilities & { extensions: string[] }> => ({
     filter_dialects: ['mlflow', 'extended'],
     version: MLFLOW_COMPAT_VERSION,
@@ -82,6 +85,7 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       // The live tail (tail-routes.ts), where the engine keeps a change order.
       ...(store.changesSince ? ['tail'] : []),
       'traces.batch',
+      ...(reviewQueues ? ['review_queues'] : []),
     ],
   });
 

@@ -133,4 +133,42 @@ AFTER UPDATE OF timestamp_ms, execution_time_ms, state, request_preview, respons
 END;
 `,
   },
+  {
+    // Review queues (issue 17): a named list of traces per experiment that reviewers work through.
+    // Items are claimed with a lease so two reviewers never hold the same item; "next" reads
+    // review_queue_items_next (pending or skipped items of one queue in work order), so it stays
+    // an index seek however many items are done. Items follow their trace (ON DELETE CASCADE,
+    // through review_queue_items_by_trace). live_state holds a live queue's watermark as JSON.
+    version: 3,
+    sql: `
+CREATE TABLE review_queues (
+  queue_id INTEGER PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  instructions TEXT NOT NULL DEFAULT '',
+  label_names TEXT NOT NULL DEFAULT '[]',
+  live_filter TEXT,
+  live_state TEXT,
+  created_by TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (experiment_id, name)
+);
+CREATE TABLE review_queue_items (
+  item_id INTEGER PRIMARY KEY,
+  queue_id INTEGER NOT NULL REFERENCES review_queues(queue_id) ON DELETE CASCADE,
+  trace_id TEXT NOT NULL REFERENCES traces(trace_id) ON DELETE CASCADE,
+  added_at_ms INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  skipped_at_ms INTEGER,
+  claimed_by TEXT,
+  claim_expires_ms INTEGER,
+  completed_by TEXT,
+  completed_at_ms INTEGER,
+  UNIQUE (queue_id, trace_id)
+);
+CREATE INDEX review_queue_items_next ON review_queue_items (queue_id, status, item_id);
+CREATE INDEX review_queue_items_done_by ON review_queue_items (queue_id, completed_by) WHERE status = 'done';
+CREATE INDEX review_queue_items_by_trace ON review_queue_items (trace_id);
+`,
+  },
 ];

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { catalogQueries } from './catalog-queries.ts';
 
 /** The optional features of the trace-explorer server (`GET …/capabilities` lists them). */
-export type ServerFeature = 'keys' | 'values' | 'count' | 'groups' | 'metrics.dimensions' | 'tail' | 'traces.batch';
+export type ServerFeature =
+  'keys' | 'values' | 'count' | 'groups' | 'metrics.dimensions' | 'tail' | 'traces.batch' | 'review_queues';
 
 export interface ServerFeatures {
   /** False until the capabilities probe has answered. */
@@ -19,7 +20,9 @@ export interface ServerFeatures {
  */
 export function useServerFeatures(): ServerFeatures {
   const { data } = useQuery(catalogQueries.capabilities());
-  const extended = data === undefined || data.filter_dialects.includes('extended');
+  // A malformed answer (no list) is read as this server's default rather than crashing every page that asks.
+  const extended =
+    data === undefined || !Array.isArray(data.filter_dialects) || data.filter_dialects.includes('extended');
   return {
     known: data !== undefined,
     dialect: extended ? 'extended' : 'mlflow',

@@ -14,6 +14,7 @@ const VERSION_FIELD = { kind: 'metadata', key: CONTEXT_KEYS.appVersion } as cons
 const TABS = [
   { page: 'traces', label: 'Traces' },
   { page: 'compare', label: 'Compare versions' },
+  { page: 'queues', label: 'Review queues' },
 ] as const;
 
 export function AppHeader({ route }: { route: Route }) {
@@ -40,7 +41,10 @@ export function AppHeader({ route }: { route: Route }) {
             tab.page === 'compare' && route.page !== 'compare'
               ? compareHrefFromTraces(route.experimentId, parseSharedView(search), VERSION_FIELD)
               : pageHref(tab.page, route.experimentId, sharedParams(search));
-          const current = route.page === tab.page || (tab.page === 'traces' && route.page === 'trace');
+          const current =
+            route.page === tab.page ||
+            (tab.page === 'traces' && route.page === 'trace') ||
+            (tab.page === 'queues' && route.page === 'queue');
           return (
             <a
               key={tab.page}

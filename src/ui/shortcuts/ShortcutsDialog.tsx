@@ -23,6 +23,14 @@ const SHORTCUTS: { group: string; keys: [string, string][] }[] = [
       ['t', 'Tag: focus the new-tag box'],
     ],
   },
+  {
+    group: 'Review queue',
+    keys: [
+      ['n', 'Done: record this item as reviewed and open the next undone one'],
+      ['s', 'Skip: it comes back after the other items'],
+      ['+ / -, 1 – 9, c', 'Label and comment, as in an open trace'],
+    ],
+  },
   { group: 'Anywhere', keys: [['?', 'Show these shortcuts']] },
 ];
 

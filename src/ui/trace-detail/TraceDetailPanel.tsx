@@ -14,6 +14,8 @@ import { TraceHeader } from './TraceHeader.tsx';
 import { TraceSpansArea } from './TraceSpansArea.tsx';
 import { useFeedbackActions } from './useFeedbackActions.ts';
 import { useTraceDetailKeys } from './useTraceDetailKeys.ts';
+import { useServerFeatures } from '../api/useServerFeatures.ts';
+import { AddToQueue } from '../queues/AddToQueue.tsx';
 import { navigate, useLocationHref } from '../navigation.ts';
 import { parseTraceDetailView, writeTraceDetailView, type TraceDetailView } from './trace-detail-url.ts';
 import './trace-detail.css';
@@ -60,6 +62,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
   const schema = useQuery(labelSchemaQueries.schema(experimentId));
   const labels = schema.data?.labels ?? DEFAULT_LABELS;
   const focusedLabel = useLabelFocus((s) => s.focused);
+  const queuesAvailable = useServerFeatures().has('review_queues');
 
   const focusIn = (next: SideTab, element: () => HTMLElement | null) => {
     // The tab panel must be visible before its field can take focus.
@@ -178,6 +181,7 @@ export function TraceDetailPanel({ traceId, experimentId, variant, onClose, onSt
                     commentRef={commentRef}
                     reviewerRef={reviewerRef}
                   />
+                  {queuesAvailable && <AddToQueue experimentId={experimentId} source={{ traceIds: [traceId] }} />}
                 </div>
                 <div role="tabpanel" id="td-panel-tags" aria-labelledby="td-tab-tags" hidden={tab !== 'tags'}>
                   <TagsSection info={info.data} experimentId={experimentId} newKeyRef={newTagKeyRef} />

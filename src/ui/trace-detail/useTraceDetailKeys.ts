@@ -8,6 +8,8 @@ export interface TraceDetailKeyHandlers {
   step?: (delta: 1 | -1) => void;
   /** 1–9: set the focused label's value (core/label-schema.ts valueForDigit). */
   digit?: (digit: number) => void;
+  /** More single keys of the screen using these (the review queue's `n`, `s`, `?`). */
+  more?: Record<string, () => void>;
 }
 
 const isTyping = (target: EventTarget | null): boolean =>
@@ -36,6 +38,7 @@ export function useTraceDetailKeys(handlers: TraceDetailKeyHandlers): void {
         t: h.tag,
         j: h.step && (() => h.step?.(1)),
         k: h.step && (() => h.step?.(-1)),
+        ...h.more,
       };
       const digit = /^[1-9]$/.test(event.key) ? Number(event.key) : undefined;
       const action = digit !== undefined && h.digit ? () => h.digit?.(digit) : actions[event.key];

@@ -34,6 +34,7 @@ import { BulkActionBar } from '../bulk/BulkActionBar.tsx';
 import { useTraceSelection } from '../bulk/selection-store.ts';
 import { useSelectionSync } from '../bulk/useSelectionSync.ts';
 import { ShortcutsDialog } from '../shortcuts/ShortcutsDialog.tsx';
+import { addToQueueAction } from '../queues/AddToQueue.tsx';
 import './traces-page.css';
 
 // Callbacks read the view from the URL at call time, so they stay stable across navigations
@@ -225,7 +226,14 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             className={`traces-table-area${stale ? ' stale' : ''}`}
             aria-describedby={stale ? 'traces-stale-notice' : undefined}
           >
-            {bulk && <BulkActionBar experimentId={experimentId} filter={serverFilter} matchCount={count} />}
+            {bulk && (
+              <BulkActionBar
+                experimentId={experimentId}
+                filter={serverFilter}
+                matchCount={count}
+                extraActions={features.has('review_queues') ? addToQueueAction(experimentId) : undefined}
+              />
+            )}
             {stale && (
               <StaleNotice id="traces-stale-notice" applied={view.filter} broken={pending?.kind === 'invalid'} />
             )}

@@ -21,6 +21,7 @@
 //   `assessments.valid` is BOOLEAN (SQLite keeps 0/1; `valid = TRUE` reads the same on both).
 //
 // Room is left for the auth tables (users, grants, tokens): they will be a later version.
+// Version 2 adds the review queues (issue 17).
 
 export interface PostgresMigration {
   version: number;
@@ -155,6 +156,42 @@ CREATE TABLE trace_prompt_links (
   PRIMARY KEY (trace_key, name, version)
 );
 CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (name, version, trace_key);
+`,
+  },
+  {
+    // Review queues: the same tables as SQLite's version 2 (../migrations.ts). Items name their trace by
+    // trace_id (unique in traces), so a deleted trace leaves its queues; claims use FOR UPDATE SKIP LOCKED.
+    version: 2,
+    name: 'review queues',
+    sql: `
+CREATE TABLE review_queues (
+  queue_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  experiment_id BIGINT NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+  name TEXT COLLATE "C" NOT NULL,
+  instructions TEXT NOT NULL DEFAULT '',
+  label_names TEXT NOT NULL DEFAULT '[]',
+  live_filter TEXT,
+  live_state TEXT,
+  created_by TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  UNIQUE (experiment_id, name)
+);
+CREATE TABLE review_queue_items (
+  item_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  queue_id BIGINT NOT NULL REFERENCES review_queues(queue_id) ON DELETE CASCADE,
+  trace_id TEXT COLLATE "C" NOT NULL REFERENCES traces(trace_id) ON DELETE CASCADE,
+  added_at_ms BIGINT NOT NULL,
+  status TEXT COLLATE "C" NOT NULL DEFAULT 'pending',
+  skipped_at_ms BIGINT,
+  claimed_by TEXT,
+  claim_expires_ms BIGINT,
+  completed_by TEXT COLLATE "C",
+  completed_at_ms BIGINT,
+  UNIQUE (queue_id, trace_id)
+);
+CREATE INDEX review_queue_items_next ON review_queue_items (queue_id, status, item_id);
+CREATE INDEX review_queue_items_done_by ON review_queue_items (queue_id, completed_by) WHERE status = 'done';
+CREATE INDEX review_queue_items_by_trace ON review_queue_items (trace_id);
 `,
   },
 ];
