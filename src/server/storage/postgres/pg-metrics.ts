@@ -2,7 +2,7 @@
 // per-process state. Rows are selected as on SQLite (../sqlite-metrics.ts: the same dimensions, metric values
 // and filters) and grouped in SQL: COUNT, SUM, MIN, MAX and percentile_cont, whose interpolation is
 // core/stats/quantile.ts's exactQuantile (the same doubles: pos = q·(n − 1), lo + frac·(hi − lo)), so the
-// answers equal SQLite's. Confidence bounds need the values' order statistics: those queries fetch each
+// answers equal SQLite's; sums add in ascending order, as the shared aggregation does. Confidence bounds need the values' order statistics: those queries fetch each
 // group's sorted values and aggregate them with the shared code.
 import { bucketLabel, toDataPoints, type GroupValues } from '../metrics-aggregate.ts';
 import type { MetricDimension, MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
@@ -167,7 +167,7 @@ export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<Me
     : 'NULL::bigint';
   const aggregates = countOnly
     ? 'NULL::float8 AS sum, NULL::float8 AS min, NULL::float8 AS max, NULL::float8[] AS pcts, NULL::float8[] AS vals'
-    : `SUM(v) AS sum, MIN(v) AS min, MAX(v) AS max,
+    : `SUM(v ORDER BY v) AS sum, MIN(v) AS min, MAX(v) AS max,
        ${percentiles.length > 0 && !withBounds ? `percentile_cont(${binds.add(percentiles.map((p) => p / 100))}::float8[]) WITHIN GROUP (ORDER BY v)` : 'NULL::float8[]'} AS pcts,
        ${withBounds ? 'array_agg(v ORDER BY v) FILTER (WHERE v IS NOT NULL)' : 'NULL::float8[]'} AS vals`;
   const rows = await sql.rows<AggregateRow>(
