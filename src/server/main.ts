@@ -25,6 +25,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
   const store = await openStore(config.backendStoreUri, {
     synchronous: config.synchronous,
     sqlite: { readWorkers: config.readWorkers, readBudgetMs: config.readBudgetMs, warmReadWorkers: true },
+    postgres: { poolSize: config.poolSize },
   });
   // After the trace store: on SQLite its open applies the migrations that create the queue tables.
   const reviewQueues = await openReviewQueueStore(config.backendStoreUri);

@@ -185,8 +185,9 @@ export interface ChangesResult {
 }
 
 /**
- * What routes need from storage. SQL lives only behind this interface, so another engine can
- * replace SQLite without touching a route (docs/architecture.md, "How to add an engine").
+ * What routes need from storage. SQL lives only behind this interface: SQLite (sqlite-trace-store.ts)
+ * and PostgreSQL (postgres/postgres-trace-store.ts) implement it, and routes never know which one answers
+ * (docs/architecture.md, "How to add an engine").
  * Writes resolve after commit; MLflow's rules are shared functions in rules/.
  */
 export interface TraceStore {

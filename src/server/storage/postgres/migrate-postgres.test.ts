@@ -5,11 +5,10 @@ import { createPostgresPool } from './postgres-pool.ts';
 import { INDEXED_PREFIX_CHARS, POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
-/** Every version, and the newest: later migrations append to the list. */
+// Against the run's real PostgreSQL (scripts/postgres-global-setup.ts); a fresh database per test.
 const VERSIONS = POSTGRES_MIGRATIONS.map((m) => m.version);
 const LATEST = Math.max(...VERSIONS);
-
-// Against the run's real PostgreSQL (scripts/postgres-global-setup.ts); a fresh database per test.
+const NEXT = LATEST + 1;
 const open: { pools: Pool[]; dbs: TestDatabase[] } = { pools: [], dbs: [] };
 
 async function freshDatabase(): Promise<TestDatabase> {
@@ -75,8 +74,8 @@ describe('migratePostgres', () => {
     expect(new Set(prefixes)).toEqual(new Set([INDEXED_PREFIX_CHARS]));
     expect(indexes).toMatch(/spans_content_trgm ON public\.spans USING gin \(content gin_trgm_ops\)/);
     expect(indexes).toMatch(/assessments_by_name .* WHERE valid/);
-    const { rows } = await p.query('SELECT version, name FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual(POSTGRES_MIGRATIONS.map(({ version, name }) => ({ version, name })));
+    const { rows } = await p.query('SELECT version, name FROM schema_migrations');
+    expect(rows).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
   });
 
   it('is a no-op when run again', async () => {
@@ -95,7 +94,7 @@ describe('migratePostgres', () => {
     const results = await Promise.allSettled(replicas.map((p) => migratePostgres(p)));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
     const applied = results.map((r) => (r.status === 'fulfilled' ? r.value.applied : null));
-    expect(applied.filter((a) => a?.length === VERSIONS.length)).toEqual([VERSIONS]);
+    expect(applied.filter((a) => a !== null && a.length > 0)).toEqual([VERSIONS]);
     expect(applied.filter((a) => a?.length === 0)).toHaveLength(7);
     const { rows } = await replicas[0].query('SELECT version FROM schema_migrations ORDER BY version');
     expect(rows).toEqual(VERSIONS.map((version) => ({ version })));
@@ -125,23 +124,20 @@ describe('migratePostgres', () => {
     const p = pool(await freshDatabase());
     const broken = [
       ...POSTGRES_MIGRATIONS,
-      { version: LATEST + 1, name: 'half-done', sql: 'CREATE TABLE made_first (x int); SELECT * FROM no_such_table;' },
+      { version: NEXT, name: 'half-done', sql: 'CREATE TABLE made_first (x int); SELECT * FROM no_such_table;' },
     ];
     const error = await migratePostgres(p, { migrations: broken }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as Error).message).toMatch(
-      /migration \d+ \(half-done\) failed: relation "no_such_table" does not exist/,
+      new RegExp(`migration ${NEXT} \\(half-done\\) failed: relation "no_such_table" does not exist`),
     );
     const { rows } = await p.query(
       `SELECT to_regclass('made_first') AS t, array_agg(version ORDER BY version) AS v FROM schema_migrations`,
     );
     expect(rows[0]).toEqual({ t: null, v: VERSIONS });
 
-    const fixed = [
-      ...POSTGRES_MIGRATIONS,
-      { version: LATEST + 1, name: 'fixed', sql: 'CREATE TABLE made_first (x int);' },
-    ];
-    expect(await migratePostgres(p, { migrations: fixed })).toEqual({ applied: [LATEST + 1], version: LATEST + 1 });
+    const fixed = [...POSTGRES_MIGRATIONS, { version: NEXT, name: 'fixed', sql: 'CREATE TABLE made_first (x int);' }];
+    expect(await migratePostgres(p, { migrations: fixed })).toEqual({ applied: [NEXT], version: NEXT });
   });
 
   it('accepts values no B-tree entry could hold, and reaches the value and trigram indexes', async () => {

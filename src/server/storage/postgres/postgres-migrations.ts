@@ -159,9 +159,34 @@ CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (name, version, 
 `,
   },
   {
-    // Review queues: the same tables as SQLite's version 2 (../migrations.ts). Items name their trace by
-    // trace_id (unique in traces), so a deleted trace leaves its queues; claims use FOR UPDATE SKIP LOCKED.
     version: 2,
+    name: 'try_jsonb, regex_is_valid',
+    sql: `
+-- Text that may not be JSON (span attributes, assessment metadata) as jsonb, or NULL: filters must not
+-- fail on one malformed value, and PostgreSQL 15 has no pg_input_is_valid.
+CREATE FUNCTION try_jsonb(input text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN input::jsonb;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END;
+$$;
+-- RLIKE with a pattern PostgreSQL cannot compile matches nothing (as on SQLite) instead of failing the query:
+-- the search guards \`col ~ pattern\` with this, which the planner folds to a constant for a bound pattern.
+CREATE FUNCTION regex_is_valid(pattern text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  PERFORM '' ~ pattern;
+  RETURN TRUE;
+EXCEPTION WHEN invalid_regular_expression THEN
+  RETURN FALSE;
+END;
+$$;
+`,
+  },
+  {
+    // Review queues: the same tables as SQLite's version 3 (../migrations.ts). Items name their trace by
+    // trace_id (unique in traces), so a deleted trace leaves its queues; claims use FOR UPDATE SKIP LOCKED.
+    version: 3,
     name: 'review queues',
     sql: `
 CREATE TABLE review_queues (

@@ -17,6 +17,3 @@ export function checkExperimentTagValue(value: string): void {
       `'value' exceeds the maximum length of ${EXPERIMENT_TAG_VALUE_LIMIT} characters`,
     );
 }
-
-export const experimentTagNotFound = (experimentId: string, key: string): MlflowError =>
-  new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in experiment with id ${experimentId}`);

@@ -13,7 +13,8 @@ import {
   type ExperimentState,
   type LifecycleStage,
 } from '../rules/experiment-lifecycle.ts';
-import { checkExperimentTagValue, experimentTagNotFound, requireActiveForTags } from '../rules/experiment-tags.ts';
+import { checkExperimentTagValue, requireActiveForTags } from '../rules/experiment-tags.ts';
+import { experimentTagNotFound } from '../rules/mlflow-errors.ts';
 import type { ExperimentOrder, ExperimentOrderKey, SearchExperimentsQuery } from '../trace-store.ts';
 import type { SqliteContext } from './sqlite-context.ts';
 
