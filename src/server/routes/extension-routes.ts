@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX, TAGS, type Capabilities, type KeyKind } from '../../core/model.ts';
 import { invalidParameter } from '../errors.ts';
+import { PRICE_TABLE_DATE } from '../../core/cost/price-table.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import { MLFLOW_COMPAT_VERSION } from './health-routes.ts';
 import {
@@ -68,7 +69,7 @@ export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
 }
 
 export async function extensionRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
-  const capabilities = async (): Promise<Capabilities & { extensions: string[] }> => ({
+  const capabilities = async (): Promise<Capabilities & { extensions: string[]; price_table_date: string }> => ({
     filter_dialects: ['mlflow', 'extended'],
     version: MLFLOW_COMPAT_VERSION,
     extensions: [
@@ -79,7 +80,13 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       'metrics.dimensions',
       'metrics.filter',
       'metrics.confidence_level',
+      'metrics.cost',
+      'order_by.cost',
+      'export',
+      'import',
     ],
+    // The date of the built-in price table that derives span costs (src/core/cost/price-table.ts).
+    price_table_date: PRICE_TABLE_DATE,
   });
 
   const keys = async (request: FastifyRequest) => {
