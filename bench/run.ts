@@ -16,6 +16,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   'ui-compare': { file: 'ui-compare.ts', exportName: 'runUiCompareBench' },
   'ui-trace-detail': { file: 'ui-trace-detail.ts', exportName: 'runUiTraceDetailBench' },
   load: { file: 'load.ts', exportName: 'runLoadBench' },
+  export: { file: 'export.ts', exportName: 'runExportBench' },
 };
 
 const args = process.argv.slice(2);
@@ -28,11 +29,15 @@ const options: Record<string, unknown> = {};
 if (flag('--traces') !== undefined) options.traces = Number(flag('--traces'));
 if (flag('--url') !== undefined) options.url = flag('--url');
 if (flag('--experiment') !== undefined) options.experimentId = flag('--experiment');
+if (flag('--export') !== undefined) options.export = Number(flag('--export'));
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test takes minutes and the whole machine: run it by name only.
-const selected = names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => s !== 'load') : names;
+const selected =
+  names.length === 0 || names.includes('all')
+    ? Object.keys(SUITES).filter((s) => s !== 'load' && s !== 'export')
+    : names;
 
 for (const name of selected) {
   const suite = SUITES[name];
