@@ -3,6 +3,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { expectNoSeriousAxeFindings } from './axe.ts';
 import { expect, test } from './console-guard.ts';
 import { createExperiment, logFeedback, logTrace, uniqueName } from './fixtures/seed-api.ts';
+import { parseCsv } from './fixtures/parse-csv.ts';
 
 // Traces with an LLM span (model + token usage, no carried cost), so the server derives each
 // trace's cost from its price table at ingest; version 2.0 uses more tokens than 1.0.
@@ -71,34 +72,6 @@ async function searchApi(request: APIRequestContext, experimentId: string, filte
 }
 
 const costOf = (t: ApiTrace) => JSON.parse(t.trace_metadata['mlflow.trace.cost'] ?? '{}').total_cost as number;
-
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      rows.push([...row, cell]);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 const grid = (page: Page) => page.getByRole('grid', { name: 'Traces' });
 const dataRows = (page: Page) => grid(page).locator('[role="rowgroup"].grid-body [role="row"]');
@@ -193,6 +166,25 @@ test('sorts the table by cost, server-side', async ({ page, request }) => {
   await grid(page).getByRole('button', { name: 'Cost', exact: true }).click();
   await expect(grid(page).getByRole('columnheader', { name: /Cost/ })).toHaveAttribute('aria-sort', 'ascending');
   await expect.poll(() => rowIds(page)).toEqual([...byCost].reverse().map((t) => t.trace_id));
+
+  // Group rows carry the cost sum, and export their own traces.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('combobox', { name: 'Group by', exact: true }).selectOption('version');
+  const header = page.getByRole('button', { name: /^▸?\s*1\.0/ });
+  const v1 = byCost.filter((t) => t.trace_metadata.app_version === '1.0');
+  const v1Total = v1.reduce((sum, t) => sum + costOf(t), 0);
+  await expect(header).toContainText(/cost \$/);
+  const shownTotal = Number(/cost \$([\d.]+)/.exec(await header.innerText())?.[1]);
+  expect(shownTotal).toBeCloseTo(v1Total, 5);
+  await page.screenshot({ path: '/tmp/traces-groups-cost-1280.png' });
+  await page.getByRole('button', { name: 'Export traces where app_version is 1.0' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export traces where app_version is 1.0' });
+  await expect(dialog).toContainText('4 traces matching');
+  await dialog.getByRole('radio', { name: /^JSONL/ }).check();
+  const download = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const lines = (await readFile(await (await download).path(), 'utf8')).trimEnd().split('\n');
+  expect(lines.map((l) => JSON.parse(l).info.trace_id).sort()).toEqual(v1.map((t) => t.trace_id).sort());
 });
 
 test('reads total cost per version in Compare', async ({ page, request }) => {

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExperiment, createTestServer, otlpJsonBody, startTrace, type TestServer } from '../test-helpers.ts';
+import { parseCsv } from '../../../e2e/fixtures/parse-csv.ts';
 
 let a: TestServer;
 let b: TestServer;
@@ -13,36 +14,6 @@ const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 const N = 23;
 const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
 const otlpId = (i: number) => `tr-${hex(i + 1, 32)}`;
-
-/** A small RFC 4180 reader for the test (quoted fields, doubled quotes, CRLF records). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  expect(cell).toBe('');
-  return rows;
-}
 
 async function searchAll(app: FastifyInstance, experimentId: string, filter?: string) {
   const infos: Record<string, unknown>[] = [];
