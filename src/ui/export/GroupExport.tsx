@@ -1,6 +1,7 @@
 import { andFilters, equalityClause, type ClauseField } from '../../core/filter-clause.ts';
 import { useServerFeatures } from '../api/useServerFeatures.ts';
 import { ExportButton } from './ExportButton.tsx';
+import './group-export.css';
 
 /** A group row's Export: the page's filter narrowed to the group's value (as its traces list is). */
 export function GroupExport(props: { experimentId: string; serverFilter: string; field: ClauseField; value: string }) {
