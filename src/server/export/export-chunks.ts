@@ -6,12 +6,17 @@ import type { TraceInfo } from '../../core/model.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import { csvRecord } from './csv-cell.ts';
 import { rowWriter } from './export-columns.ts';
-import { tracePages, type ExportSelection } from './trace-pages.ts';
+import { EXPORT_PAGE_SIZE, tracePages, type ExportSelection } from './trace-pages.ts';
 
 export type ExportOptions = { format: 'csv'; columns: string[] } | { format: 'jsonl'; spans: boolean };
 
 /** Span reads are grouped so that one read holds at most this many spans (a trace above it is read alone). */
-export const SPANS_PER_READ = 10_000;
+const SPANS_PER_READ = 10_000;
+/**
+ * Traces per page with spans: a page is one uninterrupted stretch of work on the event loop (read,
+ * serialise), so pages with spans are smaller to keep other requests' wait short (bench/export.ts).
+ */
+const PAGE_WITH_SPANS = 100;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -54,7 +59,8 @@ export async function* exportChunks(
 ): AsyncGenerator<string> {
   const toRow = options.format === 'csv' ? rowWriter(options.columns) : undefined;
   if (options.format === 'csv') yield csvRecord(options.columns);
-  for await (const page of tracePages(store, selection)) {
+  const pageSize = options.format === 'jsonl' && options.spans ? PAGE_WITH_SPANS : EXPORT_PAGE_SIZE;
+  for await (const page of tracePages(store, selection, pageSize)) {
     if (toRow) yield page.map((t) => csvRecord(toRow(t))).join('');
     else if (options.format === 'jsonl' && options.spans) yield* jsonlWithSpans(store, page);
     else yield page.map((t) => jsonlLine(t, undefined)).join('');
