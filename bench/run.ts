@@ -19,6 +19,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   load: { file: 'load.ts', exportName: 'runLoadBench' },
   'live-tail': { file: 'live-tail.ts', exportName: 'runLiveTailBench' },
   bulk: { file: 'bulk.ts', exportName: 'runBulkBench' },
+  export: { file: 'export.ts', exportName: 'runExportBench' },
 };
 
 const args = process.argv.slice(2);
@@ -31,12 +32,13 @@ const options: Record<string, unknown> = {};
 if (flag('--traces') !== undefined) options.traces = Number(flag('--traces'));
 if (flag('--url') !== undefined) options.url = flag('--url');
 if (flag('--experiment') !== undefined) options.experimentId = flag('--experiment');
+if (flag('--export') !== undefined) options.export = Number(flag('--export'));
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
-// The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute) and the bulk
-// benchmark take the machine: run them by name only.
-const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk']);
+// The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute), the bulk and
+// the export benchmarks take the machine: run them by name only.
+const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export']);
 const selected =
   names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => !BY_NAME_ONLY.has(s)) : names;
 

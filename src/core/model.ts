@@ -185,6 +185,12 @@ export interface GroupSummary {
   error_count: number;
   p50_ms: number | null;
   p95_ms: number | null;
+  /** Sum of the group's trace costs in USD (`mlflow.trace.cost` total_cost); null when none has a cost. */
+  cost_total: number | null;
+  /** How many of the group's traces have a cost. */
+  cost_count: number;
+  cost_p50: number | null;
+  cost_p95: number | null;
   /** Valid boolean feedback assessments: true counts as up, false as down. */
   feedback_up: number;
   feedback_down: number;

@@ -7,7 +7,9 @@ import { MlflowError } from './errors.ts';
 import { connectionsCheckingInterval, DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { experimentRoutes } from './routes/experiment-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
-import { lenientJson } from './routes/mlflow-request.ts';
+import { bothPrefixes, lenientJson } from './routes/mlflow-request.ts';
+import { exportRoutes } from './routes/export-routes.ts';
+import { EXTENSION_PREFIX } from '../core/model.ts';
 import { traceRoutes } from './routes/trace-routes.ts';
 import { otlpRoutes } from './routes/otlp-routes.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
@@ -176,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(traceBatchRoutes, { store: options.store });
   if (options.reviewQueues)
     await app.register(reviewQueueRoutes, { store: options.store, queues: options.reviewQueues });
+  await app.register(exportRoutes, { store: options.store, maxSpansPerTrace: spanCap.max });
   if (options.auth) await app.register(authRoutes, { service: options.auth });
   else await app.register(authOffRoutes);
 
@@ -210,16 +213,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+const IMPORT_PATHS = bothPrefixes(`${EXTENSION_PREFIX}/import`);
+
 function hostHeaderCount(rawHeaders: string[]): number {
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === 'host') count++;
   return count;
 }
 
-/** Routes whose body is not MLflow JSON: OTLP export and artifact uploads. */
+/** Routes whose body is not MLflow JSON: OTLP export, artifact uploads and trace import (JSONL). */
 function isRawBodyRoute(url: string): boolean {
   return (
     url.startsWith('/v1/') ||
+    IMPORT_PATHS.some((p) => url.startsWith(p)) ||
     url.startsWith('/api/2.0/mlflow-artifacts/') ||
     url.startsWith('/ajax-api/2.0/mlflow-artifacts/')
   );

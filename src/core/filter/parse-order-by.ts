@@ -14,7 +14,10 @@ import {
 } from './vocabulary.ts';
 
 export type OrderField =
-  { kind: 'attribute'; key: AttributeKey | 'experiment_id' } | { kind: 'tag' | 'metadata'; key: string };
+  | { kind: 'attribute'; key: AttributeKey | 'experiment_id' }
+  | { kind: 'tag' | 'metadata'; key: string }
+  /** Extension: the trace's cost in USD (`total_cost` of `mlflow.trace.cost`); traces without one sort last. */
+  | { kind: 'cost' };
 
 export interface OrderTerm {
   field: OrderField;
@@ -29,6 +32,7 @@ function resolveOrderField(text: string): OrderField | string {
   const dot = text.indexOf('.');
   const prefix = dot < 0 ? null : text.slice(0, dot);
   const key = trimBackticks(stripQuotes(dot < 0 ? text : text.slice(dot + 1)));
+  if (COST_ORDER_KEYS.includes(text)) return { kind: 'cost' };
   const entity = prefix === null ? 'attribute' : Object.hasOwn(PREFIXES, prefix) ? PREFIXES[prefix] : undefined;
   if (entity === undefined) return `Invalid entity type '${prefix}'. Valid values are ${pythonSet(ENTITY_TYPES)}`;
   if (entity === 'attribute' && !(ORDER_BY_ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
@@ -46,8 +50,11 @@ function resolveOrderField(text: string): OrderField | string {
   return `Invalid identifier type '${entity}'`;
 }
 
+/** This project's order key for cost (not an MLflow attribute, so MLflow's message for bad keys is unchanged). */
+const COST_ORDER_KEYS: readonly string[] = ['cost', 'attribute.cost'];
+
 function fieldId(f: OrderField): string {
-  return `${f.kind}:${f.key}`;
+  return f.kind === 'cost' ? 'cost' : `${f.kind}:${f.key}`;
 }
 
 export function parseOrderBy(list: readonly string[]): OrderByResult {

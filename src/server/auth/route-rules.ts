@@ -140,6 +140,12 @@ const fromBatchSelection: ExperimentLocator = async (request, store) => {
   return optionalStringList(body, 'experiment_ids') ?? [];
 };
 
+/** `?experiment_id=` in the query string, whatever the method (import: the body is JSONL). */
+const fromExperimentIdQuery: ExperimentLocator = async (request) => {
+  const id = (request.query as Record<string, unknown>).experiment_id;
+  return typeof id === 'string' ? oneOrMany(id) : [];
+};
+
 const read = (locate: ExperimentLocator): AccessRule => ({ access: 'experiment', capability: 'read', locate });
 /** A write; `audit` names it in the audit trail (ingestion is not audited: it is the hot path). */
 const write = (capability: Capability, locate: ExperimentLocator, audit?: string): AccessRule => ({
@@ -224,6 +230,11 @@ const API_RULES: [string[], string[], AccessRule][] = [
   // Bulk actions: tags and labels need EDIT, deleting MANAGE (as DeleteTraces).
   [['POST'], [`${EXT}/traces/batch`], write('edit', fromBatchSelection, 'traces.batch')],
   [['POST'], [`${EXT}/traces/batch-delete`], write('manage', fromBatchSelection, 'traces.batch-delete')],
+  // Export reads the experiments it names; with trace_ids, only those ids within them are exported.
+  [['GET', 'POST'], [`${EXT}/export`], read(fromExperimentIds)],
+  [['POST'], [`${EXT}/export/columns`], read(fromExperimentIds)],
+  // Import writes traces, tags, metadata and assessments into one experiment (its body is a stream, so the id is in the query).
+  [['POST'], [`${EXT}/import`], write('edit', fromExperimentIdQuery, 'traces.import')],
   // Artifacts (traces.json only)
   [['GET'], ['/2.0/mlflow-artifacts/artifacts/*'], read(fromArtifactPath)],
   [['PUT'], ['/2.0/mlflow-artifacts/artifacts/*'], write('ingest', fromArtifactPath)],

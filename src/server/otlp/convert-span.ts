@@ -253,6 +253,7 @@ export function convertOtlpSpan(span: OtlpSpan): SpanRecord | string {
       userId: str(a['user.id']) ?? (typeof a['user.id'] === 'number' ? String(a['user.id']) : undefined),
       tokenUsage: usage,
       cost: costRecord(a[SPAN_ATTRIBUTES.cost]),
+      model: str(a[SPAN_ATTRIBUTES.model]),
     },
   };
 }

@@ -29,8 +29,13 @@ export function parseSpanDictFile(text: string, traceId: string): SpanRecord[] {
   const parsed = parseJsonKeepingNanos(text) as Obj | null;
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.spans))
     throw new Error('Expected a JSON object with a "spans" array.');
+  return spanRecordsFromDicts(parsed.spans as unknown[], traceId);
+}
+
+/** Span dicts already parsed with parseJsonKeepingNanos (an upload's `spans`, an import line's `data.spans`). */
+export function spanRecordsFromDicts(spans: readonly unknown[], traceId: string): SpanRecord[] {
   const records: SpanRecord[] = [];
-  for (const raw of parsed.spans as unknown[]) {
+  for (const raw of spans) {
     if (typeof raw !== 'object' || raw === null) throw new Error('Each span must be a JSON object.');
     const s = raw as Obj;
     const context = (s.context ?? {}) as Obj;

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX, TAGS, type Capabilities, type KeyKind } from '../../core/model.ts';
 import { invalidParameter } from '../errors.ts';
+import { PRICE_TABLE_DATE } from '../../core/cost/price-table.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import { MLFLOW_COMPAT_VERSION } from './health-routes.ts';
 import {
@@ -71,7 +72,7 @@ export async function extensionRoutes(
   app: FastifyInstance,
   { store, reviewQueues = false }: { store: TraceStore; reviewQueues?: boolean },
 ): Promise<void> {
-  const capabilities = async (): Promise<Capabilities & { extensions: string[] }> => ({
+  const capabilities = async (): Promise<Capabilities & { extensions: string[]; price_table_date: string }> => ({
     filter_dialects: ['mlflow', 'extended'],
     version: MLFLOW_COMPAT_VERSION,
     extensions: [
@@ -86,7 +87,13 @@ export async function extensionRoutes(
       ...(store.changesSince ? ['tail'] : []),
       'traces.batch',
       ...(reviewQueues ? ['review_queues'] : []),
+      'metrics.cost',
+      'order_by.cost',
+      'export',
+      'import',
     ],
+    // The date of the built-in price table that derives span costs (src/core/cost/price-table.ts).
+    price_table_date: PRICE_TABLE_DATE,
   });
 
   const keys = async (request: FastifyRequest) => {

@@ -41,6 +41,10 @@ const SPECS: Record<ViewType, Record<string, MetricSpec>> = {
     total_tokens: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
     cache_read_input_tokens: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
     cache_creation_input_tokens: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
+    // Extension: a trace's cost (`mlflow.trace.cost`), for cost per version in Compare.
+    total_cost: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
+    input_cost: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
+    output_cost: { aggregations: ['SUM', 'AVG', 'PERCENTILE'], dimensions: ['trace_name'] },
   },
   SPANS: {
     span_count: {

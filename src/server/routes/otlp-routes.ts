@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { MlflowError } from '../errors.ts';
 import { convertOtlpSpan } from '../otlp/convert-span.ts';
+import { needsDerivedCost, withDerivedCost } from '../otlp/span-cost.ts';
+import { priceTableOf } from './price-table-of.ts';
 import {
   decodeOtlpJson,
   decodeOtlpProtobuf,
@@ -103,6 +105,10 @@ export async function otlpRoutes(
     // MLflow answers 422 when a span cannot be converted; with some good spans we store those
     // and report the rest through OTLP partial success instead.
     if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
+    if (spans.some(needsDerivedCost)) {
+      const table = await priceTableOf(store, experimentId);
+      for (let i = 0; i < spans.length; i++) spans[i] = withDerivedCost(spans[i], table);
+    }
     // With auth on: spans may also land in traces that already exist, so their experiments are checked too.
     await request.auth?.requireTraces([...new Set(spans.map((s) => s.traceId))], 'ingest');
     // Spans beyond the per-trace cap are refused through partial success too (200, so exporters do not retry).

@@ -27,4 +27,6 @@ export interface SpanDerived {
   tokenUsage?: Record<string, number>;
   /** mlflow.llm.cost as numbers (input_cost, output_cost, total_cost; USD). */
   cost?: Record<string, number>;
+  /** mlflow.llm.model, for a cost derived from the price table when the span carries none (otlp/span-cost.ts). */
+  model?: string;
 }

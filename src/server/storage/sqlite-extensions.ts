@@ -10,8 +10,11 @@ import type {
 } from '../../core/model.ts';
 import { exactQuantile } from '../../core/stats/quantile.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+import { costSummary } from './rules/cost-summary.ts';
 import { compileSearchFilter } from './search-sql.ts';
 import type { MetricsAccelerator } from './metrics-accelerator.ts';
+import { sqliteDialect } from './sql/sql-dialect.ts';
+import { traceCostExpr } from './sql/trace-schema.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 import type { CountQuery, GroupsQuery, ValuesQuery } from './trace-store.ts';
@@ -176,7 +179,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
   const valuesJson = JSON.stringify(values);
   const members = store
     .stmt(
-      `SELECT g.value AS value, t.timestamp_ms AS ts, t.execution_time_ms AS ms, t.state AS state FROM ${table} g
+      `SELECT g.value AS value, t.timestamp_ms AS ts, t.execution_time_ms AS ms, t.state AS state, ${traceCostExpr(sqliteDialect)} AS cost FROM ${table} g
        JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql}`,
     )
     .all(query.groupBy.key, valuesJson, ...s.params) as {
@@ -184,6 +187,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
     ts: number;
     ms: number | null;
     state: string;
+    cost: number | null;
   }[];
   const feedback = store
     .stmt(
@@ -194,10 +198,19 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
     .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; v: string; n: number }[];
   const byValue = new Map<
     string,
-    { count: number; errors: number; first: number; last: number; durations: number[]; up: number; down: number }
+    {
+      count: number;
+      errors: number;
+      first: number;
+      last: number;
+      durations: number[];
+      costs: number[];
+      up: number;
+      down: number;
+    }
   >();
   for (const v of values)
-    byValue.set(v, { count: 0, errors: 0, first: Infinity, last: -Infinity, durations: [], up: 0, down: 0 });
+    byValue.set(v, { count: 0, errors: 0, first: Infinity, last: -Infinity, durations: [], costs: [], up: 0, down: 0 });
   for (const m of members) {
     const g = byValue.get(m.value);
     if (!g) continue;
@@ -206,6 +219,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
     g.first = Math.min(g.first, m.ts);
     g.last = Math.max(g.last, m.ts);
     if (m.ms !== null) g.durations.push(m.ms);
+    if (m.cost !== null) g.costs.push(m.cost);
   }
   for (const f of feedback) {
     const g = byValue.get(f.value);
@@ -216,12 +230,14 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
   const groups: GroupSummary[] = values.map((value) => {
     const g = byValue.get(value)!;
     const sorted = Float64Array.from(g.durations).sort();
+    const costs = Float64Array.from(g.costs).sort();
     return {
       value,
       count: g.count,
       error_count: g.errors,
       p50_ms: sorted.length > 0 ? exactQuantile(sorted, 0.5) : null,
       p95_ms: sorted.length > 0 ? exactQuantile(sorted, 0.95) : null,
+      ...costSummary(costs),
       feedback_up: g.up,
       feedback_down: g.down,
       first_ms: g.first === Infinity ? 0 : g.first,

@@ -5,6 +5,8 @@
 import { bucketLabel, assessmentNumber, toDataPoints, type GroupValues } from './metrics-aggregate.ts';
 import type { MetricDataPoint, MetricDimension, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter } from './search-sql.ts';
+import { sqliteDialect } from './sql/sql-dialect.ts';
+import { isTraceCostMetric, traceCostExpr } from './sql/trace-schema.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 import type { MetricsAccelerator } from './metrics-accelerator.ts';
 
@@ -83,6 +85,7 @@ function build(query: MetricsQuery): Built {
     case 'TRACES':
       from = 'traces t';
       if (query.metricName === 'latency') value = 't.execution_time_ms';
+      else if (isTraceCostMetric(query.metricName)) value = traceCostExpr(sqliteDialect, query.metricName);
       else if (TOKEN_PATHS[query.metricName]) {
         value = `(SELECT CASE WHEN json_valid(x.value) THEN json_extract(x.value, '${TOKEN_PATHS[query.metricName]}') END
                   FROM trace_metadata x WHERE x.trace_id = t.trace_id AND x.key = 'mlflow.trace.tokenUsage')`;

@@ -3,7 +3,17 @@ import { catalogQueries } from './catalog-queries.ts';
 
 /** The optional features of the trace-explorer server (`GET …/capabilities` lists them). */
 export type ServerFeature =
-  'keys' | 'values' | 'count' | 'groups' | 'metrics.dimensions' | 'tail' | 'traces.batch' | 'review_queues';
+  | 'keys'
+  | 'values'
+  | 'count'
+  | 'groups'
+  | 'metrics.dimensions'
+  | 'tail'
+  | 'traces.batch'
+  | 'review_queues'
+  | 'metrics.cost'
+  | 'order_by.cost'
+  | 'export';
 
 export interface ServerFeatures {
   /** False until the capabilities probe has answered. */

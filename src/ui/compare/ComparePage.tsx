@@ -6,7 +6,7 @@ import { navigate, useLocationHref } from '../navigation.ts';
 import { clauseValue } from '../../core/filter-clause.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
 import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-store.ts';
-import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
+import { effectiveFilter, parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
 import { BaselineComparison } from './BaselineComparison.tsx';
 import { formatBucket } from './bucket-size.ts';
 import { CONFIDENCE_LABEL } from './compare-requests.ts';
@@ -23,6 +23,7 @@ import { defaultVersionKey, dimensionOf, parseVersionKey } from './version-key.t
 import { narrowFilter } from '../../core/filter-clause.ts';
 import { VersionKeyPicker } from './VersionKeyPicker.tsx';
 import { VersionTable } from './VersionTable.tsx';
+import { CostTable } from './CostTable.tsx';
 import './compare.css';
 import { useLiveRefresh } from '../traces/useLiveTail.ts';
 
@@ -240,6 +241,11 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             highlight={highlight}
             onVersionClick={highlightVersion}
             tracesHrefFor={tracesHrefFor}
+          />
+          <CostTable
+            scope={{ experimentId, dimension, filter: effectiveFilter(shared, nowMs) }}
+            keyLabel={keyLabel}
+            colorOf={colorOf}
           />
 
           {data.window && (

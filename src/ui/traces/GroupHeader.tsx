@@ -1,6 +1,15 @@
 import type { GroupSummary } from '../../core/model.ts';
 import { formatLatency, formatTime } from './trace-row.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
+import { formatCost } from '../components/format-cost.ts';
+
+/** Which traces the cost figures cover: only those with a known cost. */
+function costTitle(group: GroupSummary): string {
+  const n = group.cost_count ?? 0;
+  return n === 0
+    ? 'No trace in this group has a cost'
+    : `Total over ${n.toLocaleString()} of ${group.count.toLocaleString()} traces with a cost; p95 ${formatCost(group.cost_p95)}`;
+}
 
 /** One group's aggregates over all its matching traces, as computed by the server. */
 export function GroupHeader({
@@ -35,6 +44,12 @@ export function GroupHeader({
       </span>
       <span className="group-stat">
         <span className="label-text">p95</span> {formatLatency(group.p95_ms)}
+      </span>
+      <span className="group-stat" title={costTitle(group)}>
+        <span className="label-text">cost</span> {formatCost(group.cost_total)}
+      </span>
+      <span className="group-stat">
+        <span className="label-text">cost p50</span> {formatCost(group.cost_p50)}
       </span>
       <span className="group-stat" aria-label={`${group.feedback_up} thumbs up, ${group.feedback_down} thumbs down`}>
         <ThumbIcon /> {group.feedback_up} <ThumbIcon down /> {group.feedback_down}

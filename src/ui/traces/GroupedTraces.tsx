@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { groupQueries } from '../api/group-queries.ts';
 import { ApiError } from '../api/http-client.ts';
 import { groupField } from './group-field.ts';
+import { GroupExport } from '../export/GroupExport.tsx';
 import { GroupHeader } from './GroupHeader.tsx';
 import { GroupTraces } from './GroupTraces.tsx';
 import { SearchStatus } from './SearchStatus.tsx';
@@ -101,6 +102,7 @@ function GroupList({ experimentId, view, serverFilter, filterOk, filterMessage, 
               style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
             >
               <GroupHeader group={group} expanded={open} controls={bodyId} onToggle={() => toggle(group.value)} />
+              <GroupExport experimentId={experimentId} serverFilter={serverFilter} field={field} value={group.value} />
               {open && (
                 <GroupTraces
                   id={bodyId}

@@ -368,7 +368,7 @@ function useClientSize(ref: RefObject<HTMLElement | null>): { width: number; hei
 const minSizeOf = (minSize: number | undefined) => minSize ?? 20;
 
 /** Time and latency read best newest/slowest first; text columns A→Z. */
-const defaultDesc = (column: string) => column === 'start' || column === 'latency';
+const defaultDesc = (column: string) => column === 'start' || column === 'latency' || column === 'cost';
 
 interface TraceGridRowProps {
   row: Row<typeof traceTableFeatures, TraceRow>;

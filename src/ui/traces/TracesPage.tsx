@@ -11,6 +11,7 @@ import { navigate, useLocationHref } from '../navigation.ts';
 import { effectiveFilter } from '../shared-view-url.ts';
 import { SearchBar } from '../search-bar/SearchBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
+import { ExportButton } from '../export/ExportButton.tsx';
 import { DetailSplitter } from './DetailSplitter.tsx';
 import { narrowFilter, type ClauseField } from '../../core/filter-clause.ts';
 import { GroupedTraces } from './GroupedTraces.tsx';
@@ -216,6 +217,9 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
             )}
             <ColumnChooser />
             <LiveTailToggle tail={tail} source={tailSource} />
+            {features.has('export') && (
+              <ExportButton experimentId={experimentId} filter={serverFilter} subject="matching traces" />
+            )}
             {features.has('count') && (
               <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
             )}

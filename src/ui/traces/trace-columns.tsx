@@ -17,6 +17,7 @@ import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
 import { SORT_COLUMNS } from './traces-url.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
 import { RowCheckbox, SelectLoadedCheckbox } from '../bulk/RowCheckbox.tsx';
+import { formatCost } from '../components/format-cost.ts';
 
 export const traceTableFeatures = tableFeatures({
   columnVisibilityFeature,
@@ -113,6 +114,11 @@ export const traceColumns = helper.columns([
     size: 80,
     enableSorting: false,
     cell: (c) => <span className="num">{c.getValue() ?? '—'}</span>,
+  }),
+  helper.accessor('cost', {
+    header: 'Cost',
+    size: 84,
+    cell: (c) => <span className="num">{formatCost(c.getValue())}</span>,
   }),
   helper.accessor('tags', {
     header: 'Tags',

@@ -15,6 +15,8 @@ export interface TraceRow {
   version: string;
   environment: string;
   tokens: number | null;
+  /** USD: `total_cost` of mlflow.trace.cost (carried by spans or derived from the price table at ingest). */
+  cost: number | null;
   /** User tags (mlflow.* system tags hidden), as "key=value" pairs in key order. */
   tags: readonly (readonly [string, string])[];
   feedbackUp: number;
@@ -28,12 +30,13 @@ export function durationMs(duration: string | undefined): number | null {
   return match ? Math.round(Number(match[1]) * 1000) : null;
 }
 
-function totalTokens(raw: string | undefined): number | null {
+/** A number member of a JSON object held in metadata (token usage, cost); null when absent or malformed. */
+function jsonNumber(raw: string | undefined, member: string): number | null {
   if (!raw) return null;
   try {
     const usage: unknown = JSON.parse(raw);
-    if (usage && typeof usage === 'object' && 'total_tokens' in usage) {
-      const total = Number((usage as { total_tokens: unknown }).total_tokens);
+    if (usage && typeof usage === 'object' && member in usage) {
+      const total = Number((usage as Record<string, unknown>)[member]);
       return Number.isFinite(total) ? total : null;
     }
   } catch {
@@ -71,7 +74,8 @@ export function toTraceRow(info: TraceInfo): TraceRow {
     session: metadata[METADATA.session] ?? '',
     version: metadata[CONTEXT_KEYS.appVersion] ?? '',
     environment: metadata[CONTEXT_KEYS.environment] ?? '',
-    tokens: totalTokens(metadata[METADATA.tokenUsage]),
+    tokens: jsonNumber(metadata[METADATA.tokenUsage], 'total_tokens'),
+    cost: jsonNumber(metadata[METADATA.cost], 'total_cost'),
     tags: Object.entries(tags)
       .filter(([key]) => !key.startsWith('mlflow.'))
       .sort(([a], [b]) => a.localeCompare(b)),

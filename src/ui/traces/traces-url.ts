@@ -20,7 +20,7 @@ export type GroupBy =
 
 /** Columns the server can order by (§6.7); the value is the column id in the table. */
 export type SortColumn =
-  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment';
+  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment' | 'cost';
 export const SORT_COLUMNS: readonly SortColumn[] = [
   'start',
   'latency',
@@ -31,6 +31,7 @@ export const SORT_COLUMNS: readonly SortColumn[] = [
   'session',
   'version',
   'environment',
+  'cost',
 ];
 
 export interface SortSpec {
@@ -63,6 +64,8 @@ const ORDER_BY: Record<SortColumn, string> = {
   session: `metadata.${quoteKey(METADATA.session)}`,
   version: `metadata.${quoteKey(CONTEXT_KEYS.appVersion)}`,
   environment: `metadata.${quoteKey(CONTEXT_KEYS.environment)}`,
+  // A trace-explorer extension of order_by (a plain MLflow server answers 400).
+  cost: 'cost',
 };
 
 /** The MLflow order_by list for a sort; start time then id break ties so pages never overlap. */

@@ -4,6 +4,9 @@
 import type { GroupSummary, GroupsResponse, KeyKind, KeysResponse, ValuesResponse } from '../../../core/model.ts';
 import { CATALOG_SAMPLE } from '../sqlite-extensions.ts';
 import type { GroupsQuery, ValuesQuery } from '../trace-store.ts';
+import { costSummary } from '../rules/cost-summary.ts';
+import { postgresDialect } from '../sql/sql-dialect.ts';
+import { POSTGRES_TRACE_SCHEMA, traceCostExpr } from '../sql/trace-schema.ts';
 import { num, numOrNull, type Sql } from './pg-context.ts';
 import { Binds, traceScope } from './pg-search.ts';
 
@@ -63,6 +66,8 @@ interface GroupRow {
   p95: number | null;
   up: string;
   down: string;
+  /** The group's trace costs, ascending (NULL: none has a cost). */
+  costs: number[] | null;
 }
 
 export async function listGroupsSql(sql: Sql, query: GroupsQuery): Promise<GroupsResponse> {
@@ -70,7 +75,8 @@ export async function listGroupsSql(sql: Sql, query: GroupsQuery): Promise<Group
   const binds = new Binds();
   const key = binds.add(query.groupBy.key);
   const scope = traceScope(binds, query.experimentIds, query.filter);
-  const members = `SELECT g.value, t.trace_key, t.trace_id, t.timestamp_ms, t.execution_time_ms, t.state
+  const members = `SELECT g.value, t.trace_key, t.trace_id, t.timestamp_ms, t.execution_time_ms, t.state,
+      ${traceCostExpr(postgresDialect, 'total_cost', POSTGRES_TRACE_SCHEMA)} AS cost
     FROM traces t JOIN ${table} g ON g.trace_key = t.trace_key AND g.key = ${key} WHERE ${scope}`;
   // The page of group values: by size, or by each group's newest trace (ties: that trace's id, as the
   // SQLite store's newest-first walk sees them).
@@ -91,7 +97,8 @@ export async function listGroupsSql(sql: Sql, query: GroupsQuery): Promise<Group
        MIN(m.timestamp_ms) AS first_ms, MAX(m.timestamp_ms) AS last_ms,
        percentile_cont(${p50}::float8) WITHIN GROUP (ORDER BY m.execution_time_ms) AS p50,
        percentile_cont(${p95}::float8) WITHIN GROUP (ORDER BY m.execution_time_ms) AS p95,
-       COALESCE(SUM(f.up), 0) AS up, COALESCE(SUM(f.down), 0) AS down
+       COALESCE(SUM(f.up), 0) AS up, COALESCE(SUM(f.down), 0) AS down,
+       array_agg(m.cost ORDER BY m.cost) FILTER (WHERE m.cost IS NOT NULL) AS costs
      FROM p JOIN m ON m.value = p.value
        LEFT JOIN LATERAL (SELECT COUNT(*) FILTER (WHERE a.value = 'true') AS up, COUNT(*) FILTER (WHERE a.value = 'false') AS down
          FROM assessments a WHERE a.trace_key = m.trace_key AND a.type = 'feedback' AND a.valid) f ON TRUE
@@ -109,6 +116,7 @@ export async function listGroupsSql(sql: Sql, query: GroupsQuery): Promise<Group
     feedback_down: num(r.down),
     first_ms: numOrNull(r.first_ms) ?? 0,
     last_ms: numOrNull(r.last_ms) ?? 0,
+    ...costSummary(Float64Array.from(r.costs ?? [])),
   }));
   if (groups.length === 0) return { groups: [] };
   return {

@@ -7,6 +7,7 @@
 import { bucketLabel, toDataPoints, type GroupValues } from '../metrics-aggregate.ts';
 import type { MetricDimension, MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
+import { isTraceCostMetric, POSTGRES_TRACE_SCHEMA, traceCostExpr } from '../sql/trace-schema.ts';
 import { num, type Sql } from './pg-context.ts';
 import { Binds, traceScope } from './pg-search.ts';
 
@@ -70,6 +71,7 @@ function valueSql(query: MetricsQuery, binds: Binds): { from: string; value: str
     case 'TRACES': {
       let value = 'NULL::float8';
       if (m === 'latency') value = 't.execution_time_ms::float8';
+      else if (isTraceCostMetric(m)) value = traceCostExpr(postgresDialect, m, POSTGRES_TRACE_SCHEMA);
       else if (TOKEN_FIELDS.has(m))
         return {
           from: `traces t LEFT JOIN trace_metadata u ON u.trace_key = t.trace_key AND u.key = 'mlflow.trace.tokenUsage'`,

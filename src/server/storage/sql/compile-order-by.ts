@@ -2,7 +2,7 @@
 // NULLS LAST handling (missing tags sort last in both directions) and its paging (../search-sql.ts).
 import type { OrderTerm } from '../../../core/filter/parse-order-by.ts';
 import type { SqlDialect } from './sql-dialect.ts';
-import { attributeExpr, TRACE_SCHEMA, type TraceSchema } from './trace-schema.ts';
+import { attributeExpr, TRACE_SCHEMA, traceCostExpr, type TraceSchema } from './trace-schema.ts';
 
 export interface CompiledOrderTerm {
   sql: string;
@@ -21,6 +21,8 @@ export function compileOrderBy(
   const t = schema.traces;
   return terms.map((term) => {
     const f = term.field;
+    if (f.kind === 'cost')
+      return { sql: traceCostExpr(dialect, 'total_cost', schema), params: [], ascending: term.ascending };
     if (f.kind === 'attribute') return { sql: attributeExpr(f.key, schema), params: [], ascending: term.ascending };
     const kv = schema[f.kind];
     const sql = `(SELECT o.${kv.value} FROM ${kv.table} o WHERE o.${kv.traceId} = ${t.alias}.${t.traceId} AND o.${kv.key} = ${dialect.placeholder(next++)})`;

@@ -37,6 +37,8 @@ export interface SqlDialect {
   jsonMember(expr: string, argument: string): string;
   /** Substring test, used as a cheap prefilter before JSON work. */
   contains(expr: string, needle: string): string;
+  /** The numeric member `key` (a plain identifier, written literally) of a JSON object in `expr`; NULL when absent, not a number or not JSON. */
+  jsonNumberMember(expr: string, key: string): string;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -55,6 +57,8 @@ export const sqliteDialect: SqlDialect = {
   jsonMemberArgument: (key) => `$."${key}"`,
   jsonMember: (e, a) => `(CASE WHEN json_valid(${e}) THEN json_extract(${e}, ${a}) END)`,
   contains: (e, n) => `instr(${e}, ${n}) > 0`,
+  jsonNumberMember: (e, k) =>
+    `(CASE WHEN json_valid(${e}) AND json_type(${e}, '$.${k}') IN ('integer', 'real') THEN json_extract(${e}, '$.${k}') END)`,
 };
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -78,4 +82,7 @@ export const postgresDialect: SqlDialect = {
   jsonMemberArgument: (key) => key,
   jsonMember: (e, a) => `(try_jsonb(${e}) ->> ${a})`,
   contains: (e, n) => `strpos(${e}, ${n}) > 0`,
+  // try_jsonb as above; jsonb_typeof is NULL for a non-object, so no cast fails.
+  jsonNumberMember: (e, k) =>
+    `(CASE WHEN jsonb_typeof(try_jsonb(${e}) -> '${k}') = 'number' THEN (try_jsonb(${e}) ->> '${k}')::double precision END)`,
 };

@@ -5,6 +5,8 @@
 // dialect (sql-dialect.ts).
 import type { AttributeKey, SpanColumnKey } from '../../../core/filter/ast.ts';
 import { INDEXED_PREFIX_CHARS } from '../postgres/postgres-migrations.ts';
+import { METADATA } from '../../../core/model.ts';
+import type { SqlDialect } from './sql-dialect.ts';
 
 /** A narrow key/value table beside the traces: (trace id, key, value), indexed on (key, value, trace id). */
 interface KeyValueTable {
@@ -117,4 +119,25 @@ export function attributeExpr(key: AttributeKey | 'experiment_id', schema: Trace
   if (key === 'end_time_ms')
     return `(${t.alias}.${t.timestamp} + COALESCE(${t.alias}.${t.attributes.execution_time_ms.column}, 0))`;
   return `${t.alias}.${t.attributes[key].column}`;
+}
+
+/**
+ * A trace's cost in USD as an expression over the trace alias: `total_cost` (or another member) of its
+ * `mlflow.trace.cost` metadata (the sum of its spans' costs, derived from the price table at
+ * ingest when a span carries none: otlp/span-cost.ts); NULL when it has none. Search order,
+ * group sums and metrics all read this one expression.
+ */
+export function traceCostExpr(
+  dialect: SqlDialect,
+  member: 'total_cost' | 'input_cost' | 'output_cost' = 'total_cost',
+  schema: TraceSchema = TRACE_SCHEMA,
+): string {
+  const t = schema.traces;
+  const m = schema.metadata;
+  return `(SELECT ${dialect.jsonNumberMember(`c.${m.value}`, member)} FROM ${m.table} c WHERE c.${m.traceId} = ${t.alias}.${t.traceId} AND c.${m.key} = '${METADATA.cost}')`;
+}
+
+/** TRACES-view cost metrics (an extension: MLflow has cost metrics on the SPANS view only). */
+export function isTraceCostMetric(name: string): name is 'total_cost' | 'input_cost' | 'output_cost' {
+  return name === 'total_cost' || name === 'input_cost' || name === 'output_cost';
 }
