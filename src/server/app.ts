@@ -157,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Before any route, so that every route gets the credential check and its access rule.
   if (options.auth) installAuthGuard(app, options.auth, options.store);
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { store: options.store });
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
   const spanCap = new SpanCap(options.store, options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE);

@@ -147,6 +147,12 @@ export interface CountQuery {
   cap: number;
 }
 
+/** Whether this process can use its database right now (/health); `reason` is safe to show (no SQL, no secrets). */
+export type DatabaseHealth = { ok: true; latencyMs: number } | { ok: false; reason: string };
+
+/** The engines `--backend-store-uri` can name (storage/open-store.ts). */
+export type StorageEngine = 'sqlite' | 'postgresql';
+
 /**
  * What routes need from storage. SQL lives only behind this interface, so another engine can
  * replace SQLite without touching a route (docs/architecture.md, "How to add an engine").
@@ -201,6 +207,11 @@ export interface TraceStore {
   listValues(input: ValuesQuery): Promise<ValuesResponse>;
   countTraces(input: CountQuery): Promise<CountResponse>;
   listGroups(query: GroupsQuery): Promise<GroupsResponse>;
+
+  /** Which engine this is (/health names it). */
+  readonly engine: StorageEngine;
+  /** A cheap round trip to the database, bounded by `timeoutMs` end to end; never throws. */
+  health(timeoutMs: number): Promise<DatabaseHealth>;
 
   /** Lets queued writes commit, refuses new ones, and releases the engine's connections. */
   close(): Promise<void>;
