@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { startServer } from '../src/server/main.ts';
+import { closeOnSignals } from '../src/server/graceful-shutdown.ts';
 import { UsageError } from '../src/server/config.ts';
 import { buildIfNeeded } from './build-if-needed.ts';
 import { DemoUsageError, parseDemoArgs } from './demo/demo-args.ts';
@@ -15,10 +16,8 @@ try {
     args.push('--backend-store-uri', 'sqlite:///.demo/demo.db', '--synchronous', 'NORMAL');
   }
   buildIfNeeded();
-  const { url, close } = await startServer(args);
-  const stop = () => void close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const { url, close } = await startServer(args, console.log);
+  closeOnSignals(close);
   console.log(`trace-explorer demo listening on ${url}`);
   if (traces > 0) {
     // The server listens on 0.0.0.0 when asked to; the seeder still talks to it over loopback.

@@ -66,6 +66,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     handlerTimeout: limits.handlerTimeoutMs,
+    // While draining (graceful-shutdown.ts) a request that reaches an open connection is served, not
+    // refused: this replica still has its database until the drain ends.
+    return503OnClosing: false,
     // Parser errors and request timeouts (before any route runs) answer in MLflow's envelope.
     clientErrorHandler: answerClientError,
     // MLflow clients send ids in query strings as repeated keys.
@@ -127,8 +130,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Once closing, every reply ends its connection, so a drain finishes with the requests in flight
+  // instead of waiting out keep-alive clients (Node closes only the connections idle when it begins).
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    if (draining) reply.header('Connection', 'close');
     return payload;
   });
 

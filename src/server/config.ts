@@ -23,12 +23,14 @@ export interface ServerConfig {
   serveSourceMaps: boolean;
   /** Spans one trace may hold (`--max-spans-per-trace`). */
   maxSpansPerTrace: number;
+  /** How long SIGTERM/SIGINT waits for requests in flight before cutting them (`--shutdown-timeout`). */
+  shutdownTimeoutMs: number;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
   [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
-  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10]
+  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10] [--shutdown-timeout 25]
   [--auth] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--insecure-no-auth]`;
 
 /** Flag name → HttpLimits field; timeouts are given in seconds. */
@@ -63,6 +65,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'handler-timeout': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-spans-per-trace': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         auth: { type: 'boolean' },
         'insecure-no-auth': { type: 'boolean' },
         'default-permission': { type: 'string' },
@@ -104,6 +107,10 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const maxSpansPerTrace = Number(values['max-spans-per-trace'] ?? DEFAULT_MAX_SPANS_PER_TRACE);
   if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
     throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
+  // A request in flight has at most the handler budget left, so by default the drain waits that long.
+  const shutdownTimeout = Number(values['shutdown-timeout'] ?? limits.handlerTimeoutMs / 1000);
+  if (!Number.isFinite(shutdownTimeout) || shutdownTimeout < 0)
+    throw new UsageError(`--shutdown-timeout must be a number of seconds (0 or more).\n${USAGE}`);
   const auth = authConfig(values, host, env);
   if (typeof auth === 'string') throw new UsageError(`${auth}\n${USAGE}`);
   return {
@@ -117,6 +124,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     limits,
     serveSourceMaps: values['serve-source-maps'] === true,
     maxSpansPerTrace,
+    shutdownTimeoutMs: Math.round(shutdownTimeout * 1000),
     auth,
   };
 }
