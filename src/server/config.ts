@@ -17,6 +17,8 @@ export interface ServerConfig {
   auth: AuthConfig;
   /** PostgreSQL connections per process (ignored for SQLite). */
   poolSize: number;
+  /** PostgreSQL: the longest one statement may run before it is cancelled and answered 503 (`--statement-timeout`). */
+  statementTimeoutMs: number;
   /** HTTP timeouts and the connection cap (`http-limits.ts`). */
   limits: HttpLimits;
   /** Serve the explorer's source maps (`--serve-source-maps`). */
@@ -30,7 +32,8 @@ export interface ServerConfig {
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
   [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
-  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10] [--shutdown-timeout 25]
+  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10] [--statement-timeout 25]
+  [--shutdown-timeout 25]
   [--auth] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--insecure-no-auth]`;
 
 /** Flag name → HttpLimits field; timeouts are given in seconds. */
@@ -58,6 +61,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'allowed-hosts': { type: 'string' },
         'static-dir': { type: 'string' },
         'pool-size': { type: 'string' },
+        'statement-timeout': { type: 'string' },
         'serve-source-maps': { type: 'boolean' },
         'headers-timeout': { type: 'string' },
         'request-timeout': { type: 'string' },
@@ -107,6 +111,11 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const maxSpansPerTrace = Number(values['max-spans-per-trace'] ?? DEFAULT_MAX_SPANS_PER_TRACE);
   if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
     throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
+  // By default the handler budget: past it the client has had its 503, so the statement would only hold a
+  // connection. 0 turns the cap off.
+  const statementTimeout = Number(values['statement-timeout'] ?? limits.handlerTimeoutMs / 1000);
+  if (!Number.isFinite(statementTimeout) || statementTimeout < 0)
+    throw new UsageError(`--statement-timeout must be a number of seconds (0 for none).\n${USAGE}`);
   // A request in flight has at most the handler budget left, so by default the drain waits that long.
   const shutdownTimeout = Number(values['shutdown-timeout'] ?? limits.handlerTimeoutMs / 1000);
   if (!Number.isFinite(shutdownTimeout) || shutdownTimeout < 0)
@@ -121,6 +130,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     allowedHosts,
     staticDir: values['static-dir'],
     poolSize,
+    statementTimeoutMs: Math.round(statementTimeout * 1000),
     limits,
     serveSourceMaps: values['serve-source-maps'] === true,
     maxSpansPerTrace,
