@@ -16,6 +16,18 @@ export default defineConfig({
         },
       },
       {
+        // The backend-neutral route and store suite again, on PostgreSQL: createTestServer defaults to it here.
+        // Tests of SQLite internals (accelerator, durability, pragmas) pass backend 'sqlite' and run on it in both.
+        test: {
+          name: 'server-postgres',
+          environment: 'node',
+          include: ['src/server/routes/*.test.ts', 'src/server/app.test.ts', 'src/server/otel-roundtrip.test.ts'],
+          env: { TEST_BACKEND: 'postgresql' },
+          testTimeout: 30_000,
+          globalSetup: ['scripts/postgres-global-setup.ts'],
+        },
+      },
+      {
         test: {
           name: 'sdk',
           environment: 'node',

@@ -28,7 +28,10 @@ export async function startServer(
     console.warn(
       `WARNING: serving ${config.host} without authentication (--insecure-no-auth): anyone who reaches it can read and delete every trace.`,
     );
-  const store = await openStore(config.backendStoreUri, { synchronous: config.synchronous });
+  const store = await openStore(config.backendStoreUri, {
+    synchronous: config.synchronous,
+    postgres: { poolSize: config.poolSize },
+  });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type AppOptions } from './app.ts';
 import { openStore } from './storage/open-store.ts';
+import { createTestDatabase } from './storage/postgres/test-database.ts';
 import type { SqliteStoreOptions } from './storage/sqlite-trace-store.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
@@ -11,8 +12,8 @@ export type TestBackend = 'sqlite' | 'postgresql';
 
 export interface TestServerOptions {
   /**
-   * The engine under test. Default: PostgreSQL when TEST_POSTGRES_URL names a (throwaway)
-   * database, else SQLite on a temporary file.
+   * The engine under test. Default: PostgreSQL when TEST_BACKEND=postgresql (the `server-postgres`
+   * vitest project sets it), else SQLite on a temporary file. Tests of SQLite internals pass 'sqlite'.
    */
   backend?: TestBackend;
   /** Store options that only SQLite has (accelerator, search plans); SQLite-only tests use them. */
@@ -37,22 +38,26 @@ export interface TestServer {
 }
 
 export function defaultTestBackend(): TestBackend {
-  return process.env.TEST_POSTGRES_URL ? 'postgresql' : 'sqlite';
+  return process.env.TEST_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite';
 }
 
-/** A real app on a real database (a temporary SQLite file, or TEST_POSTGRES_URL), for tests that go through `inject`. */
+/**
+ * A real app on a real database, for tests that go through `inject`: a temporary SQLite file, or a fresh
+ * database on the run's throwaway PostgreSQL (vitest's `inject('postgresUrl')`: the cluster the global setup
+ * started, or TEST_POSTGRES_URL), dropped on close.
+ */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const backend = options.backend ?? defaultTestBackend();
   let uri: string;
-  let cleanup = () => {};
+  let cleanup: () => unknown = () => undefined;
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-test-'));
     uri = `sqlite:///${join(dir, 'test.db')}`;
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const url = process.env.TEST_POSTGRES_URL;
-    if (!url) throw new Error('backend postgresql needs TEST_POSTGRES_URL');
-    uri = url;
+    const database = await createTestDatabase();
+    uri = database.url;
+    cleanup = () => database.drop();
   }
   const store = await openStore(uri, { synchronous: 'NORMAL', sqlite: options.sqlite });
   const app = await buildApp({ ...options.app, store });
@@ -76,7 +81,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       }
       await app.close();
       await store.close();
-      cleanup();
+      await cleanup();
     },
   };
 }

@@ -21,7 +21,21 @@ export function dimensionNames(query: MetricsQuery): string[] {
 export interface GroupValues {
   dims: string[];
   count: number;
-  values: number[] | Float64Array | RankedValues;
+  values: number[] | Float64Array | RankedValues | AggregatedValues;
+}
+
+/**
+ * A group already aggregated by the database (the PostgreSQL store): how many values, their sum, minimum
+ * and maximum, and each requested percentile (by its `percentile` number) interpolated as exactQuantile
+ * does (percentile_cont). Confidence bounds need every value: queries asking for them hand over arrays.
+ */
+export interface AggregatedValues {
+  readonly kind: 'aggregated';
+  readonly length: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  readonly percentiles: ReadonlyMap<number, number>;
 }
 
 /**
@@ -78,9 +92,16 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
   });
   for (const g of groups) {
     const values: Record<string, number> = {};
+    if (!Array.isArray(g.values) && !(g.values instanceof Float64Array) && g.values.kind === 'aggregated') {
+      const point = aggregatedPoint(query, names, g.dims, g.count, g.values);
+      if (point) points.push(point);
+      if (points.length >= query.maxResults) break;
+      continue;
+    }
     // The SQL path hands over every value: one native numeric sort per group serves every
     // percentile and bound. The column path hands over ranked values already in order.
-    const ranked = !Array.isArray(g.values) && !(g.values instanceof Float64Array) ? g.values : undefined;
+    const ranked =
+      !Array.isArray(g.values) && !(g.values instanceof Float64Array) ? (g.values as RankedValues) : undefined;
     const values64 = ranked
       ? undefined
       : g.values instanceof Float64Array
@@ -146,6 +167,36 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
     if (points.length >= query.maxResults) break;
   }
   return points;
+}
+
+/** The data point of a group the database aggregated, or undefined when no aggregation has a value. */
+function aggregatedPoint(
+  query: MetricsQuery,
+  names: string[],
+  dims: string[],
+  count: number,
+  g: AggregatedValues,
+): MetricDataPoint | undefined {
+  const values: Record<string, number> = {};
+  for (const a of query.aggregations) {
+    if (a.type === 'COUNT') values.COUNT = count;
+    else if (g.length === 0) continue;
+    else if (a.type === 'SUM') values.SUM = g.sum;
+    else if (a.type === 'AVG') values.AVG = g.sum / g.length;
+    else if (a.type === 'MIN') values.MIN = g.min;
+    else if (a.type === 'MAX') values.MAX = g.max;
+    else {
+      const p = a.percentile ?? 50;
+      const v = g.percentiles.get(p);
+      if (v !== undefined) values[percentileKey(p)] = v;
+    }
+  }
+  if (Object.keys(values).length === 0) return undefined;
+  const dimensions: Record<string, string> = {};
+  names.forEach((name, i) => {
+    dimensions[name] = dims[i];
+  });
+  return { metric_name: query.metricName, dimensions, values };
 }
 
 /** MLflow's assessment_value conversion: true/"yes" → 1, false/"no" → 0, numbers as-is, else ignored. */

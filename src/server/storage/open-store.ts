@@ -1,8 +1,11 @@
 // Chooses the storage engine from --backend-store-uri's scheme, as MLflow does: `sqlite:///path`
-// (or a plain file path) opens SQLite; PostgreSQL URIs are recognised but not available yet.
+// (or a plain file path) opens SQLite; `postgresql://`, `postgres://` and `postgresql+<driver>://` open
+// PostgreSQL (migrating it under an advisory lock, so replicas may start together).
 // Adding an engine: docs/architecture.md, "How to add an engine".
 import { UsageError } from '../config.ts';
 import { openSqlite } from './open-sqlite.ts';
+import { createPostgresPool } from './postgres/postgres-pool.ts';
+import { PostgresTraceStore } from './postgres/postgres-trace-store.ts';
 import { isPostgresUri, parsePostgresUri } from './postgres/postgres-uri.ts';
 import { SqliteTraceStore, type SqliteStoreOptions } from './sqlite-trace-store.ts';
 import type { TraceStore } from './trace-store.ts';
@@ -32,17 +35,28 @@ export interface OpenStoreOptions {
   /** SQLite `synchronous`: FULL survives power loss, NORMAL only process crashes. */
   synchronous?: 'FULL' | 'NORMAL';
   sqlite?: SqliteStoreOptions;
+  postgres?: {
+    /** Connections this process may hold (`--pool-size`, default 10). */
+    poolSize?: number;
+    /** Every statement of a request stops after this long and answers 503 (default 30 s). */
+    statementTimeoutMs?: number;
+  };
 }
+
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /** Opens the store a backend URI names. */
 export async function openStore(backendStoreUri: string, options: OpenStoreOptions = {}): Promise<TraceStore> {
   const backend = parseBackendUri(backendStoreUri);
   if (backend.engine === 'postgresql') {
-    // A malformed URI gets its own message (bad port, unknown sslmode…) before the engine is looked for.
-    parsePostgresUri(backend.url);
-    throw new UsageError(
-      'PostgreSQL backend store URIs are recognised but the PostgreSQL engine is not available yet; use sqlite:///<path>.',
-    );
+    const statementTimeoutMs = options.postgres?.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const pool = createPostgresPool(parsePostgresUri(backend.url), {
+      size: options.postgres?.poolSize ?? DEFAULT_POOL_SIZE,
+      // The pool's cap backs the per-request one for anything run outside a request's transaction.
+      statementTimeoutMs,
+    });
+    return PostgresTraceStore.open(pool, { statementTimeoutMs });
   }
   return new SqliteTraceStore(openSqlite(backend.path, { synchronous: options.synchronous }), options.sqlite);
 }

@@ -15,6 +15,7 @@ import type {
 import { BackgroundCheckpointer } from './checkpointer.ts';
 import type { AcceleratorMemory, AcceleratorOptions, MetricsAccelerator } from './metrics-accelerator.ts';
 import { MetricsColumns } from './metrics-columns.ts';
+import { experimentTagNotFound } from './rules/mlflow-errors.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
@@ -127,6 +128,26 @@ export class SqliteTraceStore implements TraceStore {
 
   renameExperiment(experimentId: string, newName: string): Promise<void> {
     return this.ctx.write({}, () => this.experiments.rename(experimentId, newName));
+  }
+
+  // Experiment tags: a minimal SQLite side so the interface holds on this branch (labels-bulk owns the full one).
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    return this.ctx.write({}, () => {
+      this.experiments.requireActive(experimentId);
+      this.ctx
+        .stmt('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)')
+        .run(Number(experimentId), key, value);
+    });
+  }
+
+  deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    return this.ctx.write({}, () => {
+      this.experiments.requireActive(experimentId);
+      const { changes } = this.ctx
+        .stmt('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?')
+        .run(Number(experimentId), key);
+      if (changes === 0) throw experimentTagNotFound(experimentId, key);
+    });
   }
 
   // ---- trace writes (each names what it changes, for the write hook) ---------------------------

@@ -154,8 +154,9 @@ export type DatabaseHealth = { ok: true; latencyMs: number } | { ok: false; reas
 export type StorageEngine = 'sqlite' | 'postgresql';
 
 /**
- * What routes need from storage. SQL lives only behind this interface, so another engine can
- * replace SQLite without touching a route (docs/architecture.md, "How to add an engine").
+ * What routes need from storage. SQL lives only behind this interface: SQLite (sqlite-trace-store.ts)
+ * and PostgreSQL (postgres/postgres-trace-store.ts) implement it, and routes never know which one answers
+ * (docs/architecture.md, "How to add an engine").
  * Writes resolve after commit; MLflow's rules are shared functions in rules/.
  */
 export interface TraceStore {
@@ -173,6 +174,10 @@ export interface TraceStore {
   restoreExperiment(experimentId: string): Promise<void>;
   /** UpdateExperiment's new_name. */
   renameExperiment(experimentId: string, newName: string): Promise<void>;
+  /** SetExperimentTag: the experiment must be active (MLflow). */
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  /** DeleteExperimentTag: the experiment must be active and have the tag (MLflow). */
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
 
   startTrace(input: TraceInfoInput): Promise<TraceInfo>;
   getTraceInfo(traceId: string): Promise<TraceInfo | undefined>;

@@ -157,4 +157,19 @@ CREATE TABLE trace_prompt_links (
 CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (name, version, trace_key);
 `,
   },
+  {
+    version: 2,
+    name: 'try_jsonb',
+    sql: `
+-- Text that may not be JSON (span attributes, assessment metadata) as jsonb, or NULL: filters must not
+-- fail on one malformed value, and PostgreSQL 15 has no pg_input_is_valid.
+CREATE FUNCTION try_jsonb(input text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN input::jsonb;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END;
+$$;
+`,
+  },
 ];

@@ -64,3 +64,7 @@ export const assessmentValueKindMismatch = (sent: 'feedback' | 'expectation'): M
       ? 'Cannot update feedback value on an Expectation assessment.'
       : 'Cannot update expectation value on a Feedback assessment.',
   );
+
+/** DeleteExperimentTag for a key the experiment does not have. */
+export const experimentTagNotFound = (experimentId: string, key: string): MlflowError =>
+  new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in experiment with id ${experimentId}`);

@@ -44,6 +44,11 @@ export interface CompileOptions {
   /** Number of the first placeholder (PostgreSQL's $n) when the caller has bound parameters before. */
   startIndex?: number;
   schema?: TraceSchema;
+  /**
+   * The experiments searched. On a schema whose spans and assessments carry their trace's experiment,
+   * membership subqueries over them are scoped to these, so they seek (experiment_id, name, …) indexes.
+   */
+  experimentIds?: readonly number[];
 }
 
 class Params {
@@ -64,6 +69,7 @@ interface Ctx {
   d: SqlDialect;
   s: TraceSchema;
   correlated: boolean;
+  experimentIds: readonly number[] | undefined;
 }
 
 function invalid(): never {
@@ -85,14 +91,24 @@ function hasRow(c: Ctx, table: string, alias: string, traceId: string, where: ()
 }
 
 /** `<expr> <op> <value>` for the value comparators shared by every kind (text, or integer ms when asNumber). */
-function condition(expr: string, op: Comparator, value: ValueNode | null, c: Ctx, asNumber = false): string {
+function condition(
+  expr: string,
+  op: Comparator,
+  value: ValueNode | null,
+  c: Ctx,
+  asNumber = false,
+  indexed = false,
+): string {
   const { p, d } = c;
+  const prefix = indexed ? c.s.indexedPrefixChars : undefined;
   switch (op) {
     case 'IN':
-    case 'NOT IN':
-      return `${expr} ${op} (${listOf(value)
-        .map((v) => p.bind(v))
-        .join(', ')})`;
+    case 'NOT IN': {
+      const placeholders = listOf(value).map((v) => p.bind(v));
+      const test = `${expr} ${op} (${placeholders.join(', ')})`;
+      if (prefix === undefined || op === 'NOT IN') return test;
+      return `${prefixedExpr(expr, prefix)} IN (${placeholders.map((x) => prefixedExpr(x, prefix)).join(', ')}) AND ${test}`;
+    }
     case 'LIKE':
       return d.like(expr, p.bind(scalarOf(value)));
     case 'ILIKE':
@@ -102,7 +118,11 @@ function condition(expr: string, op: Comparator, value: ValueNode | null, c: Ctx
     default: {
       if (!isOrderComparator(op)) return invalid();
       // Text fields accept only = and != among these (vocabulary.ts), so no collation question arises.
-      if (!asNumber) return `${expr} ${op} ${p.bind(scalarOf(value))}`;
+      if (!asNumber) {
+        const placeholder = p.bind(scalarOf(value));
+        if (prefix !== undefined && op === '=') return indexedEquals(expr, placeholder, prefix);
+        return `${expr} ${op} ${placeholder}`;
+      }
       // The rule for quoted values and fractional bounds is compare-rules.ts's: folded here rather
       // than bound as text, so PostgreSQL keeps an integer parameter (and its index).
       const test = numericTest(op, scalarOf(value));
@@ -113,10 +133,36 @@ function condition(expr: string, op: Comparator, value: ValueNode | null, c: Ctx
   }
 }
 
+/** `left(expr, n)`: the indexed prefix of a free-text column (see TraceSchema.indexedPrefixChars). */
+const prefixedExpr = (expr: string, n: number) => `left(${expr}, ${n})`;
+
+/** `expr = placeholder`, spelled so an index on the column's prefix can seek it when the schema has one. */
+function indexedEquals(expr: string, placeholder: string, prefix: number | undefined): string {
+  if (prefix === undefined) return `${expr} = ${placeholder}`;
+  return `${prefixedExpr(expr, prefix)} = ${prefixedExpr(placeholder, prefix)} AND ${expr} = ${placeholder}`;
+}
+
+/**
+ * `alias.experiment_id IN (…)` for a membership subquery over a table that carries the experiment
+ * (TraceSchema: spans, assessments), so the side of the plan it drives stays inside the searched experiments.
+ */
+function experimentScope(c: Ctx, alias: string, column: string | undefined): string {
+  if (column === undefined || c.experimentIds === undefined || c.experimentIds.length === 0) return '';
+  return `${alias}.${column} IN (${c.experimentIds.map((id) => c.p.bind(id)).join(', ')}) AND `;
+}
+
 function spanCondition(cmp: ComparisonNode, c: Ctx): string {
   const ref = cmp.field.ref ?? invalid();
   const op = cmp.op?.op ?? invalid();
-  if (ref.kind === 'span') return condition(`s.${c.s.spans.columns[ref.key]}`, op, cmp.value, c);
+  if (ref.kind === 'span')
+    return condition(
+      `s.${c.s.spans.columns[ref.key]}`,
+      op,
+      cmp.value,
+      c,
+      false,
+      ref.key === 'name' || ref.key === 'type',
+    );
   if (ref.kind !== 'span-attribute') return invalid();
   const key = c.p.bind(ref.key);
   const source = c.d.spanAttributeSource(`s.${c.s.spans.columns.content}`);
@@ -125,7 +171,13 @@ function spanCondition(cmp: ComparisonNode, c: Ctx): string {
 
 function spanGroup(clauses: ComparisonNode[], c: Ctx): string {
   const sp = c.s.spans;
-  return hasRow(c, sp.table, 's', sp.traceId, () => clauses.map((cl) => spanCondition(cl, c)).join(' AND '));
+  return hasRow(
+    c,
+    sp.table,
+    's',
+    sp.traceId,
+    () => experimentScope(c, 's', sp.experimentId) + clauses.map((cl) => spanCondition(cl, c)).join(' AND '),
+  );
 }
 
 function compileAttribute(key: AttributeKey, op: Comparator, value: ValueNode | null, c: Ctx): string {
@@ -143,7 +195,7 @@ function compileKeyValue(kind: 'tag' | 'metadata', key: string, op: Comparator, 
     // run_id = X also matches traces linked to run X (link-to-run), as MLflow does.
     const runs = c.s.runLinks;
     const byMetadata = (x: string) =>
-      `${x}.${kv.key} = ${p.bind(key)} AND ${x}.${kv.value} = ${p.bind(scalarOf(value))}`;
+      `${x}.${kv.key} = ${p.bind(key)} AND ${indexedEquals(`${x}.${kv.value}`, p.bind(scalarOf(value)), c.s.indexedPrefixChars)}`;
     const byLink = (x: string) => `${x}.${runs.runId} = ${p.bind(scalarOf(value))}`;
     if (c.correlated)
       return `(${hasRow(c, kv.table, 'x', kv.traceId, () => byMetadata('x'))} OR ${hasRow(c, runs.table, 'x', runs.traceId, () => byLink('x'))})`;
@@ -154,7 +206,7 @@ function compileKeyValue(kind: 'tag' | 'metadata', key: string, op: Comparator, 
     kv.table,
     'x',
     kv.traceId,
-    () => `x.${kv.key} = ${p.bind(key)} AND ${condition(`x.${kv.value}`, op, value, c)}`,
+    () => `x.${kv.key} = ${p.bind(key)} AND ${condition(`x.${kv.value}`, op, value, c, false, true)}`,
   );
 }
 
@@ -169,7 +221,7 @@ function assessmentConditions(
 ): string {
   const a = c.s.assessments;
   const { p, d } = c;
-  const head = `${alias}.${a.name} = ${p.bind(name)} AND ${alias}.${a.type} = ${p.bind(kind)} AND ${d.isTrue(`${alias}.${a.valid}`)}`;
+  const head = `${experimentScope(c, alias, a.experimentId)}${indexedEquals(`${alias}.${a.name}`, p.bind(name), c.s.indexedPrefixChars)} AND ${alias}.${a.type} = ${p.bind(kind)} AND ${d.isTrue(`${alias}.${a.valid}`)}`;
   if (op === 'IS NULL' || op === 'IS NOT NULL') return head;
   if (op === '=' || op === '!=') {
     const [text, json] = assessmentValueForms(scalarOf(value));
@@ -234,7 +286,7 @@ function compileComparison(cmp: ComparisonNode, c: Ctx): string {
         'a',
         a.traceId,
         () =>
-          `a.${a.name} = ${p.bind(scalarOf(cmp.value))} AND a.${a.type} = ${p.bind('issue')} AND ${c.d.isTrue(`a.${a.valid}`)}`,
+          `${experimentScope(c, 'a', a.experimentId)}${indexedEquals(`a.${a.name}`, p.bind(scalarOf(cmp.value)), s.indexedPrefixChars)} AND a.${a.type} = ${p.bind('issue')} AND ${c.d.isTrue(`a.${a.valid}`)}`,
       );
     }
     case 'prompt': {
@@ -288,6 +340,7 @@ export function compileFilter(expr: FilterExpr | null, options: CompileOptions):
     d: options.dialect,
     s: options.schema ?? TRACE_SCHEMA,
     correlated: options.mode === 'correlated',
+    experimentIds: options.experimentIds,
   };
   return { sql: compileExpr(expr, ctx), params: p.values };
 }

@@ -11,8 +11,8 @@
 // |                    |                                          | not ILIKE's Unicode folding)               |
 // | RLIKE              | REGEXP → regexSearch (JS, Python syntax) | `~` (POSIX ARE: differs for Python-only    |
 // |                    |                                          | syntax such as (?P<name>…))                |
-// | JSON               | json_each / json_extract / json_valid    | jsonb_each_text / ->> / pg_input_is_valid  |
-// |                    |                                          | (PostgreSQL 16 or later)                   |
+// | JSON               | json_each / json_extract / json_valid    | jsonb_each_text / ->> / try_jsonb (NULL    |
+// |                    |                                          | for malformed text; migration 2)           |
 // | flags (valid)      | integer 0/1                              | boolean                                    |
 //
 // A new engine adds one object like these two and passes it to compileFilter / compileOrderBy.
@@ -64,15 +64,17 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   placeholder: (n) => `$${n}`,
   like: (e, p) => `${e} LIKE ${p} ESCAPE ''`,
-  ilike: (e, p) => `${asciiLower(e)} LIKE ${asciiLower(p)} ESCAPE ''`,
+  // ILIKE first: a superset of the ASCII-folded match that trigram and B-tree indexes can serve; the
+  // translate() test then keeps exactly MLflow's ASCII folding.
+  ilike: (e, p) => `(${e} ILIKE ${p} ESCAPE '' AND ${asciiLower(e)} LIKE ${asciiLower(p)} ESCAPE '')`,
   regex: (e, p) => `${e} ~ ${p}`,
   isTrue: (c) => c,
-  spanAttributeSource: (c) => `jsonb_each_text((${c})::jsonb -> 'attributes') j`,
-  // Nested CASE, not AND: PostgreSQL does not promise to evaluate AND left to right, and a cast of
-  // malformed JSON would fail the query.
+  // try_jsonb (migration 2) answers NULL for text that is not JSON (PostgreSQL 15 has no pg_input_is_valid):
+  // a cast would fail the whole query on one malformed value.
+  spanAttributeSource: (c) => `jsonb_each_text(try_jsonb(${c}) -> 'attributes') j`,
   spanAttributeValue: (v) =>
-    `(CASE WHEN pg_input_is_valid(${v}, 'jsonb') THEN (CASE WHEN jsonb_typeof((${v})::jsonb) = 'string' THEN (${v})::jsonb #>> '{}' ELSE ${v} END) ELSE ${v} END)`,
+    `COALESCE(CASE WHEN jsonb_typeof(try_jsonb(${v})) = 'string' THEN try_jsonb(${v}) #>> '{}' END, ${v})`,
   jsonMemberArgument: (key) => key,
-  jsonMember: (e, a) => `(CASE WHEN pg_input_is_valid(${e}, 'jsonb') THEN (${e})::jsonb ->> ${a} END)`,
+  jsonMember: (e, a) => `(try_jsonb(${e}) ->> ${a})`,
   contains: (e, n) => `strpos(${e}, ${n}) > 0`,
 };

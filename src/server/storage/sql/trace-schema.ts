@@ -1,8 +1,10 @@
 // The one description of the trace tables that SQL is generated from: the filter compiler, the
 // order-by compiler and the correlated search windows read table and column names only from here
-// (migrations.ts creates them; trace-schema.test.ts checks the two agree). A second engine keeps
-// the same layout, so it reuses this description and supplies only a dialect (sql-dialect.ts).
+// (migrations.ts creates them; trace-schema.test.ts checks the two agree). PostgreSQL keeps the same
+// tables and columns with a BIGINT trace key in child tables (POSTGRES_TRACE_SCHEMA below) and supplies a
+// dialect (sql-dialect.ts).
 import type { AttributeKey, SpanColumnKey } from '../../../core/filter/ast.ts';
+import { INDEXED_PREFIX_CHARS } from '../postgres/postgres-migrations.ts';
 
 /** A narrow key/value table beside the traces: (trace id, key, value), indexed on (key, value, trace id). */
 interface KeyValueTable {
@@ -25,11 +27,15 @@ export interface TraceSchema {
   };
   tag: KeyValueTable;
   metadata: KeyValueTable;
-  /** Spans keep MLflow's span dict as JSON in `content` beside a searchable projection. */
-  spans: { table: string; traceId: string; columns: Readonly<Record<SpanColumnKey, string>> };
+  /**
+   * Spans keep MLflow's span dict as JSON in `content` beside a searchable projection. `experimentId`:
+   * the column holding the trace's experiment, on engines that copy it there (its indexes lead with it).
+   */
+  spans: { table: string; traceId: string; experimentId?: string; columns: Readonly<Record<SpanColumnKey, string>> };
   assessments: {
     table: string;
     traceId: string;
+    experimentId?: string;
     name: string;
     type: string;
     /** JSON text of the value, as MLflow stores json.dumps(value). */
@@ -41,6 +47,12 @@ export interface TraceSchema {
   };
   runLinks: { table: string; traceId: string; runId: string };
   promptLinks: { table: string; traceId: string; name: string; version: string };
+  /**
+   * Free-text columns (tag/metadata values, span name/type, assessment name) indexed by their first n
+   * characters (`left(col, n)`): equality is spelled `left(col, n) = left(?, n) AND col = ?` so the index
+   * seeks. Absent: the full column is indexed.
+   */
+  indexedPrefixChars?: number;
 }
 
 export const TRACE_SCHEMA: TraceSchema = {
@@ -78,6 +90,24 @@ export const TRACE_SCHEMA: TraceSchema = {
   },
   runLinks: { table: 'trace_run_links', traceId: 'trace_id', runId: 'run_id' },
   promptLinks: { table: 'trace_prompt_links', traceId: 'trace_id', name: 'name', version: 'version' },
+};
+
+/**
+ * PostgreSQL's layout (postgres/postgres-migrations.ts): the same tables and columns, but child tables
+ * reference the trace by `trace_key` (a BIGINT identity), spans and assessments carry the experiment, and
+ * free text is indexed by its first 250 characters. Filters correlate on `t.trace_key`; the
+ * `request_id` attribute is still `t.trace_id`.
+ */
+export const POSTGRES_TRACE_SCHEMA: TraceSchema = {
+  ...TRACE_SCHEMA,
+  traces: { ...TRACE_SCHEMA.traces, traceId: 'trace_key' },
+  tag: { ...TRACE_SCHEMA.tag, traceId: 'trace_key' },
+  metadata: { ...TRACE_SCHEMA.metadata, traceId: 'trace_key' },
+  spans: { ...TRACE_SCHEMA.spans, traceId: 'trace_key', experimentId: 'experiment_id' },
+  assessments: { ...TRACE_SCHEMA.assessments, traceId: 'trace_key', experimentId: 'experiment_id' },
+  runLinks: { ...TRACE_SCHEMA.runLinks, traceId: 'trace_key' },
+  promptLinks: { ...TRACE_SCHEMA.promptLinks, traceId: 'trace_key' },
+  indexedPrefixChars: INDEXED_PREFIX_CHARS,
 };
 
 /** A trace attribute as an expression over the trace alias. */

@@ -1,0 +1,157 @@
+// Span writes on PostgreSQL: OTLP batches and traces.json uploads. What a batch does to its trace (state,
+// window, previews, name, sums) is decided by ../rules/span-batch.ts and ../rules/usage-sums.ts; this module
+// locks the trace row (pg-trace-writes.ts, insertOrLockTrace), reads the current rows and writes their
+// answer. Traces of one batch are locked in trace id order, so two batches never wait on each other in a cycle.
+import { METADATA } from '../../../core/model.ts';
+import { traceNotFound } from '../rules/mlflow-errors.ts';
+import {
+  SPANS_LOCATION_TAG,
+  spanBatchKeyValues,
+  spansByTrace,
+  summarizeSpans,
+  traceFromSpans,
+  widenTrace,
+} from '../rules/span-batch.ts';
+import { FINALIZED_KEY } from '../rules/start-trace.ts';
+import { addToSum, roundCost, sumDeltas, type StoredContribution, type Sums } from '../rules/usage-sums.ts';
+import type { SpanRecord } from '../span-record.ts';
+import type { SpanBatch } from '../trace-store.ts';
+import { num, numOrNull, type PgContext, type Sql } from './pg-context.ts';
+import type { PgExperiments } from './pg-experiments.ts';
+import { insertOrLockTrace, putKeyValues } from './pg-trace-writes.ts';
+
+/**
+ * Upserts spans in one statement. The arrays travel as JSON: nanosecond times as text (beyond 2^53).
+ * A span id repeated in the input would make ON CONFLICT touch a row twice: callers pass the last of each.
+ */
+const UPSERT_SPANS = `INSERT INTO spans (trace_key, span_id, experiment_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+  SELECT $1, x.span_id, $2, x.parent_span_id, x.name, x.type, x.status, x.start_time_ns::bigint, x.end_time_ns::bigint, x.content
+  FROM json_to_recordset($3::json) AS x(span_id text, parent_span_id text, name text, type text, status text,
+    start_time_ns text, end_time_ns text, content text)
+  ON CONFLICT (trace_key, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type,
+    status = excluded.status, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, content = excluded.content`;
+
+function spansJson(spans: SpanRecord[]): string {
+  const last = new Map<string, SpanRecord>();
+  for (const s of spans) last.set(s.spanId, s);
+  return JSON.stringify(
+    [...last.values()].map((s) => ({
+      span_id: s.spanId,
+      parent_span_id: s.parentSpanId,
+      name: s.name,
+      type: s.type,
+      status: s.status,
+      start_time_ns: s.startTimeNs.toString(),
+      end_time_ns: s.endTimeNs === null ? null : s.endTimeNs.toString(),
+      content: s.content,
+    })),
+  );
+}
+
+export class PgSpanWrites {
+  constructor(
+    private readonly ctx: PgContext,
+    private readonly experiments: PgExperiments,
+  ) {}
+
+  /** OTLP ingestion: one transaction for the batch. */
+  log(batch: SpanBatch): Promise<void> {
+    return this.ctx.write(async (sql) => {
+      const experimentId = await this.experiments.requireActive(sql, batch.experimentId);
+      const byTrace = [...spansByTrace(batch.spans)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [traceId, spans] of byTrace) await this.logTraceSpans(sql, experimentId, traceId, spans);
+    });
+  }
+
+  private async logTraceSpans(sql: Sql, experimentId: number, traceId: string, spans: SpanRecord[]): Promise<void> {
+    const summary = summarizeSpans(spans);
+    const fresh = traceFromSpans(summary);
+    const locked = await insertOrLockTrace(sql, traceId, {
+      experimentId,
+      clientRequestId: null,
+      timestampMs: fresh.timestampMs,
+      executionTimeMs: fresh.executionTimeMs,
+      state: fresh.state,
+      requestPreview: fresh.requestPreview,
+      responsePreview: fresh.responsePreview,
+    });
+    let finalized = false;
+    let stored = new Map<string, StoredContribution>();
+    if (!locked.created) {
+      const existing = locked.row;
+      finalized =
+        (await sql.one('SELECT 1 FROM trace_metadata WHERE trace_key = $1 AND key = $2', [
+          locked.key,
+          FINALIZED_KEY,
+        ])) !== undefined;
+      const t = widenTrace(
+        {
+          timestampMs: num(existing.timestamp_ms),
+          executionTimeMs: numOrNull(existing.execution_time_ms),
+          state: existing.state,
+          requestPreview: existing.request_preview,
+          responsePreview: existing.response_preview,
+        },
+        summary,
+        finalized,
+      );
+      await sql.run(
+        'UPDATE traces SET timestamp_ms = $1, execution_time_ms = $2, state = $3, request_preview = $4, response_preview = $5 WHERE trace_key = $6',
+        [t.timestampMs, t.executionTimeMs, t.state, t.requestPreview, t.responsePreview, locked.key],
+      );
+      // What re-sent spans contributed before, read once for the batch.
+      if (!finalized && spans.some((s) => s.derived?.tokenUsage || s.derived?.cost))
+        stored = await this.storedSums(sql, locked.key, spans);
+    }
+    // A finalized trace (StartTraceV3 seen) keeps the sums the SDK sent.
+    const deltas = finalized ? {} : sumDeltas(spans, stored);
+    await sql.run(UPSERT_SPANS, [locked.key, experimentId, spansJson(spans)]);
+    if (deltas.usage) await this.addToSum(sql, locked.key, METADATA.tokenUsage, deltas.usage);
+    if (deltas.cost) await this.addToSum(sql, locked.key, METADATA.cost, deltas.cost, roundCost);
+
+    const keyValues = spanBatchKeyValues(summary);
+    await putKeyValues(sql, 'trace_metadata', locked.key, keyValues.metadata.ifAbsent, 'keep');
+    await putKeyValues(sql, 'trace_tags', locked.key, keyValues.tags.set);
+    await putKeyValues(sql, 'trace_tags', locked.key, keyValues.tags.ifAbsent, 'keep');
+  }
+
+  /** The usage and cost attributes the batch's span ids hold now (one statement), as the raw attribute text. */
+  private async storedSums(sql: Sql, traceKey: string, spans: SpanRecord[]): Promise<Map<string, StoredContribution>> {
+    const rows = await sql.rows<{ span_id: string; u: string | null; c: string | null }>(
+      `SELECT span_id, try_jsonb(content) -> 'attributes' ->> 'mlflow.chat.tokenUsage' AS u,
+         try_jsonb(content) -> 'attributes' ->> 'mlflow.llm.cost' AS c
+       FROM spans WHERE trace_key = $1 AND span_id = ANY($2::text[])`,
+      [traceKey, spans.map((s) => s.spanId)],
+    );
+    return new Map(rows.map((r) => [r.span_id, { usage: r.u, cost: r.c }]));
+  }
+
+  /** Adds per-key deltas to a JSON object of numbers kept in trace metadata (token usage, cost); the trace is locked. */
+  private async addToSum(
+    sql: Sql,
+    traceKey: string,
+    key: string,
+    delta: Sums,
+    round?: (n: number) => number,
+  ): Promise<void> {
+    const current = await sql.one<{ value: string }>(
+      'SELECT value FROM trace_metadata WHERE trace_key = $1 AND key = $2',
+      [traceKey, key],
+    );
+    await putKeyValues(sql, 'trace_metadata', traceKey, { [key]: addToSum(current?.value, delta, round) });
+  }
+
+  /** traces.json upload: the trace's spans become these. */
+  replace(traceId: string, spans: SpanRecord[]): Promise<void> {
+    return this.ctx.write(async (sql) => {
+      const row = await sql.one<{ trace_key: string; experiment_id: string }>(
+        'SELECT trace_key, experiment_id FROM traces WHERE trace_id = $1 FOR UPDATE',
+        [traceId],
+      );
+      if (!row) throw traceNotFound(traceId);
+      await sql.run('DELETE FROM spans WHERE trace_key = $1', [row.trace_key]);
+      await sql.run(UPSERT_SPANS, [row.trace_key, row.experiment_id, spansJson(spans)]);
+      await putKeyValues(sql, 'trace_tags', row.trace_key, { [SPANS_LOCATION_TAG.key]: SPANS_LOCATION_TAG.value });
+    });
+  }
+}
