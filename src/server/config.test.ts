@@ -45,17 +45,16 @@ describe('parseServerArgs: HTTP limits and the span cap', () => {
     [['--request-timeout', 'soon'], '--request-timeout must be a positive number of seconds.'],
     [['--max-connections', '1.5'], '--max-connections must be a positive integer.'],
     [['--max-spans-per-trace', '0'], '--max-spans-per-trace must be a positive integer.'],
-    [['--statement-timeout', '-'], '--statement-timeout must be a number of seconds (0 for none).'],
+    [['--statement-timeout', '0'], '--statement-timeout must be a positive number of seconds.'],
     [['--shutdown-timeout', 'later'], '--shutdown-timeout must be a number of seconds (0 or more).'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseServerArgs(argv, {})).toThrow(UsageError);
     expect(() => parseServerArgs(argv, {})).toThrow(message);
   });
 
-  it('caps PostgreSQL statements at the handler budget by default, or --statement-timeout seconds (0: none)', () => {
+  it('caps PostgreSQL statements at the handler budget by default, or --statement-timeout seconds', () => {
     expect(parseServerArgs([], {}).statementTimeoutMs).toBe(DEFAULT_HTTP_LIMITS.handlerTimeoutMs);
     expect(parseServerArgs(['--statement-timeout', '5'], {}).statementTimeoutMs).toBe(5000);
-    expect(parseServerArgs(['--statement-timeout', '0'], {}).statementTimeoutMs).toBe(0);
   });
 
   it('drains for the handler budget by default, or --shutdown-timeout seconds', () => {

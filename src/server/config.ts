@@ -112,10 +112,10 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (!Number.isInteger(maxSpansPerTrace) || maxSpansPerTrace <= 0)
     throw new UsageError(`--max-spans-per-trace must be a positive integer.\n${USAGE}`);
   // By default the handler budget: past it the client has had its 503, so the statement would only hold a
-  // connection. 0 turns the cap off.
+  // connection. Always some cap: no query may run unbounded.
   const statementTimeout = Number(values['statement-timeout'] ?? limits.handlerTimeoutMs / 1000);
-  if (!Number.isFinite(statementTimeout) || statementTimeout < 0)
-    throw new UsageError(`--statement-timeout must be a number of seconds (0 for none).\n${USAGE}`);
+  if (!Number.isFinite(statementTimeout) || statementTimeout < 0.001)
+    throw new UsageError(`--statement-timeout must be a positive number of seconds.\n${USAGE}`);
   // A request in flight has at most the handler budget left, so by default the drain waits that long.
   const shutdownTimeout = Number(values['shutdown-timeout'] ?? limits.handlerTimeoutMs / 1000);
   if (!Number.isFinite(shutdownTimeout) || shutdownTimeout < 0)

@@ -30,7 +30,7 @@ export async function startServer(
     );
   const store = await openStore(config.backendStoreUri, {
     synchronous: config.synchronous,
-    postgres: { poolSize: config.poolSize },
+    postgres: { poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs },
   });
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
