@@ -1,4 +1,5 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|load|all] [--traces N] [--url U --experiment E]`:
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|load|all] [--traces N] [--url U --experiment E]`
+// (`server --backend postgresql://…` adds PostgreSQL beside SQLite: bench/server-postgres.ts):
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
@@ -30,6 +31,7 @@ if (flag('--url') !== undefined) options.url = flag('--url');
 if (flag('--experiment') !== undefined) options.experimentId = flag('--experiment');
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
+if (flag('--backend') !== undefined) options.backend = flag('--backend');
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test takes minutes and the whole machine: run it by name only.
 const selected = names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => s !== 'load') : names;

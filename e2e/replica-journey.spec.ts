@@ -53,7 +53,7 @@ test('ingest through replica A, browse, tag and rate on replica B, and see every
 
     // Replica B's API has what A acknowledged: the traces, newest first, and their spans.
     expect(await searchIds(onB, experimentId)).toEqual([...ids].reverse());
-    const trace = await onB.get(`/api/3.0/mlflow/traces/${ids[1]}`);
+    const trace = await onB.get(`/api/3.0/mlflow/traces/get?trace_id=${ids[1]}`);
     expect(trace.ok(), await trace.text()).toBe(true);
     const spans = ((await trace.json()) as { trace: { spans?: { name: string }[] } }).trace.spans ?? [];
     expect(spans.map((s) => s.name).sort()).toEqual(['lookup_order', 'support_turn']);
@@ -72,6 +72,7 @@ test('ingest through replica A, browse, tag and rate on replica B, and see every
     await page.getByRole('textbox', { name: 'New tag value' }).fill('refund-flow');
     await page.getByRole('button', { name: 'Add tag' }).click();
     await expect(page.getByRole('link', { name: 'refund-flow' })).toBeVisible();
+    await page.getByRole('tab', { name: /Feedback/ }).click();
     await page.getByRole('textbox', { name: 'Reviewer id' }).fill('reviewer@example.com');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.keyboard.press('c');
