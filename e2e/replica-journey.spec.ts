@@ -28,6 +28,8 @@ test('ingest through replica A, browse, tag and rate on replica B, and see every
   request,
   playwright,
 }) => {
+  // A long journey over two servers and both explorers: more than the default 30 s on a busy machine.
+  test.setTimeout(120_000);
   // `request` talks to replica A (the project's baseURL); `onB` to replica B.
   const onB = await playwright.request.newContext({ baseURL: B });
   try {
