@@ -1,24 +1,12 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { E2E_REPLICA_URLS } from '../playwright.config.ts';
 import { expect, test } from './console-guard.ts';
-import { createExperiment, logTrace, uniqueName } from './fixtures/seed-api.ts';
+import { createExperiment, logTrace, searchTraceIds, uniqueName } from './fixtures/seed-api.ts';
 
 // Two server processes on one PostgreSQL database (the `replicas` project; scripts/e2e.ts starts both):
 // what one acknowledges, the other answers at once. No polling in the cross-replica checks below:
 // read-your-writes across replicas is the property under test.
 const [A, B] = E2E_REPLICA_URLS;
-
-async function searchIds(request: APIRequestContext, experimentId: string, filter = ''): Promise<string[]> {
-  const response = await request.post('/api/3.0/mlflow/traces/search', {
-    data: {
-      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
-      filter,
-      max_results: 100,
-    },
-  });
-  expect(response.ok(), await response.text()).toBe(true);
-  return ((await response.json()) as { traces?: { trace_id: string }[] }).traces?.map((t) => t.trace_id) ?? [];
-}
 
 const rows = (page: Page) =>
   page.getByRole('grid', { name: 'Traces' }).locator('[role="rowgroup"].grid-body [role="row"]');
@@ -54,7 +42,7 @@ test('ingest through replica A, browse, tag and rate on replica B, and see every
     }
 
     // Replica B's API has what A acknowledged: the traces, newest first, and their spans.
-    expect(await searchIds(onB, experimentId)).toEqual([...ids].reverse());
+    expect(await searchTraceIds(onB, experimentId)).toEqual([...ids].reverse());
     const trace = await onB.get(`/api/3.0/mlflow/traces/get?trace_id=${ids[1]}`);
     expect(trace.ok(), await trace.text()).toBe(true);
     const spans = ((await trace.json()) as { trace: { spans?: { name: string }[] } }).trace.spans ?? [];
@@ -86,8 +74,8 @@ test('ingest through replica A, browse, tag and rate on replica B, and see every
     await page.screenshot({ path: '/tmp/replica-journey-b-detail.png', fullPage: true });
 
     // Replica A answers both changes: through its API (search by the tag and by the feedback)…
-    expect(await searchIds(request, experimentId, "tag.triage = 'refund-flow'")).toEqual([ids[1]]);
-    expect(await searchIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([ids[1]]);
+    expect(await searchTraceIds(request, experimentId, "tag.triage = 'refund-flow'")).toEqual([ids[1]]);
+    expect(await searchTraceIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([ids[1]]);
     // …and in its explorer: the trace's tag and feedback, and the tag as a filter over the list.
     await page.goto(`${A}/traces/${ids[1]}?experiment=${experimentId}`);
     const assessmentsOnA = page.getByRole('list', { name: 'Assessments' });
@@ -111,7 +99,7 @@ test('ingest through replica A, browse, tag and rate on replica B, and see every
     await page.goto(`${B}/traces?experiment=${experimentId}`);
     await expect(rows(page)).toHaveCount(4);
     await expect(rows(page).first()).toContainText('Is my refund on its way?');
-    expect((await searchIds(onB, experimentId))[0]).toBe(late);
+    expect((await searchTraceIds(onB, experimentId))[0]).toBe(late);
   } finally {
     await onB.dispose();
   }
