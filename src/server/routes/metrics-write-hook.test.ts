@@ -9,7 +9,8 @@ let exp: string;
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 
 beforeAll(async () => {
-  server = await createTestServer();
+  // SQLite's accelerator is what this checks; PostgreSQL keeps no columns in memory.
+  server = await createTestServer({ backend: 'sqlite' });
   exp = await createExperiment(server.app, 'hook');
   for (let i = 0; i < 6; i++)
     await startTrace(server.app, {

@@ -24,6 +24,11 @@ export interface Admission {
 export class SpanCap {
   /** Spans admitted but not yet committed, per trace, so concurrent requests cannot overshoot together. */
   private readonly pending = new Map<string, number>();
+  /**
+   * The latest admission in progress per trace. Admissions of the same trace take turns: on PostgreSQL the
+   * stored count is a network round trip, and two admissions reading it side by side would both see room.
+   */
+  private readonly admitting = new Map<string, Promise<void>>();
   readonly max: number;
   private readonly store: Pick<TraceStore, 'spanCounts'>;
 
@@ -38,6 +43,20 @@ export class SpanCap {
    */
   async admit(spans: SpanRecord[]): Promise<Admission> {
     const ids = [...new Set(spans.map((s) => s.traceId))];
+    const before = ids.map((id) => this.admitting.get(id)).filter((p) => p !== undefined);
+    let done = () => {};
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    for (const id of ids) this.admitting.set(id, mine);
+    try {
+      await Promise.all(before);
+      return await this.admitInTurn(ids, spans);
+    } finally {
+      done();
+      for (const id of ids) if (this.admitting.get(id) === mine) this.admitting.delete(id);
+    }
+  }
+
+  private async admitInTurn(ids: string[], spans: SpanRecord[]): Promise<Admission> {
     // Pending is read before the stored counts: a write that commits in between is then counted
     // twice (refusing early near the cap), never missed.
     const pendingBefore = new Map(ids.map((id) => [id, this.pending.get(id) ?? 0]));

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../config.ts';
 import { openStore, parseBackendUri } from './open-store.ts';
+import { PostgresTraceStore } from './postgres/postgres-trace-store.ts';
+import { createTestDatabase } from './postgres/test-database.ts';
 
 describe('backend store URI', () => {
   it.each([
@@ -24,15 +26,36 @@ describe('backend store URI', () => {
     expect(() => parseBackendUri('sqlite:///')).toThrow(/names no file/);
   });
 
-  it('opens SQLite from a plain path, and says PostgreSQL is not available yet', async () => {
+  it('opens SQLite from a plain path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'open-store-'));
     try {
       const store = await openStore(join(dir, 'plain.db'));
       expect((await store.getExperiment('0'))?.name).toBe('Default');
       await store.close();
-      await expect(openStore('postgresql://localhost/mlflow')).rejects.toThrow(/not available yet/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each(['postgresql', 'postgres', 'postgresql+psycopg2'])(
+    'opens PostgreSQL from a %s:// URI, migrated, with the Default experiment',
+    async (scheme) => {
+      const db = await createTestDatabase();
+      try {
+        const store = await openStore(db.url.replace(/^postgresql:/, `${scheme}:`));
+        try {
+          expect(store).toBeInstanceOf(PostgresTraceStore);
+          expect((await store.getExperiment('0'))?.name).toBe('Default');
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await db.drop();
+      }
+    },
+  );
+
+  it('refuses a malformed PostgreSQL URI by name', async () => {
+    await expect(openStore('postgresql://db/mlflow?sslmode=sometimes')).rejects.toThrow(UsageError);
   });
 });

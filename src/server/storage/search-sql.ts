@@ -29,7 +29,8 @@ export function compileSearchFilter(
   return filter === undefined ? undefined : compileFilter(filter, { dialect: sqliteDialect, mode });
 }
 
-function isDefaultOrder(terms: readonly OrderTerm[]): boolean {
+/** MLflow's default order (timestamp_ms DESC, request_id ASC), spelled out: keyset paging applies (every engine). */
+export function isDefaultOrder(terms: readonly OrderTerm[]): boolean {
   return (
     terms.length === 2 &&
     terms[0].field.kind === 'attribute' &&

@@ -76,7 +76,9 @@ export class PgExperiments {
     );
   }
 
-  private byId(sql: Sql, id: number, lock = ''): Promise<ExperimentRow | undefined> {
+  private async byId(sql: Sql, id: number, lock = ''): Promise<ExperimentRow | undefined> {
+    // Ids are an identity from 0; a larger number names nothing (and could not be bound as a BIGINT).
+    if (!Number.isSafeInteger(id)) return undefined;
     return sql.one<ExperimentRow>(`SELECT * FROM experiments WHERE experiment_id = $1 ${lock}`, [id]);
   }
 
@@ -217,10 +219,11 @@ export class PgExperiments {
 
   /** The ids among `ids` that name active experiments (deleted experiments' traces are not searchable). */
   async activeIds(sql: Sql, ids: readonly number[]): Promise<number[]> {
-    if (ids.length === 0) return [];
+    const bindable = ids.filter((id) => Number.isSafeInteger(id));
+    if (bindable.length === 0) return [];
     const rows = await sql.rows<{ experiment_id: string }>(
       "SELECT experiment_id FROM experiments WHERE experiment_id = ANY($1::bigint[]) AND lifecycle_stage = 'active'",
-      [ids],
+      [bindable],
     );
     return rows.map((r) => num(r.experiment_id));
   }

@@ -6,6 +6,7 @@
 import type { CheckedFilter } from '../../../core/filter/check-filter.ts';
 import type { OrderTerm } from '../../../core/filter/parse-order-by.ts';
 import type { CountResponse } from '../../../core/model.ts';
+import { isDefaultOrder } from '../search-sql.ts';
 import { compileFilter } from '../sql/compile-filter.ts';
 import { compileOrderBy } from '../sql/compile-order-by.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
@@ -52,18 +53,6 @@ export function traceScope(binds: Binds, experimentIds: readonly number[], filte
     parts.push(`(${compiled.sql})`);
   }
   return parts.join(' AND ');
-}
-
-function isDefaultOrder(terms: readonly OrderTerm[]): boolean {
-  return (
-    terms.length === 2 &&
-    terms[0].field.kind === 'attribute' &&
-    terms[0].field.key === 'timestamp_ms' &&
-    !terms[0].ascending &&
-    terms[1].field.kind === 'attribute' &&
-    terms[1].field.key === 'request_id' &&
-    terms[1].ascending
-  );
 }
 
 /** ORDER BY for a search; MLflow sorts NULL (missing tag, unknown duration) last in both directions. */

@@ -29,6 +29,14 @@ interface PgErrorLike {
   message?: string;
 }
 
+/** A number in the request beyond what a column holds (a BIGINT time past 2^63): the caller's input. */
+export class ValueOutOfRangeError extends MlflowError {
+  override name = 'ValueOutOfRangeError';
+  constructor() {
+    super('INVALID_PARAMETER_VALUE', 'A number in the request is out of the range the server stores.');
+  }
+}
+
 /** SQLSTATEs after which the same transaction may succeed when run again from the start. */
 const RETRYABLE = new Set([
   '40001', // serialization_failure
@@ -64,6 +72,8 @@ export function translatePostgresError(error: unknown, timeoutMs?: number): unkn
   const e = error as PgErrorLike;
   // 57014 is also a cancel from pg_cancel_backend; a request only ever meets it through its own budget.
   if (e.code === '57014') return new StatementTimeoutError(timeoutMs);
+  // numeric_value_out_of_range: values are bound from requests, so this is a number no column can hold.
+  if (e.code === '22003') return new ValueOutOfRangeError();
   if (isUnavailable(e)) return new DatabaseUnavailableError();
   return error;
 }

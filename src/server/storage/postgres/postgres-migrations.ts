@@ -159,7 +159,7 @@ CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (name, version, 
   },
   {
     version: 2,
-    name: 'try_jsonb',
+    name: 'try_jsonb, regex_is_valid',
     sql: `
 -- Text that may not be JSON (span attributes, assessment metadata) as jsonb, or NULL: filters must not
 -- fail on one malformed value, and PostgreSQL 15 has no pg_input_is_valid.
@@ -168,6 +168,16 @@ BEGIN
   RETURN input::jsonb;
 EXCEPTION WHEN others THEN
   RETURN NULL;
+END;
+$$;
+-- RLIKE with a pattern PostgreSQL cannot compile matches nothing (as on SQLite) instead of failing the query:
+-- the search guards \`col ~ pattern\` with this, which the planner folds to a constant for a bound pattern.
+CREATE FUNCTION regex_is_valid(pattern text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  PERFORM '' ~ pattern;
+  RETURN TRUE;
+EXCEPTION WHEN invalid_regular_expression THEN
+  RETURN FALSE;
 END;
 $$;
 `,

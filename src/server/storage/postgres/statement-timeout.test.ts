@@ -8,6 +8,7 @@ import {
   isRetryablePostgresError,
   StatementTimeoutError,
   translatePostgresError,
+  ValueOutOfRangeError,
 } from './postgres-errors.ts';
 import { createPostgresPool } from './postgres-pool.ts';
 import { parsePostgresUri } from './postgres-uri.ts';
@@ -125,6 +126,7 @@ describe('translatePostgresError', () => {
     [{ code: '08006', message: 'connection failure' }, DatabaseUnavailableError],
     [new Error('timeout exceeded when trying to connect'), DatabaseUnavailableError],
     [{ code: '57014', message: 'canceling statement due to statement timeout' }, StatementTimeoutError],
+    [{ code: '22003', message: 'value "1e+30" is out of range for type bigint' }, ValueOutOfRangeError],
   ])('maps %o', (error, kind) => {
     expect(translatePostgresError(error)).toBeInstanceOf(kind);
   });

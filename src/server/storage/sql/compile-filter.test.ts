@@ -7,6 +7,7 @@ import { parseOrderBy } from '../../../core/filter/parse-order-by.ts';
 import { compileFilter, type CompileOptions } from './compile-filter.ts';
 import { compileOrderBy } from './compile-order-by.ts';
 import { postgresDialect, sqliteDialect } from './sql-dialect.ts';
+import { POSTGRES_TRACE_SCHEMA } from './trace-schema.ts';
 
 function compile(text: string, options: Partial<CompileOptions> = {}): { sql: string; params: unknown[] } {
   const r = checkFilter(text, 'extended');
@@ -121,7 +122,7 @@ describe('compileFilter', () => {
     expect(compile("NOT span.name = 'a' AND span.status = 'OK'").sql.match(/FROM spans/g)).toHaveLength(2);
   });
 
-  it('spells the PostgreSQL dialect: $n from startIndex, no LIKE escape, ASCII-only ILIKE, ~, boolean flags', () => {
+  it('spells the PostgreSQL dialect: $n from startIndex, no LIKE escape, ASCII-only ILIKE, guarded ~, boolean flags', () => {
     expect(
       compile("tag.env LIKE 'p%' AND status ILIKE 'o%' AND status RLIKE 'x'", {
         dialect: postgresDialect,
@@ -130,14 +131,36 @@ describe('compileFilter', () => {
     ).toEqual({
       sql:
         "(t.trace_id IN (SELECT x.trace_id FROM trace_tags x WHERE x.key = $4 AND x.value LIKE $5 ESCAPE '')" +
-        " AND translate(t.state, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE" +
-        " translate($6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ESCAPE ''" +
-        ' AND t.state ~ $7)',
+        " AND (t.state ILIKE $6 ESCAPE '' AND translate(t.state, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE" +
+        " translate($6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ESCAPE '')" +
+        ' AND (CASE WHEN regex_is_valid($7) THEN t.state ~ $7 ELSE FALSE END))',
       params: ['env', 'p%', 'o%', 'x'],
     });
     expect(compile("issue.id = 'loop'", { dialect: postgresDialect }).sql).toBe(
       't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = $1 AND a.type = $2 AND a.valid)',
     );
+  });
+
+  it('on the PostgreSQL schema: trace_key joins, left(…) index prefixes, experiment-scoped spans and assessments', () => {
+    const pg = { dialect: postgresDialect, schema: POSTGRES_TRACE_SCHEMA, experimentIds: [7] };
+    expect(compile("tag.env = 'prod'", pg)).toEqual({
+      sql: 't.trace_key IN (SELECT x.trace_key FROM trace_tags x WHERE x.key = $1 AND left(x.value, 250) = left($2, 250) AND x.value = $2)',
+      params: ['env', 'prod'],
+    });
+    expect(compile("span.name IN ('a', 'b')", { ...pg, mode: 'correlated' })).toEqual({
+      sql:
+        'EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.experiment_id IN ($1) AND' +
+        ' left(s.name, 250) IN (left($2, 250), left($3, 250)) AND s.name IN ($2, $3))',
+      params: [7, 'a', 'b'],
+    });
+    expect(compile("issue.id = 'loop'", pg)).toEqual({
+      sql:
+        't.trace_key IN (SELECT a.trace_key FROM assessments a WHERE a.experiment_id IN ($1) AND' +
+        ' left(a.name, 250) = left($2, 250) AND a.name = $2 AND a.type = $3 AND a.valid)',
+      params: [7, 'loop', 'issue'],
+    });
+    // request_id is still the text id.
+    expect(compile("request_id = 'tr-1'", pg).sql).toBe('t.trace_id = $1');
   });
 
   it('never puts values in the SQL text', () => {

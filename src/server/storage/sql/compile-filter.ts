@@ -25,6 +25,7 @@ import {
   isOrderComparator,
   listOf,
   numericTest,
+  type NumericTest,
   scalarOf,
 } from '../../../core/filter/compare-rules.ts';
 import { conjuncts, isSpanClause } from '../../../core/filter/conjuncts.ts';
@@ -125,12 +126,26 @@ function condition(
       }
       // The rule for quoted values and fractional bounds is compare-rules.ts's: folded here rather
       // than bound as text, so PostgreSQL keeps an integer parameter (and its index).
-      const test = numericTest(op, scalarOf(value));
+      const test = withinBigint(numericTest(op, scalarOf(value)));
       if (test.kind === 'none') return '1 = 0';
       if (test.kind === 'present') return `${expr} IS NOT NULL`;
       return `${expr} ${test.op} ${p.bind(test.bound)}`;
     }
   }
+}
+
+/** 2^63: no BIGINT (PostgreSQL's time columns) reaches it, and a larger bound cannot be bound to one. */
+const BIGINT_LIMIT = 2 ** 63;
+
+/**
+ * A bound beyond ±2^63 (or infinite) folded to what it means for stored times, which are always within it:
+ * above them all, `<`, `<=` and `!=` hold for every value and the rest for none; below them all, the reverse.
+ */
+function withinBigint(test: NumericTest): NumericTest {
+  if (test.kind !== 'compare' || Math.abs(test.bound) < BIGINT_LIMIT) return test;
+  const holdsBelow = test.op === '<' || test.op === '<=' || test.op === '!=';
+  const holdsAbove = test.op === '>' || test.op === '>=' || test.op === '!=';
+  return (test.bound > 0 ? holdsBelow : holdsAbove) ? { kind: 'present' } : { kind: 'none' };
 }
 
 /** `left(expr, n)`: the indexed prefix of a free-text column (see TraceSchema.indexedPrefixChars). */

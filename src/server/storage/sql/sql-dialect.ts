@@ -67,7 +67,8 @@ export const postgresDialect: SqlDialect = {
   // ILIKE first: a superset of the ASCII-folded match that trigram and B-tree indexes can serve; the
   // translate() test then keeps exactly MLflow's ASCII folding.
   ilike: (e, p) => `(${e} ILIKE ${p} ESCAPE '' AND ${asciiLower(e)} LIKE ${asciiLower(p)} ESCAPE '')`,
-  regex: (e, p) => `${e} ~ ${p}`,
+  // A pattern PostgreSQL cannot compile matches nothing, as on SQLite (regex_is_valid: migration 2).
+  regex: (e, p) => `(CASE WHEN regex_is_valid(${p}) THEN ${e} ~ ${p} ELSE FALSE END)`,
   isTrue: (c) => c,
   // try_jsonb (migration 2) answers NULL for text that is not JSON (PostgreSQL 15 has no pg_input_is_valid):
   // a cast would fail the whole query on one malformed value.
