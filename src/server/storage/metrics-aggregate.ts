@@ -107,9 +107,11 @@ export function toDataPoints(query: MetricsQuery, groups: GroupValues[]): Metric
       : g.values instanceof Float64Array
         ? g.values
         : Float64Array.from(g.values as number[]);
+    // Sorted for percentiles, and for sums too: a float sum depends on its order, and ascending is the one
+    // order every engine can reproduce (PostgreSQL sums with SUM(v ORDER BY v)), so the answers agree to the bit.
     const sorted: ArrayLike<number> = ranked
       ? rankedView(ranked)
-      : query.aggregations.some((a) => a.type === 'PERCENTILE')
+      : query.aggregations.some((a) => a.type === 'PERCENTILE' || a.type === 'SUM' || a.type === 'AVG')
         ? values64!.sort()
         : values64!;
     let allNull = true;

@@ -2,7 +2,7 @@
 // per-process state. Rows are selected as on SQLite (../sqlite-metrics.ts: the same dimensions, metric values
 // and filters) and grouped in SQL: COUNT, SUM, MIN, MAX and percentile_cont, whose interpolation is
 // core/stats/quantile.ts's exactQuantile (the same doubles: pos = q·(n − 1), lo + frac·(hi − lo)), so the
-// answers equal SQLite's. Confidence bounds need the values' order statistics: those queries fetch each
+// answers equal SQLite's; sums add in ascending order, as the shared aggregation does. Confidence bounds need the values' order statistics: those queries fetch each
 // group's sorted values and aggregate them with the shared code.
 import { bucketLabel, toDataPoints, type GroupValues } from '../metrics-aggregate.ts';
 import type { MetricDimension, MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
@@ -28,12 +28,20 @@ const COST_FIELDS = new Set(['input_cost', 'output_cost', 'total_cost']);
 const numberMember = (json: string, field: string) =>
   `(CASE WHEN jsonb_typeof((${json}) -> ${field}::text) = 'number' THEN ((${json}) ->> ${field}::text)::float8 END)`;
 
-function dimensionSql(d: MetricDimension, binds: Binds): string {
-  if (d.kind !== 'builtin')
-    return `(SELECT x.value FROM ${d.kind === 'tag' ? 'trace_tags' : 'trace_metadata'} x WHERE x.trace_key = t.trace_key AND x.key = ${binds.add(d.key)})`;
+/**
+ * A dimension's expression, adding a join for tag/metadata dimensions: a row without the key has no value for the
+ * dimension and is dropped (MLflow), so an inner join says it, and lets PostgreSQL hash-join the key's rows
+ * instead of probing once per trace.
+ */
+function dimensionSql(d: MetricDimension, i: number, binds: Binds, joins: string[]): string {
+  const keyed = (table: string, key: string) => {
+    joins.push(`JOIN ${table} d${i} ON d${i}.trace_key = t.trace_key AND d${i}.key = ${key}`);
+    return `d${i}.value`;
+  };
+  if (d.kind !== 'builtin') return keyed(d.kind === 'tag' ? 'trace_tags' : 'trace_metadata', binds.add(d.key));
   switch (d.name) {
     case 'trace_name':
-      return `(SELECT x.value FROM trace_tags x WHERE x.trace_key = t.trace_key AND x.key = 'mlflow.traceName')`;
+      return keyed('trace_tags', `'mlflow.traceName'`);
     case 'trace_status':
       return 't.state';
     case 'span_name':
@@ -63,8 +71,11 @@ function valueSql(query: MetricsQuery, binds: Binds): { from: string; value: str
       let value = 'NULL::float8';
       if (m === 'latency') value = 't.execution_time_ms::float8';
       else if (TOKEN_FIELDS.has(m))
-        value = `(SELECT ${numberMember('try_jsonb(x.value)', binds.add(m))} FROM trace_metadata x
-          WHERE x.trace_key = t.trace_key AND x.key = 'mlflow.trace.tokenUsage')`;
+        return {
+          from: `traces t LEFT JOIN trace_metadata u ON u.trace_key = t.trace_key AND u.key = 'mlflow.trace.tokenUsage'`,
+          value: numberMember('try_jsonb(u.value)', binds.add(m)),
+          where: [],
+        };
       return { from: 'traces t', value, where: [] };
     }
     case 'SPANS': {
@@ -137,7 +148,8 @@ interface AggregateRow {
 
 export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<MetricDataPoint[]> {
   const binds = new Binds();
-  const dims = query.dimensions.map((d) => dimensionSql(d, binds));
+  const joins: string[] = [];
+  const dims = query.dimensions.map((d, i) => dimensionSql(d, i, binds, joins));
   const { from, value, where } = valueSql(query, binds);
   const interval = query.timeIntervalSeconds !== undefined ? binds.add(query.timeIntervalSeconds * 1000) : undefined;
   const conditions = [traceScope(binds, query.experimentIds, query.filter), ...where, ...filterSql(query, binds)];
@@ -155,12 +167,13 @@ export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<Me
     : 'NULL::bigint';
   const aggregates = countOnly
     ? 'NULL::float8 AS sum, NULL::float8 AS min, NULL::float8 AS max, NULL::float8[] AS pcts, NULL::float8[] AS vals'
-    : `SUM(v) AS sum, MIN(v) AS min, MAX(v) AS max,
+    : `SUM(v ORDER BY v) AS sum, MIN(v) AS min, MAX(v) AS max,
        ${percentiles.length > 0 && !withBounds ? `percentile_cont(${binds.add(percentiles.map((p) => p / 100))}::float8[]) WITHIN GROUP (ORDER BY v)` : 'NULL::float8[]'} AS pcts,
        ${withBounds ? 'array_agg(v ORDER BY v) FILTER (WHERE v IS NOT NULL)' : 'NULL::float8[]'} AS vals`;
   const rows = await sql.rows<AggregateRow>(
     `SELECT ARRAY[${dimNames.map((d) => `${d}::text`).join(', ')}]::text[] AS dims, bucket, COUNT(*) AS n, COUNT(v) AS nv, ${aggregates}
-     FROM (SELECT ${[...dimColumns, `${value} AS v`, `${bucket} AS bucket`].join(', ')} FROM ${from} WHERE ${conditions.join(' AND ')}) r
+     FROM (SELECT ${[...dimColumns, `${value} AS v`, `${bucket} AS bucket`].join(', ')} FROM ${from} ${joins.join(' ')}
+       WHERE ${conditions.join(' AND ')}) r
      ${dimNames.length > 0 ? `WHERE ${dimNames.map((d) => `${d} IS NOT NULL`).join(' AND ')}` : ''}
      GROUP BY ${[...dimNames, 'bucket'].join(', ')}`,
     binds.values,
