@@ -4,7 +4,7 @@
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { OrderTerm } from '../../core/filter/parse-order-by.ts';
 import { compileFilter } from './sql/compile-filter.ts';
-import { compileOrderBy } from './sql/compile-order-by.ts';
+import { compileOrderBy, type CompiledOrderTerm } from './sql/compile-order-by.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 
 export interface SqlFragment {
@@ -15,8 +15,10 @@ export interface SqlFragment {
 export interface CompiledOrder {
   sql: string;
   params: unknown[];
-  /** True for MLflow's default order (timestamp_ms DESC, request_id ASC): keyset paging applies. */
+  /** True for MLflow's default order (timestamp_ms DESC, request_id ASC): keyset paging on (ts, id) applies. */
   isDefault: boolean;
+  /** Any other order: its terms, whose values on a page's last row are the next page's keyset cursor. */
+  terms: CompiledOrderTerm[];
 }
 
 const DEFAULT_ORDER_SQL = 't.timestamp_ms DESC, t.trace_id ASC';
@@ -42,7 +44,7 @@ function isDefaultOrder(terms: readonly OrderTerm[]): boolean {
 }
 
 export function compileSearchOrder(terms: readonly OrderTerm[] | undefined): CompiledOrder {
-  if (!terms || isDefaultOrder(terms)) return { sql: DEFAULT_ORDER_SQL, params: [], isDefault: true };
+  if (!terms || isDefaultOrder(terms)) return { sql: DEFAULT_ORDER_SQL, params: [], isDefault: true, terms: [] };
   const compiled = compileOrderBy(terms, sqliteDialect);
   const params: unknown[] = [];
   const parts: string[] = [];
@@ -53,5 +55,44 @@ export function compileSearchOrder(terms: readonly OrderTerm[] | undefined): Com
     parts.push(`${term.sql} ${term.ascending ? 'ASC' : 'DESC'}`);
     params.push(...term.params);
   }
-  return { sql: parts.join(', '), params, isDefault: false };
+  return { sql: parts.join(', '), params, isDefault: false, terms: compiled };
+}
+
+/** The order terms' values as extra result columns `k0, k1, …` (the next page's cursor is the last row's). */
+export function orderKeyColumns(order: CompiledOrder): SqlFragment {
+  return {
+    sql: order.terms.map((term, i) => `, (${term.sql}) AS k${i}`).join(''),
+    params: order.terms.flatMap((term) => term.params),
+  };
+}
+
+/**
+ * Keyset paging for any order: the rows strictly after the previous page's last row in the order the
+ * search sorts by (each term NULLS LAST, in its direction; the request_id tie-breaker makes it total),
+ * so a page never repeats or skips a row when traces arrive or change between pages, as OFFSET would.
+ * `keys` holds that row's value of each term (`orderKeyColumns`). For terms e₀…eₙ it is
+ * OR over i of (e₀ = k₀ AND … AND eᵢ₋₁ = kᵢ₋₁ AND eᵢ after kᵢ), where "after" a NULL is nothing
+ * and after a value is the next values then NULL.
+ */
+export function orderKeyset(order: CompiledOrder, keys: readonly unknown[]): SqlFragment | undefined {
+  if (order.isDefault || keys.length !== order.terms.length) return undefined;
+  const alternatives: string[] = [];
+  const params: unknown[] = [];
+  for (let i = 0; i < order.terms.length; i++) {
+    const parts: string[] = [];
+    const partParams: unknown[] = [];
+    for (let j = 0; j < i; j++) {
+      const term = order.terms[j];
+      if (keys[j] === null) parts.push(`(${term.sql}) IS NULL`);
+      else parts.push(`(${term.sql}) = ?`);
+      partParams.push(...term.params, ...(keys[j] === null ? [] : [keys[j]]));
+    }
+    const term = order.terms[i];
+    if (keys[i] === null) continue;
+    parts.push(`((${term.sql}) ${term.ascending ? '>' : '<'} ? OR (${term.sql}) IS NULL)`);
+    partParams.push(...term.params, keys[i], ...term.params);
+    alternatives.push(`(${parts.join(' AND ')})`);
+    params.push(...partParams);
+  }
+  return { sql: alternatives.length === 0 ? '0 = 1' : `(${alternatives.join(' OR ')})`, params };
 }

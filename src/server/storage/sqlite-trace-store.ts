@@ -16,7 +16,7 @@ import { BackgroundCheckpointer } from './checkpointer.ts';
 import type { AcceleratorMemory, AcceleratorOptions, MetricsAccelerator } from './metrics-accelerator.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
-import { compileSearchFilter, compileSearchOrder } from './search-sql.ts';
+import { compileSearchFilter, compileSearchOrder, orderKeyColumns, orderKeyset } from './search-sql.ts';
 import type { SpanRecord } from './span-record.ts';
 import { SqliteAssessments } from './sqlite/assessments.ts';
 import { bulkLoad, type BulkTrace } from './sqlite/bulk-load.ts';
@@ -205,7 +205,7 @@ export class SqliteTraceStore implements TraceStore {
             sql: 't.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)',
             params: [after.ts, after.ts, after.id],
           }
-        : undefined;
+        : query.cursor.keys && orderKeyset(order, query.cursor.keys);
     if (keyset) offset = 0;
 
     let rows: TraceRow[] | undefined;
@@ -240,8 +240,11 @@ export class SqliteTraceStore implements TraceStore {
     if (!rows) {
       const where = [scope, ...(filter ? [`(${filter.sql})`] : []), ...(keyset ? [keyset.sql] : [])];
       const params = [...experimentIds, ...(filter?.params ?? []), ...(keyset?.params ?? [])];
-      const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
-      rows = this.ctx.stmt(sql).all(...params, ...order.params, query.maxResults, offset) as TraceRow[];
+      const keyColumns = orderKeyColumns(order);
+      const sql = `SELECT ${TRACE_COLUMNS}${keyColumns.sql} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+      rows = this.ctx
+        .stmt(sql)
+        .all(...keyColumns.params, ...params, ...order.params, query.maxResults, offset) as TraceRow[];
     }
     const traces = this.reads.assemble(rows);
     const last = rows[rows.length - 1];
@@ -249,7 +252,9 @@ export class SqliteTraceStore implements TraceStore {
       rows.length === query.maxResults && last
         ? {
             offset: query.cursor.offset + rows.length,
-            ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}),
+            ...(order.isDefault
+              ? { after: { ts: last.timestamp_ms, id: last.trace_id } }
+              : { keys: order.terms.map((_, i) => orderKey((last as unknown as Record<string, unknown>)[`k${i}`])) }),
           }
         : undefined;
     return { traces, next };
@@ -358,4 +363,9 @@ export class SqliteTraceStore implements TraceStore {
     }
     this.ctx.db.close();
   }
+}
+
+/** A sort key as the page token carries it (SQLite answers text, numbers or NULL for every order term). */
+function orderKey(value: unknown): string | number | null {
+  return typeof value === 'string' || typeof value === 'number' ? value : null;
 }

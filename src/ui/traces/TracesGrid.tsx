@@ -12,10 +12,11 @@ import {
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
-import { isSortableColumn, traceColumns, traceTableFeatures } from './trace-columns.tsx';
+import { columnsWithKeys, traceTableFeatures } from './trace-columns.tsx';
 import type { TraceRow } from './trace-row.ts';
-import type { SortColumn, SortSpec } from './traces-url.ts';
-import { useColumnPrefs } from './useColumnPrefs.ts';
+import { isSortableColumn, type SortSpec } from './traces-url.ts';
+import { useTableColumns } from './useTableColumns.ts';
+import { columnVar } from './column-state.ts';
 import { RowActiveContext } from './row-active-context.ts';
 import './traces-grid.css';
 
@@ -60,11 +61,12 @@ function resolve<T>(updater: Updater<T>, old: T): T {
 
 export function TracesGrid(props: TracesGridProps) {
   const { rows, sort, onSort, activeIndex, onActiveIndexChange, openTraceId, onOpen, idPrefix } = props;
-  const { visibility, sizing, setVisibility, setSizing } = useColumnPrefs();
+  const { visibility, sizing, keyIds, setVisibility, setSizing } = useTableColumns();
+  const columns = useMemo(() => columnsWithKeys(keyIds), [keyIds]);
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort.column, sort.desc]);
   const table = useTable({
     features: traceTableFeatures,
-    columns: traceColumns,
+    columns,
     data: mutableRows(rows),
     getRowId: (row) => row.id,
     state: { sorting, columnVisibility: visibility, columnSizing: sizing },
@@ -75,7 +77,7 @@ export function TracesGrid(props: TracesGridProps) {
     columnResizeMode: 'onChange',
     onSortingChange: (updater) => {
       const next = resolve(updater, sorting)[0];
-      if (next && isSortableColumn(next.id)) onSort({ column: next.id as SortColumn, desc: next.desc });
+      if (next && isSortableColumn(next.id)) onSort({ column: next.id, desc: next.desc });
     },
     onColumnVisibilityChange: (updater) => setVisibility(resolve(updater, visibility)),
     onColumnSizingChange: (updater) => setSizing(resolve(updater, sizing)),
@@ -156,7 +158,7 @@ export function TracesGrid(props: TracesGridProps) {
   // Widths as CSS variables on the grid: resizing re-renders the header, not every row.
   const columnVars: Record<string, string> = {};
   for (const header of headers)
-    columnVars[`--col-${header.column.id}`] = `${header.getSize() + extra(header.column.id)}px`;
+    columnVars[columnVar(header.column.id)] = `${header.getSize() + extra(header.column.id)}px`;
   const totalWidth =
     table.getTotalSize() + (flexible.length > 0 ? Math.floor(spare / flexible.length) * flexible.length : 0);
   const visibleIds = table
@@ -215,7 +217,7 @@ export function TracesGrid(props: TracesGridProps) {
                 aria-colindex={i + 1}
                 aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
                 className="grid-cell grid-header-cell"
-                style={{ width: `var(--col-${header.column.id})` }}
+                style={{ width: `var(${columnVar(header.column.id)})` }}
               >
                 {canSort ? (
                   <button
@@ -224,7 +226,7 @@ export function TracesGrid(props: TracesGridProps) {
                     title={`Sort by ${String(header.column.columnDef.header)}`}
                     onClick={() =>
                       onSort({
-                        column: header.column.id as SortColumn,
+                        column: header.column.id as SortSpec['column'],
                         desc: sorted === 'desc' ? false : sorted === 'asc' ? true : defaultDesc(header.column.id),
                       })
                     }
@@ -310,7 +312,7 @@ export function TracesGrid(props: TracesGridProps) {
                       role="gridcell"
                       aria-colindex={i + 1}
                       className="grid-cell"
-                      style={{ width: `var(--col-${cell.column.id})` }}
+                      style={{ width: `var(${columnVar(cell.column.id)})` }}
                     >
                       <table.FlexRender cell={cell} />
                     </div>

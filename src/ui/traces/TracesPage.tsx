@@ -26,6 +26,8 @@ import { useDetailWidth } from './useDetailWidth.ts';
 import { anchoredNow } from './anchored-now.ts';
 import { useTraceRows } from './useTraceRows.ts';
 import { useTracesKeyboard } from './useTracesKeyboard.ts';
+import { useColumnsInUrl } from './useColumnsInUrl.ts';
+import type { ColumnState } from './column-state.ts';
 import { SearchStatus } from './SearchStatus.tsx';
 import { StaleNotice } from './StaleNotice.tsx';
 import './traces-page.css';
@@ -39,6 +41,8 @@ const update = (patch: Partial<TracesView>, options: { replace?: boolean } = {})
 const open = (traceId: string) => update({ trace: traceId, detail: DEFAULT_TRACE_DETAIL_VIEW });
 const close = () => update({ trace: null, detail: DEFAULT_TRACE_DETAIL_VIEW });
 const commitFilter = (filter: string) => update({ filter });
+const readUrlColumns = () => currentView().columns;
+const writeUrlColumns = (columns: ColumnState) => update({ columns }, { replace: true });
 const actions = {
   addClause: (field: ClauseField, value: string | null) =>
     update({ filter: narrowFilter(currentView().filter, field, value) ?? currentView().filter }),
@@ -52,6 +56,7 @@ const TraceDetailPanel = lazy(() =>
 export function TracesPage({ experimentId }: { experimentId: string }) {
   const href = useLocationHref();
   const view = useMemo(() => parseTracesView(href), [href]);
+  useColumnsInUrl(view.columns, readUrlColumns, writeUrlColumns);
 
   const features = useServerFeatures();
   const dialect = features.dialect;
@@ -181,7 +186,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 onChange={(group, groupOrder) => update({ group, groupOrder })}
               />
             )}
-            <ColumnChooser />
+            <ColumnChooser experimentId={experimentId} catalogEnabled={firstPageSettled && features.has('keys')} />
             {features.has('count') && (
               <MatchCount experimentId={experimentId} filter={serverFilter} enabled={check.ok && firstPageSettled} />
             )}
