@@ -19,6 +19,8 @@ import type { TraceStore } from './storage/trace-store.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import { installAuthGuard } from './auth/auth-guard.ts';
 import { authOffRoutes, authRoutes } from './auth/auth-routes.ts';
+import type { SavedViewStore } from './saved-views/saved-view-store.ts';
+import { savedViewRoutes } from './saved-views/saved-view-routes.ts';
 
 export interface AppOptions {
   store: TraceStore;
@@ -35,6 +37,8 @@ export interface AppOptions {
   maxSpansPerTrace?: number;
   /** With it, every route needs credentials and a permission (src/server/auth); without, all is open. */
   auth?: AuthService;
+  /** The explorer's saved views (`saved-views/*` endpoints); absent: not offered (capabilities omit them). */
+  savedViews?: SavedViewStore;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -165,7 +169,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(artifactRoutes, { store: options.store, spanCap });
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
-  await app.register(extensionRoutes, { store: options.store });
+  await app.register(extensionRoutes, { store: options.store, savedViews: options.savedViews !== undefined });
+  if (options.savedViews) await app.register(savedViewRoutes, { store: options.store, views: options.savedViews });
   if (options.auth) await app.register(authRoutes, { service: options.auth });
   else await app.register(authOffRoutes);
 

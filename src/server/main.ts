@@ -3,6 +3,7 @@ import { parseServerArgs, UsageError } from './config.ts';
 import { openStore } from './storage/open-store.ts';
 import { openAuth } from './auth/open-auth.ts';
 import { openAuthStore } from './auth/open-auth-store.ts';
+import { openSavedViewStore } from './saved-views/open-saved-view-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
       `WARNING: serving ${config.host} without authentication (--insecure-no-auth): anyone who reaches it can read and delete every trace.`,
     );
   const store = await openStore(config.backendStoreUri, { synchronous: config.synchronous });
+  const savedViews = await openSavedViewStore(config.backendStoreUri);
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({
@@ -32,6 +34,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     serveSourceMaps: config.serveSourceMaps,
     maxSpansPerTrace: config.maxSpansPerTrace,
     auth,
+    savedViews,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -39,6 +42,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
     close: async () => {
       await app.close();
       await store.close();
+      await savedViews.close();
       await authStore?.close();
     },
   };

@@ -11,6 +11,7 @@ import type { AuthService } from './auth-service.ts';
 import { openAuth } from './open-auth.ts';
 import type { PermissionName } from './permissions.ts';
 import { SqliteAuthStore } from './sqlite-auth-store.ts';
+import { SqliteSavedViewStore } from '../saved-views/sqlite-saved-view-store.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -34,7 +35,8 @@ export async function createAuthTestServer(
     { enabled: true, insecureNoAuth: false, defaultPermission: options.defaultPermission ?? 'READ' },
     { TRACE_EXPLORER_ADMIN_USERNAME: ADMIN.username, TRACE_EXPLORER_ADMIN_PASSWORD: ADMIN.password },
   );
-  const app = await buildApp({ store, auth, staticDir: options.staticDir });
+  const savedViews = new SqliteSavedViewStore(path);
+  const app = await buildApp({ store, auth, staticDir: options.staticDir, savedViews });
   return {
     app,
     store,
@@ -43,6 +45,7 @@ export async function createAuthTestServer(
     close: async () => {
       await app.close();
       await store.close();
+      await savedViews.close();
       await authStore.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -67,7 +67,10 @@ export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
   return { kind, key };
 }
 
-export async function extensionRoutes(app: FastifyInstance, { store }: { store: TraceStore }): Promise<void> {
+export async function extensionRoutes(
+  app: FastifyInstance,
+  { store, savedViews = false }: { store: TraceStore; savedViews?: boolean },
+): Promise<void> {
   const capabilities = async (): Promise<Capabilities & { extensions: string[] }> => ({
     filter_dialects: ['mlflow', 'extended'],
     version: MLFLOW_COMPAT_VERSION,
@@ -79,6 +82,7 @@ export async function extensionRoutes(app: FastifyInstance, { store }: { store: 
       'metrics.dimensions',
       'metrics.filter',
       'metrics.confidence_level',
+      ...(savedViews ? ['saved-views'] : []),
     ],
   });
 

@@ -5,6 +5,11 @@ import { createPostgresPool } from './postgres-pool.ts';
 import { INDEXED_PREFIX_CHARS, POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
+/** Every version the schema has (other features append theirs), and the last. */
+const ALL = POSTGRES_MIGRATIONS.map((m) => m.version);
+const LAST = Math.max(...ALL);
+const NEXT = LAST + 1;
+
 // Against the run's real PostgreSQL (scripts/postgres-global-setup.ts); a fresh database per test.
 const open: { pools: Pool[]; dbs: TestDatabase[] } = { pools: [], dbs: [] };
 
@@ -44,7 +49,7 @@ describe('migratePostgres', () => {
     );
     expect(role[0].rolsuper).toBe(false);
 
-    expect(await migratePostgres(p)).toEqual({ applied: [1], version: 1 });
+    expect(await migratePostgres(p)).toEqual({ applied: ALL, version: LAST });
     const schema = await schemaOf(p);
     for (const table of [
       'experiments',
@@ -71,18 +76,18 @@ describe('migratePostgres', () => {
     expect(new Set(prefixes)).toEqual(new Set([INDEXED_PREFIX_CHARS]));
     expect(indexes).toMatch(/spans_content_trgm ON public\.spans USING gin \(content gin_trgm_ops\)/);
     expect(indexes).toMatch(/assessments_by_name .* WHERE valid/);
-    const { rows } = await p.query('SELECT version, name FROM schema_migrations');
-    expect(rows).toEqual([{ version: 1, name: 'trace tables' }]);
+    const { rows } = await p.query('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(POSTGRES_MIGRATIONS.map(({ version, name }) => ({ version, name })));
   });
 
   it('is a no-op when run again', async () => {
     const p = pool(await freshDatabase());
     await migratePostgres(p);
     const before = await schemaOf(p);
-    expect(await migratePostgres(p)).toEqual({ applied: [], version: 1 });
+    expect(await migratePostgres(p)).toEqual({ applied: [], version: LAST });
     expect(await schemaOf(p)).toEqual(before);
     const { rows } = await p.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(ALL.length);
   });
 
   it('applies the schema exactly once when eight replicas start at the same moment', async () => {
@@ -91,10 +96,10 @@ describe('migratePostgres', () => {
     const results = await Promise.allSettled(replicas.map((p) => migratePostgres(p)));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
     const applied = results.map((r) => (r.status === 'fulfilled' ? r.value.applied : null));
-    expect(applied.filter((a) => a?.length === 1)).toEqual([[1]]);
+    expect(applied.filter((a) => a?.length === ALL.length)).toEqual([ALL]);
     expect(applied.filter((a) => a?.length === 0)).toHaveLength(7);
-    const { rows } = await replicas[0].query('SELECT version FROM schema_migrations');
-    expect(rows).toEqual([{ version: 1 }]);
+    const { rows } = await replicas[0].query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(ALL.map((version) => ({ version })));
   });
 
   it('waits for the migration lock, and says so when another holder keeps it too long', async () => {
@@ -114,27 +119,27 @@ describe('migratePostgres', () => {
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       holder.release();
     }
-    expect((await migratePostgres(pool(db))).applied).toEqual([1]);
+    expect((await migratePostgres(pool(db))).applied).toEqual(ALL);
   });
 
   it('rolls a failing version back whole, names it, and applies it on the next start once fixed', async () => {
     const p = pool(await freshDatabase());
     const broken = [
       ...POSTGRES_MIGRATIONS,
-      { version: 2, name: 'half-done', sql: 'CREATE TABLE made_first (x int); SELECT * FROM no_such_table;' },
+      { version: NEXT, name: 'half-done', sql: 'CREATE TABLE made_first (x int); SELECT * FROM no_such_table;' },
     ];
     const error = await migratePostgres(p, { migrations: broken }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as Error).message).toMatch(
-      /migration 2 \(half-done\) failed: relation "no_such_table" does not exist/,
+      new RegExp(`migration ${NEXT} \\(half-done\\) failed: relation "no_such_table" does not exist`),
     );
     const { rows } = await p.query(
-      `SELECT to_regclass('made_first') AS t, array_agg(version) AS v FROM schema_migrations`,
+      `SELECT to_regclass('made_first') AS t, array_agg(version ORDER BY version) AS v FROM schema_migrations`,
     );
-    expect(rows[0]).toEqual({ t: null, v: [1] });
+    expect(rows[0]).toEqual({ t: null, v: ALL });
 
-    const fixed = [...POSTGRES_MIGRATIONS, { version: 2, name: 'fixed', sql: 'CREATE TABLE made_first (x int);' }];
-    expect(await migratePostgres(p, { migrations: fixed })).toEqual({ applied: [2], version: 2 });
+    const fixed = [...POSTGRES_MIGRATIONS, { version: NEXT, name: 'fixed', sql: 'CREATE TABLE made_first (x int);' }];
+    expect(await migratePostgres(p, { migrations: fixed })).toEqual({ applied: [NEXT], version: NEXT });
   });
 
   it('accepts values no B-tree entry could hold, and reaches the value and trigram indexes', async () => {
