@@ -6,6 +6,7 @@ import { compareHrefFromTraces } from '../compare/compare-url.ts';
 import { parseSharedView, sharedParams } from '../shared-view-url.ts';
 import { ExperimentPicker } from './ExperimentPicker.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
+import { SavedViewPicker } from '../saved-views/SavedViewPicker.tsx';
 
 /** Compare opens on the version key the Traces page's quick filter uses. */
 const VERSION_FIELD = { kind: 'metadata', key: CONTEXT_KEYS.appVersion } as const;
@@ -55,6 +56,9 @@ export function AppHeader({ route }: { route: Route }) {
           );
         })}
       </nav>
+      {(route.page === 'traces' || route.page === 'compare') && (
+        <SavedViewPicker experimentId={route.experimentId} tab={route.page} />
+      )}
       <UserMenu experimentId={route.experimentId} />
     </header>
   );
