@@ -14,7 +14,13 @@ import {
 } from './vocabulary.ts';
 
 export type OrderField =
-  { kind: 'attribute'; key: AttributeKey | 'experiment_id' } | { kind: 'tag' | 'metadata'; key: string };
+  | { kind: 'attribute'; key: AttributeKey | 'experiment_id' }
+  | { kind: 'tag' | 'metadata'; key: string }
+  /** Extension: a trace's total token count (the `total_tokens` member of its token-usage metadata). */
+  | { kind: 'usage'; key: 'total_tokens' };
+
+/** The extension order key for token totals (MLflow has none; a plain MLflow server refuses it). */
+export const TOTAL_TOKENS_ORDER_KEY = 'total_tokens';
 
 export interface OrderTerm {
   field: OrderField;
@@ -31,6 +37,7 @@ function resolveOrderField(text: string): OrderField | string {
   const key = trimBackticks(stripQuotes(dot < 0 ? text : text.slice(dot + 1)));
   const entity = prefix === null ? 'attribute' : Object.hasOwn(PREFIXES, prefix) ? PREFIXES[prefix] : undefined;
   if (entity === undefined) return `Invalid entity type '${prefix}'. Valid values are ${pythonSet(ENTITY_TYPES)}`;
+  if (entity === 'attribute' && key === TOTAL_TOKENS_ORDER_KEY) return { kind: 'usage', key: TOTAL_TOKENS_ORDER_KEY };
   if (entity === 'attribute' && !(ORDER_BY_ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
     return `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ORDER_BY_ATTRIBUTE_KEYS)}'`;
   }

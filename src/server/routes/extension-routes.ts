@@ -82,6 +82,7 @@ export async function extensionRoutes(
       'metrics.dimensions',
       'metrics.filter',
       'metrics.confidence_level',
+      'order_by.total_tokens',
       ...(savedViews ? ['saved-views'] : []),
     ],
   });

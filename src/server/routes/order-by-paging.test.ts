@@ -9,6 +9,7 @@ let exp: string;
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 const id = (i: number) => `tr-${String(i).padStart(32, '0')}`;
 // Repeated values and missing ones, so ties fall to the time and id tie-breakers.
+const tokens = (i: number) => ((i * 7) % 10) * 100 + (i % 3) * 5;
 const customer = (i: number) => (i % 4 === 3 ? undefined : ['acme', 'beta', 'zeta'][i % 3]);
 
 beforeAll(async () => {
@@ -22,7 +23,11 @@ beforeAll(async () => {
       // Pairs share a start time: the request_id tie-breaker decides between them.
       startMs: T0 + Math.floor(i / 2) * 1000,
       tags: c ? { customer: c } : {},
-      metadata: c ? { 'app.tier': c.toUpperCase() } : {},
+      metadata: {
+        ...(c ? { 'app.tier': c.toUpperCase() } : {}),
+        // Token totals of 0–900 (numbers, compared as numbers: 90 < 800), missing on every fifth trace.
+        ...(i % 5 === 4 ? {} : { 'mlflow.trace.tokenUsage': JSON.stringify({ total_tokens: tokens(i) }) }),
+      },
     });
   }
 });
@@ -62,7 +67,11 @@ async function all(orderBy: string[], between?: (pageIndex: number) => Promise<v
 }
 
 /** The expected order: value in the direction, missing last, then start time DESC, then id ASC. */
-function expected(ids: number[], value: (i: number) => string | undefined, ascending: boolean): string[] {
+function expected<V extends string | number>(
+  ids: number[],
+  value: (i: number) => V | undefined,
+  ascending: boolean,
+): string[] {
   return [...ids]
     .sort((a, b) => {
       const va = value(a);
@@ -91,6 +100,16 @@ describe('order_by a tag or metadata key, paged', () => {
   it('orders by a dotted metadata key', async () => {
     const traces = await all(['metadata.`app.tier` DESC']);
     expect(traces.map((t) => t.trace_id)).toEqual(expected(range(23), (i) => customer(i)?.toUpperCase(), false));
+  });
+
+  it.each([
+    ['total_tokens DESC', false],
+    ['total_tokens ASC', true],
+  ])('orders by token totals (extension key %s), numbers as numbers, missing last', async (clause, ascending) => {
+    const traces = await all([clause]);
+    expect(traces.map((t) => t.trace_id)).toEqual(
+      expected(range(23), (i) => (i % 5 === 4 ? undefined : tokens(i)), ascending),
+    );
   });
 
   it('writes a keyset cursor, so traces arriving between pages do not shift the pages', async () => {

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { catalogQueries } from './catalog-queries.ts';
 
 /** The optional features of the trace-explorer server (`GET …/capabilities` lists them). */
-export type ServerFeature = 'keys' | 'values' | 'count' | 'groups' | 'metrics.dimensions' | 'saved-views';
+export type ServerFeature =
+  'keys' | 'values' | 'count' | 'groups' | 'metrics.dimensions' | 'saved-views' | 'order_by.total_tokens';
 
 export interface ServerFeatures {
   /** False until the capabilities probe has answered. */

@@ -16,6 +16,7 @@ import { columnsWithKeys, traceTableFeatures } from './trace-columns.tsx';
 import type { TraceRow } from './trace-row.ts';
 import { isSortableColumn, type SortSpec } from './traces-url.ts';
 import { useTableColumns } from './useTableColumns.ts';
+import { useServerFeatures } from '../api/useServerFeatures.ts';
 import { columnVar } from './column-state.ts';
 import { RowActiveContext } from './row-active-context.ts';
 import './traces-grid.css';
@@ -63,6 +64,8 @@ export function TracesGrid(props: TracesGridProps) {
   const { rows, sort, onSort, activeIndex, onActiveIndexChange, openTraceId, onOpen, idPrefix } = props;
   const { visibility, sizing, keyIds, setVisibility, setSizing } = useTableColumns();
   const columns = useMemo(() => columnsWithKeys(keyIds), [keyIds]);
+  // Token totals sort on a trace-explorer server only (an extension order key).
+  const sortsByTokens = useServerFeatures().has('order_by.total_tokens');
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort.column, sort.desc]);
   const table = useTable({
     features: traceTableFeatures,
@@ -209,7 +212,10 @@ export function TracesGrid(props: TracesGridProps) {
         <div role="row" aria-rowindex={1} className="grid-row grid-header-row">
           {headers.map((header, i) => {
             const sorted = header.column.getIsSorted();
-            const canSort = header.column.getCanSort() && isSortableColumn(header.column.id);
+            const canSort =
+              header.column.getCanSort() &&
+              isSortableColumn(header.column.id) &&
+              (header.column.id !== 'tokens' || sortsByTokens);
             return (
               <div
                 key={header.id}
@@ -366,8 +372,8 @@ function useClientSize(ref: RefObject<HTMLElement | null>): { width: number; hei
 /** TanStack Table's default minimum column width when a column sets none. */
 const minSizeOf = (minSize: number | undefined) => minSize ?? 20;
 
-/** Time and latency read best newest/slowest first; text columns A→Z. */
-const defaultDesc = (column: string) => column === 'start' || column === 'latency';
+/** Time, latency and tokens read best newest/largest first; text columns A→Z. */
+const defaultDesc = (column: string) => column === 'start' || column === 'latency' || column === 'tokens';
 
 interface TraceGridRowProps {
   row: Row<typeof traceTableFeatures, TraceRow>;

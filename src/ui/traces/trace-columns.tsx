@@ -98,7 +98,6 @@ export const traceColumns = helper.columns([
   helper.accessor('tokens', {
     header: 'Tokens',
     size: 80,
-    enableSorting: false,
     cell: (c) => <span className="num">{c.getValue() ?? '—'}</span>,
   }),
   helper.accessor('tags', {

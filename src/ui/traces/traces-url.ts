@@ -3,6 +3,7 @@
 // app's (app-url.ts). Defaults are dropped so that the plain page has a plain link.
 import { METADATA, CONTEXT_KEYS } from '../../core/model.ts';
 import { quoteKey } from '../../core/filter/index.ts';
+import { TOTAL_TOKENS_ORDER_KEY } from '../../core/filter/parse-order-by.ts';
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
 import { keyColumnOf, parseColumns, writeColumns, type ColumnState, type KeyColumnId } from './column-state.ts';
 import {
@@ -21,7 +22,7 @@ export type GroupBy =
 
 /** Built-in columns the server can order by (§6.7); the value is the column id in the table. */
 type BuiltinSortColumn =
-  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment';
+  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment' | 'tokens';
 /** A sortable column: a built-in one, or a tag/metadata key column (ordered by the server, §6.7). */
 export type SortColumn = BuiltinSortColumn | KeyColumnId;
 const SORT_COLUMNS: readonly BuiltinSortColumn[] = [
@@ -34,6 +35,7 @@ const SORT_COLUMNS: readonly BuiltinSortColumn[] = [
   'session',
   'version',
   'environment',
+  'tokens',
 ];
 
 export interface SortSpec {
@@ -68,6 +70,8 @@ const ORDER_BY: Record<BuiltinSortColumn, string> = {
   session: `metadata.${quoteKey(METADATA.session)}`,
   version: `metadata.${quoteKey(CONTEXT_KEYS.appVersion)}`,
   environment: `metadata.${quoteKey(CONTEXT_KEYS.environment)}`,
+  // The server's extension key (capability `order_by.total_tokens`); MLflow has no such order.
+  tokens: TOTAL_TOKENS_ORDER_KEY,
 };
 
 /** The MLflow order_by list for a sort; start time then id break ties so pages never overlap. */
