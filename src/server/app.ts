@@ -25,6 +25,8 @@ import { installAuthGuard } from './auth/auth-guard.ts';
 import { authOffRoutes, authRoutes } from './auth/auth-routes.ts';
 import type { ReviewQueueStore } from './queues/review-queue-store.ts';
 import { reviewQueueRoutes } from './queues/review-queue-routes.ts';
+import type { SavedViewStore } from './saved-views/saved-view-store.ts';
+import { savedViewRoutes } from './saved-views/saved-view-routes.ts';
 
 export interface AppOptions {
   store: TraceStore;
@@ -43,6 +45,8 @@ export interface AppOptions {
   auth?: AuthService;
   /** Review queues (queues/review-queue-routes.ts); without it the app has no queue endpoints. */
   reviewQueues?: ReviewQueueStore;
+  /** The explorer's saved views (`saved-views/*` endpoints); absent: not offered (capabilities omit them). */
+  savedViews?: SavedViewStore;
 }
 
 const API_PREFIXES = ['/api/', '/ajax-api/'];
@@ -183,12 +187,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(artifactRoutes, { store: options.store, spanCap });
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });
-  await app.register(extensionRoutes, { store: options.store, reviewQueues: options.reviewQueues !== undefined });
+  await app.register(extensionRoutes, {
+    store: options.store,
+    reviewQueues: options.reviewQueues !== undefined,
+    savedViews: options.savedViews !== undefined,
+  });
   await app.register(tailRoutes, { store: options.store });
   await app.register(traceBatchRoutes, { store: options.store });
   if (options.reviewQueues)
     await app.register(reviewQueueRoutes, { store: options.store, queues: options.reviewQueues });
   await app.register(exportRoutes, { store: options.store, maxSpansPerTrace: spanCap.max });
+  if (options.savedViews) await app.register(savedViewRoutes, { store: options.store, views: options.savedViews });
   if (options.auth) await app.register(authRoutes, { service: options.auth });
   else await app.register(authOffRoutes);
 

@@ -5,6 +5,7 @@ import { openStore } from './storage/open-store.ts';
 import { openAuth } from './auth/open-auth.ts';
 import { openAuthStore } from './auth/open-auth-store.ts';
 import { openReviewQueueStore } from './queues/open-review-queue-store.ts';
+import { openSavedViewStore } from './saved-views/open-saved-view-store.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ export async function startServer(
   });
   // After the trace store: on SQLite its open applies the migrations that create the queue tables.
   const reviewQueues = await openReviewQueueStore(config.backendStoreUri);
+  const savedViews = await openSavedViewStore(config.backendStoreUri);
   const defaultUi = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
   const staticDir = config.staticDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined);
   const app = await buildApp({
@@ -47,6 +49,7 @@ export async function startServer(
     maxSpansPerTrace: config.maxSpansPerTrace,
     auth,
     reviewQueues,
+    savedViews,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -55,6 +58,7 @@ export async function startServer(
       await drainRequests(app, config.shutdownTimeoutMs, log);
       await store.close();
       await reviewQueues.close();
+      await savedViews.close();
       await authStore?.close();
     },
   };

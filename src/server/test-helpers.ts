@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildApp, type AppOptions } from './app.ts';
 import { openStore } from './storage/open-store.ts';
 import { createTestDatabase } from './storage/postgres/test-database.ts';
+import { openSavedViewStore } from './saved-views/open-saved-view-store.ts';
 import type { SqliteStoreOptions } from './storage/sqlite-trace-store.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 
@@ -20,6 +21,8 @@ export interface TestServerOptions {
   sqlite?: SqliteStoreOptions;
   /** App options for `app` (limits, the spans-per-trace cap, …). */
   app?: Omit<AppOptions, 'store'>;
+  /** Serve the saved-views endpoints from the same database (as `npm start` does). */
+  savedViews?: boolean;
 }
 
 export interface TestServer {
@@ -60,7 +63,8 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     cleanup = () => database.drop();
   }
   const store = await openStore(uri, { synchronous: 'NORMAL', sqlite: options.sqlite });
-  const app = await buildApp({ ...options.app, store });
+  const savedViews = options.savedViews ? await openSavedViewStore(uri) : undefined;
+  const app = await buildApp({ ...options.app, store, savedViews });
   const siblings: { app: FastifyInstance; store: TraceStore }[] = [];
   const sibling = async (sqlite: SqliteStoreOptions) => {
     const other = await openStore(uri, { synchronous: 'NORMAL', sqlite });
@@ -81,6 +85,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       }
       await app.close();
       await store.close();
+      await savedViews?.close();
       await cleanup();
     },
   };

@@ -1,6 +1,7 @@
 // The view state that the Traces and Compare pages share, so switching tabs keeps what the
 // person is looking at: the committed filter (canonical printed text, `?q=`) and the time
-// range (`?range=24h`, or `?from=&to=` in ms for a custom window). Each page's own state
+// range (`?range=24h`, or `?from=&to=` in ms for a custom window), and the saved view the person
+// opened (`?saved=<view id>`, saved-views/; the link still carries every parameter). Each page's own state
 // (grouping, selection, sort, version key…) lives in that page's `*-url.ts` module.
 import { andFilters } from '../core/filter-clause.ts';
 
@@ -19,9 +20,11 @@ export type TimeRange =
 export interface SharedView {
   filter: string;
   range: TimeRange;
+  /** The saved view this one was opened from (it may since differ: "modified"). */
+  saved?: string;
 }
 
-const SHARED_KEYS = ['q', 'range', 'from', 'to'] as const;
+const SHARED_KEYS = ['q', 'range', 'from', 'to', 'saved'] as const;
 
 export function parseSharedView(search: URLSearchParams): SharedView {
   const filter = search.get('q') ?? '';
@@ -34,7 +37,8 @@ export function parseSharedView(search: URLSearchParams): SharedView {
   else if (search.has('from') && search.has('to') && Number.isFinite(from) && Number.isFinite(to) && from < to) {
     range = { kind: 'custom', fromMs: from, toMs: to };
   }
-  return { filter, range };
+  const saved = search.get('saved');
+  return saved ? { filter, range, saved } : { filter, range };
 }
 
 /** Writes the shared view into `search` (mutating it) and returns it, dropping defaults. */
@@ -46,6 +50,7 @@ export function writeSharedView(search: URLSearchParams, view: SharedView): URLS
     search.set('from', String(Math.floor(view.range.fromMs)));
     search.set('to', String(Math.ceil(view.range.toMs)));
   }
+  if (view.saved) search.set('saved', view.saved);
   return search;
 }
 

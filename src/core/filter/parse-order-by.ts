@@ -17,7 +17,12 @@ export type OrderField =
   | { kind: 'attribute'; key: AttributeKey | 'experiment_id' }
   | { kind: 'tag' | 'metadata'; key: string }
   /** Extension: the trace's cost in USD (`total_cost` of `mlflow.trace.cost`); traces without one sort last. */
-  | { kind: 'cost' };
+  | { kind: 'cost' }
+  /** Extension: a trace's total token count (the `total_tokens` member of its token-usage metadata). */
+  | { kind: 'usage'; key: 'total_tokens' };
+
+/** The extension order key for token totals (MLflow has none; a plain MLflow server refuses it). */
+export const TOTAL_TOKENS_ORDER_KEY = 'total_tokens';
 
 export interface OrderTerm {
   field: OrderField;
@@ -35,6 +40,7 @@ function resolveOrderField(text: string): OrderField | string {
   if (COST_ORDER_KEYS.includes(text)) return { kind: 'cost' };
   const entity = prefix === null ? 'attribute' : Object.hasOwn(PREFIXES, prefix) ? PREFIXES[prefix] : undefined;
   if (entity === undefined) return `Invalid entity type '${prefix}'. Valid values are ${pythonSet(ENTITY_TYPES)}`;
+  if (entity === 'attribute' && key === TOTAL_TOKENS_ORDER_KEY) return { kind: 'usage', key: TOTAL_TOKENS_ORDER_KEY };
   if (entity === 'attribute' && !(ORDER_BY_ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
     return `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ORDER_BY_ATTRIBUTE_KEYS)}'`;
   }

@@ -28,6 +28,11 @@ class RequestAuth {
     return this.service.readableExperiments(this.principal);
   }
 
+  /** Whether the caller has `capability` on an experiment (for routes whose rule depends on the row, e.g. saved views). */
+  can(experimentId: string, capability: Capability): Promise<boolean> {
+    return this.service.allows(this.principal, [experimentId], capability);
+  }
+
   /** Refuses (403) unless the caller has `capability` on the experiments of these traces. */
   async requireTraces(traceIds: string[], capability: Capability): Promise<void> {
     const experiments = await experimentsOfTraces(this.store, traceIds);

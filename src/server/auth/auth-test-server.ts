@@ -13,6 +13,7 @@ import type { PermissionName } from './permissions.ts';
 import { SqliteAuthStore } from './sqlite-auth-store.ts';
 import { openSqlite } from '../storage/open-sqlite.ts';
 import { SqliteReviewQueueStore } from '../queues/sqlite-review-queue-store.ts';
+import { SqliteSavedViewStore } from '../saved-views/sqlite-saved-view-store.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -37,7 +38,8 @@ export async function createAuthTestServer(
     { TRACE_EXPLORER_ADMIN_USERNAME: ADMIN.username, TRACE_EXPLORER_ADMIN_PASSWORD: ADMIN.password },
   );
   const reviewQueues = new SqliteReviewQueueStore(openSqlite(path));
-  const app = await buildApp({ store, auth, staticDir: options.staticDir, reviewQueues });
+  const savedViews = new SqliteSavedViewStore(path);
+  const app = await buildApp({ store, auth, staticDir: options.staticDir, reviewQueues, savedViews });
   return {
     app,
     store,
@@ -46,6 +48,7 @@ export async function createAuthTestServer(
     close: async () => {
       await app.close();
       await store.close();
+      await savedViews.close();
       await authStore.close();
       await reviewQueues.close();
       rmSync(dir, { recursive: true, force: true });

@@ -235,6 +235,15 @@ const API_RULES: [string[], string[], AccessRule][] = [
   [['POST'], [`${EXT}/export/columns`], read(fromExperimentIds)],
   // Import writes traces, tags, metadata and assessments into one experiment (its body is a stream, so the id is in the query).
   [['POST'], [`${EXT}/import`], write('edit', fromExperimentIdQuery, 'traces.import')],
+  // Saved views (saved-views/saved-view-routes.ts): the row is the least a caller needs; the route
+  // also requires the owner or manage to change someone else's view, and hides others' private views.
+  [['GET'], [`${EXT}/saved-views/list`, `${EXT}/saved-views/get`], read(fromExperimentId)],
+  [
+    ['POST'],
+    [`${EXT}/saved-views/create`, `${EXT}/saved-views/update`, `${EXT}/saved-views/delete`],
+    write('edit', fromExperimentId),
+  ],
+  [['POST'], [`${EXT}/saved-views/set-default`], write('manage', fromExperimentId, 'saved-view.set-default')],
   // Artifacts (traces.json only)
   [['GET'], ['/2.0/mlflow-artifacts/artifacts/*'], read(fromArtifactPath)],
   [['PUT'], ['/2.0/mlflow-artifacts/artifacts/*'], write('ingest', fromArtifactPath)],

@@ -70,7 +70,11 @@ export function parseGroupBy(text: string): { kind: KeyKind; key: string } {
 
 export async function extensionRoutes(
   app: FastifyInstance,
-  { store, reviewQueues = false }: { store: TraceStore; reviewQueues?: boolean },
+  {
+    store,
+    reviewQueues = false,
+    savedViews = false,
+  }: { store: TraceStore; reviewQueues?: boolean; savedViews?: boolean },
 ): Promise<void> {
   const capabilities = async (): Promise<Capabilities & { extensions: string[]; price_table_date: string }> => ({
     filter_dialects: ['mlflow', 'extended'],
@@ -91,6 +95,8 @@ export async function extensionRoutes(
       'order_by.cost',
       'export',
       'import',
+      'order_by.total_tokens',
+      ...(savedViews ? ['saved-views'] : []),
     ],
     // The date of the built-in price table that derives span costs (src/core/cost/price-table.ts).
     price_table_date: PRICE_TABLE_DATE,

@@ -1,12 +1,22 @@
 import { invalidParameter } from '../errors.ts';
 import type { PageCursor } from '../storage/trace-store.ts';
 
-// MLflow's page token: base64 of JSON {"offset": N}. Clients treat it as opaque. For the default
-// trace order we add the last row's sort key ("after"), so the next page is an index seek
-// (keyset paging) instead of skipping N rows; MLflow-style tokens without it still work.
-export function encodePageToken(offset: number, after?: PageCursor['after']): string {
-  return Buffer.from(JSON.stringify(after ? { offset, after: [after.ts, after.id] } : { offset })).toString('base64');
+// MLflow's page token: base64 of JSON {"offset": N}. Clients treat it as opaque. We add the last
+// row's sort key: for the default trace order "after" ([ts, id]), so the next page is an index seek;
+// for any other order "keys" (the row's value of each order term), so the next page starts right
+// after that row and never repeats or skips one when traces arrive between pages (keyset paging).
+// MLflow-style tokens without either still work (offset).
+export function encodePageToken(offset: number, cursor: Omit<PageCursor, 'offset'> = {}): string {
+  const { after, keys } = cursor;
+  return Buffer.from(
+    JSON.stringify(after ? { offset, after: [after.ts, after.id] } : keys ? { offset, keys } : { offset }),
+  ).toString('base64');
 }
+
+/** More keys than any order_by a client can send is not a cursor we wrote. */
+const MAX_ORDER_KEYS = 32;
+const isOrderKey = (v: unknown): v is string | number | null =>
+  v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 
 export function decodePageToken(token: string | undefined): number {
   return decodePageCursor(token).offset;
@@ -22,7 +32,10 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   } catch {
     throw invalidParameter(`Invalid page token, decoded value=${decoded.slice(0, 200)}`);
   }
-  const record = typeof parsed === 'object' && parsed !== null ? (parsed as { offset?: unknown; after?: unknown }) : {};
+  const record =
+    typeof parsed === 'object' && parsed !== null
+      ? (parsed as { offset?: unknown; after?: unknown; keys?: unknown })
+      : {};
   const offset = record.offset;
   // Safe integers only: an offset such as 1e300 passes Number.isInteger but cannot be bound to SQL.
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset <= 0) {
@@ -38,5 +51,8 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   ) {
     return { offset, after: { ts: after[0], id: after[1] } };
   }
+  const keys = record.keys;
+  if (Array.isArray(keys) && keys.length > 0 && keys.length <= MAX_ORDER_KEYS && keys.every(isOrderKey))
+    return { offset, keys };
   return { offset };
 }

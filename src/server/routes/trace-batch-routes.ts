@@ -116,7 +116,7 @@ async function filterPage(
     maxResults: selection.max,
     cursor: decodePageCursor(selection.pageToken),
   });
-  return { infos: page.traces, next: page.next && encodePageToken(page.next.offset, page.next.after) };
+  return { infos: page.traces, next: page.next && encodePageToken(page.next.offset, page.next) };
 }
 
 const failureOf = (traceId: string, error: unknown): TraceBatchFailure => {

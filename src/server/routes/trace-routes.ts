@@ -156,7 +156,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
     const result = await store.searchTraces({ experimentIds, filter, orderBy, maxResults, cursor });
     return {
       traces: result.traces.map(toWireTraceInfo),
-      ...(result.next ? { next_page_token: encodePageToken(result.next.offset, result.next.after) } : {}),
+      ...(result.next ? { next_page_token: encodePageToken(result.next.offset, result.next) } : {}),
     };
   };
 

@@ -171,4 +171,25 @@ CREATE INDEX review_queue_items_done_by ON review_queue_items (queue_id, complet
 CREATE INDEX review_queue_items_by_trace ON review_queue_items (trace_id);
 `,
   },
+  {
+    // Saved views of the explorer (saved-views/saved-view-store.ts), per experiment. experiment_id is
+    // text and no foreign key, like the auth grants: views outlive nothing else and are removed with
+    // their experiment only by an explicit delete. At most one default per experiment (partial index).
+    version: 4,
+    sql: `
+CREATE TABLE saved_views (
+  view_id TEXT PRIMARY KEY,
+  experiment_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  owner TEXT,
+  visibility TEXT NOT NULL,
+  body TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX saved_views_by_experiment ON saved_views (experiment_id, name, view_id);
+CREATE UNIQUE INDEX saved_views_one_default ON saved_views (experiment_id) WHERE is_default = 1;
+`,
+  },
 ];

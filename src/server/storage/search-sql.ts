@@ -4,7 +4,7 @@
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { OrderTerm } from '../../core/filter/parse-order-by.ts';
 import { compileFilter } from './sql/compile-filter.ts';
-import { compileOrderBy } from './sql/compile-order-by.ts';
+import { compileOrderBy, keysetAfter, type CompiledOrderTerm } from './sql/compile-order-by.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 
 export interface SqlFragment {
@@ -15,8 +15,10 @@ export interface SqlFragment {
 export interface CompiledOrder {
   sql: string;
   params: unknown[];
-  /** True for MLflow's default order (timestamp_ms DESC, request_id ASC): keyset paging applies. */
+  /** True for MLflow's default order (timestamp_ms DESC, request_id ASC): keyset paging on (ts, id) applies. */
   isDefault: boolean;
+  /** Any other order: its terms, whose values on a page's last row are the next page's keyset cursor. */
+  terms: CompiledOrderTerm[];
 }
 
 const DEFAULT_ORDER_SQL = 't.timestamp_ms DESC, t.trace_id ASC';
@@ -43,7 +45,7 @@ export function isDefaultOrder(terms: readonly OrderTerm[]): boolean {
 }
 
 export function compileSearchOrder(terms: readonly OrderTerm[] | undefined): CompiledOrder {
-  if (!terms || isDefaultOrder(terms)) return { sql: DEFAULT_ORDER_SQL, params: [], isDefault: true };
+  if (!terms || isDefaultOrder(terms)) return { sql: DEFAULT_ORDER_SQL, params: [], isDefault: true, terms: [] };
   const compiled = compileOrderBy(terms, sqliteDialect);
   const params: unknown[] = [];
   const parts: string[] = [];
@@ -54,5 +56,32 @@ export function compileSearchOrder(terms: readonly OrderTerm[] | undefined): Com
     parts.push(`${term.sql} ${term.ascending ? 'ASC' : 'DESC'}`);
     params.push(...term.params);
   }
-  return { sql: parts.join(', '), params, isDefault: false };
+  return { sql: parts.join(', '), params, isDefault: false, terms: compiled };
+}
+
+/** The order terms' values as extra result columns `k0, k1, …` (the next page's cursor is the last row's). */
+export function orderKeyColumns(order: CompiledOrder): SqlFragment {
+  return {
+    sql: order.terms.map((term, i) => `, (${term.sql}) AS k${i}`).join(''),
+    params: order.terms.flatMap((term) => term.params),
+  };
+}
+
+/** Keyset paging for any order (sql/compile-order-by.ts `keysetAfter`) with SQLite's positional parameters. */
+export function orderKeyset(order: CompiledOrder, keys: readonly unknown[]): SqlFragment | undefined {
+  if (order.isDefault) return undefined;
+  const params: unknown[] = [];
+  const sql = keysetAfter(
+    order.terms,
+    keys,
+    (i) => {
+      params.push(...order.terms[i].params);
+      return order.terms[i].sql;
+    },
+    (value) => {
+      params.push(value);
+      return '?';
+    },
+  );
+  return sql === undefined ? undefined : { sql, params };
 }

@@ -66,6 +66,8 @@ export interface AssessmentUpdate {
 export interface PageCursor {
   offset: number;
   after?: { ts: number; id: string };
+  /** Any other order: the previous page's last row's value of each order term (search-sql.ts `orderKeyset`). */
+  keys?: (string | number | null)[];
 }
 
 // Queries arrive parsed (routes/search-request.ts): experiment ids as numbers, a checked filter tree,

@@ -13,7 +13,9 @@ export type ServerFeature =
   | 'review_queues'
   | 'metrics.cost'
   | 'order_by.cost'
-  | 'export';
+  | 'export'
+  | 'saved-views'
+  | 'order_by.total_tokens';
 
 export interface ServerFeatures {
   /** False until the capabilities probe has answered. */

@@ -7,6 +7,7 @@ import { parseSharedView, sharedParams } from '../shared-view-url.ts';
 import { ExperimentPicker } from './ExperimentPicker.tsx';
 import { UserMenu } from '../auth/UserMenu.tsx';
 import { LabelsButton } from '../labels/LabelsButton.tsx';
+import { SavedViewPicker } from '../saved-views/SavedViewPicker.tsx';
 
 /** Compare opens on the version key the Traces page's quick filter uses. */
 const VERSION_FIELD = { kind: 'metadata', key: CONTEXT_KEYS.appVersion } as const;
@@ -61,6 +62,9 @@ export function AppHeader({ route }: { route: Route }) {
           );
         })}
       </nav>
+      {(route.page === 'traces' || route.page === 'compare') && (
+        <SavedViewPicker experimentId={route.experimentId} tab={route.page} />
+      )}
       <UserMenu experimentId={route.experimentId} />
     </header>
   );

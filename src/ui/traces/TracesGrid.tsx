@@ -12,10 +12,12 @@ import {
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
-import { isSortableColumn, traceColumns, traceTableFeatures } from './trace-columns.tsx';
+import { columnsWithKeys, traceTableFeatures } from './trace-columns.tsx';
 import type { TraceRow } from './trace-row.ts';
-import type { SortColumn, SortSpec } from './traces-url.ts';
-import { useColumnPrefs } from './useColumnPrefs.ts';
+import { isSortableColumn, type SortSpec } from './traces-url.ts';
+import { useTableColumns } from './useTableColumns.ts';
+import { useServerFeatures } from '../api/useServerFeatures.ts';
+import { columnVar } from './column-state.ts';
 import { RowActiveContext } from './row-active-context.ts';
 import './traces-grid.css';
 
@@ -60,11 +62,14 @@ function resolve<T>(updater: Updater<T>, old: T): T {
 
 export function TracesGrid(props: TracesGridProps) {
   const { rows, sort, onSort, activeIndex, onActiveIndexChange, openTraceId, onOpen, idPrefix } = props;
-  const { visibility, sizing, setVisibility, setSizing } = useColumnPrefs();
+  const { visibility, sizing, keyIds, setVisibility, setSizing } = useTableColumns();
+  const columns = useMemo(() => columnsWithKeys(keyIds), [keyIds]);
+  // Token totals sort on a trace-explorer server only (an extension order key).
+  const sortsByTokens = useServerFeatures().has('order_by.total_tokens');
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort.column, sort.desc]);
   const table = useTable({
     features: traceTableFeatures,
-    columns: traceColumns,
+    columns,
     data: mutableRows(rows),
     getRowId: (row) => row.id,
     state: { sorting, columnVisibility: visibility, columnSizing: sizing },
@@ -75,7 +80,7 @@ export function TracesGrid(props: TracesGridProps) {
     columnResizeMode: 'onChange',
     onSortingChange: (updater) => {
       const next = resolve(updater, sorting)[0];
-      if (next && isSortableColumn(next.id)) onSort({ column: next.id as SortColumn, desc: next.desc });
+      if (next && isSortableColumn(next.id)) onSort({ column: next.id, desc: next.desc });
     },
     onColumnVisibilityChange: (updater) => setVisibility(resolve(updater, visibility)),
     onColumnSizingChange: (updater) => setSizing(resolve(updater, sizing)),
@@ -156,7 +161,7 @@ export function TracesGrid(props: TracesGridProps) {
   // Widths as CSS variables on the grid: resizing re-renders the header, not every row.
   const columnVars: Record<string, string> = {};
   for (const header of headers)
-    columnVars[`--col-${header.column.id}`] = `${header.getSize() + extra(header.column.id)}px`;
+    columnVars[columnVar(header.column.id)] = `${header.getSize() + extra(header.column.id)}px`;
   const totalWidth =
     table.getTotalSize() + (flexible.length > 0 ? Math.floor(spare / flexible.length) * flexible.length : 0);
   const visibleIds = table
@@ -210,7 +215,10 @@ export function TracesGrid(props: TracesGridProps) {
         <div role="row" aria-rowindex={1} className="grid-row grid-header-row">
           {headers.map((header, i) => {
             const sorted = header.column.getIsSorted();
-            const canSort = header.column.getCanSort() && isSortableColumn(header.column.id);
+            const canSort =
+              header.column.getCanSort() &&
+              isSortableColumn(header.column.id) &&
+              (header.column.id !== 'tokens' || sortsByTokens);
             return (
               <div
                 key={header.id}
@@ -218,7 +226,7 @@ export function TracesGrid(props: TracesGridProps) {
                 aria-colindex={i + 1}
                 aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
                 className="grid-cell grid-header-cell"
-                style={{ width: `var(--col-${header.column.id})` }}
+                style={{ width: `var(${columnVar(header.column.id)})` }}
               >
                 {canSort ? (
                   <button
@@ -227,7 +235,7 @@ export function TracesGrid(props: TracesGridProps) {
                     title={`Sort by ${String(header.column.columnDef.header)}`}
                     onClick={() =>
                       onSort({
-                        column: header.column.id as SortColumn,
+                        column: header.column.id as SortSpec['column'],
                         desc: sorted === 'desc' ? false : sorted === 'asc' ? true : defaultDesc(header.column.id),
                       })
                     }
@@ -313,7 +321,7 @@ export function TracesGrid(props: TracesGridProps) {
                       role="gridcell"
                       aria-colindex={i + 1}
                       className="grid-cell"
-                      style={{ width: `var(--col-${cell.column.id})` }}
+                      style={{ width: `var(${columnVar(cell.column.id)})` }}
                     >
                       <table.FlexRender cell={cell} />
                     </div>
@@ -367,8 +375,9 @@ function useClientSize(ref: RefObject<HTMLElement | null>): { width: number; hei
 /** TanStack Table's default minimum column width when a column sets none. */
 const minSizeOf = (minSize: number | undefined) => minSize ?? 20;
 
-/** Time and latency read best newest/slowest first; text columns A→Z. */
-const defaultDesc = (column: string) => column === 'start' || column === 'latency' || column === 'cost';
+/** Time, latency, tokens and cost read best newest/largest first; text columns A→Z. */
+const defaultDesc = (column: string) =>
+  column === 'start' || column === 'latency' || column === 'tokens' || column === 'cost';
 
 interface TraceGridRowProps {
   row: Row<typeof traceTableFeatures, TraceRow>;

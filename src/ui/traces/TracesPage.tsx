@@ -29,6 +29,8 @@ import { useTraceRows } from './useTraceRows.ts';
 import { useTracesKeyboard } from './useTracesKeyboard.ts';
 import { useLiveTail } from './useLiveTail.ts';
 import { LiveTailToggle, NewTracesNotice } from './LiveTailControls.tsx';
+import { useColumnsInUrl } from './useColumnsInUrl.ts';
+import type { ColumnState } from './column-state.ts';
 import { SearchStatus } from './SearchStatus.tsx';
 import { StaleNotice } from './StaleNotice.tsx';
 import { BulkActionBar } from '../bulk/BulkActionBar.tsx';
@@ -47,6 +49,8 @@ const update = (patch: Partial<TracesView>, options: { replace?: boolean } = {})
 const open = (traceId: string) => update({ trace: traceId, detail: DEFAULT_TRACE_DETAIL_VIEW });
 const close = () => update({ trace: null, detail: DEFAULT_TRACE_DETAIL_VIEW });
 const commitFilter = (filter: string) => update({ filter });
+const readUrlColumns = () => currentView().columns;
+const writeUrlColumns = (columns: ColumnState) => update({ columns }, { replace: true });
 const actions = {
   addClause: (field: ClauseField, value: string | null) =>
     update({ filter: narrowFilter(currentView().filter, field, value) ?? currentView().filter }),
@@ -60,6 +64,7 @@ const TraceDetailPanel = lazy(() =>
 export function TracesPage({ experimentId }: { experimentId: string }) {
   const href = useLocationHref();
   const view = useMemo(() => parseTracesView(href), [href]);
+  useColumnsInUrl(view.columns, readUrlColumns, writeUrlColumns);
 
   const features = useServerFeatures();
   const dialect = features.dialect;
@@ -215,7 +220,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 onChange={(group, groupOrder) => update({ group, groupOrder })}
               />
             )}
-            <ColumnChooser />
+            <ColumnChooser experimentId={experimentId} catalogEnabled={firstPageSettled && features.has('keys')} />
             <LiveTailToggle tail={tail} source={tailSource} />
             {features.has('export') && (
               <ExportButton experimentId={experimentId} filter={serverFilter} subject="matching traces" />

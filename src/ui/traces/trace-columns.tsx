@@ -14,7 +14,7 @@ import { CopyTraceId } from './CopyTraceId.tsx';
 import { FilterValue } from './FilterValue.tsx';
 import { MoreTags } from './MoreTags.tsx';
 import { formatLatency, formatTime, type TraceRow } from './trace-row.ts';
-import { SORT_COLUMNS } from './traces-url.ts';
+import { keyColumnOf } from './column-state.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
 import { RowCheckbox, SelectLoadedCheckbox } from '../bulk/RowCheckbox.tsx';
 import { formatCost } from '../components/format-cost.ts';
@@ -27,8 +27,6 @@ export const traceTableFeatures = tableFeatures({
 });
 
 const helper = createColumnHelper<typeof traceTableFeatures, TraceRow>();
-
-const sortable = (id: string) => (SORT_COLUMNS as readonly string[]).includes(id);
 
 const STATUS_LABEL: Record<TraceRow['state'], string> = {
   OK: 'OK',
@@ -112,7 +110,6 @@ export const traceColumns = helper.columns([
   helper.accessor('tokens', {
     header: 'Tokens',
     size: 80,
-    enableSorting: false,
     cell: (c) => <span className="num">{c.getValue() ?? '—'}</span>,
   }),
   helper.accessor('cost', {
@@ -161,4 +158,39 @@ export const COLUMN_LABELS: readonly { id: string; label: string }[] = traceColu
   }))
   .filter((column) => column.id !== 'select');
 
-export const isSortableColumn = sortable;
+/** The header of a key column: the key, marked when it is metadata. */
+export function keyColumnLabel(id: string): string {
+  const column = keyColumnOf(id);
+  if (!column) return id;
+  return column.kind === 'tag' ? column.key : `${column.key} (metadata)`;
+}
+
+/** A column showing one tag or metadata key (`tag:<key>` / `metadata:<key>`); its value narrows the filter. */
+function keyColumn(id: string) {
+  const column = keyColumnOf(id)!;
+  return helper.accessor((row) => (column.kind === 'tag' ? row.tagMap[column.key] : row.metadataMap[column.key]), {
+    id,
+    header: keyColumnLabel(id),
+    size: 120,
+    cell: (c) => <FilterValue kind={column.kind} fieldKey={column.key} value={c.getValue() ?? ''} />,
+  });
+}
+
+// Column definitions are cached by id: the table recomputes its models when a definition changes.
+const keyColumnCache = new Map<string, ReturnType<typeof keyColumn>>();
+const KEY_COLUMN_CACHE_CAP = 200;
+
+/** The built-in columns followed by one column per key column id. */
+export function columnsWithKeys(keyIds: readonly string[]): typeof traceColumns {
+  if (keyIds.length === 0) return traceColumns;
+  const extra = keyIds.map((id) => {
+    let def = keyColumnCache.get(id);
+    if (!def) {
+      if (keyColumnCache.size >= KEY_COLUMN_CACHE_CAP) keyColumnCache.clear();
+      def = keyColumn(id);
+      keyColumnCache.set(id, def);
+    }
+    return def;
+  });
+  return [...traceColumns, ...extra] as typeof traceColumns;
+}

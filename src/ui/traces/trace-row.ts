@@ -19,6 +19,9 @@ export interface TraceRow {
   cost: number | null;
   /** User tags (mlflow.* system tags hidden), as "key=value" pairs in key order. */
   tags: readonly (readonly [string, string])[];
+  /** Every tag and metadata entry, for tag/metadata key columns. */
+  tagMap: Readonly<Record<string, string>>;
+  metadataMap: Readonly<Record<string, string>>;
   feedbackUp: number;
   feedbackDown: number;
 }
@@ -79,6 +82,8 @@ export function toTraceRow(info: TraceInfo): TraceRow {
     tags: Object.entries(tags)
       .filter(([key]) => !key.startsWith('mlflow.'))
       .sort(([a], [b]) => a.localeCompare(b)),
+    tagMap: tags,
+    metadataMap: metadata,
     feedbackUp,
     feedbackDown,
   };

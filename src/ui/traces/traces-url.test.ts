@@ -8,6 +8,7 @@ const base: TracesView = {
   group: { kind: 'none' },
   groupOrder: 'count',
   sort: { column: 'start', desc: true },
+  columns: null,
   trace: null,
   detail: { span: null, session: false },
 };
@@ -27,6 +28,21 @@ describe('traces-url', () => {
     ],
     ['tag grouping', { group: { kind: 'tag', key: 'team.name' } }, '/traces?experiment=7&group=tag%3Ateam.name'],
     ['sort', { sort: { column: 'latency', desc: false } }, '/traces?experiment=7&sort=latency%3Aasc'],
+    [
+      'sort by a tag column',
+      { sort: { column: 'tag:team, a', desc: true } },
+      '/traces?experiment=7&sort=tag%3Ateam%2C+a%3Adesc',
+    ],
+    [
+      'columns and widths, with key columns',
+      {
+        columns: {
+          visible: ['id', 'name', 'status', 'tag:customer', 'metadata:a,b:c'],
+          widths: { name: 200, 'metadata:a,b:c': 90 },
+        },
+      },
+      '/traces?experiment=7&cols=id%2Cname%2Cstatus%2Ctag%253Acustomer%2Cmetadata%253Aa%252Cb%253Ac&widths=metadata%253Aa%252Cb%253Ac%3A90%2Cname%3A200',
+    ],
     ['open trace', { trace: 'tr-abc' }, '/traces?experiment=7&trace=tr-abc'],
     [
       'open trace on a span',
@@ -49,6 +65,22 @@ describe('traces-url', () => {
     ['sort=latency:sideways', base.sort],
   ])('ignores a malformed %s', (query, sort) => {
     expect(parseTracesView(`/traces?experiment=7&${query}`).sort).toEqual(sort);
+  });
+
+  it('reads columns leniently: unknown ids and bad widths dropped, built-ins put in table order', () => {
+    expect(
+      parseTracesView('/traces?experiment=7&cols=status,bogus,name,tag%253Ax&widths=name:5,status:80,x:1').columns,
+    ).toEqual({ visible: ['id', 'name', 'status', 'tag:x'], widths: { status: 80 } });
+    expect(parseTracesView('/traces?experiment=7').columns).toBeNull();
+  });
+
+  it('orders by a tag or metadata column', () => {
+    expect(orderByFor({ column: 'metadata:a.b', desc: false })).toEqual([
+      'metadata.`a.b` ASC',
+      'timestamp_ms DESC',
+      'request_id ASC',
+    ]);
+    expect(orderByFor({ column: 'tag:team', desc: true })[0]).toBe('tag.team DESC');
   });
 
   it('orders with tie-breakers and quotes dotted keys', () => {

@@ -1,9 +1,11 @@
-// The Traces page's part of the URL: grouping, sort, group order and the open trace. The filter
+// The Traces page's part of the URL: grouping, sort, group order, columns and the open trace. The filter
 // and time range are shared with the Compare page (shared-view-url.ts); the experiment is the
 // app's (app-url.ts). Defaults are dropped so that the plain page has a plain link.
 import { METADATA, CONTEXT_KEYS } from '../../core/model.ts';
 import { quoteKey } from '../../core/filter/index.ts';
+import { TOTAL_TOKENS_ORDER_KEY } from '../../core/filter/parse-order-by.ts';
 import { parseSharedView, writeSharedView, type SharedView } from '../shared-view-url.ts';
+import { keyColumnOf, parseColumns, writeColumns, type ColumnState, type KeyColumnId } from './column-state.ts';
 import {
   DEFAULT_TRACE_DETAIL_VIEW,
   parseTraceDetailView,
@@ -18,10 +20,12 @@ export type GroupBy =
   | { kind: 'version' }
   | { kind: 'tag' | 'metadata'; key: string };
 
-/** Columns the server can order by (§6.7); the value is the column id in the table. */
-export type SortColumn =
-  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment' | 'cost';
-export const SORT_COLUMNS: readonly SortColumn[] = [
+/** Built-in columns the server can order by (§6.7); the value is the column id in the table. */
+type BuiltinSortColumn =
+  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment' | 'tokens' | 'cost';
+/** A sortable column: a built-in one, or a tag/metadata key column (ordered by the server, §6.7). */
+export type SortColumn = BuiltinSortColumn | KeyColumnId;
+const SORT_COLUMNS: readonly BuiltinSortColumn[] = [
   'start',
   'latency',
   'status',
@@ -31,6 +35,7 @@ export const SORT_COLUMNS: readonly SortColumn[] = [
   'session',
   'version',
   'environment',
+  'tokens',
   'cost',
 ];
 
@@ -46,6 +51,8 @@ export interface TracesView extends SharedView {
   group: GroupBy;
   groupOrder: GroupOrder;
   sort: SortSpec;
+  /** The table's columns and widths; null when the link names none (the person's last columns apply). */
+  columns: ColumnState | null;
   /** The open trace, or null. */
   trace: string | null;
   /** The open trace's selected span and session view (only with a trace). */
@@ -54,7 +61,7 @@ export interface TracesView extends SharedView {
 
 export const DEFAULT_SORT: SortSpec = { column: 'start', desc: true };
 
-const ORDER_BY: Record<SortColumn, string> = {
+const ORDER_BY: Record<BuiltinSortColumn, string> = {
   start: 'timestamp_ms',
   latency: 'execution_time_ms',
   status: 'status',
@@ -64,13 +71,19 @@ const ORDER_BY: Record<SortColumn, string> = {
   session: `metadata.${quoteKey(METADATA.session)}`,
   version: `metadata.${quoteKey(CONTEXT_KEYS.appVersion)}`,
   environment: `metadata.${quoteKey(CONTEXT_KEYS.environment)}`,
+  // The server's extension key (capability `order_by.total_tokens`); MLflow has no such order.
+  tokens: TOTAL_TOKENS_ORDER_KEY,
   // A trace-explorer extension of order_by (a plain MLflow server answers 400).
   cost: 'cost',
 };
 
 /** The MLflow order_by list for a sort; start time then id break ties so pages never overlap. */
 export function orderByFor(sort: SortSpec): string[] {
-  const first = `${ORDER_BY[sort.column]} ${sort.desc ? 'DESC' : 'ASC'}`;
+  const keyColumn = keyColumnOf(sort.column);
+  const identifier = keyColumn
+    ? `${keyColumn.kind}.${quoteKey(keyColumn.key)}`
+    : ORDER_BY[sort.column as BuiltinSortColumn];
+  const first = `${identifier} ${sort.desc ? 'DESC' : 'ASC'}`;
   if (sort.column === 'start') return [first, 'request_id ASC'];
   return [first, 'timestamp_ms DESC', 'request_id ASC'];
 }
@@ -107,10 +120,13 @@ export function groupParam(group: GroupBy): string | null {
   return group.kind;
 }
 
+/** Whether the server can order by this column id (built-in sortable columns and every key column). */
+export const isSortableColumn = (id: string): id is SortColumn =>
+  (SORT_COLUMNS as readonly string[]).includes(id) || keyColumnOf(id) !== null;
+
 function parseSort(raw: string | null): SortSpec {
-  const match = /^([a-z]+):(asc|desc)$/.exec(raw ?? '');
-  if (match && (SORT_COLUMNS as readonly string[]).includes(match[1]))
-    return { column: match[1] as SortColumn, desc: match[2] === 'desc' };
+  const match = /^(.+):(asc|desc)$/s.exec(raw ?? '');
+  if (match && isSortableColumn(match[1])) return { column: match[1], desc: match[2] === 'desc' };
   return DEFAULT_SORT;
 }
 
@@ -123,6 +139,7 @@ export function parseTracesView(href: string): TracesView {
     group: parseGroup(search.get('group')),
     groupOrder: search.get('gorder') === 'recent' ? 'recent' : 'count',
     sort: parseSort(search.get('sort')),
+    columns: parseColumns(search),
     trace: search.get('trace') || null,
     detail: search.get('trace') ? parseTraceDetailView(search) : DEFAULT_TRACE_DETAIL_VIEW,
   };
@@ -139,6 +156,7 @@ export function tracesHref(view: TracesView): string {
   if (view.sort.column !== DEFAULT_SORT.column || view.sort.desc !== DEFAULT_SORT.desc) {
     search.set('sort', `${view.sort.column}:${view.sort.desc ? 'desc' : 'asc'}`);
   }
+  writeColumns(search, view.columns);
   if (view.trace) {
     search.set('trace', view.trace);
     writeTraceDetailView(search, view.detail);

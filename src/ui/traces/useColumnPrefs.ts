@@ -1,10 +1,19 @@
 import { create } from 'zustand';
 import { readPreference, writePreference } from '../local-preferences.ts';
+import {
+  BUILTIN_COLUMN_IDS,
+  DEFAULT_COLUMNS,
+  keyColumnOf,
+  normalizeVisible,
+  type ColumnState,
+} from './column-state.ts';
 
-// Which columns are shown and how wide they are: a preference (remembered per browser), shared
-// by the main table and the traces inside expanded groups so that they line up.
-export type NumberRecord = Record<string, number>;
-export type BooleanRecord = Record<string, boolean>;
+// Which columns the tables show and how wide they are, shared by the main table and the traces
+// inside expanded groups so that they line up. The URL is where this state is shared
+// (useColumnsInUrl.ts keeps the two in step); the last state used is remembered per browser for
+// links that name no columns.
+type BooleanRecord = Record<string, boolean>;
+type NumberRecord = Record<string, number>;
 
 const isRecordOf =
   <T>(type: 'number' | 'boolean') =>
@@ -14,28 +23,45 @@ const isRecordOf =
     !Array.isArray(value) &&
     Object.values(value).every((v) => typeof v === type);
 
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
+
 const VISIBILITY_KEY = 'traces.columns.visibility';
 const SIZING_KEY = 'traces.columns.sizing';
+const KEY_COLUMNS_KEY = 'traces.columns.keys';
 
-/** Hidden until asked for: useful but wide or rarely read. */
-const DEFAULT_VISIBILITY: BooleanRecord = { response: false, session: false, tokens: false };
+function readColumns(): ColumnState {
+  const visibility = readPreference<BooleanRecord>(VISIBILITY_KEY, {}, isRecordOf<boolean>('boolean'));
+  const defaults = new Set(DEFAULT_COLUMNS.visible);
+  const builtins = BUILTIN_COLUMN_IDS.filter((id) => visibility[id] ?? defaults.has(id));
+  const keys = readPreference<string[]>(KEY_COLUMNS_KEY, [], isStringList);
+  return {
+    visible: normalizeVisible([...builtins, ...keys]),
+    widths: readPreference<NumberRecord>(SIZING_KEY, {}, isRecordOf<number>('number')),
+  };
+}
+
+function writeColumns(columns: ColumnState): void {
+  const shown = new Set(columns.visible);
+  const visibility: BooleanRecord = {};
+  for (const id of BUILTIN_COLUMN_IDS) visibility[id] = shown.has(id);
+  writePreference(VISIBILITY_KEY, visibility);
+  writePreference(
+    KEY_COLUMNS_KEY,
+    columns.visible.filter((id) => keyColumnOf(id) !== null),
+  );
+  writePreference(SIZING_KEY, columns.widths);
+}
 
 interface ColumnPrefs {
-  visibility: BooleanRecord;
-  sizing: NumberRecord;
-  setVisibility: (next: BooleanRecord) => void;
-  setSizing: (next: NumberRecord) => void;
+  columns: ColumnState;
+  setColumns: (next: ColumnState) => void;
 }
 
 export const useColumnPrefs = create<ColumnPrefs>((set) => ({
-  visibility: readPreference(VISIBILITY_KEY, DEFAULT_VISIBILITY, isRecordOf<boolean>('boolean')),
-  sizing: readPreference(SIZING_KEY, {}, isRecordOf<number>('number')),
-  setVisibility: (visibility) => {
-    writePreference(VISIBILITY_KEY, visibility);
-    set({ visibility });
-  },
-  setSizing: (sizing) => {
-    writePreference(SIZING_KEY, sizing);
-    set({ sizing });
+  columns: readColumns(),
+  setColumns: (columns) => {
+    writeColumns(columns);
+    set({ columns });
   },
 }));

@@ -5,10 +5,12 @@ import { createPostgresPool } from './postgres-pool.ts';
 import { INDEXED_PREFIX_CHARS, POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
+/** Every version the schema has (other features append theirs), and the last. */
+const ALL = POSTGRES_MIGRATIONS.map((m) => m.version);
+const LAST = Math.max(...ALL);
+const NEXT = LAST + 1;
+
 // Against the run's real PostgreSQL (scripts/postgres-global-setup.ts); a fresh database per test.
-const VERSIONS = POSTGRES_MIGRATIONS.map((m) => m.version);
-const LATEST = Math.max(...VERSIONS);
-const NEXT = LATEST + 1;
 const open: { pools: Pool[]; dbs: TestDatabase[] } = { pools: [], dbs: [] };
 
 async function freshDatabase(): Promise<TestDatabase> {
@@ -47,7 +49,7 @@ describe('migratePostgres', () => {
     );
     expect(role[0].rolsuper).toBe(false);
 
-    expect(await migratePostgres(p)).toEqual({ applied: VERSIONS, version: LATEST });
+    expect(await migratePostgres(p)).toEqual({ applied: ALL, version: LAST });
     const schema = await schemaOf(p);
     for (const table of [
       'experiments',
@@ -82,10 +84,10 @@ describe('migratePostgres', () => {
     const p = pool(await freshDatabase());
     await migratePostgres(p);
     const before = await schemaOf(p);
-    expect(await migratePostgres(p)).toEqual({ applied: [], version: LATEST });
+    expect(await migratePostgres(p)).toEqual({ applied: [], version: LAST });
     expect(await schemaOf(p)).toEqual(before);
     const { rows } = await p.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(VERSIONS.length);
+    expect(rows[0].n).toBe(ALL.length);
   });
 
   it('applies the schema exactly once when eight replicas start at the same moment', async () => {
@@ -94,10 +96,10 @@ describe('migratePostgres', () => {
     const results = await Promise.allSettled(replicas.map((p) => migratePostgres(p)));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
     const applied = results.map((r) => (r.status === 'fulfilled' ? r.value.applied : null));
-    expect(applied.filter((a) => a !== null && a.length > 0)).toEqual([VERSIONS]);
+    expect(applied.filter((a) => a !== null && a.length > 0)).toEqual([ALL]);
     expect(applied.filter((a) => a?.length === 0)).toHaveLength(7);
     const { rows } = await replicas[0].query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual(VERSIONS.map((version) => ({ version })));
+    expect(rows).toEqual(ALL.map((version) => ({ version })));
   });
 
   it('waits for the migration lock, and says so when another holder keeps it too long', async () => {
@@ -117,7 +119,7 @@ describe('migratePostgres', () => {
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       holder.release();
     }
-    expect((await migratePostgres(pool(db))).applied).toEqual(VERSIONS);
+    expect((await migratePostgres(pool(db))).applied).toEqual(ALL);
   });
 
   it('rolls a failing version back whole, names it, and applies it on the next start once fixed', async () => {
@@ -134,7 +136,7 @@ describe('migratePostgres', () => {
     const { rows } = await p.query(
       `SELECT to_regclass('made_first') AS t, array_agg(version ORDER BY version) AS v FROM schema_migrations`,
     );
-    expect(rows[0]).toEqual({ t: null, v: VERSIONS });
+    expect(rows[0]).toEqual({ t: null, v: ALL });
 
     const fixed = [...POSTGRES_MIGRATIONS, { version: NEXT, name: 'fixed', sql: 'CREATE TABLE made_first (x int);' }];
     expect(await migratePostgres(p, { migrations: fixed })).toEqual({ applied: [NEXT], version: NEXT });

@@ -8,7 +8,7 @@ import type { OrderTerm } from '../../../core/filter/parse-order-by.ts';
 import type { CountResponse } from '../../../core/model.ts';
 import { isDefaultOrder } from '../search-sql.ts';
 import { compileFilter } from '../sql/compile-filter.ts';
-import { compileOrderBy } from '../sql/compile-order-by.ts';
+import { compileOrderBy, keysetAfter, pageKey, type CompiledOrderTerm } from '../sql/compile-order-by.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
 import { POSTGRES_TRACE_SCHEMA } from '../sql/trace-schema.ts';
 import type { SearchTracesQuery, SearchTracesResult } from '../trace-store.ts';
@@ -56,13 +56,18 @@ export function traceScope(binds: Binds, experimentIds: readonly number[], filte
 }
 
 /** ORDER BY for a search; MLflow sorts NULL (missing tag, unknown duration) last in both directions. */
-function orderSql(binds: Binds, terms: readonly OrderTerm[] | undefined): { sql: string; isDefault: boolean } {
-  if (!terms || isDefaultOrder(terms)) return { sql: 't.timestamp_ms DESC, t.trace_id ASC', isDefault: true };
+function orderSql(
+  binds: Binds,
+  terms: readonly OrderTerm[] | undefined,
+): { sql: string; isDefault: boolean; terms: CompiledOrderTerm[] } {
+  if (!terms || isDefaultOrder(terms))
+    return { sql: 't.timestamp_ms DESC, t.trace_id ASC', isDefault: true, terms: [] };
   const compiled = compileOrderBy(terms, postgresDialect, binds.next(), POSTGRES_TRACE_SCHEMA);
   for (const term of compiled) binds.append(term.params);
   return {
     sql: compiled.map((term) => `${term.sql} ${term.ascending ? 'ASC' : 'DESC'} NULLS LAST`).join(', '),
     isDefault: false,
+    terms: compiled,
   };
 }
 
@@ -82,9 +87,23 @@ export async function searchTracesSql(
     const ts = binds.add(after.ts);
     where.push(`t.timestamp_ms <= ${ts} AND (t.timestamp_ms < ${ts} OR t.trace_id > ${binds.add(after.id)})`);
     offset = 0;
+  } else if (!order.isDefault && query.cursor.keys) {
+    // Any other order: the rows after the previous page's last row (its value of each term). A term's
+    // placeholders are already bound, so its text may repeat.
+    const keyset = keysetAfter(
+      order.terms,
+      query.cursor.keys,
+      (i) => order.terms[i].sql,
+      (v) => binds.add(v),
+    );
+    if (keyset) {
+      where.push(keyset);
+      offset = 0;
+    }
   }
-  const rows = await sql.rows<PgTraceRow>(
-    `SELECT ${PG_TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql}
+  const keyColumns = order.terms.map((term, i) => `, (${term.sql}) AS k${i}`).join('');
+  const rows = await sql.rows<PgTraceRow & Record<`k${number}`, unknown>>(
+    `SELECT ${PG_TRACE_COLUMNS}${keyColumns} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql}
      LIMIT ${binds.add(query.maxResults)} OFFSET ${binds.add(offset)}`,
     binds.values,
   );
@@ -94,7 +113,9 @@ export async function searchTracesSql(
     rows.length === query.maxResults && last
       ? {
           offset: query.cursor.offset + rows.length,
-          ...(order.isDefault ? { after: { ts: num(last.timestamp_ms), id: last.trace_id } } : {}),
+          ...(order.isDefault
+            ? { after: { ts: num(last.timestamp_ms), id: last.trace_id } }
+            : { keys: order.terms.map((_, i) => pageKey(last[`k${i}`])) }),
         }
       : undefined;
   return { traces, next };

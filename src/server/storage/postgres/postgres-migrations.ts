@@ -219,4 +219,24 @@ CREATE INDEX review_queue_items_done_by ON review_queue_items (queue_id, complet
 CREATE INDEX review_queue_items_by_trace ON review_queue_items (trace_id);
 `,
   },
+  {
+    // The explorer's saved views (saved-views/saved-view-store.ts), as in SQLite's version 4.
+    version: 4,
+    name: 'saved views',
+    sql: `
+CREATE TABLE saved_views (
+  view_id TEXT PRIMARY KEY,
+  experiment_id TEXT COLLATE "C" NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
+  owner TEXT,
+  visibility TEXT NOT NULL,
+  body TEXT NOT NULL,
+  is_default BOOLEAN NOT NULL DEFAULT FALSE,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE INDEX saved_views_by_experiment ON saved_views (experiment_id, name, view_id);
+CREATE UNIQUE INDEX saved_views_one_default ON saved_views (experiment_id) WHERE is_default;
+`,
+  },
 ];

@@ -178,6 +178,18 @@ describe('compileFilter', () => {
 });
 
 describe('compileOrderBy', () => {
+  it('compiles the token-total extension key to a number read from the usage metadata, on both dialects', () => {
+    const r = parseOrderBy(['total_tokens DESC']);
+    const [pg] = r.ok ? compileOrderBy(r.terms, postgresDialect, 2) : [];
+    expect(pg).toEqual({
+      sql: "(SELECT CAST((CASE WHEN pg_input_is_valid(o.value, 'jsonb') THEN (o.value)::jsonb ->> $2 END) AS DOUBLE PRECISION) FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $3)",
+      params: ['total_tokens', 'mlflow.trace.tokenUsage'],
+      ascending: false,
+    });
+    const [lite] = r.ok ? compileOrderBy(r.terms, sqliteDialect) : [];
+    expect(lite.params).toEqual(['$."total_tokens"', 'mlflow.trace.tokenUsage']);
+  });
+
   it('compiles tags to correlated subqueries with numbered PostgreSQL placeholders', () => {
     const r = parseOrderBy(['tag.env', 'metadata.m DESC', 'end_time']);
     const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 3) : [];

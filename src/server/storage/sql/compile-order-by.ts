@@ -1,6 +1,7 @@
 // order_by terms → scalar SQL expressions over the trace alias. The search wraps them with its
 // NULLS LAST handling (missing tags sort last in both directions) and its paging (../search-sql.ts).
 import type { OrderTerm } from '../../../core/filter/parse-order-by.ts';
+import { METADATA } from '../../../core/model.ts';
 import type { SqlDialect } from './sql-dialect.ts';
 import { attributeExpr, TRACE_SCHEMA, traceCostExpr, type TraceSchema } from './trace-schema.ts';
 
@@ -24,8 +25,49 @@ export function compileOrderBy(
     if (f.kind === 'cost')
       return { sql: traceCostExpr(dialect, 'total_cost', schema), params: [], ascending: term.ascending };
     if (f.kind === 'attribute') return { sql: attributeExpr(f.key, schema), params: [], ascending: term.ascending };
+    if (f.kind === 'usage') {
+      // The number in the token-usage metadata JSON (NULL when absent or not JSON: sorted last).
+      const kv = schema.metadata;
+      const member = dialect.jsonMember(`o.${kv.value}`, dialect.placeholder(next++));
+      const sql = `(SELECT CAST(${member} AS DOUBLE PRECISION) FROM ${kv.table} o WHERE o.${kv.traceId} = ${t.alias}.${t.traceId} AND o.${kv.key} = ${dialect.placeholder(next++)})`;
+      return { sql, params: [dialect.jsonMemberArgument(f.key), METADATA.tokenUsage], ascending: term.ascending };
+    }
     const kv = schema[f.kind];
     const sql = `(SELECT o.${kv.value} FROM ${kv.table} o WHERE o.${kv.traceId} = ${t.alias}.${t.traceId} AND o.${kv.key} = ${dialect.placeholder(next++)})`;
     return { sql, params: [f.key], ascending: term.ascending };
   });
+}
+
+/**
+ * Keyset paging for any order, the same on every engine: the rows strictly after the previous page's last
+ * row in the order the search sorts by (each term NULLS LAST, in its direction; the request_id tie-breaker
+ * makes it total), so a page never repeats or skips a row when traces arrive or change between pages, as
+ * OFFSET would. `keys` holds that row's value of each term. For terms e₀…eₙ it is OR over i of
+ * (e₀ = k₀ AND … AND eᵢ₋₁ = kᵢ₋₁ AND eᵢ after kᵢ), where "after" a NULL is nothing and after a value is
+ * the next values then NULL. `term(i)` writes term i's SQL and `bind(v)` a placeholder for v, each called
+ * in the order their text appears (SQLite's positional `?` parameters follow that order).
+ */
+export function keysetAfter(
+  terms: readonly CompiledOrderTerm[],
+  keys: readonly unknown[],
+  term: (i: number) => string,
+  bind: (value: unknown) => string,
+): string | undefined {
+  if (keys.length !== terms.length) return undefined;
+  const alternatives: string[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    if (keys[i] === null) continue;
+    const parts: string[] = [];
+    for (let j = 0; j < i; j++)
+      parts.push(keys[j] === null ? `(${term(j)}) IS NULL` : `(${term(j)}) = ${bind(keys[j])}`);
+    const e = term(i);
+    parts.push(`((${e}) ${terms[i].ascending ? '>' : '<'} ${bind(keys[i])} OR (${term(i)}) IS NULL)`);
+    alternatives.push(`(${parts.join(' AND ')})`);
+  }
+  return alternatives.length === 0 ? '0 = 1' : `(${alternatives.join(' OR ')})`;
+}
+
+/** A page's last row's value of an order term as the page token carries it: text, a number or NULL (an engine's BIGINT may arrive as text; it binds back as one). */
+export function pageKey(value: unknown): string | number | null {
+  return typeof value === 'string' || typeof value === 'number' ? value : null;
 }

@@ -4,7 +4,8 @@
 // plain data (structured-clone safe): the read pool posts them between threads.
 import type { CountResponse, GroupsResponse, KeysResponse, TraceInfo, ValuesResponse } from '../../../core/model.ts';
 import type { MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
-import { compileSearchFilter, compileSearchOrder } from '../search-sql.ts';
+import { compileSearchFilter, compileSearchOrder, orderKeyColumns, orderKeyset } from '../search-sql.ts';
+import { pageKey } from '../sql/compile-order-by.ts';
 import type { SpanRecord } from '../span-record.ts';
 import { queryMetricsSql } from '../sqlite-metrics.ts';
 import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql, type GroupPage } from '../sqlite-extensions.ts';
@@ -83,7 +84,7 @@ export class SqliteReader {
             sql: 't.timestamp_ms <= ? AND (t.timestamp_ms < ? OR t.trace_id > ?)',
             params: [after.ts, after.ts, after.id],
           }
-        : undefined;
+        : query.cursor.keys && orderKeyset(order, query.cursor.keys);
     if (keyset) offset = 0;
 
     let rows: TraceRow[] | undefined;
@@ -118,8 +119,11 @@ export class SqliteReader {
     if (!rows) {
       const where = [scope, ...(filter ? [`(${filter.sql})`] : []), ...(keyset ? [keyset.sql] : [])];
       const params = [...experimentIds, ...(filter?.params ?? []), ...(keyset?.params ?? [])];
-      const sql = `SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
-      rows = this.ctx.stmt(sql).all(...params, ...order.params, query.maxResults, offset) as TraceRow[];
+      const keyColumns = orderKeyColumns(order);
+      const sql = `SELECT ${TRACE_COLUMNS}${keyColumns.sql} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+      rows = this.ctx
+        .stmt(sql)
+        .all(...keyColumns.params, ...params, ...order.params, query.maxResults, offset) as TraceRow[];
     }
     const traces = this.reads.assemble(rows);
     const last = rows[rows.length - 1];
@@ -127,7 +131,9 @@ export class SqliteReader {
       rows.length === query.maxResults && last
         ? {
             offset: query.cursor.offset + rows.length,
-            ...(order.isDefault ? { after: { ts: last.timestamp_ms, id: last.trace_id } } : {}),
+            ...(order.isDefault
+              ? { after: { ts: last.timestamp_ms, id: last.trace_id } }
+              : { keys: order.terms.map((_, i) => pageKey((last as unknown as Record<string, unknown>)[`k${i}`])) }),
           }
         : undefined;
     return { traces, next };
