@@ -31,8 +31,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const client = new Client({ connectionString: base });
       await client.connect();
       try {
-        // FORCE (PostgreSQL 13+) ends connections a failed test may have left open.
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // FORCE (PostgreSQL 13+) ends connections a failed test may have left open. It may not end an
+        // autovacuum worker (a superuser's process; the test role is not one): that refusal (42501) is retried
+        // while the worker finishes, and in the end left to the throwaway cluster's removal.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '42501') throw error;
+            if (attempt === 20) break;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
       } finally {
         await client.end();
       }

@@ -182,12 +182,12 @@ describe('compileOrderBy', () => {
     const r = parseOrderBy(['total_tokens DESC']);
     const [pg] = r.ok ? compileOrderBy(r.terms, postgresDialect, 2) : [];
     expect(pg).toEqual({
-      sql: "(SELECT CAST((CASE WHEN pg_input_is_valid(o.value, 'jsonb') THEN (o.value)::jsonb ->> $2 END) AS DOUBLE PRECISION) FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $3)",
-      params: ['total_tokens', 'mlflow.trace.tokenUsage'],
+      sql: "(SELECT (CASE WHEN jsonb_typeof(try_jsonb(o.value) -> 'total_tokens') = 'number' THEN (try_jsonb(o.value) ->> 'total_tokens')::double precision END) FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $2)",
+      params: ['mlflow.trace.tokenUsage'],
       ascending: false,
     });
     const [lite] = r.ok ? compileOrderBy(r.terms, sqliteDialect) : [];
-    expect(lite.params).toEqual(['$."total_tokens"', 'mlflow.trace.tokenUsage']);
+    expect(lite.params).toEqual(['mlflow.trace.tokenUsage']);
   });
 
   it('compiles tags to correlated subqueries with numbered PostgreSQL placeholders', () => {

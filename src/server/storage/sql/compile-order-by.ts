@@ -26,11 +26,11 @@ export function compileOrderBy(
       return { sql: traceCostExpr(dialect, 'total_cost', schema), params: [], ascending: term.ascending };
     if (f.kind === 'attribute') return { sql: attributeExpr(f.key, schema), params: [], ascending: term.ascending };
     if (f.kind === 'usage') {
-      // The number in the token-usage metadata JSON (NULL when absent or not JSON: sorted last).
+      // The number in the token-usage metadata JSON (NULL when absent, not JSON or not a number: sorted last).
+      // The member name is the parser's fixed key, never client text.
       const kv = schema.metadata;
-      const member = dialect.jsonMember(`o.${kv.value}`, dialect.placeholder(next++));
-      const sql = `(SELECT CAST(${member} AS DOUBLE PRECISION) FROM ${kv.table} o WHERE o.${kv.traceId} = ${t.alias}.${t.traceId} AND o.${kv.key} = ${dialect.placeholder(next++)})`;
-      return { sql, params: [dialect.jsonMemberArgument(f.key), METADATA.tokenUsage], ascending: term.ascending };
+      const sql = `(SELECT ${dialect.jsonNumberMember(`o.${kv.value}`, f.key)} FROM ${kv.table} o WHERE o.${kv.traceId} = ${t.alias}.${t.traceId} AND o.${kv.key} = ${dialect.placeholder(next++)})`;
+      return { sql, params: [METADATA.tokenUsage], ascending: term.ascending };
     }
     const kv = schema[f.kind];
     const sql = `(SELECT o.${kv.value} FROM ${kv.table} o WHERE o.${kv.traceId} = ${t.alias}.${t.traceId} AND o.${kv.key} = ${dialect.placeholder(next++)})`;
