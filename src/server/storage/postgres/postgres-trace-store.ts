@@ -1,5 +1,6 @@
 // The PostgreSQL engine behind TraceStore: a facade over modules named after what they do (pg-experiments,
-// pg-trace-writes, pg-span-writes, pg-trace-reads, pg-assessments, pg-search, pg-extensions, pg-metrics).
+// pg-trace-writes, pg-span-writes, pg-trace-reads, pg-assessments, pg-search, pg-extensions, pg-metrics,
+// pg-trace-changes).
 // MLflow's rules live in ../rules/ and are shared with SQLite. Stateless across replicas: every answer is
 // read from the database when asked (no process-local copy of data, no metrics accelerator), so a write
 // acknowledged by one replica is in every replica's next answer. Each call is one transaction under the
@@ -19,6 +20,8 @@ import type { SpanRecord } from '../span-record.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
+  ChangesQuery,
+  ChangesResult,
   CountQuery,
   DeleteTracesInput,
   GroupsQuery,
@@ -38,6 +41,7 @@ import { listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
 import { queryMetricsSql } from './pg-metrics.ts';
 import { countTracesSql, searchTracesSql } from './pg-search.ts';
 import { PgSpanWrites } from './pg-span-writes.ts';
+import { PgTraceChanges } from './pg-trace-changes.ts';
 import { PgTraceReads } from './pg-trace-reads.ts';
 import { PgTraceWrites } from './pg-trace-writes.ts';
 
@@ -56,6 +60,7 @@ export class PostgresTraceStore implements TraceStore {
   private readonly assessments: PgAssessments;
   private readonly traceWrites: PgTraceWrites;
   private readonly spanWrites: PgSpanWrites;
+  private readonly changes: PgTraceChanges;
 
   private constructor(pool: Pool, options: PostgresStoreOptions) {
     this.ctx = new PgContext(pool, options.now ?? Date.now, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
@@ -64,6 +69,7 @@ export class PostgresTraceStore implements TraceStore {
     this.assessments = new PgAssessments(this.ctx);
     this.traceWrites = new PgTraceWrites(this.ctx, this.experiments, this.assessments, this.reads);
     this.spanWrites = new PgSpanWrites(this.ctx, this.experiments);
+    this.changes = new PgTraceChanges(this.ctx, this.experiments, this.reads);
   }
 
   /**
@@ -233,6 +239,10 @@ export class PostgresTraceStore implements TraceStore {
     return this.scoped(query.experimentIds, { groups: [] }, (sql, experimentIds) =>
       listGroupsSql(sql, { ...query, experimentIds }),
     );
+  }
+
+  changesSince(query: ChangesQuery): Promise<ChangesResult> {
+    return this.changes.since(query);
   }
 
   /**
