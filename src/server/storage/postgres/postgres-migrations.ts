@@ -222,7 +222,7 @@ CREATE INDEX review_queue_items_by_trace ON review_queue_items (trace_id);
   {
     // The live tail's change order (pg-trace-changes.ts; SQLite's is its migration 2): the id of the
     // transaction that last wrote the trace row's state, times or previews (change_xid) and that inserted
-    // it (created_xid). Not a sequence number: concurrent transactions commit out of number order, so a
+    // the row (created_xid). Not a sequence number: concurrent transactions commit out of number order, so a
     // reader that passed n could miss a smaller n committed later; a reader bounded by its snapshot's
     // xmin never does. The columns are added with a constant default (no table rewrite; existing rows
     // count as changed before any watcher), then default to the writing transaction. The trigger watches
