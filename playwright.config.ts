@@ -9,6 +9,12 @@ const dist = process.env.E2E_DIST ?? 'dist';
 const authPort = Number(process.env.E2E_AUTH_PORT ?? 5056);
 const authDb = process.env.E2E_AUTH_DB ?? '.tmp/e2e-auth.db';
 export const E2E_ADMIN = { username: 'e2e-admin', password: 'e2e-admin-password' };
+// Two replicas on one PostgreSQL database for the replica-*.spec.ts tests, when scripts/e2e.ts started a
+// throwaway cluster (E2E_PG_URL); without one the `replicas` project and its servers are left out.
+const pgUrl = process.env.E2E_PG_URL;
+const replicaPorts = [Number(process.env.E2E_REPLICA_A_PORT ?? 5057), Number(process.env.E2E_REPLICA_B_PORT ?? 5058)];
+/** Replica A and replica B, in that order: the journey writes through one and reads through the other. */
+export const E2E_REPLICA_URLS = replicaPorts.map((p) => `http://127.0.0.1:${p}`);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -37,8 +43,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'open', testIgnore: /auth-.*\.spec\.ts/ },
+    { name: 'open', testIgnore: /(auth|replica)-.*\.spec\.ts/ },
     { name: 'auth', testMatch: /auth-.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${authPort}` } },
+    ...(pgUrl ? [{ name: 'replicas', testMatch: /replica-.*\.spec\.ts/, use: { baseURL: E2E_REPLICA_URLS[0] } }] : []),
   ],
   webServer: [
     {
@@ -58,5 +65,16 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
     },
+    // Started together, so the two also race the migrations (the advisory lock lets one migrate).
+    ...(pgUrl
+      ? replicaPorts.map((p) => ({
+          command: `node --import tsx src/server/main.ts --port ${p} --backend-store-uri '${pgUrl}' --static-dir ${dist} --pool-size 4`,
+          url: `http://127.0.0.1:${p}/health`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+          stdout: 'ignore' as const,
+          stderr: 'pipe' as const,
+        }))
+      : []),
   ],
 });

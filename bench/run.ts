@@ -1,4 +1,5 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|all] [--traces N] [--url U --experiment E]`:
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|all] [--traces N] [--url U --experiment E]`
+// (`server --backend postgresql://…` adds PostgreSQL beside SQLite: bench/server-postgres.ts):
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
@@ -35,6 +36,7 @@ if (flag('--experiment') !== undefined) options.experimentId = flag('--experimen
 if (flag('--export') !== undefined) options.export = Number(flag('--export'));
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
+if (flag('--backend') !== undefined) options.backend = flag('--backend');
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute), the bulk and
 // the export benchmarks take the machine: run them by name only.

@@ -1,4 +1,4 @@
-// `npx tsx bench/server.ts [--traces N]` (or `npm run bench -- server`): builds a database of N
+// `npx tsx bench/server.ts [--traces N] [--backend postgresql://…]` (or `npm run bench -- server …`): builds a database of N
 // traces (default 1,000,000; 10 tags/metadata and 5 spans each) and measures the trace server on
 // this machine: HTTP ingest (StartTraceV3 at concurrency 32, OTLP protobuf batches of 512 spans),
 // server-side search latency per filter kind, version metrics, statements per page, bytes per trace.
@@ -18,6 +18,7 @@ import { openSqlite } from '../src/server/storage/open-sqlite.ts';
 import type { MetricsQuery } from '../src/server/storage/metrics-query.ts';
 import type { SpanRecord } from '../src/server/storage/span-record.ts';
 import { SqliteTraceStore, type BulkTrace } from '../src/server/storage/sqlite-trace-store.ts';
+import type { TraceStore } from '../src/server/storage/trace-store.ts';
 
 export interface ServerBenchOptions {
   traces?: number;
@@ -31,6 +32,11 @@ export interface ServerBenchOptions {
   ingestTraces?: number;
   /** Checkpoint on the write connection (SQLite's default) instead of the background worker. */
   foregroundCheckpoints?: boolean;
+  /**
+   * Also measure PostgreSQL (bench/server-postgres.ts) and print it beside SQLite: a `postgresql://` URL of an
+   * empty database, or `postgresql` for a throwaway cluster.
+   */
+  backend?: string;
   log?: (line: string) => void;
 }
 
@@ -215,7 +221,7 @@ Promise.all(Array.from({ length: concurrency }, async () => {
 `;
 
 /** POSTs every body with the given concurrency from a worker thread; resolves to the elapsed seconds. */
-function runLoad(
+export function runLoad(
   url: string,
   headers: Record<string, string>,
   bodies: (string | Uint8Array)[],
@@ -233,6 +239,63 @@ function runLoad(
 }
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** StartTraceV3 bodies for `sample` traces after the first `n` (new trace ids, the same shape), offset by `from`. */
+export function startTraceBodies(n: number, experimentId: string, sample: number, from = 0): string[] {
+  return Array.from({ length: sample }, (_, k) => {
+    const t = syntheticTrace(n + from + k, n, experimentId);
+    return JSON.stringify({
+      trace: {
+        trace_info: {
+          trace_id: t.traceId,
+          trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+          request_time: new Date(t.timestampMs).toISOString(),
+          execution_duration: `${(t.executionTimeMs ?? 0) / 1000}s`,
+          state: t.state,
+          request_preview: t.requestPreview,
+          response_preview: t.responsePreview,
+          trace_metadata: t.metadata,
+          tags: { 'mlflow.traceName': t.tags['mlflow.traceName'], team: t.tags.team, priority: t.tags.priority },
+        },
+      },
+    });
+  });
+}
+
+/** OTLP protobuf requests of 512 spans (128 traces of 4 spans each); `from` shifts to other trace ids. */
+export function otlpPayloads(batches: number, from = 0): Buffer[] {
+  const protoRoot = protobuf.parse(
+    readFileSync(new URL('../src/server/otlp/otlp-trace.proto', import.meta.url), 'utf8'),
+  ).root;
+  const Request = protoRoot.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
+  return Array.from({ length: batches }, (_, b) => {
+    const spans = [];
+    for (let k = 0; k < 512 / 4; k++) {
+      const r = rng(1_000_000_007 + (from + b) * 1000 + k);
+      const traceId = Buffer.from(hex(r, 16), 'hex');
+      const rootId = Buffer.from(hex(r, 8), 'hex');
+      const startNs = BigInt(START + (from + b) * 1000 + k) * 1_000_000n;
+      for (let s = 0; s < 4; s++) {
+        spans.push({
+          traceId,
+          spanId: s === 0 ? rootId : Buffer.from(hex(r, 8), 'hex'),
+          ...(s === 0 ? {} : { parentSpanId: rootId }),
+          name: s === 0 ? 'agent' : s === 1 ? 'chat' : 'tool',
+          startTimeUnixNano: (startNs + BigInt(s) * 1_000_000n).toString(),
+          endTimeUnixNano: (startNs + BigInt(s + 5) * 1_000_000n).toString(),
+          attributes: [
+            { key: 'gen_ai.operation.name', value: { stringValue: s === 1 ? 'chat' : 'execute_tool' } },
+            { key: 'gen_ai.usage.input_tokens', value: { intValue: 100 } },
+            { key: 'session.id', value: { stringValue: `otlp-${from + b}-${k % 8}` } },
+            { key: 'input.value', value: { stringValue: '{"messages": [{"role": "user", "content": "hello"}]}' } },
+          ],
+          status: { code: 1 },
+        });
+      }
+    }
+    return Buffer.from(Request.encode(Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish());
+  });
+}
 
 export async function runServerBench(options: ServerBenchOptions = {}): Promise<string> {
   const n = options.traces ?? 1_000_000;
@@ -284,11 +347,28 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     if (options.keep || options.db) log(`database kept at ${dbPath}`);
     else if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  const header = '| Measure | Result | Goal |\n|---|---|---|';
-  return `Machine: ${process.platform}, Node ${process.version}, 2 cores, load average during the run ${loadavg()[0].toFixed(1)} (other work shared the machine); search and metrics timed server-side (store calls), warm cache.\n\n${header}\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+  const machine = `Machine: ${process.platform}, Node ${process.version}, 2 cores, load average during the run ${loadavg()[0].toFixed(1)} (other work shared the machine); search and metrics timed server-side (store calls), warm cache`;
+  if (options.backend === undefined) {
+    const header = '| Measure | Result | Goal |\n|---|---|---|';
+    return `${machine}.\n\n${header}\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+  }
+  // PostgreSQL under the same labels, printed beside SQLite; rows only one engine has get a dash on the other side.
+  const pg = new Map<string, [string, string]>();
+  const { measurePostgres } = await import('./server-postgres.ts');
+  await measurePostgres(
+    options.backend,
+    n,
+    (what, value, goal = '') => pg.set(what, [value, goal]),
+    log,
+    options.ingestTraces,
+  );
+  const both = rows.map(([what, value, goal]) => [what, value, pg.get(what)?.[0] ?? '—', goal]);
+  for (const [what, [value, goal]] of pg) if (!rows.some((r) => r[0] === what)) both.push([what, '—', value, goal]);
+  const header = '| Measure | SQLite | PostgreSQL | Goal |\n|---|---|---|---|';
+  return `${machine}; PostgreSQL's CPU column is this Node process only (the database's own CPU is not in it).\n\n${header}\n${both.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
 }
 
-type AddRow = (what: string, value: string, goal?: string) => void;
+export type AddRow = (what: string, value: string, goal?: string) => void;
 
 async function measureReads(
   store: SqliteTraceStore,
@@ -317,6 +397,52 @@ async function measureReads(
     );
     add('Bytes per trace, all', `${(total / n).toFixed(0)} B (file ${(statSync(dbPath).size / 1e9).toFixed(2)} GB)`);
 
+    await measureQueries(store, experimentId, n, add, () => store.statementsRun());
+
+    // ---- accelerator memory with 20 group-by keys loaded (an absent key costs a column too) ----
+    const groupKeys = [
+      ...['app_version', 'environment', 'mlflow.trace.session', 'mlflow.trace.user', 'region'].map((key) => ({
+        kind: 'metadata' as const,
+        key,
+      })),
+      ...['mlflow.traceName', 'team', 'priority', 'mlflow.trace.spansLocation'].map((key) => ({
+        kind: 'tag' as const,
+        key,
+      })),
+      ...Array.from({ length: 11 }, (_, k) => ({ kind: 'metadata' as const, key: `absent_${k}` })),
+    ];
+    for (const groupBy of groupKeys)
+      await store.listGroups({
+        experimentIds: [Number(experimentId)],
+        groupBy,
+        order: 'count',
+        maxResults: 10,
+        offset: 0,
+      });
+    const memory = store.acceleratorMemory();
+    if (memory) {
+      const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+      add(
+        'Metrics accelerator memory, 20 group-by keys asked for',
+        `${memory.dimensions} dimensions kept, ${mib(memory.dimensionBytes)} MiB (least recently used dropped beyond the cap); base columns ${mib(memory.baseBytes)} MiB`,
+        '≤ 64 MiB of dimensions',
+      );
+    }
+  }
+}
+
+/**
+ * The engine-neutral part: search and version metrics timed at the store (as a route calls it, the filter
+ * parsed once). `statementsRun` is SQLite's statement counter; other engines have none.
+ */
+export async function measureQueries(
+  store: TraceStore,
+  experimentId: string,
+  n: number,
+  add: AddRow,
+  statementsRun?: () => number,
+): Promise<void> {
+  {
     // ---- search ----
     const ids = [Number(experimentId)];
     // Parsed once, as the route does before calling the store: the timings are the store's.
@@ -330,9 +456,10 @@ async function measureReads(
       });
     // SQLite-only instrumentation: statements prepared or reused through the store's cache.
     const counted = async (run: () => Promise<unknown>) => {
-      const before = store.statementsRun();
+      if (!statementsRun) return undefined;
+      const before = statementsRun();
       await run();
-      return store.statementsRun() - before;
+      return statementsRun() - before;
     };
     const cases: [string, string | undefined][] = [
       ['latest 100', undefined],
@@ -348,11 +475,11 @@ async function measureReads(
       await search(filter);
       const result = await search(filter);
       const pageStatements = await counted(() => search(filter));
-      statements = Math.max(statements, pageStatements);
+      statements = Math.max(statements, pageStatements ?? 0);
       const t = await timeIt(30, () => search(filter));
       add(
         `Search p50 / p95: ${label}`,
-        `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (${result.traces.length} rows, ${pageStatements} statements)`,
+        `${ms(t.p50)} / ${ms(t.p95)} ms wall, ${ms(t.cpu50)} / ${ms(t.cpu95)} ms CPU (${result.traces.length} rows${pageStatements === undefined ? '' : `, ${pageStatements} statements`})`,
         'p95 ≤ 25 ms',
       );
     }
@@ -373,10 +500,11 @@ async function measureReads(
       'Search p50 / p95: a later page (keyset token)',
       `${ms(deep.p50)} / ${ms(deep.p95)} ms wall, ${ms(deep.cpu50)} / ${ms(deep.cpu95)} ms CPU`,
     );
-    add(
-      'SQL statements per search page',
-      `at most ${statements}: 1–3 page queries (newest-first windows, then the index plan) + tags, metadata, assessments batched; independent of page size`,
-    );
+    if (statementsRun)
+      add(
+        'SQL statements per search page',
+        `at most ${statements}: 1–3 page queries (newest-first windows, then the index plan) + tags, metadata, assessments batched; independent of page size`,
+      );
 
     // ---- metrics ----
     const base: Pick<MetricsQuery, 'experimentIds' | 'filters' | 'maxResults'> = {
@@ -458,36 +586,6 @@ async function measureReads(
         '≤ 200 ms',
       );
     }
-
-    // ---- accelerator memory with 20 group-by keys loaded (an absent key costs a column too) ----
-    const groupKeys = [
-      ...['app_version', 'environment', 'mlflow.trace.session', 'mlflow.trace.user', 'region'].map((key) => ({
-        kind: 'metadata' as const,
-        key,
-      })),
-      ...['mlflow.traceName', 'team', 'priority', 'mlflow.trace.spansLocation'].map((key) => ({
-        kind: 'tag' as const,
-        key,
-      })),
-      ...Array.from({ length: 11 }, (_, k) => ({ kind: 'metadata' as const, key: `absent_${k}` })),
-    ];
-    for (const groupBy of groupKeys)
-      await store.listGroups({
-        experimentIds: [Number(experimentId)],
-        groupBy,
-        order: 'count',
-        maxResults: 10,
-        offset: 0,
-      });
-    const memory = store.acceleratorMemory();
-    if (memory) {
-      const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-      add(
-        'Metrics accelerator memory, 20 group-by keys asked for',
-        `${memory.dimensions} dimensions kept, ${mib(memory.dimensionBytes)} MiB (least recently used dropped beyond the cap); base columns ${mib(memory.baseBytes)} MiB`,
-        '≤ 64 MiB of dimensions',
-      );
-    }
   }
 }
 
@@ -505,24 +603,7 @@ async function measureIngest(
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     try {
       const sample = ingestTraces ?? Math.min(20_000, Math.max(2_000, Math.floor(n / 50)));
-      const bodies = Array.from({ length: sample }, (_, k) => {
-        const t = syntheticTrace(n + k, n, experimentId);
-        return JSON.stringify({
-          trace: {
-            trace_info: {
-              trace_id: t.traceId,
-              trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
-              request_time: new Date(t.timestampMs).toISOString(),
-              execution_duration: `${(t.executionTimeMs ?? 0) / 1000}s`,
-              state: t.state,
-              request_preview: t.requestPreview,
-              response_preview: t.responsePreview,
-              trace_metadata: t.metadata,
-              tags: { 'mlflow.traceName': t.tags['mlflow.traceName'], team: t.tags.team, priority: t.tags.priority },
-            },
-          },
-        });
-      });
+      const bodies = startTraceBodies(n, experimentId, sample);
       // The load generator runs in a worker thread so the server's event loop has a core to itself.
       const commits0 = store.commitStats().commits;
       const elu0 = nodePerformance.eventLoopUtilization();
@@ -543,40 +624,8 @@ async function measureIngest(
         '≥ 2,000/s',
       );
 
-      const protoRoot = protobuf.parse(
-        readFileSync(new URL('../src/server/otlp/otlp-trace.proto', import.meta.url), 'utf8'),
-      ).root;
-      const Request = protoRoot.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
       const batches = 40;
-      const payloads = Array.from({ length: batches }, (_, b) => {
-        const spans = [];
-        for (let k = 0; k < 512 / 4; k++) {
-          const r = rng(1_000_000_007 + b * 1000 + k);
-          const traceId = Buffer.from(hex(r, 16), 'hex');
-          const rootId = Buffer.from(hex(r, 8), 'hex');
-          const startNs = BigInt(START + b * 1000 + k) * 1_000_000n;
-          for (let s = 0; s < 4; s++) {
-            spans.push({
-              traceId,
-              spanId: s === 0 ? rootId : Buffer.from(hex(r, 8), 'hex'),
-              ...(s === 0 ? {} : { parentSpanId: rootId }),
-              name: s === 0 ? 'agent' : s === 1 ? 'chat' : 'tool',
-              startTimeUnixNano: (startNs + BigInt(s) * 1_000_000n).toString(),
-              endTimeUnixNano: (startNs + BigInt(s + 5) * 1_000_000n).toString(),
-              attributes: [
-                { key: 'gen_ai.operation.name', value: { stringValue: s === 1 ? 'chat' : 'execute_tool' } },
-                { key: 'gen_ai.usage.input_tokens', value: { intValue: 100 } },
-                { key: 'session.id', value: { stringValue: `otlp-${b}-${k % 8}` } },
-                { key: 'input.value', value: { stringValue: '{"messages": [{"role": "user", "content": "hello"}]}' } },
-              ],
-              status: { code: 1 },
-            });
-          }
-        }
-        return Buffer.from(
-          Request.encode(Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish(),
-        );
-      });
+      const payloads = otlpPayloads(batches);
       const elu1 = nodePerformance.eventLoopUtilization();
       const otlpSeconds = await runLoad(
         `${url}/v1/traces`,
@@ -604,14 +653,14 @@ if (isMain) {
   const traces = flag >= 0 ? Number(args[flag + 1]) : undefined;
   const dbFlag = args.indexOf('--db');
   const ingestFlag = args.indexOf('--ingest-traces');
-  console.log(
-    await runServerBench({
-      traces,
-      keep: args.includes('--keep'),
-      db: dbFlag >= 0 ? args[dbFlag + 1] : undefined,
-      ingestOnly: args.includes('--ingest-only'),
-      foregroundCheckpoints: args.includes('--foreground-checkpoints'),
-      ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined,
-    }),
-  );
+  // Not a top-level await: server-postgres.ts imports this module, which must finish evaluating first.
+  void runServerBench({
+    traces,
+    keep: args.includes('--keep'),
+    db: dbFlag >= 0 ? args[dbFlag + 1] : undefined,
+    ingestOnly: args.includes('--ingest-only'),
+    foregroundCheckpoints: args.includes('--foreground-checkpoints'),
+    ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined,
+    backend: args.includes('--backend') ? args[args.indexOf('--backend') + 1] : undefined,
+  }).then((table) => console.log(table));
 }

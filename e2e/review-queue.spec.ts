@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { expectNoSeriousAxeFindings } from './axe.ts';
 import { expect, test } from './console-guard.ts';
-import { createExperiment, logTrace, searchTraceIds as searchIds, uniqueName } from './fixtures/seed-api.ts';
+import { createExperiment, logTrace, searchTraceIds, uniqueName } from './fixtures/seed-api.ts';
 
 // The review queue journey of issue 17: a queue built from the Traces tab's filter, three items
 // worked with the keyboard only, then the progress and the labels seen in the queue, the traces
@@ -106,10 +106,10 @@ test('build a queue from a filter, work three items with the keyboard, see progr
 
   // The labels are ordinary feedback: the API finds them, and the traces table counts them.
   await expect
-    .poll(() => searchIds(request, experimentId, "feedback.user_satisfaction = 'true'"))
+    .poll(() => searchTraceIds(request, experimentId, "feedback.user_satisfaction = 'true'"))
     .toEqual([errors[3], errors[1]]);
-  expect(await searchIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([errors[2]]);
-  expect(await searchIds(request, experimentId, 'feedback.user_satisfaction IS NULL')).toEqual(
+  expect(await searchTraceIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([errors[2]]);
+  expect(await searchTraceIds(request, experimentId, 'feedback.user_satisfaction IS NULL')).toEqual(
     expect.arrayContaining([errors[0], ok]),
   );
 

@@ -1,5 +1,5 @@
 import { expect, test } from './console-guard.ts';
-import { createExperiment, logTrace, searchTraceIds as searchIds, uniqueName } from './fixtures/seed-api.ts';
+import { createExperiment, logTrace, searchTraceIds, uniqueName } from './fixtures/seed-api.ts';
 
 test('a tag added and edited inline survives a reload and finds the trace', async ({ page, request }) => {
   const experimentId = await createExperiment(request, uniqueName('td-tags'));
@@ -33,11 +33,11 @@ test('a tag added and edited inline survives a reload and finds the trace', asyn
   await page.reload();
   await page.getByRole('tab', { name: /Tags/ }).click();
   await expect(page.getByRole('link', { name: 'needs follow-up' })).toBeVisible();
-  expect(await searchIds(request, experimentId, "tag.`review status` = 'needs follow-up'")).toEqual([traceId]);
+  expect(await searchTraceIds(request, experimentId, "tag.`review status` = 'needs follow-up'")).toEqual([traceId]);
 
   await page.getByRole('button', { name: 'Delete tag team' }).click();
   await expect(page.getByRole('button', { name: 'Delete tag team' })).toHaveCount(0);
-  await expect.poll(() => searchIds(request, experimentId, "tag.team = 'search'")).toEqual([]);
+  await expect.poll(() => searchTraceIds(request, experimentId, "tag.team = 'search'")).toEqual([]);
 });
 
 test('👎 with a comment is saved as feedback and found by feedback.user_satisfaction', async ({ page, request }) => {
@@ -60,13 +60,15 @@ test('👎 with a comment is saved as feedback and found by feedback.user_satisf
   await expect(list).toContainText('thumbs down');
   await expect(list).toContainText('The answer cites the wrong doc.');
   await expect(list).toContainText('reviewer@example.com');
-  expect(await searchIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([traceId]);
+  expect(await searchTraceIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([traceId]);
 
   // Changing my mind overrides the old feedback, which stays listed as overridden.
   await page.keyboard.press('+');
   await expect(list).toContainText('overridden');
-  await expect.poll(() => searchIds(request, experimentId, "feedback.user_satisfaction = 'true'")).toEqual([traceId]);
-  expect(await searchIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([]);
+  await expect
+    .poll(() => searchTraceIds(request, experimentId, "feedback.user_satisfaction = 'true'"))
+    .toEqual([traceId]);
+  expect(await searchTraceIds(request, experimentId, "feedback.user_satisfaction = 'false'")).toEqual([]);
   await page.screenshot({ path: '/tmp/trace-detail-feedback.png', fullPage: true });
 
   // The reviewer id is remembered across reloads.

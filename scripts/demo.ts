@@ -1,12 +1,16 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { startServer } from '../src/server/main.ts';
+import { closeOnSignals } from '../src/server/graceful-shutdown.ts';
 import { UsageError } from '../src/server/config.ts';
 import { buildIfNeeded } from './build-if-needed.ts';
 import { DemoUsageError, parseDemoArgs } from './demo/demo-args.ts';
 import { seedInWorker } from './demo/seed-in-worker.ts';
+import { findSeededDemo } from './demo/find-seeded-demo.ts';
 
 // `npm run demo -- [--host] [--port] [--backend-store-uri] [--traces 3000] [--seed 42]`: a fresh SQLite
-// file, the explorer, and realistic demo traces sent through the SDK and the real ingestion API.
+// file, the explorer, and realistic demo traces sent through the SDK and the real ingestion API. With
+// --backend-store-uri (a PostgreSQL URL or a kept SQLite file) nothing is deleted, and a database that
+// already holds the demo is served as it is.
 try {
   const { serverArgs: args, traces, seed } = parseDemoArgs(process.argv.slice(2));
   if (!args.some((a) => a === '--backend-store-uri' || a.startsWith('--backend-store-uri='))) {
@@ -15,14 +19,16 @@ try {
     args.push('--backend-store-uri', 'sqlite:///.demo/demo.db', '--synchronous', 'NORMAL');
   }
   buildIfNeeded();
-  const { url, close } = await startServer(args);
-  const stop = () => void close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const { url, close } = await startServer(args, console.log);
+  closeOnSignals(close);
   console.log(`trace-explorer demo listening on ${url}`);
-  if (traces > 0) {
-    // The server listens on 0.0.0.0 when asked to; the seeder still talks to it over loopback.
-    const trackingUri = url.replace('//0.0.0.0', '//127.0.0.1').replace('//[::]', '//127.0.0.1');
+  // The server listens on 0.0.0.0 when asked to; the seeder still talks to it over loopback.
+  const trackingUri = url.replace('//0.0.0.0', '//127.0.0.1').replace('//[::]', '//127.0.0.1');
+  const seeded = traces > 0 ? await findSeededDemo(trackingUri) : undefined;
+  if (seeded !== undefined) {
+    console.log(`The demo experiment is already seeded in this database; not seeding again.`);
+    console.log(`Open ${url}/traces?experiment=${seeded}`);
+  } else if (traces > 0) {
     process.stdout.write(`Seeding ${traces} demo traces (seed ${seed})…`);
     const result = await seedInWorker({
       trackingUri,

@@ -3,10 +3,13 @@ import { CONTEXT_KEYS, METADATA, TAGS, type TraceInfo } from '../../src/core/mod
 import { createTestServer, type TestServer } from '../../src/server/test-helpers.ts';
 import { getTrace, searchTraces, shutdown } from '../../src/sdk/index.ts';
 import { seedDemo, type SeedDemoResult } from './seed-demo.ts';
+import { findSeededDemo } from './find-seeded-demo.ts';
 
 // Seeds a small demo into a real server over HTTP and reads it back through the search API.
 let server: TestServer;
 let result: SeedDemoResult;
+let address: string;
+let foundBeforeSeeding: string | undefined;
 let all: TraceInfo[];
 
 async function searchAll(filter?: string): Promise<TraceInfo[]> {
@@ -22,7 +25,9 @@ async function searchAll(filter?: string): Promise<TraceInfo[]> {
 
 beforeAll(async () => {
   server = await createTestServer();
-  const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  // Before seeding, the demo finds nothing to reuse.
+  foundBeforeSeeding = await findSeededDemo(address);
   result = await seedDemo({ trackingUri: address, traces: 400, seed: 3, experimentName: 'chat-assistant' });
   all = await searchAll();
 }, 60_000);
@@ -33,6 +38,19 @@ afterAll(async () => {
 });
 
 describe('seedDemo against a real server', () => {
+  it('is found by the next `npm run demo` on the same database, which then does not seed again', async () => {
+    expect(foundBeforeSeeding).toBeUndefined();
+    expect(await findSeededDemo(address)).toBe(result.experimentId);
+    // An experiment of that name without traces is no demo yet: it gets seeded.
+    const created = await fetch(`${address}/api/2.0/mlflow/experiments/create`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'empty-demo' }),
+    });
+    expect(created.status).toBe(200);
+    expect(await findSeededDemo(address, 'empty-demo')).toBeUndefined();
+  });
+
   it('stores every trace, finalized with its metadata and tags', () => {
     expect(result.failedTraces).toBe(0);
     expect(result.failedAssessments).toBe(0);

@@ -9,6 +9,7 @@ import {
   type LiveSpan,
 } from '../../src/sdk/index.ts';
 import { MlflowRestClient } from '../../src/sdk/mlflow-rest-client.ts';
+import { DEMO_EXPERIMENT } from './find-seeded-demo.ts';
 import { generateDemo, type DemoOptions, type DemoTrace } from './generate-demo.ts';
 import { summarizeDemo, type DemoSummary } from './summarize-demo.ts';
 
@@ -98,7 +99,7 @@ async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Pr
 export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult> {
   const started = performance.now();
   const plan = generateDemo(options);
-  const experimentId = await ensureExperiment(options.trackingUri, options.experimentName ?? 'chat-assistant');
+  const experimentId = await ensureExperiment(options.trackingUri, options.experimentName ?? DEMO_EXPERIMENT);
   init({
     trackingUri: options.trackingUri,
     experimentId,

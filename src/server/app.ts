@@ -74,6 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     handlerTimeout: limits.handlerTimeoutMs,
+    // While draining (graceful-shutdown.ts) a request that reaches an open connection is served, not
+    // refused: this replica still has its database until the drain ends.
+    return503OnClosing: false,
     // Parser errors and request timeouts (before any route runs) answer in MLflow's envelope.
     clientErrorHandler: answerClientError,
     // MLflow clients send ids in query strings as repeated keys.
@@ -135,8 +138,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Once closing, every reply ends its connection, so a drain finishes with the requests in flight
+  // instead of waiting out keep-alive clients (Node closes only the connections idle when it begins).
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    if (draining) reply.header('Connection', 'close');
     return payload;
   });
 
@@ -165,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Before any route, so that every route gets the credential check and its access rule.
   if (options.auth) installAuthGuard(app, options.auth, options.store);
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { store: options.store });
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
   const spanCap = new SpanCap(options.store, options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE);

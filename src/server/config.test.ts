@@ -45,8 +45,21 @@ describe('parseServerArgs: HTTP limits and the span cap', () => {
     [['--request-timeout', 'soon'], '--request-timeout must be a positive number of seconds.'],
     [['--max-connections', '1.5'], '--max-connections must be a positive integer.'],
     [['--max-spans-per-trace', '0'], '--max-spans-per-trace must be a positive integer.'],
+    [['--statement-timeout', '0'], '--statement-timeout must be a positive number of seconds.'],
+    [['--shutdown-timeout', 'later'], '--shutdown-timeout must be a number of seconds (0 or more).'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseServerArgs(argv, {})).toThrow(UsageError);
     expect(() => parseServerArgs(argv, {})).toThrow(message);
+  });
+
+  it('caps PostgreSQL statements at the handler budget by default, or --statement-timeout seconds', () => {
+    expect(parseServerArgs([], {}).statementTimeoutMs).toBe(DEFAULT_HTTP_LIMITS.handlerTimeoutMs);
+    expect(parseServerArgs(['--statement-timeout', '5'], {}).statementTimeoutMs).toBe(5000);
+  });
+
+  it('drains for the handler budget by default, or --shutdown-timeout seconds', () => {
+    expect(parseServerArgs([], {}).shutdownTimeoutMs).toBe(DEFAULT_HTTP_LIMITS.handlerTimeoutMs);
+    expect(parseServerArgs(['--handler-timeout', '9'], {}).shutdownTimeoutMs).toBe(9000);
+    expect(parseServerArgs(['--shutdown-timeout', '2.5'], {}).shutdownTimeoutMs).toBe(2500);
   });
 });

@@ -18,6 +18,8 @@ export interface ServerConfig {
   auth: AuthConfig;
   /** PostgreSQL connections per process (ignored for SQLite). */
   poolSize: number;
+  /** PostgreSQL: the longest one statement may run before it is cancelled and answered 503 (`--statement-timeout`). */
+  statementTimeoutMs: number;
   /** HTTP timeouts and the connection cap (`http-limits.ts`). */
   limits: HttpLimits;
   /** Serve the explorer's source maps (`--serve-source-maps`). */
@@ -28,12 +30,15 @@ export interface ServerConfig {
   readWorkers: number;
   /** Budget of one SQLite read in a worker, queueing included (`--read-timeout`, seconds). */
   readBudgetMs: number;
+  /** How long SIGTERM/SIGINT waits for requests in flight before cutting them (`--shutdown-timeout`). */
+  shutdownTimeoutMs: number;
 }
 
 const USAGE = `Usage: trace-explorer [--host 127.0.0.1] [--port 5000] [--backend-store-uri sqlite:///traces.db]
   [--synchronous FULL|NORMAL] [--allowed-hosts localhost,127.0.0.1] [--static-dir dist] [--serve-source-maps]
   [--headers-timeout 10] [--request-timeout 20] [--keep-alive-timeout 65] [--handler-timeout 25] (seconds)
-  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10]
+  [--max-connections 1000] [--max-spans-per-trace 100000] [--pool-size 10] [--statement-timeout 25]
+  [--shutdown-timeout 25]
   [--read-workers ${DEFAULT_READ_WORKERS}] [--read-timeout ${DEFAULT_READ_BUDGET_MS / 1000}] (SQLite reads off the event loop)
   [--auth] [--default-permission READ|EDIT|MANAGE|NO_PERMISSIONS] [--insecure-no-auth]`;
 
@@ -62,6 +67,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'allowed-hosts': { type: 'string' },
         'static-dir': { type: 'string' },
         'pool-size': { type: 'string' },
+        'statement-timeout': { type: 'string' },
         'serve-source-maps': { type: 'boolean' },
         'headers-timeout': { type: 'string' },
         'request-timeout': { type: 'string' },
@@ -71,6 +77,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'max-spans-per-trace': { type: 'string' },
         'read-workers': { type: 'string' },
         'read-timeout': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         auth: { type: 'boolean' },
         'insecure-no-auth': { type: 'boolean' },
         'default-permission': { type: 'string' },
@@ -118,6 +125,15 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const readTimeout = Number(values['read-timeout'] ?? DEFAULT_READ_BUDGET_MS / 1000);
   if (!Number.isFinite(readTimeout) || readTimeout <= 0)
     throw new UsageError(`--read-timeout must be a positive number of seconds.\n${USAGE}`);
+  // By default the handler budget: past it the client has had its 503, so the statement would only hold a
+  // connection. Always some cap: no query may run unbounded.
+  const statementTimeout = Number(values['statement-timeout'] ?? limits.handlerTimeoutMs / 1000);
+  if (!Number.isFinite(statementTimeout) || statementTimeout < 0.001)
+    throw new UsageError(`--statement-timeout must be a positive number of seconds.\n${USAGE}`);
+  // A request in flight has at most the handler budget left, so by default the drain waits that long.
+  const shutdownTimeout = Number(values['shutdown-timeout'] ?? limits.handlerTimeoutMs / 1000);
+  if (!Number.isFinite(shutdownTimeout) || shutdownTimeout < 0)
+    throw new UsageError(`--shutdown-timeout must be a number of seconds (0 or more).\n${USAGE}`);
   const auth = authConfig(values, host, env);
   if (typeof auth === 'string') throw new UsageError(`${auth}\n${USAGE}`);
   return {
@@ -128,11 +144,13 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     allowedHosts,
     staticDir: values['static-dir'],
     poolSize,
+    statementTimeoutMs: Math.round(statementTimeout * 1000),
     limits,
     serveSourceMaps: values['serve-source-maps'] === true,
     maxSpansPerTrace,
     readWorkers,
     readBudgetMs: Math.round(readTimeout * 1000),
+    shutdownTimeoutMs: Math.round(shutdownTimeout * 1000),
     auth,
   };
 }

@@ -1,4 +1,5 @@
 import { buildApp } from './app.ts';
+import { closeOnSignals, drainRequests } from './graceful-shutdown.ts';
 import { parseServerArgs, UsageError } from './config.ts';
 import { openStore } from './storage/open-store.ts';
 import { openAuth } from './auth/open-auth.ts';
@@ -8,8 +9,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Starts a trace server from command-line flags; resolves once listening. */
-export async function startServer(argv: string[]): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Starts a trace server from command-line flags; resolves once listening. `close` drains: no new
+ * connections, requests in flight finish (at most --shutdown-timeout), then the stores close.
+ */
+export async function startServer(
+  argv: string[],
+  log: (line: string) => void = () => {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const config = parseServerArgs(argv);
   const authStore = config.auth.enabled ? await openAuthStore(config.backendStoreUri) : undefined;
   const auth =
@@ -25,7 +32,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
   const store = await openStore(config.backendStoreUri, {
     synchronous: config.synchronous,
     sqlite: { readWorkers: config.readWorkers, readBudgetMs: config.readBudgetMs, warmReadWorkers: true },
-    postgres: { poolSize: config.poolSize },
+    postgres: { poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs },
   });
   // After the trace store: on SQLite its open applies the migrations that create the queue tables.
   const reviewQueues = await openReviewQueueStore(config.backendStoreUri);
@@ -45,7 +52,7 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
   return {
     url: address,
     close: async () => {
-      await app.close();
+      await drainRequests(app, config.shutdownTimeoutMs, log);
       await store.close();
       await reviewQueues.close();
       await authStore?.close();
@@ -55,12 +62,10 @@ export async function startServer(argv: string[]): Promise<{ url: string; close:
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  startServer(process.argv.slice(2)).then(
+  startServer(process.argv.slice(2), console.log).then(
     ({ url, close }) => {
       console.log(`trace-explorer listening on ${url}`);
-      const stop = () => void close().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      closeOnSignals(close);
     },
     (error: unknown) => {
       console.error(error instanceof UsageError ? error.message : error);

@@ -38,6 +38,7 @@ import type {
   ChangesQuery,
   ChangesResult,
   CountQuery,
+  DatabaseHealth,
   DeleteTracesInput,
   GroupsQuery,
   SearchExperimentsQuery,
@@ -350,6 +351,24 @@ export class SqliteTraceStore implements TraceStore {
   /** The accelerator's memory, or undefined without one (the benchmark reports it). */
   acceleratorMemory(): AcceleratorMemory | undefined {
     return this.accelerator?.memory();
+  }
+
+  readonly engine = 'sqlite';
+
+  /**
+   * Reads the schema page, so a database whose file became unreadable (a failed disk, a full or
+   * unmounted volume) reports so. Synchronous and a page read: `timeoutMs` never comes into play.
+   */
+  async health(_timeoutMs: number): Promise<DatabaseHealth> {
+    const started = performance.now();
+    try {
+      this.ctx.db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
+      return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (!this.ctx.db.open) return { ok: false, reason: 'the database is closed' };
+      return { ok: false, reason: `unreadable (${e.code ?? (e.message ?? '').split('\n')[0].slice(0, 120)})` };
+    }
   }
 
   async close(): Promise<void> {

@@ -184,6 +184,12 @@ export interface ChangesResult {
   more: boolean;
 }
 
+/** Whether this process can use its database right now (/health); `reason` is safe to show (no SQL, no secrets). */
+export type DatabaseHealth = { ok: true; latencyMs: number } | { ok: false; reason: string };
+
+/** The engines `--backend-store-uri` can name (storage/open-store.ts). */
+export type StorageEngine = 'sqlite' | 'postgresql';
+
 /**
  * What routes need from storage. SQL lives only behind this interface: SQLite (sqlite-trace-store.ts)
  * and PostgreSQL (postgres/postgres-trace-store.ts) implement it, and routes never know which one answers
@@ -254,6 +260,11 @@ export interface TraceStore {
    * explorer polls by timestamp, as against a plain MLflow server.
    */
   changesSince?(query: ChangesQuery): Promise<ChangesResult>;
+
+  /** Which engine this is (/health names it). */
+  readonly engine: StorageEngine;
+  /** A cheap round trip to the database, bounded by `timeoutMs` end to end; never throws. */
+  health(timeoutMs: number): Promise<DatabaseHealth>;
 
   /** Lets queued writes commit, refuses new ones, and releases the engine's connections. */
   close(): Promise<void>;

@@ -3,8 +3,7 @@
 // hang the load balancer's health check. It uses the server's pool on purpose: a replica whose pool
 // cannot hand out a connection within the deadline cannot serve requests either.
 import type { Pool, PoolClient } from 'pg';
-
-export type DatabaseHealth = { ok: true; latencyMs: number } | { ok: false; reason: string };
+import type { DatabaseHealth } from '../trace-store.ts';
 
 const TIMED_OUT = Symbol('timed out');
 

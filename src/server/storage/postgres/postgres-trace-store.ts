@@ -23,6 +23,7 @@ import type {
   ChangesQuery,
   ChangesResult,
   CountQuery,
+  DatabaseHealth,
   DeleteTracesInput,
   GroupsQuery,
   SearchExperimentsQuery,
@@ -33,6 +34,7 @@ import type {
   TraceStore,
   ValuesQuery,
 } from '../trace-store.ts';
+import { checkPostgresHealth } from './check-postgres-health.ts';
 import { migratePostgres } from './migrate-postgres.ts';
 import { PgAssessments } from './pg-assessments.ts';
 import { PgContext, type Sql } from './pg-context.ts';
@@ -254,6 +256,13 @@ export class PostgresTraceStore implements TraceStore {
       const active = await this.experiments.activeIds(sql, experimentIds);
       return active.length === 0 ? empty : work(sql, active);
     });
+  }
+
+  readonly engine = 'postgresql';
+
+  /** A bounded `SELECT 1` through this replica's own pool (check-postgres-health.ts). */
+  health(timeoutMs: number): Promise<DatabaseHealth> {
+    return checkPostgresHealth(this.ctx.pool, timeoutMs);
   }
 
   /** Ends the pool once its checked-out connections come back (in-flight requests finish first). */
