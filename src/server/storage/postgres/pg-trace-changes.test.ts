@@ -6,6 +6,8 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../open-store.ts';
 import type { ChangesResult, TraceStore } from '../trace-store.ts';
+import { createPostgresPool } from './postgres-pool.ts';
+import { PostgresTraceStore } from './postgres-trace-store.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 let db: TestDatabase;
@@ -16,7 +18,11 @@ const T0 = Date.UTC(2026, 0, 5);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  store = await openStore(db.url, { postgres: { poolSize: 4 } });
+  // No settle wait: the open transactions below stay open only as long as the test needs, so the
+  // cluster's other test files (transaction ids are cluster-wide) are not held back.
+  store = await PostgresTraceStore.open(createPostgresPool(db.uri, { size: 4, statementTimeoutMs: 30_000 }), {
+    tailSettleMs: 0,
+  });
   replica = await openStore(db.url, { postgres: { poolSize: 2 } });
   exp = Number(await store.createExperiment({ name: 'tail-race' }));
 });

@@ -23,10 +23,10 @@ const ENGINE: ChangesEngine = {
 };
 
 /**
- * How long a poll waits for the transactions in flight when it began (a few ms each when ingesting)
- * before it answers up to where they are: the changes they delay come in a later poll instead.
+ * How long a poll waits by default for the transactions in flight when it began (a few ms each when
+ * ingesting) before it answers up to where they are: the changes they delay come in a later poll instead.
  */
-const SETTLE_TRIES = 10;
+export const DEFAULT_TAIL_SETTLE_MS = 100;
 const SETTLE_STEP_MS = 10;
 
 const MAX_XID = 2n ** 64n - 1n;
@@ -52,6 +52,7 @@ export class PgTraceChanges {
     private readonly ctx: PgContext,
     private readonly experiments: PgExperiments,
     private readonly reads: PgTraceReads,
+    private readonly settleMs: number,
   ) {}
 
   async since(query: ChangesQuery): Promise<ChangesResult> {
@@ -94,7 +95,7 @@ export class PgTraceChanges {
   /**
    * The oldest transaction id still in flight (or the next to be handed out): every change below it is
    * committed or rolled back. Waits briefly for the transactions open when the poll began, so a write
-   * acknowledged before the poll is in its answer unless an older transaction is still open. Each try
+   * acknowledged before the poll is in its answer unless an older transaction stays open longer. Each try
    * is its own short read: no connection is held while waiting.
    */
   private async settledXmin(): Promise<bigint> {
@@ -107,7 +108,7 @@ export class PgTraceChanges {
       });
     const first = await snapshot();
     let xmin = first.xmin;
-    for (let i = 0; i < SETTLE_TRIES && xmin < first.xmax; i++) {
+    for (let waited = 0; waited < this.settleMs && xmin < first.xmax; waited += SETTLE_STEP_MS) {
       await sleep(SETTLE_STEP_MS);
       xmin = (await snapshot()).xmin;
     }

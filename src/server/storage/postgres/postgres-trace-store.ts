@@ -43,7 +43,7 @@ import { listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
 import { queryMetricsSql } from './pg-metrics.ts';
 import { countTracesSql, searchTracesSql } from './pg-search.ts';
 import { PgSpanWrites } from './pg-span-writes.ts';
-import { PgTraceChanges } from './pg-trace-changes.ts';
+import { DEFAULT_TAIL_SETTLE_MS, PgTraceChanges } from './pg-trace-changes.ts';
 import { PgTraceReads } from './pg-trace-reads.ts';
 import { PgTraceWrites } from './pg-trace-writes.ts';
 
@@ -51,6 +51,8 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Every statement of a request stops after this long, answered 503 (default 30 s). */
   statementTimeoutMs?: number;
+  /** How long a live-tail poll waits for transactions in flight when it starts (default 100 ms). */
+  tailSettleMs?: number;
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -71,7 +73,12 @@ export class PostgresTraceStore implements TraceStore {
     this.assessments = new PgAssessments(this.ctx);
     this.traceWrites = new PgTraceWrites(this.ctx, this.experiments, this.assessments, this.reads);
     this.spanWrites = new PgSpanWrites(this.ctx, this.experiments);
-    this.changes = new PgTraceChanges(this.ctx, this.experiments, this.reads);
+    this.changes = new PgTraceChanges(
+      this.ctx,
+      this.experiments,
+      this.reads,
+      options.tailSettleMs ?? DEFAULT_TAIL_SETTLE_MS,
+    );
   }
 
   /**
