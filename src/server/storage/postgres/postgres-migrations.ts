@@ -21,7 +21,7 @@
 //   `assessments.valid` is BOOLEAN (SQLite keeps 0/1; `valid = TRUE` reads the same on both).
 //
 // Room is left for the auth tables (users, grants, tokens): they will be a later version.
-// Version 2 adds the review queues (issue 17).
+// Version 2 adds the filter's helper functions, 3 the review queues (issue 17), 4 the live tail's change order.
 
 export interface PostgresMigration {
   version: number;
@@ -237,6 +237,34 @@ CREATE TABLE saved_views (
 );
 CREATE INDEX saved_views_by_experiment ON saved_views (experiment_id, name, view_id);
 CREATE UNIQUE INDEX saved_views_one_default ON saved_views (experiment_id) WHERE is_default;
+`,
+  },
+  {
+    // The live tail's change order (pg-trace-changes.ts; SQLite's is its migration 2): the id of the
+    // transaction that last wrote the trace row's state, times or previews (change_xid) and that inserted
+    // the row (created_xid). Not a sequence number: concurrent transactions commit out of number order, so a
+    // reader that passed n could miss a smaller n committed later; a reader bounded by its snapshot's
+    // xmin never does. The columns are added with a constant default (no table rewrite; existing rows
+    // count as changed before any watcher), then default to the writing transaction. The trigger watches
+    // the columns SQLite's does; an UPDATE naming them stamps the row even when the values are unchanged.
+    version: 5,
+    name: 'live tail change order',
+    sql: `
+ALTER TABLE traces ADD COLUMN created_xid xid8 NOT NULL DEFAULT '0';
+ALTER TABLE traces ADD COLUMN change_xid xid8 NOT NULL DEFAULT '0';
+ALTER TABLE traces ALTER COLUMN created_xid SET DEFAULT pg_current_xact_id();
+ALTER TABLE traces ALTER COLUMN change_xid SET DEFAULT pg_current_xact_id();
+CREATE FUNCTION traces_stamp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.change_xid := pg_current_xact_id();
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER traces_change_on_update
+BEFORE UPDATE OF timestamp_ms, execution_time_ms, state, request_preview, response_preview ON traces
+FOR EACH ROW EXECUTE FUNCTION traces_stamp_change();
+-- A poll is a range seek per experiment: (change_xid, trace_key) after the cursor, in that order.
+CREATE INDEX traces_by_change ON traces (experiment_id, change_xid, trace_key);
 `,
   },
 ];

@@ -1,5 +1,6 @@
 // The PostgreSQL engine behind TraceStore: a facade over modules named after what they do (pg-experiments,
-// pg-trace-writes, pg-span-writes, pg-trace-reads, pg-assessments, pg-search, pg-extensions, pg-metrics).
+// pg-trace-writes, pg-span-writes, pg-trace-reads, pg-assessments, pg-search, pg-extensions, pg-metrics,
+// pg-trace-changes).
 // MLflow's rules live in ../rules/ and are shared with SQLite. Stateless across replicas: every answer is
 // read from the database when asked (no process-local copy of data, no metrics accelerator), so a write
 // acknowledged by one replica is in every replica's next answer. Each call is one transaction under the
@@ -19,6 +20,8 @@ import type { SpanRecord } from '../span-record.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
+  ChangesQuery,
+  ChangesResult,
   CountQuery,
   DatabaseHealth,
   DeleteTracesInput,
@@ -40,6 +43,7 @@ import { listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
 import { queryMetricsSql } from './pg-metrics.ts';
 import { countTracesSql, searchTracesSql } from './pg-search.ts';
 import { PgSpanWrites } from './pg-span-writes.ts';
+import { DEFAULT_TAIL_SETTLE_MS, PgTraceChanges } from './pg-trace-changes.ts';
 import { PgTraceReads } from './pg-trace-reads.ts';
 import { PgTraceWrites } from './pg-trace-writes.ts';
 
@@ -47,6 +51,8 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Every statement of a request stops after this long, answered 503 (default 30 s). */
   statementTimeoutMs?: number;
+  /** How long a live-tail poll waits for transactions in flight when it starts (default 100 ms). */
+  tailSettleMs?: number;
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -58,6 +64,7 @@ export class PostgresTraceStore implements TraceStore {
   private readonly assessments: PgAssessments;
   private readonly traceWrites: PgTraceWrites;
   private readonly spanWrites: PgSpanWrites;
+  private readonly changes: PgTraceChanges;
 
   private constructor(pool: Pool, options: PostgresStoreOptions) {
     this.ctx = new PgContext(pool, options.now ?? Date.now, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
@@ -66,6 +73,12 @@ export class PostgresTraceStore implements TraceStore {
     this.assessments = new PgAssessments(this.ctx);
     this.traceWrites = new PgTraceWrites(this.ctx, this.experiments, this.assessments, this.reads);
     this.spanWrites = new PgSpanWrites(this.ctx, this.experiments);
+    this.changes = new PgTraceChanges(
+      this.ctx,
+      this.experiments,
+      this.reads,
+      options.tailSettleMs ?? DEFAULT_TAIL_SETTLE_MS,
+    );
   }
 
   /**
@@ -235,6 +248,10 @@ export class PostgresTraceStore implements TraceStore {
     return this.scoped(query.experimentIds, { groups: [] }, (sql, experimentIds) =>
       listGroupsSql(sql, { ...query, experimentIds }),
     );
+  }
+
+  changesSince(query: ChangesQuery): Promise<ChangesResult> {
+    return this.changes.since(query);
   }
 
   /**

@@ -2,17 +2,14 @@
 // stamps it from a counter on every write of a trace row). The statements are the shared ones
 // (../sql/changes-since.ts).
 import { invalidParameter } from '../../errors.ts';
-import { changesSinceSql } from '../sql/changes-since.ts';
+import { CHANGE_WINDOW, changesSinceSql } from '../sql/changes-since.ts';
 import { sqliteDialect } from '../sql/sql-dialect.ts';
 import type { TraceRow } from '../trace-rows.ts';
 import type { ChangesQuery, ChangesResult } from '../trace-store.ts';
 import type { SqliteContext } from './sqlite-context.ts';
 import type { SqliteTraceReads } from './trace-reads.ts';
 
-/** Change-index entries one poll looks at; a watcher far behind catches up in several polls. */
-export const CHANGE_WINDOW = 2000;
-
-const COLUMNS = { changed: 'change_seq', created: 'created_seq' };
+const ENGINE = { dialect: sqliteDialect, columns: { changed: 'change_seq', created: 'created_seq' } };
 
 function sequence(position: string): number {
   const n = Number(position);
@@ -36,13 +33,14 @@ export class SqliteTraceChanges {
     // A position from another database (restored, replaced) is ahead of this one: start from now.
     if (after > clock) return { created: [], updated: [], position: String(clock), more: false };
     const createdAfter = sequence(query.createdAfter);
-    const sql = changesSinceSql(sqliteDialect, COLUMNS, experimentIds.length, query.filter);
-    const full = this.ctx.stmt(sql.windowEnd.sql).get(...sql.windowEnd.params(experimentIds, after, CHANGE_WINDOW)) as
-      { pos: number } | undefined;
+    const sql = changesSinceSql(ENGINE, experimentIds.length, query.filter);
+    const full = this.ctx
+      .stmt(sql.windowEnd.sql)
+      .get(...sql.windowEnd.params(experimentIds, [after], [clock], CHANGE_WINDOW)) as { pos: number } | undefined;
     let end = full ? full.pos : clock;
     const rows = this.ctx
       .stmt(sql.matches.sql)
-      .all(...sql.matches.params(experimentIds, after, end, query.maxResults + 1)) as (TraceRow & {
+      .all(...sql.matches.params(experimentIds, [after], [end], query.maxResults + 1)) as (TraceRow & {
       changed_pos: number;
       created_pos: number;
     })[];
