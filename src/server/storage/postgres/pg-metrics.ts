@@ -203,11 +203,15 @@ export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<Me
   const dimColumns = dims.map((d, i) => `${d} AS d${i}`);
   const dimNames = dims.map((_, i) => `d${i}`);
   const bucket = interval ? bucketSql(interval) : 'NULL::bigint';
+  // PostgreSQL 15 sorts a group's values once per ordered aggregate: with bounds, one sort (array_agg) serves
+  // the sum, the minimum, the maximum and the windows, read from the sorted array below.
   const aggregates = countOnly
     ? 'NULL::float8 AS sum, NULL::float8 AS min, NULL::float8 AS max, NULL::float8[] AS pcts, NULL::float8[] AS vals'
-    : `SUM(v ORDER BY v) AS sum, MIN(v) AS min, MAX(v) AS max,
-       ${percentiles.length > 0 && !withBounds ? `percentile_cont(${binds.add(percentiles.map((p) => p / 100))}::float8[]) WITHIN GROUP (ORDER BY v)` : 'NULL::float8[]'} AS pcts,
-       ${withBounds ? 'array_agg(v ORDER BY v) FILTER (WHERE v IS NOT NULL)' : 'NULL::float8[]'} AS vals`;
+    : withBounds
+      ? 'NULL::float8 AS sum, NULL::float8 AS min, NULL::float8 AS max, NULL::float8[] AS pcts, array_agg(v ORDER BY v) FILTER (WHERE v IS NOT NULL) AS vals'
+      : `SUM(v ORDER BY v) AS sum, MIN(v) AS min, MAX(v) AS max,
+       ${percentiles.length > 0 ? `percentile_cont(${binds.add(percentiles.map((p) => p / 100))}::float8[]) WITHIN GROUP (ORDER BY v)` : 'NULL::float8[]'} AS pcts,
+       NULL::float8[] AS vals`;
   const grouped = `SELECT ARRAY[${dimNames.map((d) => `${d}::text`).join(', ')}]::text[] AS dims, bucket, COUNT(*) AS n, COUNT(v)::int AS nv, ${aggregates}
      FROM (SELECT ${[...dimColumns, `${value} AS v`, `${bucket} AS bucket`].join(', ')} FROM ${from} ${joins.join(' ')}
        WHERE ${conditions.join(' AND ')}) r
@@ -219,7 +223,9 @@ export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<Me
     const windows = percentiles.map((p) => boundsWindow(binds.add(Math.min(Math.max(p / 100, 0), 1)), halfWidth));
     // One row per group: the windows as separate arrays would be as many columns; a JSON array of arrays keeps
     // one column whatever the number of percentiles (float8 → JSON number round-trips a double exactly).
-    text = `SELECT dims, bucket, n, nv, sum, min, max, NULL::float8[] AS pcts,
+    // The sum adds in array order, ascending: as SUM(v ORDER BY v) and the shared aggregation do.
+    text = `SELECT dims, bucket, n, nv, (SELECT SUM(x) FROM unnest(vals) x) AS sum, vals[1] AS min, vals[nv] AS max,
+        NULL::float8[] AS pcts,
         ARRAY[${windows.map((w) => w.lo).join(', ')}]::int[] AS starts,
         json_build_array(${windows.map((w) => `vals[${w.lo} + 1 : ${w.hi} + 1]`).join(', ')}) AS windows
       FROM (${grouped}) g`;
