@@ -379,6 +379,14 @@ export function versionMetricCases(ids: number[]): [string, MetricsQuery][] {
     { kind: 'metadata', key: 'app_version', name: 'metadata.app_version' },
   ] as MetricsQuery['dimensions'];
   const percentiles = [50, 95, 99].map((p) => ({ type: 'PERCENTILE' as const, percentile: p }));
+  const bounded: MetricsQuery = {
+    ...base,
+    viewType: 'TRACES',
+    metricName: 'latency',
+    aggregations: percentiles,
+    dimensions: byVersion,
+    confidenceLevel: 0.95,
+  };
   return [
     [
       'count by version × status',
@@ -390,42 +398,14 @@ export function versionMetricCases(ids: number[]): [string, MetricsQuery][] {
         dimensions: [...byVersion, { kind: 'builtin', name: 'trace_status' }],
       },
     ],
-    [
-      'p50/p95/p99 + 95% bounds by version',
-      {
-        ...base,
-        viewType: 'TRACES',
-        metricName: 'latency',
-        aggregations: percentiles,
-        dimensions: byVersion,
-        confidenceLevel: 0.95,
-      },
-    ],
+    ['p50/p95/p99 + 95% bounds by version', bounded],
     [
       'same, daily buckets',
-      {
-        ...base,
-        viewType: 'TRACES',
-        metricName: 'latency',
-        aggregations: percentiles,
-        dimensions: byVersion,
-        confidenceLevel: 0.95,
-        timeIntervalSeconds: 86_400,
-        startTimeMs: START,
-        endTimeMs: START + 31 * DAY,
-      },
+      { ...bounded, timeIntervalSeconds: 86_400, startTimeMs: START, endTimeMs: START + 31 * DAY },
     ],
     [
       'same, filter environment = production',
-      {
-        ...base,
-        viewType: 'TRACES',
-        metricName: 'latency',
-        aggregations: percentiles,
-        dimensions: byVersion,
-        confidenceLevel: 0.95,
-        filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }],
-      },
+      { ...bounded, filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }] },
     ],
     [
       '👍 share by version (ASSESSMENTS)',
