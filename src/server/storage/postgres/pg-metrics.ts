@@ -230,10 +230,9 @@ export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<Me
         json_build_array(${windows.map((w) => `vals[${w.lo} + 1 : ${w.hi} + 1]`).join(', ')}) AS windows
       FROM (${grouped}) g`;
   }
-  // The group-by sorts whole experiments: in memory (the default 4 MB spilled 100,000 traces to disk), and
-  // without JIT, whose compilation alone costs more than these queries once their estimated cost passes
-  // jit_above_cost (as at 1,000,000 traces). SET LOCAL ends with this transaction.
-  await sql.run(`SET LOCAL work_mem = '64MB'`);
+  // No JIT: at 1,000,000 traces the estimated cost passes jit_above_cost, and compiling saved nothing measurable
+  // (bench/RESULTS.md). A larger work_mem (the group sort spills a few MB at 100,000 traces) made the 1M hash
+  // joins slower, so the default stays. SET LOCAL ends with this transaction.
   await sql.run('SET LOCAL jit = off');
   const rows = await sql.rows<AggregateRow>(text, binds.values);
   const groups: GroupValues[] = rows.map((r) => {
