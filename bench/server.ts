@@ -183,7 +183,7 @@ function percentile(values: number[], q: number): number {
 }
 
 /** Wall-clock and CPU-time percentiles: on a shared machine CPU time shows the cost without contention. */
-async function timeIt(
+export async function timeIt(
   runs: number,
   fn: () => Promise<unknown> | unknown,
 ): Promise<{ p50: number; p95: number; cpu50: number; cpu95: number }> {
@@ -368,6 +368,58 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
   return `${machine}; PostgreSQL's CPU column is this Node process only (the database's own CPU is not in it).\n\n${header}\n${both.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
 }
 
+/** The version-metrics queries both engines are timed on (issue 13's "version metrics"). */
+export function versionMetricCases(ids: number[]): [string, MetricsQuery][] {
+  const base: Pick<MetricsQuery, 'experimentIds' | 'filters' | 'maxResults'> = {
+    experimentIds: ids,
+    filters: [],
+    maxResults: 10_000,
+  };
+  const byVersion = [
+    { kind: 'metadata', key: 'app_version', name: 'metadata.app_version' },
+  ] as MetricsQuery['dimensions'];
+  const percentiles = [50, 95, 99].map((p) => ({ type: 'PERCENTILE' as const, percentile: p }));
+  const bounded: MetricsQuery = {
+    ...base,
+    viewType: 'TRACES',
+    metricName: 'latency',
+    aggregations: percentiles,
+    dimensions: byVersion,
+    confidenceLevel: 0.95,
+  };
+  return [
+    [
+      'count by version × status',
+      {
+        ...base,
+        viewType: 'TRACES',
+        metricName: 'trace_count',
+        aggregations: [{ type: 'COUNT' }],
+        dimensions: [...byVersion, { kind: 'builtin', name: 'trace_status' }],
+      },
+    ],
+    ['p50/p95/p99 + 95% bounds by version', bounded],
+    [
+      'same, daily buckets',
+      { ...bounded, timeIntervalSeconds: 86_400, startTimeMs: START, endTimeMs: START + 31 * DAY },
+    ],
+    [
+      'same, filter environment = production',
+      { ...bounded, filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }] },
+    ],
+    [
+      '👍 share by version (ASSESSMENTS)',
+      {
+        ...base,
+        viewType: 'ASSESSMENTS',
+        metricName: 'assessment_value',
+        aggregations: [{ type: 'AVG' }],
+        dimensions: [{ kind: 'builtin', name: 'assessment_name' }, ...byVersion],
+      },
+    ],
+  ];
+}
+
 export type AddRow = (what: string, value: string, goal?: string) => void;
 
 async function measureReads(
@@ -507,74 +559,7 @@ export async function measureQueries(
       );
 
     // ---- metrics ----
-    const base: Pick<MetricsQuery, 'experimentIds' | 'filters' | 'maxResults'> = {
-      experimentIds: ids,
-      filters: [],
-      maxResults: 10_000,
-    };
-    const byVersion = [
-      { kind: 'metadata', key: 'app_version', name: 'metadata.app_version' },
-    ] as MetricsQuery['dimensions'];
-    const percentiles = [50, 95, 99].map((p) => ({ type: 'PERCENTILE' as const, percentile: p }));
-    const metricCases: [string, MetricsQuery][] = [
-      [
-        'count by version × status',
-        {
-          ...base,
-          viewType: 'TRACES',
-          metricName: 'trace_count',
-          aggregations: [{ type: 'COUNT' }],
-          dimensions: [...byVersion, { kind: 'builtin', name: 'trace_status' }],
-        },
-      ],
-      [
-        'p50/p95/p99 + 95% bounds by version',
-        {
-          ...base,
-          viewType: 'TRACES',
-          metricName: 'latency',
-          aggregations: percentiles,
-          dimensions: byVersion,
-          confidenceLevel: 0.95,
-        },
-      ],
-      [
-        'same, daily buckets',
-        {
-          ...base,
-          viewType: 'TRACES',
-          metricName: 'latency',
-          aggregations: percentiles,
-          dimensions: byVersion,
-          confidenceLevel: 0.95,
-          timeIntervalSeconds: 86_400,
-          startTimeMs: START,
-          endTimeMs: START + 31 * DAY,
-        },
-      ],
-      [
-        'same, filter environment = production',
-        {
-          ...base,
-          viewType: 'TRACES',
-          metricName: 'latency',
-          aggregations: percentiles,
-          dimensions: byVersion,
-          confidenceLevel: 0.95,
-          filters: [{ entity: 'trace.metadata', key: 'environment', value: 'production' }],
-        },
-      ],
-      [
-        '👍 share by version (ASSESSMENTS)',
-        {
-          ...base,
-          viewType: 'ASSESSMENTS',
-          metricName: 'assessment_value',
-          aggregations: [{ type: 'AVG' }],
-          dimensions: [{ kind: 'builtin', name: 'assessment_name' }, ...byVersion],
-        },
-      ],
-    ];
+    const metricCases = versionMetricCases(ids);
     for (const [label, query] of metricCases) {
       const cold = performance.now();
       await store.queryMetrics(query);

@@ -113,6 +113,25 @@ const METRICS: Record<string, unknown>[] = [
     dimensions: ['trace_status'],
     confidence_level: 0.9,
   },
+  // PostgreSQL hands over only windows of each group's sorted values around the percentiles' ranks
+  // (pg-metrics.ts boundsWindow): the extreme percentiles and levels, where the bounds' ranks sit at the
+  // windows' and the groups' ends.
+  {
+    view_type: 'TRACES',
+    metric_name: 'latency',
+    aggregations: [0, 1, 25, 50, 99, 100].map((p) => ({ aggregation_type: 'PERCENTILE', percentile_value: p })),
+    confidence_level: 0.5,
+  },
+  {
+    view_type: 'TRACES',
+    metric_name: 'latency',
+    aggregations: [0, 10, 50, 90, 100].map((p) => ({ aggregation_type: 'PERCENTILE', percentile_value: p })),
+    dimensions: ['tag.team'],
+    time_interval_seconds: 86_400,
+    start_time_ms: T0 - DAY,
+    end_time_ms: T0 + 5 * DAY,
+    confidence_level: 0.999,
+  },
   {
     view_type: 'TRACES',
     metric_name: 'trace_count',

@@ -4,7 +4,7 @@
 // core/stats/quantile.ts's exactQuantile (the same doubles: pos = q·(n − 1), lo + frac·(hi − lo)), so the
 // answers equal SQLite's; sums add in ascending order, as the shared aggregation does. Confidence bounds need the values' order statistics: those queries fetch each
 // group's sorted values and aggregate them with the shared code.
-import { bucketLabel, toDataPoints, type GroupValues } from '../metrics-aggregate.ts';
+import { bucketLabel, ranksRead, toDataPoints, type GroupValues, type RankedValues } from '../metrics-aggregate.ts';
 import type { MetricDimension, MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
 import { isTraceCostMetric, POSTGRES_TRACE_SCHEMA, traceCostExpr } from '../sql/trace-schema.ts';
@@ -145,8 +145,45 @@ interface AggregateRow {
   min: number | null;
   max: number | null;
   pcts: number[] | null;
-  vals: number[] | null;
+  /** With bounds: per percentile, the 0-based rank of its window's first value, and the window. */
+  starts: number[] | null;
+  windows: (number[] | null)[] | null;
 }
+
+/**
+ * Confidence bounds read a few order statistics near each percentile's rank, but which ones depends on the
+ * group's size, known only in the database. Each group hands over, per percentile q, the sorted values at
+ * ranks nq ± (t + 2) with t = √(n·ln(2/α)/2): Hoeffding's inequality, P(B ≤ nq − t) ≤ e^(−2t²/n) = α/2 for
+ * B ~ Binomial(n, q), puts the lower bound's rank (the largest l with F(l − 1) ≤ α/2) at or above nq − t,
+ * the upper bound's (the smallest u with F(u − 1) ≥ 1 − α/2) at or below nq + t, and both, like the
+ * interpolation neighbours of q·(n − 1), within 2 of nq on the other side. About 2.7·√n values per
+ * percentile at 95 % instead of all n: the transfer no longer grows with the group.
+ */
+function boundsWindow(q: string, halfWidth: string): { lo: string; hi: string } {
+  const t = `sqrt(nv * ${halfWidth}::float8)`;
+  return {
+    lo: `greatest(0, floor(nv * ${q}::float8 - ${t})::int - 2)`,
+    hi: `least(nv - 1, ceil(nv * ${q}::float8 + ${t})::int + 2)`,
+  };
+}
+
+/** A group's windows as the ranked values toDataPoints reads; every rank it reads is in them (boundsWindow). */
+function rankedGroup(query: MetricsQuery, r: AggregateRow): RankedValues {
+  const length = num(r.nv);
+  const at = new Map<number, number>();
+  if (length > 0) at.set(0, r.min ?? Number.NaN).set(length - 1, r.max ?? Number.NaN);
+  (r.windows ?? []).forEach((window, k) => window?.forEach((v, i) => at.set((r.starts?.[k] ?? 0) + i, v)));
+  for (const rank of ranksRead(query, length))
+    if (!at.has(rank)) throw new Error(`metrics: rank ${rank} of ${length} outside the bounds windows`);
+  return { kind: 'ranked', length, sum: r.sum ?? 0, at };
+}
+
+/**
+ * floor(ms / interval) · interval in integer arithmetic (the remainder made non-negative for times before
+ * 1970): exact like the numeric division it replaces, without a numeric per row.
+ */
+const bucketSql = (interval: string) =>
+  `(t.timestamp_ms - mod(mod(t.timestamp_ms, ${interval}::bigint) + ${interval}::bigint, ${interval}::bigint))`;
 
 export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<MetricDataPoint[]> {
   const binds = new Binds();
@@ -161,32 +198,51 @@ export async function queryMetricsSql(sql: Sql, query: MetricsQuery): Promise<Me
     ...new Set(query.aggregations.filter((a) => a.type === 'PERCENTILE').map((a) => a.percentile ?? 50)),
   ];
   const countOnly = query.aggregations.every((a) => a.type === 'COUNT');
-  const withBounds = query.confidenceLevel !== undefined && percentiles.length > 0;
+  const level = query.confidenceLevel;
+  const withBounds = level !== undefined && percentiles.length > 0;
   const dimColumns = dims.map((d, i) => `${d} AS d${i}`);
   const dimNames = dims.map((_, i) => `d${i}`);
-  const bucket = interval
-    ? `floor(t.timestamp_ms::numeric / ${interval}::bigint)::bigint * ${interval}::bigint`
-    : 'NULL::bigint';
+  const bucket = interval ? bucketSql(interval) : 'NULL::bigint';
+  // PostgreSQL 15 sorts a group's values once per ordered aggregate: with bounds, one sort (array_agg) serves
+  // the sum, the minimum, the maximum and the windows, read from the sorted array below.
   const aggregates = countOnly
     ? 'NULL::float8 AS sum, NULL::float8 AS min, NULL::float8 AS max, NULL::float8[] AS pcts, NULL::float8[] AS vals'
-    : `SUM(v ORDER BY v) AS sum, MIN(v) AS min, MAX(v) AS max,
-       ${percentiles.length > 0 && !withBounds ? `percentile_cont(${binds.add(percentiles.map((p) => p / 100))}::float8[]) WITHIN GROUP (ORDER BY v)` : 'NULL::float8[]'} AS pcts,
-       ${withBounds ? 'array_agg(v ORDER BY v) FILTER (WHERE v IS NOT NULL)' : 'NULL::float8[]'} AS vals`;
-  const rows = await sql.rows<AggregateRow>(
-    `SELECT ARRAY[${dimNames.map((d) => `${d}::text`).join(', ')}]::text[] AS dims, bucket, COUNT(*) AS n, COUNT(v) AS nv, ${aggregates}
+    : withBounds
+      ? 'NULL::float8 AS sum, NULL::float8 AS min, NULL::float8 AS max, NULL::float8[] AS pcts, array_agg(v ORDER BY v) FILTER (WHERE v IS NOT NULL) AS vals'
+      : `SUM(v ORDER BY v) AS sum, MIN(v) AS min, MAX(v) AS max,
+       ${percentiles.length > 0 ? `percentile_cont(${binds.add(percentiles.map((p) => p / 100))}::float8[]) WITHIN GROUP (ORDER BY v)` : 'NULL::float8[]'} AS pcts,
+       NULL::float8[] AS vals`;
+  const grouped = `SELECT ARRAY[${dimNames.map((d) => `${d}::text`).join(', ')}]::text[] AS dims, bucket, COUNT(*) AS n, COUNT(v)::int AS nv, ${aggregates}
      FROM (SELECT ${[...dimColumns, `${value} AS v`, `${bucket} AS bucket`].join(', ')} FROM ${from} ${joins.join(' ')}
        WHERE ${conditions.join(' AND ')}) r
      ${dimNames.length > 0 ? `WHERE ${dimNames.map((d) => `${d} IS NOT NULL`).join(' AND ')}` : ''}
-     GROUP BY ${[...dimNames, 'bucket'].join(', ')}`,
-    binds.values,
-  );
+     GROUP BY ${[...dimNames, 'bucket'].join(', ')}`;
+  let text = `SELECT dims, bucket, n, nv, sum, min, max, pcts, NULL::int[] AS starts, NULL::float8[][] AS windows FROM (${grouped}) g`;
+  if (withBounds) {
+    const halfWidth = binds.add(Math.log(2 / (1 - level)) / 2);
+    const windows = percentiles.map((p) => boundsWindow(binds.add(Math.min(Math.max(p / 100, 0), 1)), halfWidth));
+    // One row per group: the windows as separate arrays would be as many columns; a JSON array of arrays keeps
+    // one column whatever the number of percentiles (float8 → JSON number round-trips a double exactly).
+    // The sum adds in array order, ascending: as SUM(v ORDER BY v) and the shared aggregation do.
+    text = `SELECT dims, bucket, n, nv, (SELECT SUM(x) FROM unnest(vals) x) AS sum, vals[1] AS min, vals[nv] AS max,
+        NULL::float8[] AS pcts,
+        ARRAY[${windows.map((w) => w.lo).join(', ')}]::int[] AS starts,
+        json_build_array(${windows.map((w) => `vals[${w.lo} + 1 : ${w.hi} + 1]`).join(', ')}) AS windows
+      FROM (${grouped}) g`;
+  }
+  // No JIT: at 1,000,000 traces the estimated cost passes jit_above_cost, and compiling saved nothing measurable
+  // (bench/RESULTS.md). A larger work_mem (the group sort spills a few MB at 100,000 traces) made the 1M hash
+  // joins slower, so the default stays. SET LOCAL ends with this transaction.
+  await sql.run('SET LOCAL jit = off');
+  const rows = await sql.rows<AggregateRow>(text, binds.values);
   const groups: GroupValues[] = rows.map((r) => {
     const labels = (r.dims ?? []).map((d) => String(d));
     const count = num(r.n);
     const n = num(r.nv);
-    const values: GroupValues['values'] =
-      withBounds || countOnly
-        ? Float64Array.from(r.vals ?? [])
+    const values: GroupValues['values'] = withBounds
+      ? rankedGroup(query, r)
+      : countOnly
+        ? new Float64Array(0)
         : {
             kind: 'aggregated',
             length: n,

@@ -267,4 +267,25 @@ FOR EACH ROW EXECUTE FUNCTION traces_stamp_change();
 CREATE INDEX traces_by_change ON traces (experiment_id, change_xid, trace_key);
 `,
   },
+  {
+    // Version 4 is pg-tail's (live-tail columns on traces). Two fixes found measuring issue 13's metrics:
+    // - try_jsonb and regex_is_valid catch errors, and an EXCEPTION block opens a subtransaction, which no
+    //   process of a parallel query may (the leader neither: "cannot start subtransactions during a parallel
+    //   operation"). Declared PARALLEL SAFE, any parallel plan over them failed (the 👍-share metric at
+    //   100,000 traces did); PARALLEL UNSAFE keeps queries that call them serial, as PostgreSQL requires.
+    // - (key, value) statistics: key and value are far from independent (the value 'production' only
+    //   occurs under the key 'environment'), and multiplying their selectivities underestimated a common
+    //   value's rows ×5, enough for a nested loop of 70,000 index probes where a hash join does.
+    version: 6,
+    name: 'parallel-unsafe try_jsonb, key/value statistics',
+    sql: `
+ALTER FUNCTION try_jsonb(text) PARALLEL UNSAFE;
+ALTER FUNCTION regex_is_valid(text) PARALLEL UNSAFE;
+CREATE STATISTICS trace_tags_key_value (mcv) ON key, value FROM trace_tags;
+CREATE STATISTICS trace_metadata_key_value (mcv) ON key, value FROM trace_metadata;
+-- A sample of each table (not a scan): the new statistics exist from the next query on.
+ANALYZE trace_tags;
+ANALYZE trace_metadata;
+`,
+  },
 ];
