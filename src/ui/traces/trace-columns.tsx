@@ -134,7 +134,8 @@ export const traceColumns = helper.columns([
       );
     },
   }),
-  helper.display({
+  // An accessor so the header can sort (the server orders by the person's feedback name: traces-url.ts).
+  helper.accessor((row) => row.feedbackUp - row.feedbackDown, {
     id: 'feedback',
     header: 'Feedback',
     size: 84,
