@@ -2,7 +2,7 @@
 // value of each trace's latest valid feedback of that name, numbers and booleans (true 1, false 0) as
 // numbers, other values after them by their JSON text, traces without one last in both directions, keyset paged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExperiment, createTestServer, startTrace, type TestServer } from '../test-helpers.ts';
+import { createExperiment, createTestServer, searchExperiment, startTrace, type TestServer } from '../test-helpers.ts';
 
 let server: TestServer;
 let exp: string;
@@ -50,15 +50,10 @@ interface Page {
 }
 
 async function page(orderBy: string[], token?: string): Promise<Page> {
-  const response = await server.app.inject({
-    method: 'POST',
-    url: '/ajax-api/3.0/mlflow/traces/search',
-    payload: {
-      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
-      order_by: orderBy,
-      max_results: 3,
-      ...(token ? { page_token: token } : {}),
-    },
+  const response = await searchExperiment(server.app, exp, {
+    order_by: orderBy,
+    max_results: 3,
+    ...(token ? { page_token: token } : {}),
   });
   expect(response.statusCode).toBe(200);
   return response.json();
@@ -131,11 +126,7 @@ describe('order_by feedback.<name>, paged', () => {
   it.each(['feedback.', 'feedback.score SIDEWAYS', 'expectation.score DESC'])(
     'refuses %s with the error envelope',
     async (clause) => {
-      const response = await server.app.inject({
-        method: 'POST',
-        url: '/ajax-api/3.0/mlflow/traces/search',
-        payload: { locations: [{ mlflow_experiment: { experiment_id: exp } }], order_by: [clause] },
-      });
+      const response = await searchExperiment(server.app, exp, { order_by: [clause] });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) });
     },
