@@ -138,7 +138,8 @@ export const traceColumns = helper.columns([
   helper.accessor((row) => row.feedbackUp - row.feedbackDown, {
     id: 'feedback',
     header: 'Feedback',
-    size: 84,
+    // Wide enough for the label and the sort mark.
+    size: 108,
     cell: (c) => {
       const { feedbackUp: up, feedbackDown: down } = c.row.original;
       if (up === 0 && down === 0) return <span className="muted">—</span>;
