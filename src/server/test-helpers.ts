@@ -131,6 +131,18 @@ export async function createExperiment(app: FastifyInstance, name: string): Prom
   return (response.json() as { experiment_id: string }).experiment_id;
 }
 
+/** SearchTracesV3 over one experiment (the explorer's ajax path); `payload` adds order_by, paging and the rest. */
+export function searchExperiment(app: FastifyInstance, experimentId: string, payload: Record<string, unknown>) {
+  return app.inject({
+    method: 'POST',
+    url: '/ajax-api/3.0/mlflow/traces/search',
+    payload: {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
+      ...payload,
+    },
+  });
+}
+
 export interface OtlpTestSpan {
   traceId: string;
   spanId: string;

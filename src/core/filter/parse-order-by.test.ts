@@ -31,6 +31,9 @@ describe('parseOrderBy', () => {
       [{ field: { kind: 'metadata', key: 'mlflow.trace.session' }, ascending: false }, TS_DESC, ID_ASC],
     ],
     [['end_time'], [{ field: { kind: 'attribute', key: 'end_time_ms' }, ascending: true }, TS_DESC, ID_ASC]],
+    // The feedback extension; a feedback called `name` is not the trace name.
+    [['feedback.name DESC'], [{ field: { kind: 'feedback', key: 'name' }, ascending: false }, TS_DESC, ID_ASC]],
+    [['feedback.`a.b`'], [{ field: { kind: 'feedback', key: 'a.b' }, ascending: true }, TS_DESC, ID_ASC]],
   ])('accepts %j', (list, terms) => {
     expect(parseOrderBy(list)).toEqual({ ok: true, terms });
   });
@@ -41,7 +44,9 @@ describe('parseOrderBy', () => {
     [['client_request_id'], "Invalid attribute key 'client_request_id' specified. Valid keys are '{"],
     [['foo.bar'], "Invalid entity type 'foo'. Valid values are"],
     [['span.name'], "Invalid identifier type 'span'"],
-    [['feedback.x'], "Invalid identifier type 'feedback'"],
+    [['expectation.x'], "Invalid identifier type 'expectation'"],
+    [['feedback.``'], "Invalid feedback name '' in order_by"],
+    [['feedback.x', 'feedback.x DESC'], '`order_by` contains duplicate fields'],
     [['timestamp', 'timestamp_ms DESC'], "`order_by` contains duplicate fields: ['timestamp', 'timestamp_ms DESC']"],
   ])('rejects %j', (list, prefix) => {
     const r = parseOrderBy(list);

@@ -19,7 +19,13 @@ export type OrderField =
   /** Extension: the trace's cost in USD (`total_cost` of `mlflow.trace.cost`); traces without one sort last. */
   | { kind: 'cost' }
   /** Extension: a trace's total token count (the `total_tokens` member of its token-usage metadata). */
-  | { kind: 'usage'; key: 'total_tokens' };
+  | { kind: 'usage'; key: 'total_tokens' }
+  /**
+   * Extension: the value of the trace's latest valid feedback assessment named `key` (`feedback.<name>`;
+   * MLflow refuses the prefix in order_by). Numbers and booleans (true = 1, false = 0) sort as numbers,
+   * before other values (text, by their JSON text); traces without one sort last.
+   */
+  | { kind: 'feedback'; key: string };
 
 /** The extension order key for token totals (MLflow has none; a plain MLflow server refuses it). */
 export const TOTAL_TOKENS_ORDER_KEY = 'total_tokens';
@@ -44,6 +50,8 @@ function resolveOrderField(text: string): OrderField | string {
   if (entity === 'attribute' && !(ORDER_BY_ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
     return `Invalid attribute key '${key}' specified. Valid keys are '${pythonSet(ORDER_BY_ATTRIBUTE_KEYS)}'`;
   }
+  // Before the name/run_id aliases: a feedback may be called `name`.
+  if (entity === 'feedback') return key === '' ? `Invalid feedback name '' in order_by` : { kind: 'feedback', key };
   if (entity !== 'span') {
     const lower = key.toLowerCase();
     if (lower === 'name') return { kind: 'tag', key: TRACE_NAME_TAG };

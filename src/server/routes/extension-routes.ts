@@ -96,6 +96,7 @@ export async function extensionRoutes(
       'export',
       'import',
       'order_by.total_tokens',
+      'order_by.feedback',
       ...(savedViews ? ['saved-views'] : []),
     ],
     // The date of the built-in price table that derives span costs (src/core/cost/price-table.ts).

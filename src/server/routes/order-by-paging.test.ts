@@ -2,7 +2,7 @@
 // every trace exactly once, in order (missing keys last in both directions), even when traces
 // arrive between pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExperiment, createTestServer, startTrace, type TestServer } from '../test-helpers.ts';
+import { createExperiment, createTestServer, searchExperiment, startTrace, type TestServer } from '../test-helpers.ts';
 
 let server: TestServer;
 let exp: string;
@@ -39,15 +39,10 @@ interface Page {
 }
 
 async function page(orderBy: string[], token?: string, maxResults = 4): Promise<Page> {
-  const response = await server.app.inject({
-    method: 'POST',
-    url: '/ajax-api/3.0/mlflow/traces/search',
-    payload: {
-      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
-      order_by: orderBy,
-      max_results: maxResults,
-      ...(token ? { page_token: token } : {}),
-    },
+  const response = await searchExperiment(server.app, exp, {
+    order_by: orderBy,
+    max_results: maxResults,
+    ...(token ? { page_token: token } : {}),
   });
   expect(response.statusCode).toBe(200);
   return response.json();

@@ -15,7 +15,8 @@ export type ServerFeature =
   | 'order_by.cost'
   | 'export'
   | 'saved-views'
-  | 'order_by.total_tokens';
+  | 'order_by.total_tokens'
+  | 'order_by.feedback';
 
 export interface ServerFeatures {
   /** False until the capabilities probe has answered. */

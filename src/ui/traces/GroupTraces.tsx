@@ -3,6 +3,7 @@ import { andFilters, equalityClause, type ClauseField } from '../../core/filter-
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, type SortSpec } from './traces-url.ts';
 import { useTraceRows } from './useTraceRows.ts';
+import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-store.ts';
 import { SearchStatus } from './SearchStatus.tsx';
 import { ApiError } from '../api/http-client.ts';
 
@@ -22,9 +23,10 @@ export function GroupTraces(props: {
   const { experimentId, serverFilter, field, value, sort } = props;
   // A value holding both quote characters cannot be written as a clause: its traces are not listed.
   const clause = equalityClause(field, value === '' ? null : value);
+  const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
   const params = useMemo(
-    () => ({ experimentId, filter: andFilters(serverFilter, clause ?? ''), orderBy: orderByFor(sort) }),
-    [experimentId, serverFilter, clause, sort],
+    () => ({ experimentId, filter: andFilters(serverFilter, clause ?? ''), orderBy: orderByFor(sort, feedbackName) }),
+    [experimentId, serverFilter, clause, sort, feedbackName],
   );
   const { query, rows } = useTraceRows(params, clause !== null);
   const [activeIndex, setActiveIndex] = useState(0);

@@ -64,8 +64,14 @@ export function TracesGrid(props: TracesGridProps) {
   const { rows, sort, onSort, activeIndex, onActiveIndexChange, openTraceId, onOpen, idPrefix } = props;
   const { visibility, sizing, keyIds, setVisibility, setSizing } = useTableColumns();
   const columns = useMemo(() => columnsWithKeys(keyIds), [keyIds]);
-  // Token totals sort on a trace-explorer server only (an extension order key).
-  const sortsByTokens = useServerFeatures().has('order_by.total_tokens');
+  // Token totals and feedback sort on a trace-explorer server only (extension order keys).
+  const features = useServerFeatures();
+  const serverSorts = (column: string) =>
+    column === 'tokens'
+      ? features.has('order_by.total_tokens')
+      : column === 'feedback'
+        ? features.has('order_by.feedback')
+        : true;
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort.column, sort.desc]);
   const table = useTable({
     features: traceTableFeatures,
@@ -216,9 +222,7 @@ export function TracesGrid(props: TracesGridProps) {
           {headers.map((header, i) => {
             const sorted = header.column.getIsSorted();
             const canSort =
-              header.column.getCanSort() &&
-              isSortableColumn(header.column.id) &&
-              (header.column.id !== 'tokens' || sortsByTokens);
+              header.column.getCanSort() && isSortableColumn(header.column.id) && serverSorts(header.column.id);
             return (
               <div
                 key={header.id}
@@ -375,9 +379,9 @@ function useClientSize(ref: RefObject<HTMLElement | null>): { width: number; hei
 /** TanStack Table's default minimum column width when a column sets none. */
 const minSizeOf = (minSize: number | undefined) => minSize ?? 20;
 
-/** Time, latency, tokens and cost read best newest/largest first; text columns A→Z. */
+/** Time, latency, tokens and cost read best newest/largest first, feedback most positive first; text columns A→Z. */
 const defaultDesc = (column: string) =>
-  column === 'start' || column === 'latency' || column === 'tokens' || column === 'cost';
+  column === 'start' || column === 'latency' || column === 'tokens' || column === 'cost' || column === 'feedback';
 
 interface TraceGridRowProps {
   row: Row<typeof traceTableFeatures, TraceRow>;

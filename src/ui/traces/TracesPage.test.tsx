@@ -18,7 +18,7 @@ type Answer = { status: number; body: unknown } | 'unreachable';
 let searchAnswer: Answer;
 /** Answers for later pages, by page token (the first page gets searchAnswer). */
 const pageAnswers = new Map<string, Answer>();
-const searchBodies: { page_token?: string }[] = [];
+const searchBodies: { page_token?: string; order_by?: string[] }[] = [];
 /** A plain MLflow server answers every extension endpoint with 404. */
 let plainMlflow = false;
 
@@ -206,6 +206,33 @@ describe('TracesPage', () => {
     expect(screen.queryByText(/traces$/)).toBeNull();
     const asked = vi.mocked(fetch).mock.calls.map(([path]) => String(path));
     expect(asked.filter((p) => /\/(groups|count|keys|values)$/.test(p))).toEqual([]);
+  });
+
+  it('sorts by feedback, most positive first, on a server that can', async () => {
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1)] } };
+    renderPage();
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect(await within(grid).findByText('trace 1')).toBeTruthy();
+    const header = within(grid).getByRole('columnheader', { name: /Feedback/ });
+    fireEvent.click(await within(header).findByRole('button', { name: /Feedback/ }));
+    expect(window.location.search).toContain('sort=feedback%3Adesc');
+    await vi.waitFor(() => expect(searchBodies.at(-1)?.order_by?.[0]).toBe('feedback.user_satisfaction DESC'));
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('does not offer the feedback sort against a plain MLflow server', async () => {
+    plainMlflow = true;
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1)] } };
+    renderPage();
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect(await within(grid).findByText('trace 1')).toBeTruthy();
+    const header = within(grid).getByRole('columnheader', { name: /Feedback/ });
+    expect(within(header).queryByRole('button')).toBeNull();
+    expect(
+      within(grid)
+        .getByRole('columnheader', { name: /Start time/ })
+        .querySelector('button'),
+    ).toBeTruthy();
   });
 
   it('marks the results stale while the bar holds a filter that is not applied', async () => {

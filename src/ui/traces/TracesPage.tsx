@@ -38,6 +38,7 @@ import { useTraceSelection } from '../bulk/selection-store.ts';
 import { useSelectionSync } from '../bulk/useSelectionSync.ts';
 import { ShortcutsDialog } from '../shortcuts/ShortcutsDialog.tsx';
 import { addToQueueAction } from '../queues/AddToQueue.tsx';
+import { useFeedbackPreferences } from '../trace-detail/feedback-preferences-store.ts';
 import './traces-page.css';
 
 // Callbacks read the view from the URL at call time, so they stay stable across navigations
@@ -73,7 +74,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   // consistent result set instead of shifting under the person.
   const nowMs = anchoredNow(`${experimentId}|${view.filter}|${JSON.stringify(view.range)}`);
   const serverFilter = effectiveFilter(view, nowMs);
-  const orderBy = useMemo(() => orderByFor(view.sort), [view.sort]);
+  const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
+  const orderBy = useMemo(() => orderByFor(view.sort, feedbackName), [view.sort, feedbackName]);
   // Grouping needs the server's groups extension: against a plain MLflow server a grouped link
   // shows the flat list and says why (the picker is not offered there at all).
   const groupingUnavailable = view.group.kind !== 'none' && features.known && !features.has('groups');

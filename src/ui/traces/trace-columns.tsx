@@ -134,10 +134,12 @@ export const traceColumns = helper.columns([
       );
     },
   }),
-  helper.display({
+  // An accessor so the header can sort (the server orders by the person's feedback name: traces-url.ts).
+  helper.accessor((row) => row.feedbackUp - row.feedbackDown, {
     id: 'feedback',
     header: 'Feedback',
-    size: 84,
+    // Wide enough for the label and the sort mark.
+    size: 108,
     cell: (c) => {
       const { feedbackUp: up, feedbackDown: down } = c.row.original;
       if (up === 0 && down === 0) return <span className="muted">—</span>;

@@ -75,21 +75,29 @@ describe('traces-url', () => {
   });
 
   it('orders by a tag or metadata column', () => {
-    expect(orderByFor({ column: 'metadata:a.b', desc: false })).toEqual([
+    expect(orderByFor({ column: 'metadata:a.b', desc: false }, 'fb')).toEqual([
       'metadata.`a.b` ASC',
       'timestamp_ms DESC',
       'request_id ASC',
     ]);
-    expect(orderByFor({ column: 'tag:team', desc: true })[0]).toBe('tag.team DESC');
+    expect(orderByFor({ column: 'tag:team', desc: true }, 'fb')[0]).toBe('tag.team DESC');
   });
 
   it('orders with tie-breakers and quotes dotted keys', () => {
-    expect(orderByFor({ column: 'user', desc: true })).toEqual([
+    expect(orderByFor({ column: 'user', desc: true }, 'fb')).toEqual([
       'metadata.`mlflow.trace.user` DESC',
       'timestamp_ms DESC',
       'request_id ASC',
     ]);
-    expect(orderByFor({ column: 'start', desc: false })).toEqual(['timestamp_ms ASC', 'request_id ASC']);
+    expect(orderByFor({ column: 'start', desc: false }, 'fb')).toEqual(['timestamp_ms ASC', 'request_id ASC']);
+  });
+
+  it("orders the feedback column by the person's feedback name (quoted when dotted), and reads it from the URL", () => {
+    expect(orderByFor({ column: 'feedback', desc: true }, 'user_satisfaction')[0]).toBe(
+      'feedback.user_satisfaction DESC',
+    );
+    expect(orderByFor({ column: 'feedback', desc: false }, 'a.b')[0]).toBe('feedback.`a.b` ASC');
+    expect(parseTracesView('/traces?experiment=7&sort=feedback:desc').sort).toEqual({ column: 'feedback', desc: true });
   });
 
   it.each<[TracesView['group'], string | null]>([

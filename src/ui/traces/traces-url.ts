@@ -22,7 +22,18 @@ export type GroupBy =
 
 /** Built-in columns the server can order by (§6.7); the value is the column id in the table. */
 type BuiltinSortColumn =
-  'start' | 'latency' | 'status' | 'id' | 'name' | 'user' | 'session' | 'version' | 'environment' | 'tokens' | 'cost';
+  | 'start'
+  | 'latency'
+  | 'status'
+  | 'id'
+  | 'name'
+  | 'user'
+  | 'session'
+  | 'version'
+  | 'environment'
+  | 'tokens'
+  | 'cost'
+  | 'feedback';
 /** A sortable column: a built-in one, or a tag/metadata key column (ordered by the server, §6.7). */
 export type SortColumn = BuiltinSortColumn | KeyColumnId;
 const SORT_COLUMNS: readonly BuiltinSortColumn[] = [
@@ -37,6 +48,7 @@ const SORT_COLUMNS: readonly BuiltinSortColumn[] = [
   'environment',
   'tokens',
   'cost',
+  'feedback',
 ];
 
 export interface SortSpec {
@@ -61,7 +73,7 @@ export interface TracesView extends SharedView {
 
 export const DEFAULT_SORT: SortSpec = { column: 'start', desc: true };
 
-const ORDER_BY: Record<BuiltinSortColumn, string> = {
+const ORDER_BY: Record<Exclude<BuiltinSortColumn, 'feedback'>, string> = {
   start: 'timestamp_ms',
   latency: 'execution_time_ms',
   status: 'status',
@@ -77,12 +89,18 @@ const ORDER_BY: Record<BuiltinSortColumn, string> = {
   cost: 'cost',
 };
 
-/** The MLflow order_by list for a sort; start time then id break ties so pages never overlap. */
-export function orderByFor(sort: SortSpec): string[] {
+/**
+ * The MLflow order_by list for a sort; start time then id break ties so pages never overlap. The feedback
+ * column sorts by the value of the person's feedback name (the one their thumbs write), through the server's
+ * extension key `feedback.<name>` (capability `order_by.feedback`; MLflow has no such order).
+ */
+export function orderByFor(sort: SortSpec, feedbackName: string): string[] {
   const keyColumn = keyColumnOf(sort.column);
   const identifier = keyColumn
     ? `${keyColumn.kind}.${quoteKey(keyColumn.key)}`
-    : ORDER_BY[sort.column as BuiltinSortColumn];
+    : sort.column === 'feedback'
+      ? `feedback.${quoteKey(feedbackName)}`
+      : ORDER_BY[sort.column as Exclude<BuiltinSortColumn, 'feedback'>];
   const first = `${identifier} ${sort.desc ? 'DESC' : 'ASC'}`;
   if (sort.column === 'start') return [first, 'request_id ASC'];
   return [first, 'timestamp_ms DESC', 'request_id ASC'];

@@ -190,6 +190,22 @@ describe('compileOrderBy', () => {
     expect(lite.params).toEqual(['mlflow.trace.tokenUsage']);
   });
 
+  it('compiles a feedback key to two terms (its number, then its text), each binding the name', () => {
+    const r = parseOrderBy(['feedback.score DESC']);
+    const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 4, POSTGRES_TRACE_SCHEMA) : [];
+    expect(terms.slice(0, 2).map((t) => [t.params, t.ascending])).toEqual([
+      [['score'], false],
+      [['score'], false],
+    ]);
+    expect(terms[0].sql).toContain("a.name = $4 AND a.type = 'feedback' AND a.valid");
+    expect(terms[0].sql).toContain('a.trace_key = t.trace_key');
+    expect(terms[1].sql).toMatch(
+      /^\(SELECT a\.value FROM assessments a .* a\.name = \$5 .*ORDER BY a\.create_time DESC, a\.assessment_id DESC LIMIT 1\)$/,
+    );
+    // The tie-breakers follow the two terms.
+    expect(terms).toHaveLength(4);
+  });
+
   it('compiles tags to correlated subqueries with numbered PostgreSQL placeholders', () => {
     const r = parseOrderBy(['tag.env', 'metadata.m DESC', 'end_time']);
     const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 3) : [];

@@ -20,8 +20,23 @@ export function compileOrderBy(
 ): CompiledOrderTerm[] {
   let next = startIndex;
   const t = schema.traces;
-  return terms.map((term) => {
+  return terms.flatMap((term): CompiledOrderTerm | CompiledOrderTerm[] => {
     const f = term.field;
+    if (f.kind === 'feedback') {
+      // Two terms over the latest valid feedback of that name: its number (true 1, false 0), then its
+      // JSON text, so numbers sort as numbers and other values after them by text; none sorts last.
+      const a = schema.assessments;
+      const latest = (value: string, name: string) =>
+        `(SELECT ${value} FROM ${a.table} a WHERE a.${a.traceId} = ${t.alias}.${t.traceId} AND a.${a.name} = ${name} AND a.${a.type} = 'feedback' AND ${dialect.isTrue(`a.${a.valid}`)} ORDER BY a.${a.createTime} DESC, a.${a.id} DESC LIMIT 1)`;
+      return [
+        {
+          sql: latest(dialect.jsonScalarNumber(`a.${a.value}`), dialect.placeholder(next++)),
+          params: [f.key],
+          ascending: term.ascending,
+        },
+        { sql: latest(`a.${a.value}`, dialect.placeholder(next++)), params: [f.key], ascending: term.ascending },
+      ];
+    }
     if (f.kind === 'cost')
       return { sql: traceCostExpr(dialect, 'total_cost', schema), params: [], ascending: term.ascending };
     if (f.kind === 'attribute') return { sql: attributeExpr(f.key, schema), params: [], ascending: term.ascending };

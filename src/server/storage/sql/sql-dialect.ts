@@ -39,6 +39,8 @@ export interface SqlDialect {
   contains(expr: string, needle: string): string;
   /** The numeric member `key` (a plain identifier, written literally) of a JSON object in `expr`; NULL when absent, not a number or not JSON. */
   jsonNumberMember(expr: string, key: string): string;
+  /** A JSON scalar in `expr` as a number: numbers as themselves, true 1, false 0; NULL for anything else or not JSON. */
+  jsonScalarNumber(expr: string): string;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -59,6 +61,9 @@ export const sqliteDialect: SqlDialect = {
   contains: (e, n) => `instr(${e}, ${n}) > 0`,
   jsonNumberMember: (e, k) =>
     `(CASE WHEN json_valid(${e}) AND json_type(${e}, '$.${k}') IN ('integer', 'real') THEN json_extract(${e}, '$.${k}') END)`,
+  // json_extract reads a top-level true/false as 1/0.
+  jsonScalarNumber: (e) =>
+    `(CASE WHEN json_valid(${e}) AND json_type(${e}) IN ('integer', 'real', 'true', 'false') THEN json_extract(${e}, '$') END)`,
 };
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -85,4 +90,6 @@ export const postgresDialect: SqlDialect = {
   // try_jsonb as above; jsonb_typeof is NULL for a non-object, so no cast fails.
   jsonNumberMember: (e, k) =>
     `(CASE WHEN jsonb_typeof(try_jsonb(${e}) -> '${k}') = 'number' THEN (try_jsonb(${e}) ->> '${k}')::double precision END)`,
+  jsonScalarNumber: (e) =>
+    `(CASE jsonb_typeof(try_jsonb(${e})) WHEN 'number' THEN (try_jsonb(${e}) #>> '{}')::double precision WHEN 'boolean' THEN (CASE WHEN try_jsonb(${e}) = 'true'::jsonb THEN 1 ELSE 0 END) END)`,
 };

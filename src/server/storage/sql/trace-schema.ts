@@ -46,6 +46,9 @@ export interface TraceSchema {
     valid: string;
     /** JSON object text; `mlflow.trace.session` there applies the assessment to the whole session. */
     metadata: string;
+    /** The assessment's id and creation time (ms): the latest of a name is the one a trace shows. */
+    id: string;
+    createTime: string;
   };
   runLinks: { table: string; traceId: string; runId: string };
   promptLinks: { table: string; traceId: string; name: string; version: string };
@@ -89,6 +92,8 @@ export const TRACE_SCHEMA: TraceSchema = {
     value: 'value',
     valid: 'valid',
     metadata: 'metadata',
+    id: 'assessment_id',
+    createTime: 'create_time',
   },
   runLinks: { table: 'trace_run_links', traceId: 'trace_id', runId: 'run_id' },
   promptLinks: { table: 'trace_prompt_links', traceId: 'trace_id', name: 'name', version: 'version' },
