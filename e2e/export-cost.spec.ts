@@ -153,7 +153,10 @@ test('exports CSV and JSONL of a filter with the rows and fields the API returns
 test('sorts the table by cost, server-side', async ({ page, request }) => {
   const experimentId = await seed(request);
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`/traces?experiment=${experimentId}`);
+  // Cost is hidden by default (the default columns fit 1280 px): a link that names the columns shows it.
+  await page.goto(
+    `/traces?experiment=${experimentId}&cols=id,name,request,status,latency,start,user,version,environment,cost,tags,feedback`,
+  );
   await expect(dataRows(page)).toHaveCount(12);
   await grid(page).getByRole('button', { name: 'Cost', exact: true }).click();
   await expect(grid(page).getByRole('columnheader', { name: /Cost/ })).toHaveAttribute('aria-sort', 'descending');

@@ -109,7 +109,7 @@ test('group by session shows server aggregates and expands into traces', async (
   await page.goto(`/traces?experiment=${experimentId}`);
   await expect(dataRows(page)).toHaveCount(12);
   await page.getByRole('combobox', { name: 'Group by', exact: true }).selectOption('session');
-  const header = page.getByRole('button', { name: /session-0/ });
+  const header = page.getByRole('button', { name: /^session-0/ });
   await expect(header).toContainText('traces 4');
   // session-0 holds traces 0, 3, 6, 9: all staging, errors on 0 and 6.
   await expect(header).toContainText('errors 50%');

@@ -27,12 +27,16 @@ export const BUILTIN_COLUMN_IDS = [
   'version',
   'environment',
   'tokens',
+  'cost',
   'tags',
   'feedback',
 ] as const;
 
-/** Hidden until asked for: useful but wide or rarely read. */
-const HIDDEN_BY_DEFAULT = new Set(['response', 'session', 'tokens']);
+/**
+ * Hidden until asked for (the column chooser, or a link's `cols`): useful but wide or rarely read. Tokens and
+ * cost too, so that the default columns fit 1280 px; Compare and the group rows show cost without them.
+ */
+const HIDDEN_BY_DEFAULT = new Set(['response', 'session', 'tokens', 'cost']);
 
 export const DEFAULT_COLUMNS: ColumnState = {
   visible: BUILTIN_COLUMN_IDS.filter((id) => !HIDDEN_BY_DEFAULT.has(id)),
