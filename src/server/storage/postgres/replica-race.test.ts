@@ -121,8 +121,14 @@ async function snapshot(store: TraceStore): Promise<string> {
   const ids = Array.from({ length: TRACES }, (_, i) => `tr-${hex(i)}`);
   const infos = await store.getTraceInfos(ids);
   const stored = await store.getSpansOfTraces(ids);
-  return JSON.stringify({ infos, spans: ids.map((id) => stored.get(id) ?? []) }, (_, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : v,
+  // Tags and metadata are maps on the wire: their key order is whatever order the rows came back in (the
+  // state is the same either way), so they are compared with their keys sorted.
+  return JSON.stringify({ infos, spans: ids.map((id) => stored.get(id) ?? []) }, (key, v: unknown) =>
+    typeof v === 'bigint'
+      ? v.toString()
+      : (key === 'tags' || key === 'trace_metadata') && typeof v === 'object' && v !== null
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+        : v,
   );
 }
 
