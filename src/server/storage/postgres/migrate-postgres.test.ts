@@ -107,11 +107,9 @@ describe('migratePostgres', () => {
     const holder = await pool(db).connect();
     await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      const started = Date.now();
       const error = await migratePostgres(pool(db), { lockWaitMs: 300 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as Error).message).toMatch(/schema migration lock .*Another server has been migrating/);
-      expect(Date.now() - started).toBeLessThan(5_000);
       // Nothing ran while the lock was held elsewhere.
       const { rows } = await holder.query(`SELECT to_regclass('schema_migrations') AS t`);
       expect(rows[0].t).toBeNull();
