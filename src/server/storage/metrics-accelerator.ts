@@ -1,10 +1,12 @@
 // The optional in-memory accelerator for metrics and group pages. A store may run without one
 // (answers then come from SQL alone, and must be the same); when present it is fed only by the
-// store's write hook (StoreChange after each COMMIT), never refreshed by hand.
+// store's write hook (SQLite: StoreChange after each COMMIT) or by catching up from the database
+// before each answer (PostgreSQL: metrics-source.ts), never refreshed by hand.
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
-import type { GroupValues } from './metrics-aggregate.ts';
-import type { MetricsQuery } from './metrics-query.ts';
+import { toDataPoints, type GroupValues } from './metrics-aggregate.ts';
+import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 import type { StoreChange } from './store-change.ts';
+import type { GroupsQuery } from './trace-store.ts';
 
 export interface GroupPageInput {
   experimentIds: number[];
@@ -14,6 +16,12 @@ export interface GroupPageInput {
   order: 'count' | 'recent';
   offset: number;
   limit: number;
+}
+
+/** A page of group values. */
+export interface GroupPage {
+  values: string[];
+  hasMore: boolean;
 }
 
 export interface AcceleratorMemory {
@@ -28,11 +36,11 @@ export interface MetricsAccelerator {
   /** The store's write hook: what one commit changed. */
   changed(change: StoreChange): void;
   /** TRACES-view groups, or undefined when only SQL can answer exactly. */
-  tryQuery(query: MetricsQuery): GroupValues[] | undefined;
+  tryQuery(query: MetricsQuery): Promise<GroupValues[] | undefined>;
   /** ASSESSMENTS-view groups, or undefined when only SQL can answer exactly. */
-  tryAssessments(query: MetricsQuery): GroupValues[] | undefined;
-  /** A page of a key's values for the groups extension, or undefined for SQL. */
-  groupPage(input: GroupPageInput): { values: string[]; hasMore: boolean } | undefined;
+  tryAssessments(query: MetricsQuery): Promise<GroupValues[] | undefined>;
+  /** A page of a key's values for the groups extension. */
+  groupPage(input: GroupPageInput): Promise<GroupPage>;
   memory(): AcceleratorMemory;
 }
 
@@ -42,3 +50,29 @@ export interface AcceleratorOptions {
 }
 
 export const DEFAULT_MAX_DIMENSION_BYTES = 64 * 1024 * 1024;
+
+/** The accelerator's answer, or undefined when it cannot answer this query (SQL must). */
+export async function acceleratedMetrics(
+  accelerator: MetricsAccelerator | undefined,
+  query: MetricsQuery,
+): Promise<MetricDataPoint[] | undefined> {
+  if (accelerator === undefined) return undefined;
+  const fast = (await accelerator.tryQuery(query)) ?? (await accelerator.tryAssessments(query));
+  return fast && toDataPoints(query, fast);
+}
+
+/** The accelerator's page of group values (`query.experimentIds` active), or undefined without one. */
+export function acceleratedGroupPage(
+  accelerator: MetricsAccelerator | undefined,
+  query: GroupsQuery,
+): Promise<GroupPage> | undefined {
+  return accelerator?.groupPage({
+    experimentIds: query.experimentIds,
+    kind: query.groupBy.kind,
+    key: query.groupBy.key,
+    filter: query.filter,
+    order: query.order,
+    offset: query.offset,
+    limit: query.maxResults,
+  });
+}

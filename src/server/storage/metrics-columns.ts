@@ -6,7 +6,13 @@
 // traces dirty and the next query re-reads just those rows; deletes drop everything (they are
 // rare). Dimensions are kept least-recently-used under a byte cap. SQL stays the source of
 // truth: anything these columns cannot answer exactly goes to the SQL path.
-import type Database from 'better-sqlite3';
+//
+// One implementation for every engine: what it reads goes through a MetricsSource
+// (metrics-source.ts; SQLite: sqlite-metrics-source.ts, PostgreSQL: postgres/pg-metrics-source.ts).
+// Each call first catches up (SQLite's write hook has already called changed(); PostgreSQL's source
+// reads what other replicas committed since the previous call), then answers on one view of the
+// data. Calls run one at a time, so loads never interleave.
+import Database from 'better-sqlite3';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { printFilter } from '../../core/filter/print-filter.ts';
 import { TAGS } from '../../core/model.ts';
@@ -22,7 +28,8 @@ import {
 import { MaskCache } from './metrics-mask-cache.ts';
 import type { MetricFilter, MetricsQuery } from './metrics-query.ts';
 import { columnFilterMask } from './metrics-filter-mask.ts';
-import { compileSearchFilter } from './search-sql.ts';
+import type { AssessmentRow, BaseRow, MetricsReader, MetricsSource } from './metrics-source.ts';
+import { SqliteMetricsSource } from './sqlite-metrics-source.ts';
 import type { StoreChange } from './store-change.ts';
 
 const STATES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
@@ -54,7 +61,9 @@ export interface MetricsColumnsOptions extends AcceleratorOptions {
 }
 
 export class MetricsColumns implements MetricsAccelerator {
-  private readonly db: Database.Database;
+  private readonly source: MetricsSource;
+  /** The running call: the next one starts after it (loads never interleave). */
+  private tail: Promise<unknown> = Promise.resolve();
   private readonly maxDimensionBytes: number;
   private readonly columnFilters: boolean;
   /** Numbers the public calls, so a call's own dimensions are pinned while it runs. */
@@ -74,7 +83,7 @@ export class MetricsColumns implements MetricsAccelerator {
    * Every valid assessment as (trace rowid, name, type, value JSON), read once and kept until an
    * assessment is written: joining 50k assessments to their traces cost ≈ 300 ms at 1M traces.
    */
-  private assessmentList?: { stamp: string; rows: [number, string, string, string | null][] };
+  private assessmentList?: { stamp: string; rows: AssessmentRow[] };
   private assessmentGeneration = 0;
   /** Rows by ascending duration: percentiles by one walk instead of a sort per group. */
   private readonly byDuration = new DurationOrder();
@@ -86,8 +95,9 @@ export class MetricsColumns implements MetricsAccelerator {
   /** How masks were computed (tests, benchmarks). */
   readonly maskSources = { columns: 0, sql: 0 };
 
-  constructor(db: Database.Database, options: MetricsColumnsOptions = {}) {
-    this.db = db;
+  /** A SQLite connection (the store's writer) or any engine's source. */
+  constructor(source: Database.Database | MetricsSource, options: MetricsColumnsOptions = {}) {
+    this.source = source instanceof Database ? new SqliteMetricsSource(source) : source;
     this.maxDimensionBytes = options.maxDimensionBytes ?? DEFAULT_MAX_DIMENSION_BYTES;
     this.columnFilters = options.columnFilters ?? true;
   }
@@ -113,6 +123,23 @@ export class MetricsColumns implements MetricsAccelerator {
     return { dimensionBytes, dimensions: this.dims.size, baseBytes };
   }
 
+  /**
+   * Runs one public call after the previous one ended, on one view of the data, after catching up on
+   * the changes the engine's source reports (PostgreSQL: other replicas' commits).
+   */
+  private run<T>(work: (reader: MetricsReader) => Promise<T>): Promise<T> {
+    const result = this.tail.then(() =>
+      this.source.read(async (reader) => {
+        this.call++;
+        const change = await reader.catchUp(this.loaded);
+        if (change) this.changed(change);
+        return work(reader);
+      }),
+    );
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
   private invalidate(): void {
     this.generation++;
     this.masks.clear();
@@ -124,8 +151,11 @@ export class MetricsColumns implements MetricsAccelerator {
   }
 
   /** Group values for the query, or undefined when it needs the SQL path. */
-  tryQuery(query: MetricsQuery): GroupValues[] | undefined {
-    this.call++;
+  tryQuery(query: MetricsQuery): Promise<GroupValues[] | undefined> {
+    return this.run((reader) => this.traceGroups(reader, query));
+  }
+
+  private async traceGroups(reader: MetricsReader, query: MetricsQuery): Promise<GroupValues[] | undefined> {
     if (query.viewType !== 'TRACES' || (query.metricName !== 'trace_count' && query.metricName !== 'latency'))
       return undefined;
     const dimRefs: DimRef[] = [];
@@ -135,7 +165,7 @@ export class MetricsColumns implements MetricsAccelerator {
       else if (d.name === 'trace_name') dimRefs.push({ kind: 'tag', key: TAGS.traceName });
       else return undefined;
     }
-    this.ensureLoaded();
+    await this.ensureLoaded(reader);
     const filterCols: { col: DimColumn; code: number }[] = [];
     let stateFilter = -1;
     for (const f of query.filters) {
@@ -144,12 +174,13 @@ export class MetricsColumns implements MetricsAccelerator {
         if (stateFilter !== -1 && stateFilter !== code) return [];
         stateFilter = code;
       } else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata') {
-        const col = this.dimension(f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
+        const col = await this.dimension(reader, f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
         filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
       } else return undefined;
     }
-    const mask = this.filterMask(query);
-    const cols = dimRefs.map((d) => (d.kind === 'state' ? undefined : this.dimension(d.kind, d.key)));
+    const mask = await this.filterMask(reader, query);
+    const cols: (DimColumn | undefined)[] = [];
+    for (const d of dimRefs) cols.push(d.kind === 'state' ? undefined : await this.dimension(reader, d.kind, d.key));
     const expIds = new Set(query.experimentIds);
     const start = query.startTimeMs ?? -Infinity;
     const end = query.endTimeMs ?? Infinity;
@@ -266,30 +297,33 @@ export class MetricsColumns implements MetricsAccelerator {
    * assessments come from SQL with their trace's rowid (one covering-index seek each), and the
    * trace's metadata, tags, state and time from the columns instead of three more seeks.
    */
-  tryAssessments(query: MetricsQuery): GroupValues[] | undefined {
-    this.call++;
+  tryAssessments(query: MetricsQuery): Promise<GroupValues[] | undefined> {
+    return this.run((reader) => this.assessmentGroups(reader, query));
+  }
+
+  private async assessmentGroups(reader: MetricsReader, query: MetricsQuery): Promise<GroupValues[] | undefined> {
     if (query.viewType !== 'ASSESSMENTS') return undefined;
     type Dim = { kind: 'name' } | { kind: 'value' } | { kind: 'col'; col: DimColumn };
     const assessmentFilters: MetricFilter[] = [];
     let stateFilter = -1;
     const filterCols: { col: DimColumn; code: number }[] = [];
-    this.ensureLoaded();
+    await this.ensureLoaded(reader);
     for (const f of query.filters) {
       if (f.entity === 'assessment.name' || f.entity === 'assessment.type') assessmentFilters.push(f);
       else if (f.entity === 'trace.status') stateFilter = STATE_CODE.get(f.value) ?? 99;
       else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata') {
-        const col = this.dimension(f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
+        const col = await this.dimension(reader, f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
         filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
       } else return undefined;
     }
     const dims: Dim[] = [];
     for (const d of query.dimensions) {
-      if (d.kind !== 'builtin') dims.push({ kind: 'col', col: this.dimension(d.kind, d.key) });
+      if (d.kind !== 'builtin') dims.push({ kind: 'col', col: await this.dimension(reader, d.kind, d.key) });
       else if (d.name === 'assessment_name') dims.push({ kind: 'name' });
       else if (d.name === 'assessment_value') dims.push({ kind: 'value' });
       else return undefined;
     }
-    const mask = this.filterMask(query);
+    const mask = await this.filterMask(reader, query);
     const expIds = new Set(query.experimentIds);
     const start = query.startTimeMs ?? -Infinity;
     const end = query.endTimeMs ?? Infinity;
@@ -297,7 +331,7 @@ export class MetricsColumns implements MetricsAccelerator {
     const wantValues = query.metricName === 'assessment_value';
     const groups = new Map<string, GroupValues>();
     const { exp, ts, state } = this;
-    outer: for (const [r, name, type, value] of this.validAssessments()) {
+    outer: for (const [r, name, type, value] of await this.validAssessments(reader)) {
       for (const f of assessmentFilters) if ((f.entity === 'assessment.name' ? name : type) !== f.value) continue outer;
       if (r >= this.capacity || state[r] === 0 || !expIds.has(exp[r])) continue;
       const t = ts[r];
@@ -331,18 +365,9 @@ export class MetricsColumns implements MetricsAccelerator {
     return [...groups.values()];
   }
 
-  private validAssessments(): [number, string, string, string | null][] {
-    // data_version: commits by other connections, which do not call assessmentsChanged().
-    const stamp = `${this.assessmentGeneration}:${this.db.pragma('data_version', { simple: true }) as number}`;
-    if (this.assessmentList?.stamp !== stamp) {
-      const rows = this.db
-        .prepare(
-          'SELECT t.rowid, a.name, a.type, a.value FROM assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id WHERE a.valid = 1',
-        )
-        .raw(true)
-        .all() as [number, string, string, string | null][];
-      this.assessmentList = { stamp, rows };
-    }
+  private async validAssessments(reader: MetricsReader): Promise<AssessmentRow[]> {
+    const stamp = `${this.assessmentGeneration}:${reader.assessmentStamp()}`;
+    if (this.assessmentList?.stamp !== stamp) this.assessmentList = { stamp, rows: await reader.validAssessments() };
     return this.assessmentList.rows;
   }
 
@@ -350,11 +375,17 @@ export class MetricsColumns implements MetricsAccelerator {
    * The page of group values for the groups extension, ordered by trace count or by latest trace,
    * from the columns: one linear scan instead of a join of every trace with the key.
    */
-  groupPage(input: GroupPageInput): { values: string[]; hasMore: boolean } | undefined {
-    this.call++;
-    this.ensureLoaded();
-    const col = this.dimension(input.kind, input.key);
-    const mask = this.filterMask({ experimentIds: input.experimentIds, filter: input.filter });
+  groupPage(input: GroupPageInput): Promise<{ values: string[]; hasMore: boolean }> {
+    return this.run((reader) => this.pageOfGroups(reader, input));
+  }
+
+  private async pageOfGroups(
+    reader: MetricsReader,
+    input: GroupPageInput,
+  ): Promise<{ values: string[]; hasMore: boolean }> {
+    await this.ensureLoaded(reader);
+    const col = await this.dimension(reader, input.kind, input.key);
+    const mask = await this.filterMask(reader, { experimentIds: input.experimentIds, filter: input.filter });
     const expIds = new Set(input.experimentIds);
     const counts = new Float64Array(col.dict.length);
     const latest = new Float64Array(col.dict.length).fill(-Infinity);
@@ -382,18 +413,22 @@ export class MetricsColumns implements MetricsAccelerator {
    * exactly (metrics-filter-mask.ts), else via SQL; either way cached until the next write. Call
    * ensureLoaded() first.
    */
-  private filterMask(query: { experimentIds: readonly number[]; filter?: CheckedFilter }): Uint8Array | undefined {
+  private async filterMask(
+    reader: MetricsReader,
+    query: { experimentIds: readonly number[]; filter?: CheckedFilter },
+  ): Promise<Uint8Array | undefined> {
     if (query.filter === undefined) return undefined;
     const ids = [...query.experimentIds];
     // The printed filter is canonical: equivalent spellings share one mask.
     const key = MaskCache.key(ids, printFilter(query.filter));
-    const stamp = this.writeStamp();
+    const stamp = this.writeStamp(reader);
     const cached = this.masks.get(key, stamp);
     if (cached && cached.length === this.capacity) return cached;
-    let mask = this.columnFilters ? this.columnMask(query.filter, ids) : undefined;
+    let mask = this.columnFilters ? await this.columnMask(reader, query.filter, ids) : undefined;
     if (mask) this.maskSources.columns++;
     else {
-      mask = this.sqlMask(query.filter, ids);
+      mask = new Uint8Array(this.capacity);
+      for (const r of await reader.matchingRows(query.filter, ids)) if (r < mask.length) mask[r] = 1;
       this.maskSources.sql++;
     }
     this.masks.set(key, stamp, mask);
@@ -401,48 +436,46 @@ export class MetricsColumns implements MetricsAccelerator {
   }
 
   /**
-   * The write state a cached mask is valid for: this object's write generation (traces touched
-   * by the store), this connection's total_changes() (any row written through it, assessments
-   * and spans included) and data_version (commits by other connections).
+   * The write state a cached mask is valid for: this object's write generation (traces touched,
+   * as the write hook or the catch-up reported them) and what the source adds (SQLite: rows
+   * written through its connection, assessments and spans included, and commits by other connections).
    */
-  private writeStamp(): string {
-    const changes = this.db.prepare('SELECT total_changes()').pluck().get() as number;
-    const version = this.db.pragma('data_version', { simple: true }) as number;
-    return `${this.generation}:${changes}:${version}`;
+  private writeStamp(reader: MetricsReader): string {
+    return `${this.generation}:${reader.maskStamp()}`;
   }
 
-  private sqlMask(filter: CheckedFilter, ids: number[]): Uint8Array {
-    const compiled = compileSearchFilter(filter) ?? { sql: '1 = 1', params: [] };
-    const mask = new Uint8Array(this.capacity);
-    // all() instead of iterate(): half the time for a few hundred thousand rowids.
-    const rows = this.db
-      .prepare(
-        `SELECT t.rowid FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'}) AND (${compiled.sql})`,
-      )
-      .pluck()
-      .all(...ids, ...compiled.params) as number[];
-    for (const r of rows) if (r < mask.length) mask[r] = 1;
-    return mask;
-  }
-
-  /** The filter evaluated on the columns, or undefined when a clause needs SQL. */
-  private columnMask(filter: CheckedFilter, ids: number[]): Uint8Array | undefined {
+  /**
+   * The filter evaluated on the columns, or undefined when a clause needs SQL. The evaluator is
+   * synchronous: a column it asks for that is not loaded (and may be: fewer than MAX_FILTER_COLUMNS
+   * are) is loaded and the evaluation runs again, so the columns loaded are those it reaches, in order.
+   */
+  private async columnMask(
+    reader: MetricsReader,
+    filter: CheckedFilter,
+    ids: number[],
+  ): Promise<Uint8Array | undefined> {
     const n = this.capacity;
     const expIds = new Set(ids);
     const universe = new Uint8Array(n);
     for (let r = 0; r < n; r++) if (this.state[r] !== 0 && expIds.has(this.exp[r])) universe[r] = 1;
-    return columnFilterMask(filter, universe, {
-      capacity: n,
-      state: this.state,
-      stateNames: STATES,
-      ts: this.ts,
-      dur: this.dur,
-      // A filter may load a column it names while fewer than MAX_FILTER_COLUMNS are loaded.
-      column: (kind, key) =>
-        this.dims.has(`${kind}\u0000${key}`) || this.dims.size < MAX_FILTER_COLUMNS
-          ? this.dimension(kind, key)
-          : undefined,
-    });
+    for (;;) {
+      let missing: { kind: 'tag' | 'metadata'; key: string } | undefined;
+      const mask = columnFilterMask(filter, universe, {
+        capacity: n,
+        state: this.state,
+        stateNames: STATES,
+        ts: this.ts,
+        dur: this.dur,
+        column: (kind, key) => {
+          const col = this.loadedDimension(kind, key);
+          if (col === undefined && missing === undefined && this.dims.size < MAX_FILTER_COLUMNS)
+            missing = { kind, key };
+          return col;
+        },
+      });
+      if (missing === undefined) return mask;
+      await this.dimension(reader, missing.kind, missing.key);
+    }
   }
 
   private grow(minCapacity: number): void {
@@ -466,7 +499,7 @@ export class MetricsColumns implements MetricsAccelerator {
     this.capacity = cap;
   }
 
-  private setRow(row: [number, number, number, number | null, string]): void {
+  private setRow(row: BaseRow): void {
     const [rowid, experimentId, timestamp, duration, st] = row;
     if (rowid >= this.capacity) this.grow(rowid + 1);
     this.exp[rowid] = experimentId;
@@ -478,7 +511,7 @@ export class MetricsColumns implements MetricsAccelerator {
     this.byDuration.changed(rowid);
   }
 
-  private ensureLoaded(): void {
+  private async ensureLoaded(reader: MetricsReader): Promise<void> {
     if (!this.loaded) {
       this.capacity = 0;
       this.exp = new Int32Array(0);
@@ -488,38 +521,25 @@ export class MetricsColumns implements MetricsAccelerator {
       this.minTs = Infinity;
       this.maxTs = -Infinity;
       this.byDuration.reset();
-      const max = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM traces').pluck().get() as number) + 1;
-      this.grow(max);
-      const rows = this.db
-        .prepare('SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces')
-        .raw(true)
-        .iterate() as IterableIterator<[number, number, number, number | null, string]>;
-      for (const row of rows) this.setRow(row);
+      this.grow((await reader.maxRow()) + 1);
+      await reader.baseRows((rows) => {
+        for (const row of rows) this.setRow(row);
+      });
       this.loaded = true;
       this.dirty.clear();
       return;
     }
     if (this.dirty.size === 0) return;
-    const ids = JSON.stringify([...this.dirty]);
+    const ids = [...this.dirty];
     this.dirty.clear();
-    const rows = this.db
-      .prepare(
-        'SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id IN (SELECT value FROM json_each(?))',
-      )
-      .raw(true)
-      .all(ids) as [number, number, number, number | null, string][];
+    const rows = await reader.rowsOf(ids);
     for (const row of rows) this.setRow(row);
     for (const [name, col] of this.dims) {
       const [kind, key] = name.split('\u0000') as ['tag' | 'metadata', string];
       for (const row of rows) col.codes[row[0]] = -1;
-      const values = this.db
-        .prepare(
-          `SELECT t.rowid, g.value FROM ${kind === 'tag' ? 'trace_tags' : 'trace_metadata'} g JOIN traces t ON t.trace_id = g.trace_id
-           WHERE g.key = ? AND g.trace_id IN (SELECT value FROM json_each(?))`,
-        )
-        .raw(true)
-        .all(key, ids) as [number, string][];
-      for (const [rowid, value] of values) col.codes[rowid] = this.code(col, value);
+      await reader.dimensionRows(kind, key, ids, (values) => {
+        for (const [rowid, value] of values) col.codes[rowid] = this.code(col, value);
+      });
     }
   }
 
@@ -550,30 +570,32 @@ export class MetricsColumns implements MetricsAccelerator {
     }
   }
 
-  private dimension(kind: 'tag' | 'metadata', key: string): DimColumn {
+  /** A loaded dimension, marked used by this call (most recently used last), or undefined. */
+  private loadedDimension(kind: 'tag' | 'metadata', key: string): DimColumn | undefined {
     const name = `${kind}\u0000${key}`;
-    let col = this.dims.get(name);
+    const col = this.dims.get(name);
     if (col) {
-      // Most recently used last.
       this.dims.delete(name);
       this.dims.set(name, col);
       col.usedIn = this.call;
-      return col;
     }
-    col = {
+    return col;
+  }
+
+  private async dimension(reader: MetricsReader, kind: 'tag' | 'metadata', key: string): Promise<DimColumn> {
+    const loaded = this.loadedDimension(kind, key);
+    if (loaded) return loaded;
+    const name = `${kind}\u0000${key}`;
+    const col: DimColumn = {
       codes: new Int32Array(this.capacity).fill(-1),
       dict: [],
       index: new Map(),
       dictBytes: 0,
       usedIn: this.call,
     };
-    const rows = this.db
-      .prepare(
-        `SELECT t.rowid, g.value FROM ${kind === 'tag' ? 'trace_tags' : 'trace_metadata'} g JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ?`,
-      )
-      .raw(true)
-      .iterate(key) as IterableIterator<[number, string]>;
-    for (const [rowid, value] of rows) if (rowid < col.codes.length) col.codes[rowid] = this.code(col, value);
+    await reader.dimensionRows(kind, key, undefined, (rows) => {
+      for (const [rowid, value] of rows) if (rowid < col.codes.length) col.codes[rowid] = this.code(col, value);
+    });
     this.dims.set(name, col);
     this.evict();
     return col;

@@ -12,7 +12,7 @@ import { exactQuantile } from '../../core/stats/quantile.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { costSummary } from './rules/cost-summary.ts';
 import { compileSearchFilter } from './search-sql.ts';
-import type { MetricsAccelerator } from './metrics-accelerator.ts';
+import type { GroupPage } from './metrics-accelerator.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 import { traceCostExpr } from './sql/trace-schema.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
@@ -110,28 +110,6 @@ export function countTracesSql(store: SqliteReadContext, input: CountQuery): Cou
   return row.n > input.cap ? { count: input.cap, exact: false } : { count: row.n, exact: true };
 }
 
-/** A page of group values. */
-export interface GroupPage {
-  values: string[];
-  hasMore: boolean;
-}
-
-/** The accelerator's page of group values, or undefined when SQL must find them. */
-export function acceleratedGroupPage(
-  accelerator: MetricsAccelerator | undefined,
-  query: GroupsQuery,
-): GroupPage | undefined {
-  return accelerator?.groupPage({
-    experimentIds: query.experimentIds,
-    kind: query.groupBy.kind,
-    key: query.groupBy.key,
-    filter: query.filter,
-    order: query.order,
-    offset: query.offset,
-    limit: query.maxResults,
-  });
-}
-
 /**
  * `page`: the group values when the caller already has them (the accelerator lives beside the
  * write connection, while this may run in a read worker without one).
@@ -142,9 +120,8 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
   const wanted = query.offset + query.maxResults;
   let values: string[];
   let hasMore: boolean;
-  const fromColumns = page ?? acceleratedGroupPage(store.accelerator, query);
-  if (fromColumns) {
-    ({ values, hasMore } = fromColumns);
+  if (page) {
+    ({ values, hasMore } = page);
   } else if (query.order === 'recent') {
     // Walk traces newest first through the time index and stop once the page's groups are seen:
     // the order of first sight is the order of each group's latest trace.

@@ -8,7 +8,6 @@ import { compileSearchFilter } from './search-sql.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 import { isTraceCostMetric, traceCostExpr } from './sql/trace-schema.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
-import type { MetricsAccelerator } from './metrics-accelerator.ts';
 
 const jsonString = (expr: string) =>
   `(CASE WHEN json_valid(${expr}) AND json_type(${expr}) = 'text' THEN json_extract(${expr}, '$') ELSE ${expr} END)`;
@@ -201,18 +200,7 @@ export function groupRows(
   return [...groups.values()];
 }
 
-/** The accelerator's answer, or undefined when it cannot answer this query (SQL must). */
-export function acceleratedMetrics(
-  accelerator: MetricsAccelerator | undefined,
-  query: MetricsQuery,
-): MetricDataPoint[] | undefined {
-  const fast = accelerator?.tryQuery(query) ?? accelerator?.tryAssessments(query);
-  return fast && toDataPoints(query, fast);
-}
-
 export function queryMetricsSql(store: SqliteReadContext, query: MetricsQuery): MetricDataPoint[] {
-  const fast = acceleratedMetrics(store.accelerator, query);
-  if (fast) return fast;
   const built = build(query);
   const rows = store
     .stmt(built.sql)

@@ -14,7 +14,13 @@ import type {
   ValuesResponse,
 } from '../../core/model.ts';
 import { BackgroundCheckpointer } from './checkpointer.ts';
-import type { AcceleratorMemory, AcceleratorOptions, MetricsAccelerator } from './metrics-accelerator.ts';
+import {
+  acceleratedGroupPage,
+  acceleratedMetrics,
+  type AcceleratorMemory,
+  type AcceleratorOptions,
+  type MetricsAccelerator,
+} from './metrics-accelerator.ts';
 import { MetricsColumns } from './metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 import type { SpanRecord } from './span-record.ts';
@@ -28,8 +34,6 @@ import { SqliteSpanWrites } from './sqlite/span-writes.ts';
 import { SqliteTraceChanges } from './sqlite/trace-changes.ts';
 import { SqliteTraceReads } from './sqlite/trace-reads.ts';
 import { SqliteTraceWrites } from './sqlite/trace-writes.ts';
-import { acceleratedMetrics } from './sqlite-metrics.ts';
-import { acceleratedGroupPage } from './sqlite-extensions.ts';
 import type { GroupCommitStats } from './group-commit.ts';
 import type { StoreChange } from './store-change.ts';
 import type {
@@ -274,7 +278,7 @@ export class SqliteTraceStore implements TraceStore {
     if (this.accelerator) {
       const experimentIds = this.experiments.activeIds(query.experimentIds);
       if (experimentIds.length === 0) return [];
-      const fast = acceleratedMetrics(this.accelerator, { ...query, experimentIds });
+      const fast = await acceleratedMetrics(this.accelerator, { ...query, experimentIds });
       if (fast) return fast;
     }
     return this.read('metrics', [query]);
@@ -296,7 +300,7 @@ export class SqliteTraceStore implements TraceStore {
     const experimentIds = this.experiments.activeIds(query.experimentIds);
     if (experimentIds.length === 0) return { groups: [] };
     const active = { ...query, experimentIds };
-    return this.read('listGroups', [active, acceleratedGroupPage(this.accelerator, active)]);
+    return this.read('listGroups', [active, await acceleratedGroupPage(this.accelerator, active)]);
   }
 
   async changesSince(query: ChangesQuery): Promise<ChangesResult> {

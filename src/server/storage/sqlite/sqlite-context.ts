@@ -2,7 +2,6 @@
 // and the clock. Internal to the SQLite engine; routes see only TraceStore.
 import type Database from 'better-sqlite3';
 import { GroupCommit } from '../group-commit.ts';
-import type { MetricsAccelerator } from '../metrics-accelerator.ts';
 import type { ChangeListener, WriteDeclaration } from '../store-change.ts';
 
 export class SqliteContext {
@@ -48,8 +47,7 @@ export class SqliteContext {
 /** `(SELECT value FROM json_each(?))`: a list of ids bound as one JSON array parameter. */
 export const IDS_JSON = '(SELECT value FROM json_each(?))';
 
-/** What the SQLite read modules (metrics, extensions) need: statements and the optional accelerator. */
+/** What the SQLite read modules (metrics, extensions) need: statements (the facade asks the accelerator). */
 export interface SqliteReadContext {
   stmt(sql: string): Database.Statement;
-  readonly accelerator: MetricsAccelerator | undefined;
 }

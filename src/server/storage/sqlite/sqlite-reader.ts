@@ -8,7 +8,8 @@ import { compileSearchFilter, compileSearchOrder, orderKeyColumns, orderKeyset }
 import { pageKey } from '../sql/compile-order-by.ts';
 import type { SpanRecord } from '../span-record.ts';
 import { queryMetricsSql } from '../sqlite-metrics.ts';
-import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql, type GroupPage } from '../sqlite-extensions.ts';
+import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from '../sqlite-extensions.ts';
+import type { GroupPage } from '../metrics-accelerator.ts';
 import { TRACE_COLUMNS, type TraceRow } from '../trace-rows.ts';
 import type { CountQuery, GroupsQuery, SearchTracesQuery, SearchTracesResult, ValuesQuery } from '../trace-store.ts';
 import type { SqliteExperiments } from './experiments.ts';
@@ -32,7 +33,7 @@ export class SqliteReader {
     this.experiments = experiments;
     this.reads = reads;
     this.searchWindows = searchWindows;
-    this.sql = { stmt: (sql) => ctx.stmt(sql), accelerator: undefined };
+    this.sql = { stmt: (sql) => ctx.stmt(sql) };
   }
 
   traceInfos(traceIds: string[]): TraceInfo[] {
