@@ -22,8 +22,6 @@ export default defineConfig({
           name: 'server-postgres',
           environment: 'node',
           include: ['src/server/routes/*.test.ts', 'src/server/app.test.ts', 'src/server/otel-roundtrip.test.ts'],
-          // SQLite-only: the accelerator's write hook.
-          exclude: ['src/server/routes/metrics-write-hook.test.ts'],
           env: { TEST_BACKEND: 'postgresql' },
           testTimeout: 30_000,
           globalSetup: ['scripts/postgres-global-setup.ts'],

@@ -67,7 +67,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const app = await buildApp({ ...options.app, store, savedViews });
   const siblings: { app: FastifyInstance; store: TraceStore }[] = [];
   const sibling = async (sqlite: SqliteStoreOptions) => {
-    const other = await openStore(uri, { synchronous: 'NORMAL', sqlite });
+    // Another replica on the same database; without an accelerator on either engine when SQLite's is off.
+    const postgres = sqlite.metricsAccelerator === false ? { metricsAccelerator: false as const } : undefined;
+    const other = await openStore(uri, { synchronous: 'NORMAL', sqlite, postgres });
     siblings.push({ store: other, app: await buildApp({ store: other }) });
     return siblings[siblings.length - 1].app;
   };

@@ -1,5 +1,6 @@
-// The metrics accelerator follows every kind of write through the store's write hook alone, and
-// answers as the SQL path does (the same data served without an accelerator).
+// The metrics accelerator follows every kind of write (SQLite: through the store's write hook alone;
+// PostgreSQL: by catching up from the database before each answer), and answers as the SQL path does
+// (the same data served without an accelerator). Runs on both engines.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExperiment, createTestServer, otlpJsonBody, startTrace, type TestServer } from '../test-helpers.ts';
@@ -9,8 +10,7 @@ let exp: string;
 const T0 = Date.UTC(2025, 0, 1, 10, 0, 0);
 
 beforeAll(async () => {
-  // SQLite's accelerator is what this checks; PostgreSQL keeps no columns in memory.
-  server = await createTestServer({ backend: 'sqlite' });
+  server = await createTestServer();
   exp = await createExperiment(server.app, 'hook');
   for (let i = 0; i < 6; i++)
     await startTrace(server.app, {

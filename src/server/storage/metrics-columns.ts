@@ -131,9 +131,16 @@ export class MetricsColumns implements MetricsAccelerator {
     const result = this.tail.then(() =>
       this.source.read(async (reader) => {
         this.call++;
-        const change = await reader.catchUp(this.loaded);
-        if (change) this.changed(change);
-        return work(reader);
+        try {
+          const change = await reader.catchUp(this.loaded);
+          if (change) this.changed(change);
+          return await work(reader);
+        } catch (error) {
+          // A read that failed part way (a timeout, a lost connection) may have left rows refreshed
+          // and others not: start over rather than answer from a mix.
+          this.invalidate();
+          throw error;
+        }
       }),
     );
     this.tail = result.catch(() => undefined);

@@ -4,6 +4,7 @@
 // Adding an engine: docs/architecture.md, "How to add an engine".
 import { UsageError } from '../config.ts';
 import { openSqlite } from './open-sqlite.ts';
+import type { AcceleratorOptions } from './metrics-accelerator.ts';
 import { createPostgresPool } from './postgres/postgres-pool.ts';
 import { PostgresTraceStore } from './postgres/postgres-trace-store.ts';
 import { isPostgresUri, parsePostgresUri } from './postgres/postgres-uri.ts';
@@ -40,6 +41,8 @@ export interface OpenStoreOptions {
     poolSize?: number;
     /** Every statement of a request stops after this long and answers 503 (default 30 s). */
     statementTimeoutMs?: number;
+    /** The metrics accelerator (default on); false answers metrics and groups from SQL alone. */
+    metricsAccelerator?: false | AcceleratorOptions;
   };
 }
 
@@ -56,7 +59,10 @@ export async function openStore(backendStoreUri: string, options: OpenStoreOptio
       // The pool's cap backs the per-request one for anything run outside a request's transaction.
       statementTimeoutMs,
     });
-    return PostgresTraceStore.open(pool, { statementTimeoutMs });
+    return PostgresTraceStore.open(pool, {
+      statementTimeoutMs,
+      metricsAccelerator: options.postgres?.metricsAccelerator,
+    });
   }
   return new SqliteTraceStore(openSqlite(backend.path, { synchronous: options.synchronous }), options.sqlite);
 }

@@ -21,7 +21,8 @@
 //   `assessments.valid` is BOOLEAN (SQLite keeps 0/1; `valid = TRUE` reads the same on both).
 //
 // Room is left for the auth tables (users, grants, tokens): they will be a later version.
-// Version 2 adds the filter's helper functions, 3 the review queues (issue 17), 4 the live tail's change order.
+// Version 2 adds the filter's helper functions, 3 the review queues (issue 17), 4 the saved views, 5 the live
+// tail's change order, 6 planner fixes, 7 the metrics accelerator's change order.
 
 export interface PostgresMigration {
   version: number;
@@ -32,6 +33,21 @@ export interface PostgresMigration {
 
 /** Characters of a free-text column kept in B-tree indexes (250 × 4 UTF-8 bytes + a key stays < 2,704). */
 export const INDEXED_PREFIX_CHARS = 250;
+
+/** Tables whose rows belong to a trace (by trace_key): a write to any of them touches the trace (version 7). */
+const CHILD_TABLES = ['trace_tags', 'trace_metadata', 'spans', 'assessments', 'trace_run_links', 'trace_prompt_links'];
+
+/** A statement trigger per event (a trigger with transition tables may have only one event). */
+function touchTriggers(table: string, fn: string): string {
+  return (['INSERT', 'UPDATE', 'DELETE'] as const)
+    .map(
+      (event) =>
+        `CREATE TRIGGER ${table}_touch_on_${event.toLowerCase()} AFTER ${event} ON ${table}
+REFERENCING ${event === 'DELETE' ? 'OLD' : 'NEW'} TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();
+`,
+    )
+    .join('');
+}
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
@@ -286,6 +302,66 @@ CREATE STATISTICS trace_metadata_key_value (mcv) ON key, value FROM trace_metada
 -- A sample of each table (not a scan): the new statistics exist from the next query on.
 ANALYZE trace_tags;
 ANALYZE trace_metadata;
+`,
+  },
+  {
+    // The metrics accelerator's change order (pg-metrics-source.ts): each replica keeps in-memory columns
+    // and, before each answer, reads the traces written since its previous answer. The live tail's
+    // change_xid is not enough: it follows the trace row's state, times and previews only, while metrics
+    // also read tags and metadata (group-by keys, filters), assessments (👍 share) and, through filters,
+    // spans and links. So:
+    // - `touched_xid`: the id of the transaction that last wrote the trace row or any of its child rows.
+    //   A BEFORE UPDATE trigger stamps the row; statement-level triggers on the child tables stamp their
+    //   traces once per statement (transition tables, and only rows not already stamped by this
+    //   transaction, so a trace inserted with its children is not updated again). Added with a constant
+    //   default (no rewrite; existing rows count as older than any accelerator), then defaulting to the
+    //   inserting transaction. Indexed: a catch-up is a range seek.
+    // - `assessed_xid`: the same for assessment writes only, so a replica reloads its assessment list
+    //   only when an assessment changed (not indexed: read only on the rows the catch-up finds).
+    // - `metrics_generation`: one counter bumped by any statement that deletes traces, so every replica
+    //   starts its columns over (a deleted row leaves nothing to find by touched_xid).
+    version: 7,
+    name: 'metrics accelerator change order',
+    sql: `
+ALTER TABLE traces ADD COLUMN touched_xid xid8 NOT NULL DEFAULT '0';
+ALTER TABLE traces ADD COLUMN assessed_xid xid8 NOT NULL DEFAULT '0';
+ALTER TABLE traces ALTER COLUMN touched_xid SET DEFAULT pg_current_xact_id();
+CREATE INDEX traces_by_touch ON traces (touched_xid);
+CREATE FUNCTION traces_touch_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.touched_xid := pg_current_xact_id();
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER traces_touch_on_update BEFORE UPDATE ON traces FOR EACH ROW EXECUTE FUNCTION traces_touch_row();
+-- One function for every child table: plpgsql plans it per table, and each trigger names its rows changed_rows.
+CREATE FUNCTION traces_touch_children() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE traces t SET touched_xid = pg_current_xact_id()
+   WHERE t.trace_key IN (SELECT trace_key FROM changed_rows) AND t.touched_xid <> pg_current_xact_id();
+  RETURN NULL;
+END;
+$$;
+CREATE FUNCTION traces_touch_assessed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE traces t SET touched_xid = pg_current_xact_id(), assessed_xid = pg_current_xact_id()
+   WHERE t.trace_key IN (SELECT trace_key FROM changed_rows) AND t.assessed_xid <> pg_current_xact_id();
+  RETURN NULL;
+END;
+$$;
+${CHILD_TABLES.map((table) => touchTriggers(table, table === 'assessments' ? 'traces_touch_assessed' : 'traces_touch_children')).join('')}
+CREATE TABLE metrics_generation (id INT PRIMARY KEY CHECK (id = 1), generation BIGINT NOT NULL);
+INSERT INTO metrics_generation VALUES (1, 0);
+CREATE FUNCTION metrics_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM changed_rows) THEN
+    UPDATE metrics_generation SET generation = generation + 1 WHERE id = 1;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER traces_generation_on_delete AFTER DELETE ON traces REFERENCING OLD TABLE AS changed_rows
+FOR EACH STATEMENT EXECUTE FUNCTION metrics_generation_bump();
 `,
   },
 ];

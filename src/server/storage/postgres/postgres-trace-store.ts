@@ -2,9 +2,10 @@
 // pg-trace-writes, pg-span-writes, pg-trace-reads, pg-assessments, pg-search, pg-extensions, pg-metrics,
 // pg-trace-changes).
 // MLflow's rules live in ../rules/ and are shared with SQLite. Stateless across replicas: every answer is
-// read from the database when asked (no process-local copy of data, no metrics accelerator), so a write
-// acknowledged by one replica is in every replica's next answer. Each call is one transaction under the
-// per-request statement timeout (pg-context.ts).
+// read from the database when asked, so a write acknowledged by one replica is in every replica's next
+// answer. The one process-local copy of data, the optional metrics accelerator (../metrics-columns.ts),
+// catches up from the database before each answer (pg-metrics-source.ts), so it keeps that promise. Each
+// call is one transaction under the per-request statement timeout (pg-context.ts).
 import type { Pool } from 'pg';
 import type {
   Assessment,
@@ -15,6 +16,14 @@ import type {
   TraceInfo,
   ValuesResponse,
 } from '../../../core/model.ts';
+import {
+  acceleratedGroupPage,
+  acceleratedMetrics,
+  type AcceleratorMemory,
+  type AcceleratorOptions,
+  type MetricsAccelerator,
+} from '../metrics-accelerator.ts';
+import { MetricsColumns } from '../metrics-columns.ts';
 import type { MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
 import type { SpanRecord } from '../span-record.ts';
 import type {
@@ -40,6 +49,7 @@ import { PgAssessments } from './pg-assessments.ts';
 import { PgContext, type Sql } from './pg-context.ts';
 import { PgExperiments } from './pg-experiments.ts';
 import { listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
+import { PgMetricsSource } from './pg-metrics-source.ts';
 import { queryMetricsSql } from './pg-metrics.ts';
 import { countTracesSql, searchTracesSql } from './pg-search.ts';
 import { PgSpanWrites } from './pg-span-writes.ts';
@@ -53,6 +63,8 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** How long a live-tail poll waits for transactions in flight when it starts (default 100 ms). */
   tailSettleMs?: number;
+  /** The in-memory metrics accelerator (default on, with these options); false answers from SQL alone. */
+  metricsAccelerator?: false | AcceleratorOptions;
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -65,6 +77,7 @@ export class PostgresTraceStore implements TraceStore {
   private readonly traceWrites: PgTraceWrites;
   private readonly spanWrites: PgSpanWrites;
   private readonly changes: PgTraceChanges;
+  private readonly accelerator: MetricsAccelerator | undefined;
 
   private constructor(pool: Pool, options: PostgresStoreOptions) {
     this.ctx = new PgContext(pool, options.now ?? Date.now, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
@@ -79,6 +92,8 @@ export class PostgresTraceStore implements TraceStore {
       this.reads,
       options.tailSettleMs ?? DEFAULT_TAIL_SETTLE_MS,
     );
+    const choice = options.metricsAccelerator;
+    this.accelerator = choice === false ? undefined : new MetricsColumns(new PgMetricsSource(this.ctx), choice);
   }
 
   /**
@@ -222,7 +237,13 @@ export class PostgresTraceStore implements TraceStore {
 
   // ---- aggregation and extensions -------------------------------------------------------------
 
-  queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]> {
+  async queryMetrics(query: MetricsQuery): Promise<MetricDataPoint[]> {
+    if (this.accelerator) {
+      const experimentIds = await this.activeIds(query.experimentIds);
+      if (experimentIds.length === 0) return [];
+      const fast = await acceleratedMetrics(this.accelerator, { ...query, experimentIds });
+      if (fast) return fast;
+    }
     return this.scoped(query.experimentIds, [], (sql, experimentIds) =>
       queryMetricsSql(sql, { ...query, experimentIds }),
     );
@@ -244,10 +265,31 @@ export class PostgresTraceStore implements TraceStore {
     );
   }
 
-  listGroups(query: GroupsQuery): Promise<GroupsResponse> {
+  async listGroups(query: GroupsQuery): Promise<GroupsResponse> {
+    if (this.accelerator) {
+      const experimentIds = await this.activeIds(query.experimentIds);
+      if (experimentIds.length === 0) return { groups: [] };
+      const active = { ...query, experimentIds };
+      const page = await acceleratedGroupPage(this.accelerator, active);
+      if (page?.values.length === 0) return { groups: [] };
+      return this.ctx.read((sql) => listGroupsSql(sql, active, page));
+    }
     return this.scoped(query.experimentIds, { groups: [] }, (sql, experimentIds) =>
       listGroupsSql(sql, { ...query, experimentIds }),
     );
+  }
+
+  /**
+   * The active experiments among `experimentIds`, in a short read of its own: the accelerator's call then
+   * takes its own connection (holding one while waiting for the accelerator could exhaust the pool).
+   */
+  private activeIds(experimentIds: number[]): Promise<number[]> {
+    return this.ctx.read((sql) => this.experiments.activeIds(sql, experimentIds));
+  }
+
+  /** The accelerator's memory, or undefined without one (the benchmark reports it). */
+  acceleratorMemory(): AcceleratorMemory | undefined {
+    return this.accelerator?.memory();
   }
 
   changesSince(query: ChangesQuery): Promise<ChangesResult> {

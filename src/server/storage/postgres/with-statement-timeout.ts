@@ -8,6 +8,8 @@ export async function withStatementTimeout<T>(
   pool: Pool,
   timeoutMs: number,
   work: (client: PoolClient) => Promise<T>,
+  /** The transaction's start (e.g. with an isolation level); a constant, never built from input. */
+  begin = 'BEGIN',
 ): Promise<T> {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
     throw new RangeError(`timeoutMs must be a positive integer, not ${timeoutMs}`);
@@ -19,7 +21,7 @@ export async function withStatementTimeout<T>(
   }
   let broken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     // SET takes no bind parameters; timeoutMs is a checked integer.
     await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
     const result = await work(client);
