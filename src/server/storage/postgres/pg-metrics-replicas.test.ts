@@ -70,7 +70,7 @@ beforeAll(async () => {
       },
     ]),
   });
-  expect(spans.statusCode).toBe(200);
+  if (spans.statusCode !== 200) throw new Error(`OTLP spans: ${spans.statusCode} ${spans.body}`);
 });
 
 afterAll(async () => {
