@@ -153,6 +153,31 @@ describe('the writer thread', () => {
   }, 60_000);
 });
 
+describe('another connection holding the write lock', () => {
+  it("past busy_timeout answers 503 TEMPORARILY_UNAVAILABLE in MLflow's envelope, not a 500; then writes go on", async () => {
+    const app = await buildApp({ store });
+    const other = new Database(path);
+    try {
+      await store.startTrace(trace('tr-first'));
+      // An auxiliary store (auth, saved views) or a bulk load on its own connection, stuck mid-write.
+      other.exec('BEGIN IMMEDIATE');
+      const res = await app.inject({
+        method: 'PATCH',
+        url: '/api/3.0/mlflow/traces/tr-first/tags',
+        payload: { key: 'k', value: 'v' },
+      });
+      other.exec('ROLLBACK');
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error_code: 'TEMPORARILY_UNAVAILABLE', message: expect.stringContaining('busy') });
+      await store.setTraceTag('tr-first', 'k', 'v');
+      expect((await store.getTraceInfo('tr-first'))?.tags.k).toBe('v');
+    } finally {
+      other.close();
+      await app.close();
+    }
+  });
+});
+
 describe('durability', () => {
   const storedIds = () => {
     const db = new Database(path, { readonly: true });
