@@ -37,5 +37,7 @@ export interface CommitReply {
 
 /** What the writer posts once its connection is open, before any reply. */
 export const WRITER_READY = 'ready';
-/** Sent to the writer: commit what has arrived, close the connection and stop. */
+/** Sent to the writer: commit what has arrived, answer it and close the connection. */
 export const CLOSE_WRITER = 'close';
+/** What the writer posts once its connection is closed, after the last answers. */
+export const WRITER_CLOSED = 'closed';

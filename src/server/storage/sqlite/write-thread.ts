@@ -8,6 +8,7 @@ import type { ChangeListener, WriteDeclaration } from '../store-change.ts';
 import type { WriteMethod } from './sqlite-writer.ts';
 import {
   CLOSE_WRITER,
+  WRITER_CLOSED,
   WRITER_READY,
   type CommitReply,
   type WriteRequest,
@@ -108,9 +109,11 @@ export class WriterThread {
     this.worker = worker;
     this.ready = false;
     this.current = NO_COMMITS;
-    worker.on('message', (message: CommitReply | typeof WRITER_READY) => {
+    worker.on('message', (message: CommitReply | typeof WRITER_READY | typeof WRITER_CLOSED) => {
       if (worker !== this.worker) return;
       if (message === WRITER_READY) this.ready = true;
+      // Its connection is closed and every answer sent: stop the thread (tsx's loader would keep it alive).
+      else if (message === WRITER_CLOSED) void worker.terminate();
       else this.settle(message);
     });
     worker.on('error', (error) => this.lost(worker, error));

@@ -9,6 +9,7 @@ import { SqliteContext } from './sqlite-context.ts';
 import { applyWrite, SqliteWriter } from './sqlite-writer.ts';
 import {
   CLOSE_WRITER,
+  WRITER_CLOSED,
   WRITER_READY,
   type CommitReply,
   type WriteReply,
@@ -71,7 +72,7 @@ async function close(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   send();
   db.close();
-  port.close();
+  port.postMessage(WRITER_CLOSED);
 }
 
 port.postMessage(WRITER_READY);
