@@ -75,7 +75,8 @@ export interface SqliteStoreOptions {
   readWorkers?: number;
   /**
    * Writes run in a writer thread with its own connection (default); false runs them on the event
-   * loop, as an in-memory database (no file to share) always does.
+   * loop, as an in-memory database (no file to share) and a store given its own `now` (a function
+   * cannot cross threads) always do.
    */
   writerThread?: boolean;
   /** Start the read workers and the writer thread with the store instead of at first use (the server does). */
@@ -134,7 +135,7 @@ export class SqliteTraceStore implements TraceStore {
     // tail) and bulk loads; trace writes go to the writer thread's own connection (WAL: one writer
     // beside any number of readers) with the same durability.
     this.writerThread =
-      options.writerThread !== false && !db.memory
+      options.writerThread !== false && !db.memory && !options.now
         ? new WriterThread({
             path: db.name,
             synchronous: (db.pragma('synchronous', { simple: true }) as number) >= 2 ? 'FULL' : 'NORMAL',
