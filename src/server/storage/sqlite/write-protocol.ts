@@ -12,7 +12,7 @@ export interface WriteWorkerData {
   autocheckpointPages?: number;
 }
 
-/** One write: what to run, and what it declares it changes (for the write hook). */
+/** One write: what to run, and what it declares it changes (for the write hook). Posted in arrays, one per event-loop turn. */
 export interface WriteRequest {
   id: number;
   method: WriteMethod;

@@ -29,7 +29,7 @@ beforeEach(() => {
 afterEach(async () => {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 const trace = (traceId: string): TraceInfoInput => ({
   traceId,
@@ -80,7 +80,8 @@ function spanBatch(traceId: string, count: number): SpanBatch {
 describe('the writer thread', () => {
   let app: FastifyInstance;
   beforeEach(async () => {
-    app = await buildApp({ store });
+    // A loaded machine may take longer than the default 25 s to decode and store 100,000 spans.
+    app = await buildApp({ store, limits: { handlerTimeoutMs: 110_000 } });
   });
   afterEach(() => app.close());
 

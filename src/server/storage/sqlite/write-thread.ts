@@ -45,6 +45,8 @@ export class WriterThread {
   private worker: Worker | undefined;
   private ready = false;
   private readonly pending = new Map<number, Pending>();
+  /** Writes of this event-loop turn, not yet posted. */
+  private outgoing: WriteRequest[] = [];
   private nextId = 1;
   private closing: Promise<void> | undefined;
   /** Commits of threads that stopped, plus the current thread's latest counters. */
@@ -59,18 +61,26 @@ export class WriterThread {
     if (this.closing) return Promise.reject(new Error('The store is closed.'));
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
-    const request: WriteRequest = { id, method, args, declares };
     return new Promise((resolve, reject) => {
-      try {
-        worker.postMessage(request);
-      } catch (error) {
-        reject(error);
-        return;
-      }
       this.pending.set(id, { resolve, reject });
       // A busy writer keeps the process alive (a script awaiting a write); an idle one does not.
       worker.ref();
+      // The writes of one event-loop turn travel as one message (setImmediate, as group commit had it).
+      if (this.outgoing.push({ id, method, args, declares }) === 1) setImmediate(() => this.post());
     });
+  }
+
+  private post(): void {
+    const requests = this.outgoing;
+    this.outgoing = [];
+    if (requests.length === 0 || !this.worker) return;
+    try {
+      this.worker.postMessage(requests);
+    } catch (error) {
+      // Arguments that cannot be cloned (never from the routes, which pass plain data).
+      for (const { id } of requests) this.pending.get(id)?.reject(error);
+      for (const { id } of requests) this.pending.delete(id);
+    }
   }
 
   /** Starts the thread now (a server at start-up), so the first write does not wait for it. */
@@ -98,6 +108,7 @@ export class WriterThread {
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.ref();
+    this.post();
     worker.postMessage(CLOSE_WRITER);
     await exited;
   }
@@ -156,6 +167,8 @@ export class WriterThread {
       for (const pending of this.pending.values()) pending.reject(failure);
       this.pending.clear();
     }
+    // Their callers were answered above: a new thread must not run them.
+    this.outgoing = [];
     if (wasReady && !this.closing) this.spawn();
   }
 }

@@ -52,18 +52,20 @@ function send(): void {
 const ctx = new SqliteContext(db, Date.now, (change) => (collecting().change = change));
 const writer = new SqliteWriter(ctx);
 
-port.on('message', (request: WriteRequest | typeof CLOSE_WRITER) => {
-  if (request === CLOSE_WRITER) {
+port.on('message', (message: WriteRequest[] | typeof CLOSE_WRITER) => {
+  if (message === CLOSE_WRITER) {
     void close();
     return;
   }
-  const { id } = request;
-  ctx
-    .write(request.declares, () => applyWrite(writer, request.method, request.args))
-    .then(
-      (value) => collecting().replies.push({ id, ok: true, value }),
-      (error: unknown) => collecting().replies.push({ id, ok: false, error: errorToWire(error) }),
-    );
+  for (const request of message) {
+    const { id } = request;
+    ctx
+      .write(request.declares, () => applyWrite(writer, request.method, request.args))
+      .then(
+        (value) => collecting().replies.push({ id, ok: true, value }),
+        (error: unknown) => collecting().replies.push({ id, ok: false, error: errorToWire(error) }),
+      );
+  }
 });
 
 async function close(): Promise<void> {
