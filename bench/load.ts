@@ -297,7 +297,7 @@ async function runClients(
 }
 
 // /health from its own thread and agent, every 50 ms, so a busy client thread does not delay the probe.
-const HEALTH_WORKER = `
+export const HEALTH_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -366,7 +366,7 @@ export function startServer(dbPath: string): Promise<{ child: ChildProcess; port
 }
 
 /** A 100,000-span trace as one OTLP protobuf request (≈ 7 MiB, the issue's case). */
-function bigTraceRequest(): { traceId: string; body: Buffer } {
+export function bigTraceRequest(): { traceId: string; body: Buffer } {
   const root = protobuf.parse(
     readFileSync(new URL('../src/server/otlp/otlp-trace.proto', import.meta.url), 'utf8'),
   ).root;

@@ -1,4 +1,4 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|all] [--traces N] [--url U --experiment E]`
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|big-write|all] [--traces N] [--url U --experiment E]`
 // (`server --backend postgresql://…` adds PostgreSQL beside SQLite: bench/server-postgres.ts):
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
@@ -21,6 +21,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   'live-tail': { file: 'live-tail.ts', exportName: 'runLiveTailBench' },
   bulk: { file: 'bulk.ts', exportName: 'runBulkBench' },
   export: { file: 'export.ts', exportName: 'runExportBench' },
+  'big-write': { file: 'big-write.ts', exportName: 'runBigWriteBench' },
 };
 
 const args = process.argv.slice(2);
@@ -40,7 +41,7 @@ if (flag('--backend') !== undefined) options.backend = flag('--backend');
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute), the bulk and
 // the export benchmarks take the machine: run them by name only.
-const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export']);
+const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export', 'big-write']);
 const selected =
   names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => !BY_NAME_ONLY.has(s)) : names;
 

@@ -32,6 +32,8 @@ export interface ServerBenchOptions {
   ingestTraces?: number;
   /** Checkpoint on the write connection (SQLite's default) instead of the background worker. */
   foregroundCheckpoints?: boolean;
+  /** Write on the event loop (`writerThread: false`) instead of the writer thread: the before/after baseline. */
+  writesOnEventLoop?: boolean;
   /**
    * Also measure PostgreSQL (bench/server-postgres.ts) and print it beside SQLite: a `postgresql://` URL of an
    * empty database, or `postgresql` for a throwaway cluster.
@@ -305,7 +307,10 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
   const reuse = options.db !== undefined && existsSync(options.db);
   // The bench keeps its own handle for pragmas and size statistics; the store exposes none.
   const db = openSqlite(dbPath, { synchronous: 'FULL' });
-  const store = new SqliteTraceStore(db, { backgroundCheckpoints: !options.foregroundCheckpoints });
+  const store = new SqliteTraceStore(db, {
+    backgroundCheckpoints: !options.foregroundCheckpoints,
+    writerThread: !options.writesOnEventLoop,
+  });
   const rows: string[][] = [];
   const add = (what: string, value: string, goal = '') => rows.push([what, value, goal]);
   try {
@@ -645,6 +650,7 @@ if (isMain) {
     db: dbFlag >= 0 ? args[dbFlag + 1] : undefined,
     ingestOnly: args.includes('--ingest-only'),
     foregroundCheckpoints: args.includes('--foreground-checkpoints'),
+    writesOnEventLoop: args.includes('--writes-on-event-loop'),
     ingestTraces: ingestFlag >= 0 ? Number(args[ingestFlag + 1]) : undefined,
     backend: args.includes('--backend') ? args[args.indexOf('--backend') + 1] : undefined,
   }).then((table) => console.log(table));

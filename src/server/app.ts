@@ -164,6 +164,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         message: `The server could not answer within ${limits.handlerTimeoutMs / 1000} s; try again later.`,
       });
     }
+    // SQLite's write lock stayed taken past busy_timeout (an auxiliary store's write beside the
+    // trace store's writer thread): nothing is wrong with the request, so it may be tried again.
+    if (String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) {
+      return reply
+        .code(503)
+        .send({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'The database is busy; try again shortly.' });
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, body too large, unsupported media type).

@@ -91,21 +91,27 @@ export class SqliteSavedViewStore implements SavedViewStore {
   }
 
   async setDefault(experimentId: string, viewId: string | null): Promise<boolean> {
-    return this.db.transaction(() => {
-      if (
-        viewId !== null &&
-        !this.db.prepare('SELECT 1 FROM saved_views WHERE experiment_id = ? AND view_id = ?').get(experimentId, viewId)
-      )
-        return false;
-      this.db
-        .prepare('UPDATE saved_views SET is_default = 0 WHERE experiment_id = ? AND is_default = 1')
-        .run(experimentId);
-      if (viewId !== null)
+    // IMMEDIATE: a transaction that reads, then writes cannot take the write lock while the trace
+    // store's writer thread holds it (SQLite answers SQLITE_BUSY at once, without busy_timeout).
+    return this.db
+      .transaction(() => {
+        if (
+          viewId !== null &&
+          !this.db
+            .prepare('SELECT 1 FROM saved_views WHERE experiment_id = ? AND view_id = ?')
+            .get(experimentId, viewId)
+        )
+          return false;
         this.db
-          .prepare('UPDATE saved_views SET is_default = 1 WHERE experiment_id = ? AND view_id = ?')
-          .run(experimentId, viewId);
-      return true;
-    })();
+          .prepare('UPDATE saved_views SET is_default = 0 WHERE experiment_id = ? AND is_default = 1')
+          .run(experimentId);
+        if (viewId !== null)
+          this.db
+            .prepare('UPDATE saved_views SET is_default = 1 WHERE experiment_id = ? AND view_id = ?')
+            .run(experimentId, viewId);
+        return true;
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

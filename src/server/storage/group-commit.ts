@@ -20,7 +20,8 @@ export interface GroupCommitStats {
 }
 
 /**
- * Group commit: write operations queued during one event-loop turn run in a single transaction
+ * Group commit: write operations queued during one turn of the loop it runs on (the SQLite store's
+ * writer thread, sqlite/write-worker.ts, or the event loop for an in-memory database) run in a single transaction
  * (one fsync for all of them), each inside its own savepoint so one caller's error does not undo
  * another's work. Every caller's promise settles only after the shared COMMIT returned, so a
  * write is acknowledged only once it is durable. After COMMIT the listener hears what the

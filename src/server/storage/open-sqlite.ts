@@ -14,12 +14,26 @@ export interface OpenOptions {
 export function openSqlite(path: string, options: OpenOptions = {}): Database.Database {
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  prepareWriter(db, options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL');
+  migrate(db);
+  return db;
+}
+
+/**
+ * The store's write connection in its writer thread (sqlite/write-worker.ts), to a database
+ * openSqlite already created and migrated: the same pragmas (journal_mode is kept in the file).
+ */
+export function openSqliteWriter(path: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
+  const db = new Database(path, { fileMustExist: true });
+  prepareWriter(db, synchronous);
+  return db;
+}
+
+function prepareWriter(db: Database.Database, synchronous: 'FULL' | 'NORMAL'): void {
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -65536');
   prepareConnection(db);
-  migrate(db);
-  return db;
 }
 
 /**

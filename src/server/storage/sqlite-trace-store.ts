@@ -1,8 +1,9 @@
 // The SQLite engine behind TraceStore: a facade over modules named after what they do
 // (sqlite/experiments.ts, trace-writes.ts, span-writes.ts, trace-reads.ts, assessments.ts).
-// MLflow's rules live in rules/ and are shared by every engine; this file adds the write
-// queue (group commit), the write hook feeding the optional metrics accelerator, and the read
-// dispatch: heavy reads (sqlite/sqlite-reader.ts) run in read workers (sqlite/read-pool.ts).
+// MLflow's rules live in rules/ and are shared by every engine; this file adds the dispatch:
+// writes (sqlite/sqlite-writer.ts, in group commits) run in the writer thread
+// (sqlite/write-thread.ts), heavy reads (sqlite/sqlite-reader.ts) in read workers
+// (sqlite/read-pool.ts); and the write hook feeding the optional metrics accelerator.
 import type Database from 'better-sqlite3';
 import type {
   Assessment,
@@ -13,7 +14,7 @@ import type {
   TraceInfo,
   ValuesResponse,
 } from '../../core/model.ts';
-import { BackgroundCheckpointer } from './checkpointer.ts';
+import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import {
   acceleratedGroupPage,
   acceleratedMetrics,
@@ -30,12 +31,12 @@ import { SqliteExperiments } from './sqlite/experiments.ts';
 import { DEFAULT_READ_BUDGET_MS, DEFAULT_READ_WORKERS, ReadPool } from './sqlite/read-pool.ts';
 import { SqliteContext } from './sqlite/sqlite-context.ts';
 import { SqliteReader, type ReadMethod } from './sqlite/sqlite-reader.ts';
-import { SqliteSpanWrites } from './sqlite/span-writes.ts';
 import { SqliteTraceChanges } from './sqlite/trace-changes.ts';
 import { SqliteTraceReads } from './sqlite/trace-reads.ts';
-import { SqliteTraceWrites } from './sqlite/trace-writes.ts';
+import { applyWrite, SqliteWriter, type WriteMethod } from './sqlite/sqlite-writer.ts';
+import { WriterThread } from './sqlite/write-thread.ts';
 import type { GroupCommitStats } from './group-commit.ts';
-import type { StoreChange } from './store-change.ts';
+import type { StoreChange, WriteDeclaration } from './store-change.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
@@ -76,7 +77,13 @@ export interface SqliteStoreOptions {
    * the event loop. An in-memory database has no file to share, so it always reads here.
    */
   readWorkers?: number;
-  /** Start the read workers with the store instead of at the first read (the server does). */
+  /**
+   * Writes run in a writer thread with its own connection (default); false runs them on the event
+   * loop, as an in-memory database (no file to share) and a store given its own `now` (a function
+   * cannot cross threads) always do.
+   */
+  writerThread?: boolean;
+  /** Start the read workers and the writer thread with the store instead of at first use (the server does). */
   warmReadWorkers?: boolean;
   /** A read's time budget in a worker, queueing included (`--read-timeout`; default DEFAULT_READ_BUDGET_MS). */
   readBudgetMs?: number;
@@ -92,9 +99,10 @@ export class SqliteTraceStore implements TraceStore {
   private readonly reader: SqliteReader;
   private readonly pool: ReadPool | undefined;
   private readonly assessments: SqliteAssessments;
-  private readonly traceWrites: SqliteTraceWrites;
-  private readonly spanWrites: SqliteSpanWrites;
   private readonly changes: SqliteTraceChanges;
+  /** The writer thread, or undefined when writes run here (in-memory database, `writerThread: false`). */
+  private readonly writerThread: WriterThread | undefined;
+  private readonly localWriter: SqliteWriter | undefined;
 
   constructor(db: Database.Database, options: SqliteStoreOptions = {}) {
     const choice = options.metricsAccelerator;
@@ -102,7 +110,8 @@ export class SqliteTraceStore implements TraceStore {
       choice === false ? undefined : typeof choice === 'function' ? choice(db) : new MetricsColumns(db, choice);
     this.accelerator = accelerator;
     // The write hook: every commit reports what it changed; the accelerator follows from it alone.
-    this.ctx = new SqliteContext(db, options.now ?? Date.now, (change: StoreChange) => accelerator?.changed(change));
+    const onCommit = (change: StoreChange) => accelerator?.changed(change);
+    this.ctx = new SqliteContext(db, options.now ?? Date.now, onCommit);
     const searchWindows = options.searchWindows ?? true;
     this.experiments = new SqliteExperiments(this.ctx);
     const reads = new SqliteTraceReads(this.ctx, this.experiments);
@@ -121,13 +130,26 @@ export class SqliteTraceStore implements TraceStore {
         : undefined;
     if (options.warmReadWorkers) this.pool?.warm();
     this.assessments = new SqliteAssessments(this.ctx);
-    this.traceWrites = new SqliteTraceWrites(this.ctx, this.experiments, this.assessments, reads);
-    this.spanWrites = new SqliteSpanWrites(this.ctx, this.experiments);
     this.changes = new SqliteTraceChanges(this.ctx, reads);
     this.checkpointer =
       options.backgroundCheckpoints !== false && BackgroundCheckpointer.applies(db)
         ? new BackgroundCheckpointer(db)
         : undefined;
+    // This connection stays for cheap lookups (experiments, health, the accelerator, the live
+    // tail) and bulk loads; trace writes go to the writer thread's own connection (WAL: one writer
+    // beside any number of readers) with the same durability.
+    this.writerThread =
+      options.writerThread !== false && !db.memory && !options.now
+        ? new WriterThread({
+            path: db.name,
+            synchronous: (db.pragma('synchronous', { simple: true }) as number) >= 2 ? 'FULL' : 'NORMAL',
+            autocheckpointPages: this.checkpointer ? FALLBACK_AUTOCHECKPOINT_PAGES : undefined,
+            onCommit,
+            onStatements: (count) => (this.ctx.statementCount += count),
+          })
+        : undefined;
+    this.localWriter = this.writerThread ? undefined : new SqliteWriter(this.ctx);
+    if (options.warmReadWorkers) this.writerThread?.warm();
   }
 
   // ---- experiments ----------------------------------------------------------------------------
@@ -137,7 +159,7 @@ export class SqliteTraceStore implements TraceStore {
     artifactLocation?: string;
     tags?: { key: string; value: string }[];
   }): Promise<string> {
-    return this.ctx.write({}, () => this.experiments.create(input));
+    return this.write('createExperiment', [input], {});
   }
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
@@ -153,59 +175,57 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   deleteExperiment(experimentId: string): Promise<void> {
-    return this.ctx.write({}, () => this.experiments.setStage(experimentId, 'delete'));
+    return this.write('setExperimentStage', [experimentId, 'delete'], {});
   }
 
   restoreExperiment(experimentId: string): Promise<void> {
-    return this.ctx.write({}, () => this.experiments.setStage(experimentId, 'restore'));
+    return this.write('setExperimentStage', [experimentId, 'restore'], {});
   }
 
   renameExperiment(experimentId: string, newName: string): Promise<void> {
-    return this.ctx.write({}, () => this.experiments.rename(experimentId, newName));
+    return this.write('renameExperiment', [experimentId, newName], {});
   }
 
   setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    return this.ctx.write({}, () => this.experiments.setTag(experimentId, key, value));
+    return this.write('setExperimentTag', [experimentId, key, value], {});
   }
 
   deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    return this.ctx.write({}, () => this.experiments.deleteTag(experimentId, key));
+    return this.write('deleteExperimentTag', [experimentId, key], {});
   }
 
   // ---- trace writes (each names what it changes, for the write hook) ---------------------------
 
   startTrace(input: TraceInfoInput): Promise<TraceInfo> {
-    return this.ctx.write({ traces: [input.traceId], assessments: input.assessments.length > 0 }, () =>
-      this.traceWrites.start(input),
-    );
+    return this.write('startTrace', [input], { traces: [input.traceId], assessments: input.assessments.length > 0 });
   }
 
   deleteTraces(input: DeleteTracesInput): Promise<number> {
-    return this.ctx.write({ reset: true }, () => this.traceWrites.delete(input));
+    return this.write('deleteTraces', [input], { reset: true });
   }
 
   setTraceTag(traceId: string, key: string, value: string): Promise<void> {
-    return this.ctx.write({ traces: [traceId] }, () => this.traceWrites.setTag(traceId, key, value));
+    return this.write('setTraceTag', [traceId, key, value], { traces: [traceId] });
   }
 
   deleteTraceTag(traceId: string, key: string): Promise<void> {
-    return this.ctx.write({ traces: [traceId] }, () => this.traceWrites.deleteTag(traceId, key));
+    return this.write('deleteTraceTag', [traceId, key], { traces: [traceId] });
   }
 
   linkTracesToRun(traceIds: string[], runId: string): Promise<void> {
-    return this.ctx.write({}, () => this.traceWrites.linkToRun(traceIds, runId));
+    return this.write('linkTracesToRun', [traceIds, runId], {});
   }
 
   linkPrompts(traceId: string, prompts: { name: string; version: string }[]): Promise<void> {
-    return this.ctx.write({ traces: [traceId] }, () => this.traceWrites.linkPrompts(traceId, prompts));
+    return this.write('linkPrompts', [traceId, prompts], { traces: [traceId] });
   }
 
   logSpans(batch: SpanBatch): Promise<void> {
-    return this.ctx.write({ traces: batch.spans.map((s) => s.traceId) }, () => this.spanWrites.log(batch));
+    return this.write('logSpans', [batch], { traces: new Set(batch.spans.map((s) => s.traceId)) });
   }
 
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void> {
-    return this.ctx.write({ traces: [traceId] }, () => this.spanWrites.replace(traceId, spans));
+    return this.write('putTraceSpans', [traceId, spans], { traces: [traceId] });
   }
 
   // ---- trace reads (in a read worker when the store has a pool, see read()) --------------------
@@ -251,7 +271,7 @@ export class SqliteTraceStore implements TraceStore {
   // ---- assessments ------------------------------------------------------------------------------
 
   createAssessment(input: AssessmentInput): Promise<Assessment> {
-    return this.ctx.write({ traces: [input.traceId], assessments: true }, () => this.assessments.create(input));
+    return this.write('createAssessment', [input], { traces: [input.traceId], assessments: true });
   }
 
   async getAssessment(traceId: string, assessmentId: string): Promise<Assessment> {
@@ -259,15 +279,11 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   updateAssessment(traceId: string, assessmentId: string, update: AssessmentUpdate): Promise<Assessment> {
-    return this.ctx.write({ traces: [traceId], assessments: true }, () =>
-      this.assessments.update(traceId, assessmentId, update),
-    );
+    return this.write('updateAssessment', [traceId, assessmentId, update], { traces: [traceId], assessments: true });
   }
 
   deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
-    return this.ctx.write({ traces: [traceId], assessments: true }, () =>
-      this.assessments.delete(traceId, assessmentId),
-    );
+    return this.write('deleteAssessment', [traceId, assessmentId], { traces: [traceId], assessments: true });
   }
 
   // ---- aggregation and extensions ---------------------------------------------------------------
@@ -308,6 +324,20 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   /**
+   * Runs a write in the writer thread, else here in this connection's group commit: the same
+   * SqliteWriter method either way. Resolves after COMMIT and after the write hook heard of it.
+   */
+  private write<M extends WriteMethod>(
+    method: M,
+    args: Parameters<SqliteWriter[M]>,
+    declares: WriteDeclaration,
+  ): Promise<ReturnType<SqliteWriter[M]>> {
+    if (this.writerThread) return this.writerThread.run(method, args, declares) as Promise<ReturnType<SqliteWriter[M]>>;
+    const writer = this.localWriter!;
+    return this.ctx.write(declares, () => applyWrite(writer, method, args) as ReturnType<SqliteWriter[M]>);
+  }
+
+  /**
    * Runs a read in a worker when the store has a pool, else here. Either way a failure is a
    * rejection, as from the async methods this replaced.
    */
@@ -327,7 +357,11 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- SQLite only (benchmarks, imports, operations) --------------------------------------------
 
-  /** Inserts new traces in one transaction without the API's per-request checks (benchmarks, imports). */
+  /**
+   * Inserts new traces in one transaction without the API's per-request checks (benchmarks,
+   * imports). Synchronous, on this connection: it takes turns with the writer thread through
+   * SQLite's write lock (busy_timeout).
+   */
   bulkLoad(traces: BulkTrace[]): void {
     bulkLoad(this.ctx, this.assessments, traces);
     this.accelerator?.changed({ traces: new Set(), assessments: true, reset: true });
@@ -349,7 +383,7 @@ export class SqliteTraceStore implements TraceStore {
 
   /** Group commit counters (the benchmark's mean group size). */
   commitStats(): GroupCommitStats {
-    return this.ctx.commitStats();
+    return this.writerThread?.stats() ?? this.ctx.commitStats();
   }
 
   /** The accelerator's memory, or undefined without one (the benchmark reports it). */
@@ -376,6 +410,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   async close(): Promise<void> {
+    await this.writerThread?.close();
     await this.ctx.closeWrites();
     await this.pool?.close();
     this.checkpointer?.stop();

@@ -1,13 +1,12 @@
 // The SQLite store's read workers: a few threads, each with its own read-only connection to the WAL
 // database, run the heavy reads (SqliteReader) so a slow query never blocks the event loop.
 // docs/architecture.md, "Threads", explains the model; this file is its mechanics.
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { MlflowError } from '../../errors.ts';
 import { READY, type ReadReply, type ReadRequest, type ReadWorkerData } from './read-protocol.ts';
 import type { ReadMethod, SqliteReader } from './sqlite-reader.ts';
+import { errorFromWire, startWorker } from './worker-thread.ts';
 
 /** Default worker count: a few threads; more would only contend for the same cores and cache. */
 export const DEFAULT_READ_WORKERS = Math.min(4, availableParallelism());
@@ -18,16 +17,7 @@ const MAX_QUEUED = 1000;
 /** A worker's JavaScript heap cap: one read's rows must fit, a runaway one must not take the process. */
 const WORKER_HEAP_MB = 256;
 
-// Workers load TypeScript like the rest of the server: this bootstrap registers tsx's ESM hooks in
-// the new thread (on Node 20 `--import tsx` registers them in the main thread only), then imports
-// the worker module. The same works under `npm start`, `node --import tsx`, the tsx CLI and vitest.
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-require('node:module').register(workerData.tsx, { data: {} });
-import(workerData.entry);
-`;
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-const ENTRY = new URL('./read-worker.ts', import.meta.url).href;
+const ENTRY = new URL('./read-worker.ts', import.meta.url);
 
 export interface ReadPoolOptions {
   /** The database file (WAL mode). */
@@ -138,12 +128,7 @@ export class ReadPool {
   private spawn(): Slot {
     const { path, searchWindows, regexpBudgetMs } = this.options;
     const data: ReadWorkerData = { path, searchWindows, regexpBudgetMs };
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
-      workerData: { ...data, tsx: TSX, entry: ENTRY },
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-    });
-    worker.unref();
+    const worker = startWorker(ENTRY, data, { maxOldGenerationSizeMb: WORKER_HEAP_MB });
     const slot: Slot = { worker, ready: false };
     worker.on('message', (reply: ReadReply | typeof READY) => {
       if (reply !== READY) return this.settle(slot, reply);
@@ -163,11 +148,7 @@ export class ReadPool {
     slot.worker.unref();
     this.options.onStatements?.(reply.statements);
     if (reply.ok) this.finish(job, undefined, reply.value);
-    else {
-      const { code, message, status } = reply.error;
-      // Anything but MlflowError is our fault: the route answers 500 without this message's details.
-      this.finish(job, code ? new MlflowError(code, message, status) : new Error(message));
-    }
+    else this.finish(job, errorFromWire(reply.error));
     this.pump();
   }
 

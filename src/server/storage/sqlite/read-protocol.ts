@@ -1,6 +1,6 @@
 // Messages between the read pool (event loop) and its workers.
-import type { ErrorCode } from '../../errors.ts';
 import type { ReadMethod } from './sqlite-reader.ts';
+import type { WireError } from './worker-thread.ts';
 
 export interface ReadWorkerData {
   path: string;
@@ -20,5 +20,5 @@ export const READY = 'ready';
 
 /** `statements`: how many the request ran (the store's statementsRun() instrumentation). */
 export type ReadReply = { id: number; statements: number } & (
-  { ok: true; value: unknown } | { ok: false; error: { code?: ErrorCode; message: string; status?: number } }
+  { ok: true; value: unknown } | { ok: false; error: WireError }
 );

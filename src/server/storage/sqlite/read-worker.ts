@@ -2,13 +2,13 @@
 // same SqliteReader the event loop would use. Each request runs in one read transaction, so its
 // statements see one snapshot, taken when it starts: after every write acknowledged before it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { MlflowError } from '../../errors.ts';
 import { openSqliteReader } from '../open-sqlite.ts';
 import { SqliteExperiments } from './experiments.ts';
 import { READY, type ReadReply, type ReadRequest, type ReadWorkerData } from './read-protocol.ts';
 import { SqliteContext } from './sqlite-context.ts';
 import { SqliteReader } from './sqlite-reader.ts';
 import { SqliteTraceReads } from './trace-reads.ts';
+import { errorToWire } from './worker-thread.ts';
 
 const data = workerData as ReadWorkerData;
 const db = openSqliteReader(data.path, { regexpBudgetMs: data.regexpBudgetMs });
@@ -26,15 +26,7 @@ port.on('message', (request: ReadRequest) => {
     reply = { id: request.id, statements: ctx.statementCount - before, ok: true, value };
   } catch (error) {
     // MlflowError crosses as its fields (structured clone keeps only Error's own message).
-    reply = {
-      id: request.id,
-      statements: ctx.statementCount - before,
-      ok: false,
-      error:
-        error instanceof MlflowError
-          ? { code: error.errorCode, message: error.message, status: error.statusCode }
-          : { message: error instanceof Error ? error.message : String(error) },
-    };
+    reply = { id: request.id, statements: ctx.statementCount - before, ok: false, error: errorToWire(error) };
   }
   port.postMessage(reply);
 });
