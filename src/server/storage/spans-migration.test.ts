@@ -17,7 +17,7 @@ function databaseAtVersion4(path: string): void {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-  for (const m of MIGRATIONS.filter((m) => m.version <= 4)) {
+  for (const m of MIGRATIONS.filter((migration) => migration.version <= 4)) {
     db.exec(m.sql);
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
   }
