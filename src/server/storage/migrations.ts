@@ -192,4 +192,36 @@ CREATE INDEX saved_views_by_experiment ON saved_views (experiment_id, name, view
 CREATE UNIQUE INDEX saved_views_one_default ON saved_views (experiment_id) WHERE is_default = 1;
 `,
   },
+  {
+    // Spans become an append-only rowid table (issue 14). As WITHOUT ROWID keyed by (trace_id,
+    // span_id), each ≈ 700-byte row sat in the primary-key B-tree itself: a random trace id put every
+    // new span on a random leaf holding ≈ 5 rows, so ingest read (and split, and wrote to the WAL) a
+    // cold page per span. Now new rows go to the table's last page and only the narrow (trace_id,
+    // span_id) key is random: ≈ 60 entries per leaf, so the hot part stays cached. Measured at 100k
+    // traces: 166 → 54 µs of CPU per span inserted (bench/RESULTS.md, 2026-12-02 ingest). Column names,
+    // the uniqueness (the upsert's conflict target) and the name/type indexes are unchanged, so no
+    // query changes; a trace's spans stay adjacent, since a batch writes them together.
+    version: 5,
+    sql: `
+CREATE TABLE spans_by_arrival (
+  trace_id TEXT NOT NULL REFERENCES traces(trace_id) ON DELETE CASCADE,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  name TEXT NOT NULL,
+  type TEXT,
+  status TEXT NOT NULL,
+  start_time_ns INTEGER NOT NULL,
+  end_time_ns INTEGER,
+  content TEXT NOT NULL,
+  PRIMARY KEY (trace_id, span_id)
+);
+INSERT INTO spans_by_arrival (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+  SELECT trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content FROM spans
+  ORDER BY trace_id, span_id;
+DROP TABLE spans;
+ALTER TABLE spans_by_arrival RENAME TO spans;
+CREATE INDEX spans_by_name ON spans (name, trace_id);
+CREATE INDEX spans_by_type ON spans (type, trace_id);
+`,
+  },
 ];

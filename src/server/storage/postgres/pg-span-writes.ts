@@ -21,21 +21,40 @@ import type { PgExperiments } from './pg-experiments.ts';
 import { insertOrLockTrace, putKeyValues } from './pg-trace-writes.ts';
 
 /**
- * Upserts spans in one statement. The arrays travel as JSON: nanosecond times as text (beyond 2^53).
- * A span id repeated in the input would make ON CONFLICT touch a row twice: callers pass the last of each.
+ * Upserts spans of any traces of the batch in one statement. The arrays travel as JSON: nanosecond times as text
+ * (beyond 2^53). A (trace, span id) repeated in the input would make ON CONFLICT touch a row twice: callers pass
+ * the last of each (spansJson).
  */
 const UPSERT_SPANS = `INSERT INTO spans (trace_key, span_id, experiment_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
-  SELECT $1, x.span_id, $2, x.parent_span_id, x.name, x.type, x.status, x.start_time_ns::bigint, x.end_time_ns::bigint, x.content
-  FROM json_to_recordset($3::json) AS x(span_id text, parent_span_id text, name text, type text, status text,
+  SELECT x.trace_key::bigint, x.span_id, $1, x.parent_span_id, x.name, x.type, x.status, x.start_time_ns::bigint, x.end_time_ns::bigint, x.content
+  FROM json_to_recordset($2::json) AS x(trace_key text, span_id text, parent_span_id text, name text, type text, status text,
     start_time_ns text, end_time_ns text, content text)
   ON CONFLICT (trace_key, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type,
     status = excluded.status, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, content = excluded.content`;
 
-function spansJson(spans: SpanRecord[]): string {
-  const last = new Map<string, SpanRecord>();
-  for (const s of spans) last.set(s.spanId, s);
+/** Key/value rows of several traces in one statement; each (trace, key) appears once (a batch names a trace once). */
+function putTraceKeyValues(
+  sql: Sql,
+  table: 'trace_tags' | 'trace_metadata',
+  rows: KeyValueRow[],
+  onConflict: 'replace' | 'keep',
+): Promise<number> | undefined {
+  if (rows.length === 0) return undefined;
+  return sql.run(
+    `INSERT INTO ${table} (trace_key, key, value) SELECT t, k, v FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(t, k, v)
+     ON CONFLICT (trace_key, key) DO ${onConflict === 'replace' ? 'UPDATE SET value = excluded.value' : 'NOTHING'}`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+  );
+}
+
+type KeyValueRow = [traceKey: string, key: string, value: string];
+
+function spansJson(spans: { traceKey: string; span: SpanRecord }[]): string {
+  const last = new Map<string, { traceKey: string; span: SpanRecord }>();
+  for (const s of spans) last.set(`${s.traceKey} ${s.span.spanId}`, s);
   return JSON.stringify(
-    [...last.values()].map((s) => ({
+    [...last.values()].map(({ traceKey, span: s }) => ({
+      trace_key: traceKey,
       span_id: s.spanId,
       parent_span_id: s.parentSpanId,
       name: s.name,
@@ -48,22 +67,47 @@ function spansJson(spans: SpanRecord[]): string {
   );
 }
 
+/** What a batch writes besides the trace rows, gathered over its traces and written once per kind. */
+interface BatchWrites {
+  spans: { traceKey: string; span: SpanRecord }[];
+  sums: KeyValueRow[];
+  metadataIfAbsent: KeyValueRow[];
+  tagsSet: KeyValueRow[];
+  tagsIfAbsent: KeyValueRow[];
+}
+
 export class PgSpanWrites {
   constructor(
     private readonly ctx: PgContext,
     private readonly experiments: PgExperiments,
   ) {}
 
-  /** OTLP ingestion: one transaction for the batch. */
+  /**
+   * OTLP ingestion: one transaction for the batch. Each trace row is inserted or locked (and an existing one
+   * read and widened) in trace id order; then the batch's spans, sums, metadata and tags are one statement each.
+   */
   log(batch: SpanBatch): Promise<void> {
     return this.ctx.write(async (sql) => {
       const experimentId = await this.experiments.requireActive(sql, batch.experimentId);
       const byTrace = [...spansByTrace(batch.spans)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const [traceId, spans] of byTrace) await this.logTraceSpans(sql, experimentId, traceId, spans);
+      const writes: BatchWrites = { spans: [], sums: [], metadataIfAbsent: [], tagsSet: [], tagsIfAbsent: [] };
+      for (const [traceId, spans] of byTrace) await this.logTraceSpans(sql, experimentId, traceId, spans, writes);
+      await sql.run(UPSERT_SPANS, [experimentId, spansJson(writes.spans)]);
+      await putTraceKeyValues(sql, 'trace_metadata', writes.sums, 'replace');
+      await putTraceKeyValues(sql, 'trace_metadata', writes.metadataIfAbsent, 'keep');
+      await putTraceKeyValues(sql, 'trace_tags', writes.tagsSet, 'replace');
+      await putTraceKeyValues(sql, 'trace_tags', writes.tagsIfAbsent, 'keep');
     });
   }
 
-  private async logTraceSpans(sql: Sql, experimentId: number, traceId: string, spans: SpanRecord[]): Promise<void> {
+  /** Inserts or locks and widens the trace row; what the spans write besides goes to `writes`. */
+  private async logTraceSpans(
+    sql: Sql,
+    experimentId: number,
+    traceId: string,
+    spans: SpanRecord[],
+    writes: BatchWrites,
+  ): Promise<void> {
     const summary = summarizeSpans(spans);
     const fresh = traceFromSpans(summary);
     const locked = await insertOrLockTrace(sql, traceId, {
@@ -99,20 +143,22 @@ export class PgSpanWrites {
         'UPDATE traces SET timestamp_ms = $1, execution_time_ms = $2, state = $3, request_preview = $4, response_preview = $5 WHERE trace_key = $6',
         [t.timestampMs, t.executionTimeMs, t.state, t.requestPreview, t.responsePreview, locked.key],
       );
-      // What re-sent spans contributed before, read once for the batch.
+      // What re-sent spans contributed before, read before the batch's upsert replaces them.
       if (!finalized && spans.some((s) => s.derived?.tokenUsage || s.derived?.cost))
         stored = await this.storedSums(sql, locked.key, spans);
     }
     // A finalized trace (StartTraceV3 seen) keeps the sums the SDK sent.
     const deltas = finalized ? {} : sumDeltas(spans, stored);
-    await sql.run(UPSERT_SPANS, [locked.key, experimentId, spansJson(spans)]);
-    if (deltas.usage) await this.addToSum(sql, locked.key, METADATA.tokenUsage, deltas.usage);
-    if (deltas.cost) await this.addToSum(sql, locked.key, METADATA.cost, deltas.cost, roundCost);
+    for (const span of spans) writes.spans.push({ traceKey: locked.key, span });
+    const created = locked.created;
+    if (deltas.usage) writes.sums.push(await this.newSum(sql, locked.key, created, METADATA.tokenUsage, deltas.usage));
+    if (deltas.cost)
+      writes.sums.push(await this.newSum(sql, locked.key, created, METADATA.cost, deltas.cost, roundCost));
 
     const keyValues = spanBatchKeyValues(summary);
-    await putKeyValues(sql, 'trace_metadata', locked.key, keyValues.metadata.ifAbsent, 'keep');
-    await putKeyValues(sql, 'trace_tags', locked.key, keyValues.tags.set);
-    await putKeyValues(sql, 'trace_tags', locked.key, keyValues.tags.ifAbsent, 'keep');
+    for (const [k, v] of Object.entries(keyValues.metadata.ifAbsent)) writes.metadataIfAbsent.push([locked.key, k, v]);
+    for (const [k, v] of Object.entries(keyValues.tags.set)) writes.tagsSet.push([locked.key, k, v]);
+    for (const [k, v] of Object.entries(keyValues.tags.ifAbsent)) writes.tagsIfAbsent.push([locked.key, k, v]);
   }
 
   /** The usage and cost attributes the batch's span ids hold now (one statement), as the raw attribute text. */
@@ -126,19 +172,22 @@ export class PgSpanWrites {
     return new Map(rows.map((r) => [r.span_id, { usage: r.u, cost: r.c }]));
   }
 
-  /** Adds per-key deltas to a JSON object of numbers kept in trace metadata (token usage, cost); the trace is locked. */
-  private async addToSum(
+  /** A sum kept in trace metadata (token usage, cost) after adding per-key deltas; the trace is locked, a new one has none. */
+  private async newSum(
     sql: Sql,
     traceKey: string,
+    created: boolean,
     key: string,
     delta: Sums,
     round?: (n: number) => number,
-  ): Promise<void> {
-    const current = await sql.one<{ value: string }>(
-      'SELECT value FROM trace_metadata WHERE trace_key = $1 AND key = $2',
-      [traceKey, key],
-    );
-    await putKeyValues(sql, 'trace_metadata', traceKey, { [key]: addToSum(current?.value, delta, round) });
+  ): Promise<KeyValueRow> {
+    const current = created
+      ? undefined
+      : await sql.one<{ value: string }>('SELECT value FROM trace_metadata WHERE trace_key = $1 AND key = $2', [
+          traceKey,
+          key,
+        ]);
+    return [traceKey, key, addToSum(current?.value, delta, round)];
   }
 
   /** traces.json upload: the trace's spans become these. */
@@ -150,7 +199,10 @@ export class PgSpanWrites {
       );
       if (!row) throw traceNotFound(traceId);
       await sql.run('DELETE FROM spans WHERE trace_key = $1', [row.trace_key]);
-      await sql.run(UPSERT_SPANS, [row.trace_key, row.experiment_id, spansJson(spans)]);
+      await sql.run(UPSERT_SPANS, [
+        row.experiment_id,
+        spansJson(spans.map((span) => ({ traceKey: row.trace_key, span }))),
+      ]);
       await putKeyValues(sql, 'trace_tags', row.trace_key, { [SPANS_LOCATION_TAG.key]: SPANS_LOCATION_TAG.value });
     });
   }

@@ -16,7 +16,7 @@ import { FINALIZED_KEY } from '../rules/start-trace.ts';
 import { addToSum, roundCost, sumDeltas, type StoredContribution, type Sums } from '../rules/usage-sums.ts';
 import type { SpanRecord } from '../span-record.ts';
 import type { SpanBatch } from '../trace-store.ts';
-import type { ExperimentRow, SqliteExperiments } from './experiments.ts';
+import type { SqliteExperiments } from './experiments.ts';
 import { IDS_JSON, type SqliteContext } from './sqlite-context.ts';
 
 const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content';
@@ -25,93 +25,122 @@ function spanParams(traceId: string, s: SpanRecord): unknown[] {
   return [traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content];
 }
 
+/** Spans per multi-row upsert: 9 parameters each, far below SQLite's 32,766. */
+const SPAN_ROWS = 64;
+const SPAN_UPSERT = (rows: number) =>
+  `INSERT INTO spans (${SPAN_COLUMNS}) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+   ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type,
+     status = excluded.status, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, content = excluded.content`;
+
+/** (trace id, key, value) triples bound as one JSON array: one statement per kind of write for the whole batch. */
+const TRIPLES = "SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]' FROM json_each(?) j";
+const NEW_TRACES = `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
+  SELECT j.value ->> '$[0]', ?, NULL, j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', j.value ->> '$[5]'
+  FROM json_each(?) j`;
+
+type Triple = [traceId: string, key: string, value: string];
+
+interface StoredTrace {
+  trace_id: string;
+  timestamp_ms: number;
+  execution_time_ms: number | null;
+  state: string;
+  request_preview: string | null;
+  response_preview: string | null;
+  finalized: number;
+}
+
 export class SqliteSpanWrites {
   constructor(
     private readonly ctx: SqliteContext,
     private readonly experiments: SqliteExperiments,
   ) {}
 
-  /** OTLP ingestion, inside a write transaction. */
+  /**
+   * OTLP ingestion, inside a write transaction. The batch's traces are read in one statement; each
+   * kind of write (new trace rows, spans, tags, metadata) is one statement for the whole batch, so a
+   * batch of 512 spans costs a handful of statements plus one UPDATE per trace that already existed.
+   */
   log(batch: SpanBatch): void {
     const experiment = this.experiments.requireActive(batch.experimentId);
-    for (const [traceId, spans] of spansByTrace(batch.spans)) this.logTraceSpans(experiment, traceId, spans);
-  }
-
-  private logTraceSpans(experiment: ExperimentRow, traceId: string, spans: SpanRecord[]): void {
-    const summary = summarizeSpans(spans);
-    const existing = this.ctx
-      .stmt(
-        'SELECT timestamp_ms, execution_time_ms, state, request_preview, response_preview FROM traces WHERE trace_id = ?',
-      )
-      .get(traceId) as
-      | {
-          timestamp_ms: number;
-          execution_time_ms: number | null;
-          state: string;
-          request_preview: string | null;
-          response_preview: string | null;
-        }
-      | undefined;
-    let finalized = false;
-    let stored = new Map<string, StoredContribution>();
-    if (!existing) {
-      const t = traceFromSpans(summary);
-      this.ctx
-        .stmt(
-          `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
-           VALUES (?, ?, NULL, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          traceId,
-          experiment.experiment_id,
-          t.timestampMs,
-          t.executionTimeMs,
-          t.state,
-          t.requestPreview,
-          t.responsePreview,
-        );
-    } else {
-      finalized =
-        this.ctx.stmt('SELECT 1 FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, FINALIZED_KEY) !==
-        undefined;
-      const before: TraceWindow = {
-        timestampMs: existing.timestamp_ms,
-        executionTimeMs: existing.execution_time_ms,
-        state: existing.state,
-        requestPreview: existing.request_preview,
-        responsePreview: existing.response_preview,
-      };
-      const t = widenTrace(before, summary, finalized);
-      this.ctx
-        .stmt(
-          'UPDATE traces SET timestamp_ms = ?, execution_time_ms = ?, state = ?, request_preview = ?, response_preview = ? WHERE trace_id = ?',
-        )
-        .run(t.timestampMs, t.executionTimeMs, t.state, t.requestPreview, t.responsePreview, traceId);
-      // What re-sent spans contributed before, read once for the batch.
-      if (!finalized && spans.some((s) => s.derived?.tokenUsage || s.derived?.cost))
-        stored = this.storedSums(traceId, spans);
+    const byTrace = spansByTrace(batch.spans);
+    const stored = this.storedTraces([...byTrace.keys()]);
+    const newTraces: unknown[][] = [];
+    const tagsSet: Triple[] = [];
+    const tagsIfAbsent: Triple[] = [];
+    const metadataIfAbsent: Triple[] = [];
+    const sums: Triple[] = [];
+    // Re-sent spans' earlier usage and cost are read before the upsert below replaces them.
+    for (const [traceId, spans] of byTrace) {
+      const summary = summarizeSpans(spans);
+      const existing = stored.get(traceId);
+      const finalized = existing?.finalized === 1;
+      if (!existing) {
+        const t = traceFromSpans(summary);
+        newTraces.push([traceId, t.timestampMs, t.executionTimeMs, t.state, t.requestPreview, t.responsePreview]);
+      } else {
+        const before: TraceWindow = {
+          timestampMs: existing.timestamp_ms,
+          executionTimeMs: existing.execution_time_ms,
+          state: existing.state,
+          requestPreview: existing.request_preview,
+          responsePreview: existing.response_preview,
+        };
+        const t = widenTrace(before, summary, finalized);
+        this.ctx
+          .stmt(
+            'UPDATE traces SET timestamp_ms = ?, execution_time_ms = ?, state = ?, request_preview = ?, response_preview = ? WHERE trace_id = ?',
+          )
+          .run(t.timestampMs, t.executionTimeMs, t.state, t.requestPreview, t.responsePreview, traceId);
+      }
+      // A finalized trace (StartTraceV3 seen) keeps the sums the SDK sent.
+      if (!finalized) {
+        const hasSums = spans.some((s) => s.derived?.tokenUsage || s.derived?.cost);
+        // What re-sent spans contributed before, read once per trace; a new trace has nothing stored.
+        const deltas = hasSums ? sumDeltas(spans, existing ? this.storedSums(traceId, spans) : new Map()) : {};
+        if (deltas.usage) sums.push(this.newSum(traceId, !!existing, METADATA.tokenUsage, deltas.usage));
+        if (deltas.cost) sums.push(this.newSum(traceId, !!existing, METADATA.cost, deltas.cost, roundCost));
+      }
+      const keyValues = spanBatchKeyValues(summary);
+      for (const [k, v] of Object.entries(keyValues.metadata.ifAbsent)) metadataIfAbsent.push([traceId, k, v]);
+      for (const [k, v] of Object.entries(keyValues.tags.set)) tagsSet.push([traceId, k, v]);
+      for (const [k, v] of Object.entries(keyValues.tags.ifAbsent)) tagsIfAbsent.push([traceId, k, v]);
     }
 
-    const upsert = this.ctx.stmt(
-      `INSERT INTO spans (${SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name, type = excluded.type,
-         status = excluded.status, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, content = excluded.content`,
-    );
-    // A finalized trace (StartTraceV3 seen) keeps the sums the SDK sent.
-    const deltas = finalized ? {} : sumDeltas(spans, stored);
-    for (const span of spans) upsert.run(...spanParams(traceId, span));
-    if (deltas.usage) this.addToSum(traceId, METADATA.tokenUsage, deltas.usage);
-    if (deltas.cost) this.addToSum(traceId, METADATA.cost, deltas.cost, roundCost);
+    if (newTraces.length > 0) this.ctx.stmt(NEW_TRACES).run(experiment.experiment_id, JSON.stringify(newTraces));
+    this.upsertSpans(batch.spans);
+    this.putTriples('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value)', sums);
+    this.putTriples('INSERT OR IGNORE INTO trace_metadata (trace_id, key, value)', metadataIfAbsent);
+    this.putTriples('INSERT OR REPLACE INTO trace_tags (trace_id, key, value)', tagsSet);
+    this.putTriples('INSERT OR IGNORE INTO trace_tags (trace_id, key, value)', tagsIfAbsent);
+  }
 
-    const keyValues = spanBatchKeyValues(summary);
-    const putMetaIfAbsent = this.ctx.stmt(
-      'INSERT OR IGNORE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)',
-    );
-    for (const [k, v] of Object.entries(keyValues.metadata.ifAbsent)) putMetaIfAbsent.run(traceId, k, v);
-    const putTag = this.ctx.stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
-    for (const [k, v] of Object.entries(keyValues.tags.set)) putTag.run(traceId, k, v);
-    const putTagIfAbsent = this.ctx.stmt('INSERT OR IGNORE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
-    for (const [k, v] of Object.entries(keyValues.tags.ifAbsent)) putTagIfAbsent.run(traceId, k, v);
+  /** The batch's traces that exist, with whether StartTraceV3 finalized them (one statement). */
+  private storedTraces(traceIds: string[]): Map<string, StoredTrace> {
+    const rows = this.ctx
+      .stmt(
+        `SELECT t.trace_id, t.timestamp_ms, t.execution_time_ms, t.state, t.request_preview, t.response_preview,
+           EXISTS (SELECT 1 FROM trace_metadata m WHERE m.trace_id = t.trace_id AND m.key = ?) AS finalized
+         FROM traces t WHERE t.trace_id IN ${IDS_JSON}`,
+      )
+      .all(FINALIZED_KEY, JSON.stringify(traceIds)) as StoredTrace[];
+    return new Map(rows.map((r) => [r.trace_id, r]));
+  }
+
+  /** Multi-row upserts in batch order (a span id sent twice in one batch ends as its last copy, as row by row). */
+  private upsertSpans(spans: SpanRecord[]): void {
+    let i = 0;
+    if (spans.length >= SPAN_ROWS) {
+      const many = this.ctx.stmt(SPAN_UPSERT(SPAN_ROWS));
+      for (; i + SPAN_ROWS <= spans.length; i += SPAN_ROWS)
+        many.run(spans.slice(i, i + SPAN_ROWS).flatMap((s) => spanParams(s.traceId, s)));
+    }
+    const one = this.ctx.stmt(SPAN_UPSERT(1));
+    for (; i < spans.length; i++) one.run(spanParams(spans[i].traceId, spans[i]));
+  }
+
+  private putTriples(insert: string, triples: Triple[]): void {
+    if (triples.length > 0) this.ctx.stmt(`${insert} ${TRIPLES}`).run(JSON.stringify(triples));
   }
 
   /** The usage and cost attributes the batch's span ids hold now (one statement). */
@@ -129,22 +158,20 @@ export class SqliteSpanWrites {
     return new Map(rows.map((r) => [r.span_id, { usage: r.u, cost: r.c }]));
   }
 
-  /** Adds per-key deltas to a JSON object of numbers kept in trace metadata (token usage, cost). */
-  private addToSum(traceId: string, key: string, delta: Sums, round?: (n: number) => number): void {
-    const current = this.ctx
-      .stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?')
-      .get(traceId, key) as { value: string } | undefined;
-    this.ctx
-      .stmt('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)')
-      .run(traceId, key, addToSum(current?.value, delta, round));
+  /** A sum kept in trace metadata (token usage, cost) after adding per-key deltas; a new trace starts from none. */
+  private newSum(traceId: string, exists: boolean, key: string, delta: Sums, round?: (n: number) => number): Triple {
+    const current = exists
+      ? (this.ctx.stmt('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?').get(traceId, key) as
+          { value: string } | undefined)
+      : undefined;
+    return [traceId, key, addToSum(current?.value, delta, round)];
   }
 
   /** traces.json upload, inside a write transaction: the trace's spans become these. */
   replace(traceId: string, spans: SpanRecord[]): void {
     if (!this.ctx.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId)) throw traceNotFound(traceId);
     this.ctx.stmt('DELETE FROM spans WHERE trace_id = ?').run(traceId);
-    const insert = this.ctx.stmt(`INSERT OR REPLACE INTO spans (${SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const s of spans) insert.run(...spanParams(traceId, s));
+    this.upsertSpans(spans.map((s) => (s.traceId === traceId ? s : { ...s, traceId })));
     this.ctx
       .stmt('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)')
       .run(traceId, SPANS_LOCATION_TAG.key, SPANS_LOCATION_TAG.value);
