@@ -45,8 +45,8 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   if (
     Array.isArray(after) &&
     after.length === 2 &&
-    typeof after[0] === 'number' &&
-    Number.isFinite(after[0]) &&
+    // A time in ms is an integer; a fraction or 1e300 cannot be bound to PostgreSQL's BIGINT.
+    Number.isSafeInteger(after[0]) &&
     typeof after[1] === 'string'
   ) {
     return { offset, after: { ts: after[0], id: after[1] } };
