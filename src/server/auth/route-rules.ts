@@ -4,6 +4,7 @@
 // needed on which experiments and how to find them in the request.
 import type { FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX, type TraceInfo } from '../../core/model.ts';
+import { invalidParameter } from '../errors.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import {
   optionalArray,
@@ -34,10 +35,20 @@ export type AccessRule =
 
 const experimentOf = (info: TraceInfo): string => info.trace_location.mlflow_experiment?.experiment_id ?? '';
 
+/**
+ * The most trace ids one request may name (BatchGet, the bulk actions and the queues take at most this
+ * many). The access check runs before the route's own limit and before any permission is known, so it
+ * refuses more itself rather than read them: a 20 MiB body of ids must not make anyone's request load
+ * half a million traces.
+ */
+export const MAX_LOCATED_TRACES = 1000;
+
 /** The experiments of these traces (unknown ids are skipped). */
 export async function experimentsOfTraces(store: TraceStore, traceIds: (string | undefined)[]): Promise<string[]> {
   const ids = [...new Set(traceIds.filter((id): id is string => typeof id === 'string' && id !== ''))];
   if (ids.length === 0) return [];
+  if (ids.length > MAX_LOCATED_TRACES)
+    throw invalidParameter(`Too many trace ids: ${ids.length} (at most ${MAX_LOCATED_TRACES} per request).`);
   const infos =
     ids.length === 1
       ? [await store.getTraceInfo(ids[0])].filter((i) => i !== undefined)
