@@ -15,6 +15,7 @@ import {
   typeError,
   type RequestFields,
 } from '../routes/mlflow-request.ts';
+import { traceIdOfArtifactPath } from '../routes/artifact-routes.ts';
 import { experimentIdOfLocation } from '../routes/trace-decode.ts';
 import type { Capability } from './permissions.ts';
 
@@ -105,12 +106,9 @@ const fromRequestIdQuery: ExperimentLocator = async (request, store) => {
   return experimentsOfTraces(store, [typeof id === 'string' ? id : undefined]);
 };
 
-/** `…/traces/<trace_id>/artifacts/traces.json` in an artifact path. */
-const fromArtifactPath: ExperimentLocator = async (request, store) => {
-  const path = (request.params as { '*'?: string })['*'] ?? '';
-  const match = /(?:^|\/)traces\/([^/]+)\/artifacts\//.exec(path);
-  return experimentsOfTraces(store, [match?.[1]]);
-};
+/** `…/traces/<trace_id>/artifacts/traces.json` in an artifact path, read as the route reads it. */
+const fromArtifactPath: ExperimentLocator = async (request, store) =>
+  experimentsOfTraces(store, [traceIdOfArtifactPath((request.params as { '*'?: string })['*'] ?? '')]);
 
 /**
  * StartTraceV3: the experiment in `trace_location`, and the experiment of the trace if it already
