@@ -1,4 +1,5 @@
 import { invalidParameter } from '../errors.ts';
+import { jsonTooDeep } from './mlflow-request.ts';
 import type { PageCursor } from '../storage/trace-store.ts';
 
 // MLflow's page token: base64 of JSON {"offset": N}. Clients treat it as opaque. We add the last
@@ -28,6 +29,7 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   let parsed: unknown;
   try {
+    if (jsonTooDeep(decoded)) throw new Error('too deep');
     parsed = JSON.parse(decoded);
   } catch {
     throw invalidParameter(`Invalid page token, decoded value=${decoded.slice(0, 200)}`);
