@@ -14,6 +14,7 @@ import {
   readRequest,
   typeError,
   type RequestFields,
+  readsQuery,
 } from '../routes/mlflow-request.ts';
 import { traceIdOfArtifactPath } from '../routes/artifact-routes.ts';
 import { experimentIdOfLocation } from '../routes/trace-decode.ts';
@@ -65,7 +66,7 @@ const fromExperimentId: ExperimentLocator = async (request) =>
 
 /** `experiment_ids` (a list). */
 const fromExperimentIds: ExperimentLocator = async (request) =>
-  optionalStringList(readRequest(request), 'experiment_ids', request.method === 'GET') ?? [];
+  optionalStringList(readRequest(request), 'experiment_ids', readsQuery(request)) ?? [];
 
 /** GetExperimentByName: the experiment the name resolves to (an unknown name reaches the handler's 404). */
 const fromExperimentName: ExperimentLocator = async (request, store) => {
@@ -98,7 +99,7 @@ const fromTraceIdField: ExperimentLocator = async (request, store) =>
 
 /** A `trace_ids` list (BatchGet, BatchGetInfos, link-to-run). */
 const fromTraceIdsField: ExperimentLocator = async (request, store) =>
-  experimentsOfTraces(store, optionalStringList(readRequest(request), 'trace_ids', request.method === 'GET') ?? []);
+  experimentsOfTraces(store, optionalStringList(readRequest(request), 'trace_ids', readsQuery(request)) ?? []);
 
 /** get-trace-artifact's `request_id` query parameter. */
 const fromRequestIdQuery: ExperimentLocator = async (request, store) => {

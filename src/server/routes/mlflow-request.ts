@@ -8,13 +8,18 @@ export function bothPrefixes(path: string): string[] {
   return [`/api${path}`, `/ajax-api${path}`];
 }
 
+/** GET, and HEAD (Fastify serves it with the GET handler): the request's fields are in the query string. */
+export function readsQuery(request: FastifyRequest): boolean {
+  return request.method === 'GET' || request.method === 'HEAD';
+}
+
 /**
  * MLflow's request decoding (§1.2): GET with a query string reads the query (repeated keys
  * become arrays); everything else reads the JSON body, where absent or invalid JSON is {}.
  */
 export function readRequest(request: FastifyRequest): RequestFields {
   const query = (request.query ?? {}) as RequestFields;
-  if (request.method === 'GET' && Object.keys(query).length > 0) return query;
+  if (readsQuery(request) && Object.keys(query).length > 0) return query;
   const body = asObject(request.body);
   if (body) return body;
   // DELETE /tags?key=... (one UI helper sends the key as a query parameter).
