@@ -133,6 +133,12 @@ describe('order_by a tag or metadata key, paged', () => {
     expect(p.traces).toHaveLength(4);
   });
 
+  /** A page (SQLite compares a key of another type and answers one) or a 400 in the envelope: never a 500. */
+  const pageOrBadToken = (status: number) =>
+    status === 200
+      ? expect.objectContaining({ traces: expect.any(Array) })
+      : { error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) };
+
   // A client can edit a token: a key of the wrong type for its term (text for a time, a fraction or a
   // huge number for an integer) is the caller's input, never a 500.
   it.each([
@@ -147,9 +153,8 @@ describe('order_by a tag or metadata key, paged', () => {
     const keys = [forged, ...(cursor.keys as unknown[]).slice(1)];
     const token = Buffer.from(JSON.stringify({ ...cursor, keys })).toString('base64');
     const response = await searchExperiment(server.app, exp, { order_by: [clause], max_results: 4, page_token: token });
-    expect(response.statusCode).toBeLessThan(500);
-    if (response.statusCode !== 200)
-      expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) });
+    expect([200, 400]).toContain(response.statusCode);
+    expect(response.json()).toEqual(pageOrBadToken(response.statusCode));
   });
 
   it.each([1.5, 1e300, -1e300])(
@@ -157,9 +162,8 @@ describe('order_by a tag or metadata key, paged', () => {
     async (ts) => {
       const token = Buffer.from(JSON.stringify({ offset: 4, after: [ts, id(0)] })).toString('base64');
       const response = await searchExperiment(server.app, exp, { max_results: 4, page_token: token });
-      expect(response.statusCode).toBeLessThan(500);
-      if (response.statusCode !== 200)
-        expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) });
+      expect([200, 400]).toContain(response.statusCode);
+      expect(response.json()).toEqual(pageOrBadToken(response.statusCode));
     },
   );
 });
