@@ -50,6 +50,25 @@ export interface TraceBatchDeleteResponse {
 /** Per request, at most this many traces (ids, items or a page of a filter); the client loops for more. */
 export const MAX_BATCH_TRACES = 1000;
 export const MAX_BATCH_OPERATIONS = 20;
+/**
+ * The most text a batch's shared `operations` may carry (keys, values, label values as JSON,
+ * rationales): they are written to every selected trace, so a request writes at most a thousand times this.
+ */
+export const MAX_BATCH_OPERATIONS_CHARS = 64 * 1024;
+
+/** The text an operation writes, as counted against MAX_BATCH_OPERATIONS_CHARS. */
+export function operationChars(op: BatchOperation): number {
+  switch (op.op) {
+    case 'set_tag':
+      return op.key.length + op.value.length;
+    case 'delete_tag':
+      return op.key.length;
+    case 'set_assessment':
+      return op.name.length + (JSON.stringify(op.value)?.length ?? 0) + (op.rationale?.length ?? 0);
+    case 'delete_assessment':
+      return op.assessment_id.length;
+  }
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -119,8 +119,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // is {}. Parse every body as bytes and decide per route, so Fastify never answers 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    if (isRawBodyRoute(request.url)) done(null, body);
-    else done(null, lenientJson((body as Buffer).toString('utf8')));
+    if (isRawBodyRoute(request.url)) return done(null, body);
+    let parsed: unknown;
+    try {
+      parsed = lenientJson((body as Buffer).toString('utf8'));
+    } catch (error) {
+      return done(error as Error);
+    }
+    done(null, parsed);
   });
 
   app.addHook('preParsing', async (request, reply) => {

@@ -7,7 +7,7 @@ import type { TraceStore } from '../storage/trace-store.ts';
 import { optionalObject, optionalString, readRequest, type RequestFields } from '../routes/mlflow-request.ts';
 import { permissionDenied, SESSION_COOKIE, type AuthService, type Principal } from './auth-service.ts';
 import type { Capability } from './permissions.ts';
-import { experimentsOfTraces, ruleFor, type AccessRule } from './route-rules.ts';
+import { experimentsOfTraces, MAX_LOCATED_TRACES, ruleFor, type AccessRule } from './route-rules.ts';
 
 /** What a route may ask about the caller when auth is on (`request.auth` is null when it is off). */
 class RequestAuth {
@@ -35,8 +35,12 @@ class RequestAuth {
 
   /** Refuses (403) unless the caller has `capability` on the experiments of these traces. */
   async requireTraces(traceIds: string[], capability: Capability): Promise<void> {
-    const experiments = await experimentsOfTraces(this.store, traceIds);
-    if (!(await this.service.allows(this.principal, experiments, capability))) throw permissionDenied();
+    // An OTLP batch may name more traces than a request's ids may (route-rules.ts): read them in chunks.
+    const experiments = new Set<string>();
+    for (let i = 0; i < traceIds.length; i += MAX_LOCATED_TRACES)
+      for (const id of await experimentsOfTraces(this.store, traceIds.slice(i, i + MAX_LOCATED_TRACES)))
+        experiments.add(id);
+    if (!(await this.service.allows(this.principal, [...experiments], capability))) throw permissionDenied();
   }
 }
 

@@ -45,9 +45,14 @@ const unauthenticated = (
 export const permissionDenied = (message = 'Permission denied.'): MlflowError =>
   new MlflowError('PERMISSION_DENIED', message);
 
-/** The canonical form of an experiment id (MLflow's ids are decimal strings; '007' is '7'). */
+/**
+ * The canonical form of an experiment id (MLflow's ids are decimal strings; '007' is '7'). Routes read
+ * ids as search-request.ts parseExperimentIds does (surrounding space ignored, then as a number: ' 7'
+ * and '-0' name experiments 7 and 0), so the access check must see the experiment the route will use.
+ */
 export function canonicalExperimentId(id: string): string {
-  return /^\d+$/.test(id) ? id.replace(/^0+(?=\d)/, '') : id;
+  const trimmed = id.trim();
+  return /^-?\d+$/.test(trimmed) ? String(Number(trimmed)) : id;
 }
 
 /** A bounded map whose entries expire; the least recently set entry goes first when full. */

@@ -4,6 +4,7 @@
 // needed on which experiments and how to find them in the request.
 import type { FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX, type TraceInfo } from '../../core/model.ts';
+import { invalidParameter } from '../errors.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import {
   optionalArray,
@@ -13,7 +14,9 @@ import {
   readRequest,
   typeError,
   type RequestFields,
+  readsQuery,
 } from '../routes/mlflow-request.ts';
+import { traceIdOfArtifactPath } from '../routes/artifact-routes.ts';
 import { experimentIdOfLocation } from '../routes/trace-decode.ts';
 import type { Capability } from './permissions.ts';
 
@@ -34,10 +37,20 @@ export type AccessRule =
 
 const experimentOf = (info: TraceInfo): string => info.trace_location.mlflow_experiment?.experiment_id ?? '';
 
+/**
+ * The most trace ids one request may name (BatchGet, the bulk actions and the queues take at most this
+ * many). The access check runs before the route's own limit and before any permission is known, so it
+ * refuses more itself rather than read them: a 20 MiB body of ids must not make anyone's request load
+ * half a million traces.
+ */
+export const MAX_LOCATED_TRACES = 1000;
+
 /** The experiments of these traces (unknown ids are skipped). */
 export async function experimentsOfTraces(store: TraceStore, traceIds: (string | undefined)[]): Promise<string[]> {
   const ids = [...new Set(traceIds.filter((id): id is string => typeof id === 'string' && id !== ''))];
   if (ids.length === 0) return [];
+  if (ids.length > MAX_LOCATED_TRACES)
+    throw invalidParameter(`Too many trace ids: ${ids.length} (at most ${MAX_LOCATED_TRACES} per request).`);
   const infos =
     ids.length === 1
       ? [await store.getTraceInfo(ids[0])].filter((i) => i !== undefined)
@@ -53,7 +66,7 @@ const fromExperimentId: ExperimentLocator = async (request) =>
 
 /** `experiment_ids` (a list). */
 const fromExperimentIds: ExperimentLocator = async (request) =>
-  optionalStringList(readRequest(request), 'experiment_ids', request.method === 'GET') ?? [];
+  optionalStringList(readRequest(request), 'experiment_ids', readsQuery(request)) ?? [];
 
 /** GetExperimentByName: the experiment the name resolves to (an unknown name reaches the handler's 404). */
 const fromExperimentName: ExperimentLocator = async (request, store) => {
@@ -86,7 +99,7 @@ const fromTraceIdField: ExperimentLocator = async (request, store) =>
 
 /** A `trace_ids` list (BatchGet, BatchGetInfos, link-to-run). */
 const fromTraceIdsField: ExperimentLocator = async (request, store) =>
-  experimentsOfTraces(store, optionalStringList(readRequest(request), 'trace_ids', request.method === 'GET') ?? []);
+  experimentsOfTraces(store, optionalStringList(readRequest(request), 'trace_ids', readsQuery(request)) ?? []);
 
 /** get-trace-artifact's `request_id` query parameter. */
 const fromRequestIdQuery: ExperimentLocator = async (request, store) => {
@@ -94,12 +107,9 @@ const fromRequestIdQuery: ExperimentLocator = async (request, store) => {
   return experimentsOfTraces(store, [typeof id === 'string' ? id : undefined]);
 };
 
-/** `…/traces/<trace_id>/artifacts/traces.json` in an artifact path. */
-const fromArtifactPath: ExperimentLocator = async (request, store) => {
-  const path = (request.params as { '*'?: string })['*'] ?? '';
-  const match = /(?:^|\/)traces\/([^/]+)\/artifacts\//.exec(path);
-  return experimentsOfTraces(store, [match?.[1]]);
-};
+/** `…/traces/<trace_id>/artifacts/traces.json` in an artifact path, read as the route reads it. */
+const fromArtifactPath: ExperimentLocator = async (request, store) =>
+  experimentsOfTraces(store, [traceIdOfArtifactPath((request.params as { '*'?: string })['*'] ?? '')]);
 
 /**
  * StartTraceV3: the experiment in `trace_location`, and the experiment of the trace if it already

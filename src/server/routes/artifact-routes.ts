@@ -10,6 +10,14 @@ import { invalidParameter } from '../errors.ts';
 /** `<exp>/traces/<trace_id>/artifacts/traces.json`: where clients put a trace's spans (§3.12). */
 const TRACES_JSON = /^(?:[^/]+\/)*traces\/([^/]+)\/artifacts\/traces\.json$/;
 
+/**
+ * The trace a traces.json artifact path names, or undefined when the path is not one. The access rule
+ * (auth/route-rules.ts) reads the path with this too, so it checks the trace the route serves.
+ */
+export function traceIdOfArtifactPath(path: string): string | undefined {
+  return TRACES_JSON.exec(path)?.[1];
+}
+
 /** traces.json, `{"spans": [<span dict>, …]}`, streamed a chunk of spans at a time (span-stream.ts). */
 function sendSpanFile(reply: FastifyReply, spans: SpanChunks): Promise<FastifyReply> {
   // MLflow serves traces.json as a text/plain attachment; clients parse it as JSON regardless.
@@ -46,9 +54,8 @@ export async function artifactRoutes(
 
   for (const prefix of ['/api', '/ajax-api']) {
     app.put(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, async (request) => {
-      const path = (request.params as { '*': string })['*'];
-      const match = TRACES_JSON.exec(path);
-      if (!match)
+      const traceId = traceIdOfArtifactPath((request.params as { '*': string })['*']);
+      if (!traceId)
         throw new MlflowError(
           'NOT_IMPLEMENTED',
           'This server stores only trace data (traces/<trace_id>/artifacts/traces.json).',
@@ -60,7 +67,7 @@ export async function artifactRoutes(
           : '';
       let spans;
       try {
-        spans = parseSpanDictFile(body, match[1]);
+        spans = parseSpanDictFile(body, traceId);
       } catch (error) {
         throw invalidParameter(`Invalid traces.json: ${(error as Error).message}`);
       }
@@ -70,14 +77,14 @@ export async function artifactRoutes(
           `traces.json holds ${spans.length} spans; this server keeps at most ${spanCap.max} spans per trace (--max-spans-per-trace).`,
         );
       }
-      await store.putTraceSpans(match[1], spans);
+      await store.putTraceSpans(traceId, spans);
       return {};
     });
     app.get(`${prefix}/2.0/mlflow-artifacts/artifacts/*`, STREAMED_ROUTE, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
-      const match = TRACES_JSON.exec(path);
-      if (!match) throw notFound(`Artifact '${path}' not found.`);
-      const spans = await readSpanChunks(store, match[1]);
+      const traceId = traceIdOfArtifactPath(path);
+      if (!traceId) throw notFound(`Artifact '${path}' not found.`);
+      const spans = await readSpanChunks(store, traceId);
       if (!spans) throw notFound(`Artifact '${path}' not found.`);
       return sendSpanFile(reply, spans);
     });

@@ -17,6 +17,7 @@ import {
   requireString,
   typeError,
   type RequestFields,
+  readsQuery,
 } from './mlflow-request.ts';
 
 const READABLE_BATCH = 1000;
@@ -133,7 +134,7 @@ export async function experimentRoutes(app: FastifyInstance, { store }: { store:
             : 'ACTIVE_ONLY';
       const filter = parseExperimentFilter(optionalString(body, 'filter'));
       // A GET query string carries one order_by as a plain string.
-      const orderBy = parseExperimentOrderBy(optionalStringList(body, 'order_by', request.method === 'GET'));
+      const orderBy = parseExperimentOrderBy(optionalStringList(body, 'order_by', readsQuery(request)));
       const offset = decodePageToken(optionalString(body, 'page_token') || undefined);
       const query: Pick<SearchExperimentsQuery, 'viewType' | 'filter' | 'orderBy'> = { viewType, filter, orderBy };
       // With auth on, only experiments the caller may read are listed.

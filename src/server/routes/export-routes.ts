@@ -19,6 +19,7 @@ import {
   optionalStringList,
   readRequest,
   type RequestFields,
+  readsQuery,
 } from './mlflow-request.ts';
 import { parseExperimentIds, parseTraceFilter } from './search-request.ts';
 
@@ -31,7 +32,7 @@ const EXPORT_TIME_BUDGET_MS = 6 * 60 * 60 * 1000;
 const NDJSON = 'application/x-ndjson';
 
 function experimentIdsOf(request: FastifyRequest, body: RequestFields): number[] {
-  const list = optionalStringList(body, 'experiment_ids', request.method === 'GET');
+  const list = optionalStringList(body, 'experiment_ids', readsQuery(request));
   if (!list || list.length === 0) throw missingParameter('experiment_ids');
   const { ids, invalid } = parseExperimentIds(list);
   if (invalid.length > 0) throw invalidParameter(`Invalid experiment IDs: ${invalid.join(', ')}`);
@@ -75,7 +76,7 @@ export async function exportRoutes(
     const format = optionalString(body, 'format') ?? 'csv';
     if (format !== 'csv' && format !== 'jsonl')
       throw invalidParameter(`Invalid format '${format}': expected 'csv' or 'jsonl'.`);
-    const traceIds = optionalStringList(body, 'trace_ids', request.method === 'GET');
+    const traceIds = optionalStringList(body, 'trace_ids', readsQuery(request));
     const filterText = optionalString(body, 'filter');
     if (traceIds && filterText) throw invalidParameter("Pass either 'trace_ids' or 'filter', not both.");
     if (traceIds && traceIds.length > MAX_EXPORT_TRACE_IDS)
@@ -85,7 +86,7 @@ export async function exportRoutes(
       : { kind: 'filter', experimentIds, filter: parseTraceFilter(filterText) };
     let options: ExportOptions;
     if (format === 'csv') {
-      const requested = optionalStringList(body, 'columns', request.method === 'GET');
+      const requested = optionalStringList(body, 'columns', readsQuery(request));
       for (const c of requested ?? []) {
         const error = columnError(c);
         if (error) throw invalidParameter(error);

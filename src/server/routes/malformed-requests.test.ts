@@ -276,4 +276,46 @@ describe('malformed requests', () => {
       expect(response.body).not.toMatch(/SQLITE|SELECT |at .*\.ts:/);
     },
   );
+
+  // JSON nested thousands of levels deep parses, but anything recursive over it (serialising a value,
+  // describing it in an error message) overflows the stack: refused up front, in the envelope.
+  const DEEP = '['.repeat(20_000) + ']'.repeat(20_000);
+  it.each([
+    [
+      '/api/3.0/mlflow/traces/tr-m/assessments',
+      `{"assessment":{"assessment_name":"q","source":{"source_type":"HUMAN"},"feedback":{"value":${DEEP}}}}`,
+    ],
+    [
+      '/api/trace-explorer/v1/traces/batch',
+      `{"trace_ids":["tr-m"],"operations":[{"op":"set_assessment","name":"q","value":${DEEP}}]}`,
+    ],
+    ['/api/3.0/mlflow/traces/search', `{"locations":${DEEP}}`],
+    ['/api/3.0/mlflow/traces/search', JSON.stringify(`{"locations":${DEEP}}`)],
+    ['/api/2.0/mlflow/experiments/create', `{"name":"deep","tags":${DEEP}}`],
+    [
+      '/api/3.0/mlflow/traces/metrics',
+      `{"experiment_ids":["0"],"view_type":"TRACES","metric_name":"trace_count","aggregations":${DEEP}}`,
+    ],
+    [
+      '/api/3.0/mlflow/traces/search',
+      JSON.stringify({
+        locations: [{ mlflow_experiment: { experiment_id: '0' } }],
+        page_token: Buffer.from(DEEP).toString('base64'),
+      }),
+    ],
+  ])('answers deeply nested JSON to %s with a 400', async (url, payload) => {
+    const response = await server.app.inject({ method: 'POST', url, payload, headers: json });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) });
+  });
+
+  it('still takes nesting as deep as a real request has', async () => {
+    const value = JSON.parse('['.repeat(100) + '1' + ']'.repeat(100)) as unknown;
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/3.0/mlflow/traces/tr-m/assessments',
+      payload: { assessment: { assessment_name: 'nested', source: { source_type: 'HUMAN' }, expectation: { value } } },
+    });
+    expect(response.statusCode).toBe(200);
+  });
 });

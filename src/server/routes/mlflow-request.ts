@@ -8,13 +8,18 @@ export function bothPrefixes(path: string): string[] {
   return [`/api${path}`, `/ajax-api${path}`];
 }
 
+/** GET, and HEAD (Fastify serves it with the GET handler): the request's fields are in the query string. */
+export function readsQuery(request: FastifyRequest): boolean {
+  return request.method === 'GET' || request.method === 'HEAD';
+}
+
 /**
  * MLflow's request decoding (§1.2): GET with a query string reads the query (repeated keys
  * become arrays); everything else reads the JSON body, where absent or invalid JSON is {}.
  */
 export function readRequest(request: FastifyRequest): RequestFields {
   const query = (request.query ?? {}) as RequestFields;
-  if (request.method === 'GET' && Object.keys(query).length > 0) return query;
+  if (readsQuery(request) && Object.keys(query).length > 0) return query;
   const body = asObject(request.body);
   if (body) return body;
   // DELETE /tags?key=... (one UI helper sends the key as a query parameter).
@@ -34,12 +39,45 @@ function asObject(value: unknown): RequestFields | undefined {
     : undefined;
 }
 
-/** Decodes a JSON request body the way Flask's get_json(force, silent) does: bad JSON is {}, a JSON string is decoded again. */
+/**
+ * The deepest nesting a request's JSON may have. JSON.parse takes any depth, but what then walks the
+ * value recursively (JSON.stringify of an assessment value, an error message describing it) overflows
+ * the stack at a few thousand levels; real requests nest a handful.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether JSON text nests arrays and objects deeper than `limit` (brackets inside strings do not count). */
+export function jsonTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
+  // No text this short can nest that deep: skip the scan for the common small body.
+  if (text.length <= limit * 2) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Decodes a JSON request body the way Flask's get_json(force, silent) does: bad JSON is {}, a JSON
+ * string is decoded again. JSON nested deeper than MAX_JSON_DEPTH is refused (Flask fails it with a 500).
+ */
 export function lenientJson(text: string): unknown {
   if (text.trim() === '') return {};
+  if (jsonTooDeep(text))
+    throw invalidParameter(`Bad Request. The request's JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === 'string') {
+      // JSON sent as a JSON string: its depth was not seen above; too deep reads as bad JSON.
+      if (jsonTooDeep(parsed)) return {};
       try {
         return JSON.parse(parsed);
       } catch {

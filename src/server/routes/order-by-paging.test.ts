@@ -132,4 +132,38 @@ describe('order_by a tag or metadata key, paged', () => {
     const p = await page(['tag.customer ASC'], token);
     expect(p.traces).toHaveLength(4);
   });
+
+  /** A page (SQLite compares a key of another type and answers one) or a 400 in the envelope: never a 500. */
+  const pageOrBadToken = (status: number) =>
+    status === 200
+      ? expect.objectContaining({ traces: expect.any(Array) })
+      : { error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) };
+
+  // A client can edit a token: a key of the wrong type for its term (text for a time, a fraction or a
+  // huge number for an integer) is the caller's input, never a 500.
+  it.each([
+    ['timestamp_ms ASC', 'abc'],
+    ['timestamp_ms ASC', 1.5],
+    ['timestamp_ms ASC', 1e300],
+    ['execution_time_ms DESC', 'x'],
+    ['total_tokens DESC', 'many'],
+  ])('answers a forged cursor for %s (first key %s) in the envelope, not with a 500', async (clause, forged) => {
+    const first = await page([clause]);
+    const cursor = JSON.parse(Buffer.from(first.next_page_token!, 'base64').toString('utf8'));
+    const keys = [forged, ...(cursor.keys as unknown[]).slice(1)];
+    const token = Buffer.from(JSON.stringify({ ...cursor, keys })).toString('base64');
+    const response = await searchExperiment(server.app, exp, { order_by: [clause], max_results: 4, page_token: token });
+    expect([200, 400]).toContain(response.statusCode);
+    expect(response.json()).toEqual(pageOrBadToken(response.statusCode));
+  });
+
+  it.each([1.5, 1e300, -1e300])(
+    'answers a forged default-order cursor (time %s) in the envelope, not with a 500',
+    async (ts) => {
+      const token = Buffer.from(JSON.stringify({ offset: 4, after: [ts, id(0)] })).toString('base64');
+      const response = await searchExperiment(server.app, exp, { max_results: 4, page_token: token });
+      expect([200, 400]).toContain(response.statusCode);
+      expect(response.json()).toEqual(pageOrBadToken(response.statusCode));
+    },
+  );
 });

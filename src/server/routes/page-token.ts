@@ -1,4 +1,5 @@
 import { invalidParameter } from '../errors.ts';
+import { jsonTooDeep } from './mlflow-request.ts';
 import type { PageCursor } from '../storage/trace-store.ts';
 
 // MLflow's page token: base64 of JSON {"offset": N}. Clients treat it as opaque. We add the last
@@ -28,6 +29,7 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   let parsed: unknown;
   try {
+    if (jsonTooDeep(decoded)) throw new Error('too deep');
     parsed = JSON.parse(decoded);
   } catch {
     throw invalidParameter(`Invalid page token, decoded value=${decoded.slice(0, 200)}`);
@@ -45,8 +47,8 @@ export function decodePageCursor(token: string | undefined): PageCursor {
   if (
     Array.isArray(after) &&
     after.length === 2 &&
-    typeof after[0] === 'number' &&
-    Number.isFinite(after[0]) &&
+    // A time in ms is an integer; a fraction or 1e300 cannot be bound to PostgreSQL's BIGINT.
+    Number.isSafeInteger(after[0]) &&
     typeof after[1] === 'string'
   ) {
     return { offset, after: { ts: after[0], id: after[1] } };

@@ -168,6 +168,34 @@ describe('POST traces/batch', () => {
   });
 });
 
+describe('POST traces/batch, sizes', () => {
+  // Operations are applied to every selected trace: a large value would be written a thousand times.
+  const big = 'x'.repeat(70_000);
+  it.each([
+    ['a label value', { trace_ids: ['a'], operations: [{ op: 'set_assessment', name: 'n', value: big }] }],
+    ['a rationale', { trace_ids: ['a'], operations: [{ op: 'set_assessment', name: 'n', value: 1, rationale: big }] }],
+    [
+      'the operations together',
+      {
+        trace_ids: ['a'],
+        operations: Array.from({ length: 10 }, (_, i) => ({ op: 'set_tag', key: `k${i}`, value: 'v'.repeat(7000) })),
+      },
+    ],
+  ])('refuses %s over 64 KiB with 400', async (_what, payload) => {
+    const response = await batch(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('KiB') });
+  });
+
+  it("takes an item's large value (Undo restores one trace at a time)", async () => {
+    const response = await batch({
+      items: [{ trace_id: 'tr-missing', operations: [{ op: 'set_assessment', name: 'n', value: { v: big } }] }],
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().failures).toEqual([expect.objectContaining({ error_code: 'RESOURCE_DOES_NOT_EXIST' })]);
+  });
+});
+
 describe('POST traces/batch-delete', () => {
   it('deletes selected traces by id and by filter', async () => {
     const exp = await createExperiment(server.app, 'bulk-delete');

@@ -7,7 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX, type TraceInfo } from '../../core/model.ts';
 import {
   MAX_BATCH_OPERATIONS,
+  MAX_BATCH_OPERATIONS_CHARS,
   MAX_BATCH_TRACES,
+  operationChars,
   inverseTagOperation,
   overriddenAssessment,
   readBatchOperation,
@@ -44,14 +46,25 @@ type Selection =
   | { kind: 'ids'; traceIds: string[] }
   | { kind: 'filter'; experimentIds: number[]; filter: string | undefined; pageToken: string | undefined; max: number };
 
-function readOperations(list: unknown[] | undefined, field: string): BatchOperation[] {
+/**
+ * The operations of a request (`shared`: applied to every selected trace, so their size is bounded) or
+ * of one item (written to its trace only, as Undo sends them: the body limit bounds them).
+ */
+function readOperations(list: unknown[] | undefined, field: string, shared = false): BatchOperation[] {
   if (!list) return [];
   if (list.length > MAX_BATCH_OPERATIONS)
     throw invalidParameter(`At most ${MAX_BATCH_OPERATIONS} operations per batch; got ${list.length}.`);
+  let chars = 0;
   return list.map((raw, i) => {
     const op = readBatchOperation(raw);
     if (typeof op === 'string') throw invalidParameter(`Invalid ${field}[${i}]: ${op}.`);
     if (op.op === 'set_tag' || op.op === 'delete_tag') validateTagKey(op.key);
+    chars += operationChars(op);
+    if (shared && chars > MAX_BATCH_OPERATIONS_CHARS)
+      throw invalidParameter(
+        `Invalid ${field}: the operations carry more than ${MAX_BATCH_OPERATIONS_CHARS / 1024} KiB of text, ` +
+          'and a batch writes them to every selected trace. Set large values on one trace at a time.',
+      );
     return op;
   });
 }
@@ -189,7 +202,7 @@ export async function traceBatchRoutes(app: FastifyInstance, { store }: { store:
   const batch = async (request: FastifyRequest): Promise<TraceBatchResponse> => {
     const body = readRequest(request);
     const selection = readSelection(body);
-    const common = readOperations(optionalArray(body, 'operations'), 'operations');
+    const common = readOperations(optionalArray(body, 'operations'), 'operations', true);
     if (selection.kind !== 'items' && common.length === 0) throw invalidParameter('`operations` is required.');
     const signedIn = request.auth?.principal.user.username;
 

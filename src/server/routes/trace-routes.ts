@@ -18,6 +18,7 @@ import {
   requireString,
   typeError,
   type RequestFields,
+  readsQuery,
 } from './mlflow-request.ts';
 import { decodePageCursor, encodePageToken } from './page-token.ts';
 import { readSpanChunks, sendParts, spanTexts, STREAMED_ROUTE } from './span-stream.ts';
@@ -90,7 +91,7 @@ export async function traceRoutes(app: FastifyInstance, { store }: { store: Trac
   };
 
   const batchGet = async (request: FastifyRequest, reply: FastifyReply) => {
-    const ids = optionalStringList(readRequest(request), 'trace_ids', request.method === 'GET');
+    const ids = optionalStringList(readRequest(request), 'trace_ids', readsQuery(request));
     if (!ids || ids.length === 0) throw missingParameter('trace_ids');
     if (ids.length > 1000) throw invalidParameter(`Too many trace_ids: ${ids.length} (at most 1000).`);
     const infos = await store.getTraceInfos(ids);

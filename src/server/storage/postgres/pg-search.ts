@@ -6,6 +6,7 @@
 import type { CheckedFilter } from '../../../core/filter/check-filter.ts';
 import type { OrderTerm } from '../../../core/filter/parse-order-by.ts';
 import type { CountResponse } from '../../../core/model.ts';
+import { invalidParameter } from '../../errors.ts';
 import { isDefaultOrder } from '../search-sql.ts';
 import { compileFilter } from '../sql/compile-filter.ts';
 import { compileOrderBy, keysetAfter, pageKey, type CompiledOrderTerm } from '../sql/compile-order-by.ts';
@@ -81,6 +82,7 @@ export async function searchTracesSql(
   const where = [traceScope(binds, experimentIds, query.filter)];
   const order = orderSql(binds, query.orderBy);
   let offset = query.cursor.offset;
+  let keyed = false;
   const after = query.cursor.after;
   if (order.isDefault && after) {
     // Keyset: the rows after the previous page's last (timestamp DESC, trace_id ASC).
@@ -99,14 +101,23 @@ export async function searchTracesSql(
     if (keyset) {
       where.push(keyset);
       offset = 0;
+      keyed = true;
     }
   }
   const keyColumns = order.terms.map((term, i) => `, (${term.sql}) AS k${i}`).join('');
-  const rows = await sql.rows<PgTraceRow & Record<`k${number}`, unknown>>(
-    `SELECT ${PG_TRACE_COLUMNS}${keyColumns} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql}
+  const rows = await sql
+    .rows<PgTraceRow & Record<`k${number}`, unknown>>(
+      `SELECT ${PG_TRACE_COLUMNS}${keyColumns} FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${order.sql}
      LIMIT ${binds.add(query.maxResults)} OFFSET ${binds.add(offset)}`,
-    binds.values,
-  );
+      binds.values,
+    )
+    .catch((error: unknown) => {
+      // A page token is client text: a key PostgreSQL cannot read as its term's type (text or a fraction
+      // for a BIGINT time) is a bad token, where SQLite just compares across types.
+      if (keyed && (error as { code?: string }).code === '22P02')
+        throw invalidParameter('Invalid page token: its sort keys do not fit this order_by.');
+      throw error;
+    });
   const traces = await reads.assemble(sql, rows);
   const last = rows[rows.length - 1];
   const next =

@@ -4,6 +4,9 @@ import type Database from 'better-sqlite3';
 import { GroupCommit } from '../group-commit.ts';
 import type { ChangeListener, WriteDeclaration } from '../store-change.ts';
 
+/** Prepared statements one connection keeps (far more than the constant texts, which number about a hundred). */
+export const MAX_CACHED_STATEMENTS = 500;
+
 export class SqliteContext {
   readonly db: Database.Database;
   readonly now: () => number;
@@ -18,15 +21,28 @@ export class SqliteContext {
     this.commit = new GroupCommit(db, onCommit);
   }
 
-  /** A cached prepared statement; SQL text here is always a constant or built from allowlisted parts. */
+  /**
+   * A cached prepared statement; SQL text here is always a constant or built from allowlisted parts.
+   * Built texts vary with the request (a filter's shape, the number of experiments), so the cache keeps
+   * the MAX_CACHED_STATEMENTS most recently used: a Map iterates in insertion order, and a hit moves its
+   * entry to the end. An evicted statement a caller still holds keeps working (it is only unreferenced).
+   */
   stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
-    if (!s) {
+    if (s) this.statements.delete(sql);
+    else {
       s = this.db.prepare(sql);
-      this.statements.set(sql, s);
+      if (this.statements.size >= MAX_CACHED_STATEMENTS)
+        this.statements.delete(this.statements.keys().next().value as string);
     }
+    this.statements.set(sql, s);
     this.statementCount++;
     return s;
+  }
+
+  /** How many prepared statements the cache holds (tests). */
+  get cachedStatements(): number {
+    return this.statements.size;
   }
 
   /** Runs a write in the next group commit; resolves after COMMIT. `declares` feeds the write hook. */
