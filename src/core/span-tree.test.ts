@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanDict } from './model.ts';
-import { ancestorsOf, buildSpanTree, parseAttributes, searchSpans, visibleRows } from './span-tree.ts';
+import { ancestorsOf, buildSpanTree, parseAttributes, searchSpans, spanTreeSteps, visibleRows } from './span-tree.ts';
 
 const span = (
   id: string,
@@ -103,6 +103,18 @@ describe('buildSpanTree', () => {
     expect(deepTree.nodes[29_999].depth).toBe(29_999);
     expect(rows).toHaveLength(30_000);
     expect(ancestorsOf(deepTree, 29_999)).toHaveLength(29_999);
+  });
+
+  it('pauses between slices of spans and builds the same tree (spanTreeSteps)', () => {
+    const spans = [span('root', null, 0, 10_001)];
+    for (let i = 0; i < 10_000; i++) spans.push(span(`c${i}`, i % 3 === 0 ? 'root' : `c${i - 1}`, i, i + 1));
+    const steps = spanTreeSteps(spans);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    // At least one pause in each of the index, link and walk passes over 10,001 spans.
+    expect(pauses).toBeGreaterThanOrEqual(12);
+    expect(step.value).toEqual(buildSpanTree(spans));
   });
 });
 
