@@ -37,6 +37,11 @@ describe('readSpans', () => {
     },
   );
 
+  it('reads a read of megabytes in pieces, cut anywhere', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => ({ span_id: `s${i}`, name: `step "${i}" }{`, n: i }));
+    expect(await readSpans(streamed(JSON.stringify({ spans: many }), 1 << 20))).toEqual(many);
+  });
+
   it('reads the server layout with whitespace and an empty list', async () => {
     expect(await readSpans(streamed('{ "spans" : [ ] }', 3))).toEqual([]);
     expect(await readSpans(streamed(`{\n  "spans": [\n    ${JSON.stringify(spans[2])}\n  ]\n}`, 5))).toEqual([

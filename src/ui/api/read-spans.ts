@@ -11,6 +11,9 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COLON = 58;
+/** Characters scanned, and spans parsed, between two chances to yield (each well under a millisecond). */
+const SCAN_CHARS = 65_536;
+const PARSE_SPANS = 200;
 
 /**
  * The span objects of a traces.json body (the array under its top-level `spans` key), parsed
@@ -25,10 +28,16 @@ export async function readSpans(response: Response): Promise<unknown[]> {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const texts = scanner.feed(value);
-    // One parse per chunk: a few hundred spans, a millisecond or two.
-    if (texts.length > 0) for (const span of JSON.parse(`[${texts.join(',')}]`) as unknown[]) spans.push(span);
-    await budget.maybeYield();
+    // A read may return megabytes when the page fell behind the network: scan and parse it in pieces.
+    for (let at = 0; at < value.length; at += SCAN_CHARS) {
+      const texts = scanner.feed(at === 0 && value.length <= SCAN_CHARS ? value : value.slice(at, at + SCAN_CHARS));
+      for (let first = 0; first < texts.length; first += PARSE_SPANS) {
+        const batch = texts.length <= PARSE_SPANS ? texts : texts.slice(first, first + PARSE_SPANS);
+        for (const span of JSON.parse(`[${batch.join(',')}]`) as unknown[]) spans.push(span);
+        await budget.maybeYield();
+      }
+      await budget.maybeYield();
+    }
   }
   if (!scanner.complete) throw new SyntaxError('The span list ended early.');
   return spans;
