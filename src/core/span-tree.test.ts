@@ -118,6 +118,21 @@ describe('buildSpanTree', () => {
   });
 });
 
+describe('buildSpanTree order', () => {
+  it('lists children by start time, ties in input order, across the sort blocks of a big trace', () => {
+    // 9,000 children with scrambled starts and many ties (blocks of 2,000 are sorted, then merged).
+    const spans = [span('root', null, 0, 100_000)];
+    for (let i = 0; i < 9_000; i++) spans.push(span(`c${i}`, 'root', ((i * 7_919) % 3_001) + 1, 99_999));
+    const expected = spans
+      .slice(1)
+      .map((s, i) => ({ id: s.span_id, start: s.start_time_unix_nano, i }))
+      .sort((a, b) => a.start - b.start || a.i - b.i)
+      .map((s) => s.id);
+    const tree = buildSpanTree(spans);
+    expect(tree.nodes[0].children.map((c) => tree.nodes[c].spanId)).toEqual(expected);
+  });
+});
+
 describe('visibleRows and searchSpans', () => {
   const tree = buildSpanTree([
     span('a', null, 0, 10),

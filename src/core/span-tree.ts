@@ -94,6 +94,47 @@ function spanTypeOf(span: SpanDict): string {
 /** Spans handled between two pauses of `spanTreeSteps`. */
 const STEP = 2_000;
 
+interface Timed {
+  startNs: number;
+}
+
+const byStart = (a: Timed, b: Timed) => a.startNs - b.startNs;
+
+/**
+ * A stable sort by start time in pausable steps: blocks sorted one at a time, then merged pairwise (a
+ * single sort of 100,000 spans is one uninterruptible task). Ties keep input order, as Array#sort does.
+ */
+function* sortedByStart<T extends Timed>(items: T[]): Generator<void, T[]> {
+  let runs: T[][] = [];
+  for (let i = 0; i < items.length; i += STEP) {
+    runs.push(items.slice(i, i + STEP).sort(byStart));
+    yield;
+  }
+  while (runs.length > 1) {
+    const merged: T[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r];
+      const b = runs[r + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      const out: T[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < a.length && j < b.length) {
+        out.push(b[j].startNs < a[i].startNs ? b[j++] : a[i++]);
+        if (out.length % STEP === 0) yield;
+      }
+      while (i < a.length) out.push(a[i++]);
+      while (j < b.length) out.push(b[j++]);
+      merged.push(out);
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
+
 export function buildSpanTree(input: readonly unknown[]): SpanTree {
   const steps = spanTreeSteps(input);
   for (;;) {
@@ -108,14 +149,14 @@ export function buildSpanTree(input: readonly unknown[]): SpanTree {
  */
 export function* spanTreeSteps(input: readonly unknown[]): Generator<void, SpanTree> {
   // 1. Normalise each span to ids, times and status (tolerating every documented encoding).
-  interface Prepared {
+  interface Prepared extends Timed {
     span: SpanDict;
     id: string;
     parentId: string | null;
     startNs: number;
     endNs: number | null;
   }
-  const prepared: Prepared[] = [];
+  const unsorted: Prepared[] = [];
   for (let n = 0; n < input.length; n++) {
     if (n % STEP === STEP - 1) yield;
     const item = input[n];
@@ -126,10 +167,10 @@ export function* spanTreeSteps(input: readonly unknown[]): Generator<void, SpanT
     const parentId = parentRaw == null || parentRaw === '' ? null : String(parentRaw);
     const startNs = toNumber(span.start_time_unix_nano ?? span.start_time) ?? 0;
     const endNs = toNumber(span.end_time_unix_nano ?? span.end_time);
-    prepared.push({ span, id, parentId, startNs, endNs });
+    unsorted.push({ span, id, parentId, startNs, endNs });
   }
   // Children come out in start order because the whole list is sorted once up front.
-  prepared.sort((a, b) => a.startNs - b.startNs);
+  const prepared = yield* sortedByStart(unsorted);
 
   let minStart = Infinity;
   let maxEnd = -Infinity;
