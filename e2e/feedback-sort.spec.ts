@@ -50,3 +50,41 @@ test('the Feedback header sorts on the server, most positive first, traces witho
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: '/tmp/feedback-sort-1440.png' });
 });
+
+test.describe('a shared link sorted by feedback, opened against a plain MLflow server', () => {
+  // The stand-in answers every extension endpoint with MLflow's 404, which Chromium logs.
+  test.use({ expectedConsoleErrors: [/Failed to load resource: the server responded with a status of 404/] });
+
+  test('lists newest first and says the order is not supported, without sending it', async ({ page, request }) => {
+    const experimentId = await seed(request);
+    await page.route('**/trace-explorer/v1/**', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'Not found' }),
+      }),
+    );
+    const orders: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/traces/search')) orders.push((r.postDataJSON() as { order_by?: unknown }).order_by);
+    });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`/traces?experiment=${experimentId}&sort=feedback%3Adesc`);
+    await expect(page.getByRole('status').filter({ hasText: 'Sorting by feedback' })).toHaveText(
+      'Sorting by feedback is not supported by this server; showing newest first.',
+    );
+    await expect.poll(() => names(page)).toEqual(['trace-5', 'trace-4', 'trace-3', 'trace-2', 'trace-1', 'trace-0']);
+    await expect(grid(page).getByRole('columnheader', { name: /Start time/ })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect(orders.length).toBeGreaterThan(0);
+    // The list asks for newest first; no request (the list's, the live tail's) names the feedback order.
+    expect(orders).toContainEqual(['timestamp_ms DESC', 'request_id ASC']);
+    expect(orders.flat().filter((key) => String(key).startsWith('feedback'))).toEqual([]);
+    await page.screenshot({ path: '/tmp/sort-fallback-1280.png' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: '/tmp/sort-fallback-1440.png' });
+  });
+});

@@ -210,3 +210,90 @@ test('select a range and a whole filtered set, bulk-tag and bulk-label them, and
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
 });
+
+test('grouped by session, shift ranges and Shift+x run over the expanded groups in display order', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const experimentId = await createExperiment(request, uniqueName('labels-bulk-grouped'));
+  const now = Date.now();
+  // Sessions of 4, 3 and 2 traces: grouped by count they list a, b, c; each group newest first.
+  const sessions: Record<string, string[]> = { 'session-a': [], 'session-b': [], 'session-c': [] };
+  const sizes: [string, number][] = [
+    ['session-a', 4],
+    ['session-b', 3],
+    ['session-c', 2],
+  ];
+  let n = 0;
+  for (const [session, size] of sizes)
+    for (let i = 0; i < size; i++)
+      sessions[session].push(
+        await logTrace(request, experimentId, {
+          name: `${session}-turn-${i}`,
+          startMs: now - 60_000 - n++ * 1000,
+          durationMs: 40,
+          metadata: { 'mlflow.trace.session': session },
+        }),
+      );
+  const [a, b, c] = [sessions['session-a'], sessions['session-b'], sessions['session-c']];
+  const box = (id: string) => page.getByRole('checkbox', { name: `Select trace ${id}` });
+  const groupGrid = (session: string) =>
+    page.getByRole('grid', { name: new RegExp(`mlflow\\.trace\\.session is ${session}$`) });
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/traces?experiment=${experimentId}&group=session`);
+  // a and c expanded, b left collapsed: b's traces are not on screen, so no range may take them.
+  await page.getByRole('button', { name: /^session-a/ }).click();
+  await page.getByRole('button', { name: /^session-c/ }).click();
+  await expect(groupGrid('session-a').locator('.grid-body [role="row"]')).toHaveCount(4);
+  await expect(groupGrid('session-c').locator('.grid-body [role="row"]')).toHaveCount(2);
+
+  // Tick a's second row, shift-click c's first: a[1..3] and c[0], in the order shown.
+  await box(a[1]).click();
+  await box(c[0]).click({ modifiers: ['Shift'] });
+  const bar = page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bar.getByRole('status').first()).toHaveText('4 traces selected');
+  for (const id of [a[1], a[2], a[3], c[0]]) await expect(box(id)).toBeChecked();
+  for (const id of [a[0], c[1]]) await expect(box(id)).not.toBeChecked();
+  await page.screenshot({ path: '/tmp/grouped-range-1440.png' });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.screenshot({ path: '/tmp/grouped-range-1280.png' });
+
+  // The bulk action reaches exactly those traces (checked through the API).
+  await bar.getByRole('button', { name: 'Tag…' }).click();
+  await bar.getByRole('textbox', { name: 'Tag key' }).fill('batch');
+  await bar.getByRole('textbox', { name: 'Tag value' }).fill('grouped');
+  await bar.getByRole('button', { name: 'Tag 4 traces' }).click();
+  await expect(bar).toContainText('Tagged batch=grouped on 4 traces.');
+  const tagged = (await search(request, experimentId, "tag.batch = 'grouped'")).map((t) => t.trace_id).sort();
+  expect(tagged).toEqual([a[1], a[2], a[3], c[0]].sort());
+
+  // Keyboard: x in a's grid ticks its first row; in c's grid ↓ then Shift+x takes the range a[0] … c[1].
+  await page.keyboard.press('Escape');
+  await expect(box(a[1])).not.toBeChecked();
+  await groupGrid('session-a').focus();
+  await page.keyboard.press('x');
+  await expect(box(a[0])).toBeChecked();
+  await groupGrid('session-c').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+X');
+  await expect(bar.getByRole('status').first()).toHaveText('6 traces selected');
+  for (const id of [...a, ...c]) await expect(box(id)).toBeChecked();
+
+  // Expanding b puts its rows between a's and c's: a range from a's last row to c's first now takes them.
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: /^session-b/ }).click();
+  await expect(groupGrid('session-b').locator('.grid-body [role="row"]')).toHaveCount(3);
+  await box(a[3]).click();
+  await box(c[0]).click({ modifiers: ['Shift'] });
+  await expect(bar.getByRole('status').first()).toHaveText('5 traces selected');
+  for (const id of [a[3], ...b, c[0]]) await expect(box(id)).toBeChecked();
+
+  // A group's header box ticks that group's rows only.
+  await bar.getByRole('button', { name: 'Clear' }).click();
+  await groupGrid('session-c').getByRole('checkbox', { name: 'Select all loaded traces' }).click();
+  await expect(bar.getByRole('status').first()).toHaveText('2 traces selected');
+  for (const id of c) await expect(box(id)).toBeChecked();
+  await expect(box(b[0])).not.toBeChecked();
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanDict } from './model.ts';
-import { ancestorsOf, buildSpanTree, parseAttributes, searchSpans, visibleRows } from './span-tree.ts';
+import { ancestorsOf, buildSpanTree, parseAttributes, searchSpans, spanTreeSteps, visibleRows } from './span-tree.ts';
 
 const span = (
   id: string,
@@ -103,6 +103,33 @@ describe('buildSpanTree', () => {
     expect(deepTree.nodes[29_999].depth).toBe(29_999);
     expect(rows).toHaveLength(30_000);
     expect(ancestorsOf(deepTree, 29_999)).toHaveLength(29_999);
+  });
+
+  it('pauses between slices of spans and builds the same tree (spanTreeSteps)', () => {
+    const spans = [span('root', null, 0, 10_001)];
+    for (let i = 0; i < 10_000; i++) spans.push(span(`c${i}`, i % 3 === 0 ? 'root' : `c${i - 1}`, i, i + 1));
+    const steps = spanTreeSteps(spans);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    // At least one pause in each of the index, link and walk passes over 10,001 spans.
+    expect(pauses).toBeGreaterThanOrEqual(12);
+    expect(step.value).toEqual(buildSpanTree(spans));
+  });
+});
+
+describe('buildSpanTree order', () => {
+  it('lists children by start time, ties in input order, across the sort blocks of a big trace', () => {
+    // 9,000 children with scrambled starts and many ties (blocks of 2,000 are sorted, then merged).
+    const spans = [span('root', null, 0, 100_000)];
+    for (let i = 0; i < 9_000; i++) spans.push(span(`c${i}`, 'root', ((i * 7_919) % 3_001) + 1, 99_999));
+    const expected = spans
+      .slice(1)
+      .map((s, i) => ({ id: s.span_id, start: s.start_time_unix_nano, i }))
+      .sort((a, b) => a.start - b.start || a.i - b.i)
+      .map((s) => s.id);
+    const tree = buildSpanTree(spans);
+    expect(tree.nodes[0].children.map((c) => tree.nodes[c].spanId)).toEqual(expected);
   });
 });
 

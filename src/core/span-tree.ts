@@ -1,5 +1,6 @@
 // Builds the span tree of one trace from MLflow span dicts (docs/mlflow-contract.md §2.3a), for traces
-// of any size: one pass to index ids, one sort by start time, one iterative DFS. No recursion
+// of any size: one pass to index ids, one sort by start time, one iterative DFS, pausable between spans
+// (spanTreeSteps) so a UI can build 100,000 spans in slices. No recursion
 // (a 30,000-deep chain must not overflow the stack) and no per-span JSON parsing except the
 // span type, so a 30k-span trace builds in tens of milliseconds. Attribute values stay as the
 // JSON-encoded strings the server sent; `parseAttributes` decodes them for the one selected span.
@@ -90,17 +91,75 @@ function spanTypeOf(span: SpanDict): string {
   return typeof decoded === 'string' && decoded ? decoded : 'UNKNOWN';
 }
 
+/** Spans handled between two pauses of `spanTreeSteps`. */
+const STEP = 2_000;
+
+interface Timed {
+  startNs: number;
+}
+
+const byStart = (a: Timed, b: Timed) => a.startNs - b.startNs;
+
+/**
+ * A stable sort by start time in pausable steps: blocks sorted one at a time, then merged pairwise (a
+ * single sort of 100,000 spans is one uninterruptible task). Ties keep input order, as Array#sort does.
+ */
+function* sortedByStart<T extends Timed>(items: T[]): Generator<void, T[]> {
+  let runs: T[][] = [];
+  for (let i = 0; i < items.length; i += STEP) {
+    runs.push(items.slice(i, i + STEP).sort(byStart));
+    yield;
+  }
+  while (runs.length > 1) {
+    const merged: T[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r];
+      const b = runs[r + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      const out: T[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < a.length && j < b.length) {
+        out.push(b[j].startNs < a[i].startNs ? b[j++] : a[i++]);
+        if (out.length % STEP === 0) yield;
+      }
+      while (i < a.length) out.push(a[i++]);
+      while (j < b.length) out.push(b[j++]);
+      merged.push(out);
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
+
 export function buildSpanTree(input: readonly unknown[]): SpanTree {
+  const steps = spanTreeSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * buildSpanTree as steps: the generator pauses every few thousand spans, so a caller on a UI thread
+ * can run a 100,000-span build in slices between input events instead of one long task.
+ */
+export function* spanTreeSteps(input: readonly unknown[]): Generator<void, SpanTree> {
   // 1. Normalise each span to ids, times and status (tolerating every documented encoding).
-  interface Prepared {
+  interface Prepared extends Timed {
     span: SpanDict;
     id: string;
     parentId: string | null;
     startNs: number;
     endNs: number | null;
   }
-  const prepared: Prepared[] = [];
-  for (const item of input) {
+  const unsorted: Prepared[] = [];
+  for (let n = 0; n < input.length; n++) {
+    if (n % STEP === STEP - 1) yield;
+    const item = input[n];
     if (!item || typeof item !== 'object') continue;
     const span = item as SpanDict & LegacySpanFields;
     const id = String(span.span_id ?? span.context?.span_id ?? '');
@@ -108,10 +167,10 @@ export function buildSpanTree(input: readonly unknown[]): SpanTree {
     const parentId = parentRaw == null || parentRaw === '' ? null : String(parentRaw);
     const startNs = toNumber(span.start_time_unix_nano ?? span.start_time) ?? 0;
     const endNs = toNumber(span.end_time_unix_nano ?? span.end_time);
-    prepared.push({ span, id, parentId, startNs, endNs });
+    unsorted.push({ span, id, parentId, startNs, endNs });
   }
   // Children come out in start order because the whole list is sorted once up front.
-  prepared.sort((a, b) => a.startNs - b.startNs);
+  const prepared = yield* sortedByStart(unsorted);
 
   let minStart = Infinity;
   let maxEnd = -Infinity;
@@ -126,27 +185,31 @@ export function buildSpanTree(input: readonly unknown[]): SpanTree {
   // 2. Index ids; a duplicate id keeps the first span as the parent target.
   const byId = new Map<string, number>();
   const keys: string[] = [];
-  prepared.forEach((p, i) => {
+  for (let i = 0; i < prepared.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const p = prepared[i];
     let key = p.id || `#${i}`;
     if (byId.has(key)) key = `${key}#${i}`;
     else byId.set(p.id, i);
     keys.push(key);
-  });
+  }
 
   // 3. Parent links and child lists in prepared order.
   const parentOf = new Int32Array(prepared.length).fill(-1);
   const childLists: number[][] = prepared.map(() => []);
   const orphan = new Uint8Array(prepared.length);
-  prepared.forEach((p, i) => {
-    if (p.parentId === null) return;
+  for (let i = 0; i < prepared.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const p = prepared[i];
+    if (p.parentId === null) continue;
     const parent = byId.get(p.parentId);
     if (parent === undefined || parent === i) {
       orphan[i] = 1;
-      return;
+      continue;
     }
     parentOf[i] = parent;
     childLists[parent].push(i);
-  });
+  }
 
   // 4. Iterative pre-order DFS from the roots; anything left unvisited sits on a parent cycle
   //    and is promoted to a root, which breaks the cycle at that span.
@@ -154,11 +217,12 @@ export function buildSpanTree(input: readonly unknown[]): SpanTree {
   const roots: number[] = [];
   const newIndex = new Int32Array(prepared.length).fill(-1);
   let errorCount = 0;
-  const visit = (start: number, anomaly: SpanNode['anomaly']) => {
+  function* visit(start: number, anomaly: SpanNode['anomaly']): Generator<void> {
     const stack: [number, number][] = [[start, -1]];
     while (stack.length > 0) {
       const [i, parentNew] = stack.pop()!;
       if (newIndex[i] !== -1) continue;
+      if (nodes.length % STEP === STEP - 1) yield;
       const p = prepared[i];
       const { status, message } = statusOf(p.span);
       if (status === 'ERROR') errorCount++;
@@ -189,9 +253,9 @@ export function buildSpanTree(input: readonly unknown[]): SpanTree {
       const kids = childLists[i];
       for (let k = kids.length - 1; k >= 0; k--) if (newIndex[kids[k]] === -1) stack.push([kids[k], index]);
     }
-  };
-  for (let i = 0; i < prepared.length; i++) if (parentOf[i] === -1) visit(i, orphan[i] ? 'orphan' : undefined);
-  for (let i = 0; i < prepared.length; i++) if (newIndex[i] === -1) visit(i, 'cycle');
+  }
+  for (let i = 0; i < prepared.length; i++) if (parentOf[i] === -1) yield* visit(i, orphan[i] ? 'orphan' : undefined);
+  for (let i = 0; i < prepared.length; i++) if (newIndex[i] === -1) yield* visit(i, 'cycle');
   // Cycle roots come after the real roots: they are anomalies, listed last.
 
   return { nodes, roots, startEpochMs: minStart / 1e6, totalMs: Math.max((maxEnd - minStart) / 1e6, 1e-6), errorCount };

@@ -19,10 +19,15 @@ export class ApiError extends Error {
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
- * Calls the trace server and returns parsed JSON. It only translates the wire: no toasts, no
- * redirects (UI reactions belong to the components that asked).
+ * Sends a request and returns the response with its body unread (a caller may stream it). Failing to
+ * reach the server, or an error answer (MLflow's envelope), throws an ApiError.
  */
-export async function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function apiResponse(
+  method: Method,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -35,21 +40,33 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
     if (signal?.aborted) throw error;
     throw new ApiError(0, 'UNREACHABLE', 'The trace server could not be reached.');
   }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : {};
-  } catch {
-    parsed = undefined;
-  }
   if (!response.ok) {
-    const envelope = parsed as Partial<ErrorEnvelope> | undefined;
+    const envelope = parseJson(await response.text()) as Partial<ErrorEnvelope> | undefined;
     throw new ApiError(
       response.status,
       envelope?.error_code ?? `HTTP_${response.status}`,
       envelope?.message ?? `The server answered ${response.status}.`,
     );
   }
+  return response;
+}
+
+/** The text's JSON (an empty body reads as `{}`), or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls the trace server and returns parsed JSON. It only translates the wire: no toasts, no
+ * redirects (UI reactions belong to the components that asked).
+ */
+export async function apiRequest<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await apiResponse(method, path, body, signal);
+  const parsed = parseJson(await response.text());
   if (parsed === undefined)
     throw new ApiError(response.status, 'BAD_RESPONSE', 'The server sent a response that is not JSON.');
   return parsed as T;

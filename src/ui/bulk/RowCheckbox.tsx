@@ -26,16 +26,15 @@ export function RowCheckbox({ id }: { id: string }) {
   );
 }
 
-/** The header box: ticks every loaded row, or clears the selection. */
-export function SelectLoadedCheckbox() {
-  const order = useTraceSelection((s) => s.order);
+/** The header box: ticks every loaded row of its table, or unticks them (the whole selection when it is "all matching"). */
+export function SelectLoadedCheckbox({ rowIds }: { rowIds: readonly string[] }) {
   const ids = useTraceSelection((s) => s.ids);
   const all = useTraceSelection((s) => s.all);
   const setMany = useTraceSelection((s) => s.setMany);
   const clear = useTraceSelection((s) => s.clear);
   const enabled = useTraceSelection((s) => s.enabled);
-  const every = all !== null || (order.length > 0 && order.every((id) => ids.has(id)));
-  const some = !every && ids.size > 0;
+  const every = all !== null || (rowIds.length > 0 && rowIds.every((id) => ids.has(id)));
+  const some = !every && rowIds.some((id) => ids.has(id));
   if (!enabled) return null;
   return (
     <input
@@ -46,7 +45,7 @@ export function SelectLoadedCheckbox() {
       ref={(element) => {
         if (element) element.indeterminate = some;
       }}
-      onChange={() => (every ? clear() : setMany(order, true))}
+      onChange={() => (all !== null ? clear() : setMany(rowIds, !every))}
     />
   );
 }

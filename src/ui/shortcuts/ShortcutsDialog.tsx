@@ -10,7 +10,7 @@ const SHORTCUTS: { group: string; keys: [string, string][] }[] = [
       ['↓ / ↑', 'Move in the table when it has focus'],
       ['Enter', 'Open the highlighted trace'],
       ['x', 'Select or unselect the highlighted trace'],
-      ['Shift + click', 'Select a range of rows'],
+      ['Shift + click, Shift + x', 'Select a range of rows (in grouped views too)'],
       ['Esc', 'Clear the selection, else close the open trace'],
     ],
   },

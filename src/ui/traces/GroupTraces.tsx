@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { andFilters, equalityClause, type ClauseField } from '../../core/filter-clause.ts';
 import { TracesGrid } from './TracesGrid.tsx';
 import { orderByFor, type SortSpec } from './traces-url.ts';
@@ -19,8 +19,10 @@ export function GroupTraces(props: {
   onSort: (sort: SortSpec) => void;
   openTraceId: string | null;
   onOpen: (traceId: string) => void;
+  /** Reports the group's loaded trace ids in display order (the selection's shift ranges need them). */
+  onRows: (value: string, ids: readonly string[]) => void;
 }) {
-  const { experimentId, serverFilter, field, value, sort } = props;
+  const { experimentId, serverFilter, field, value, sort, onRows } = props;
   // A value holding both quote characters cannot be written as a clause: its traces are not listed.
   const clause = equalityClause(field, value === '' ? null : value);
   const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
@@ -30,6 +32,8 @@ export function GroupTraces(props: {
   );
   const { query, rows } = useTraceRows(params, clause !== null);
   const [activeIndex, setActiveIndex] = useState(0);
+  const ids = useMemo(() => rows.map((row) => row.id), [rows]);
+  useEffect(() => onRows(value, ids), [onRows, value, ids]);
   const error = query.error
     ? query.error instanceof ApiError
       ? query.error

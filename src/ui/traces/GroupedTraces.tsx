@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { groupQueries } from '../api/group-queries.ts';
@@ -10,6 +10,7 @@ import { GroupTraces } from './GroupTraces.tsx';
 import { SearchStatus } from './SearchStatus.tsx';
 import { groupIdentifier, groupParam, type SortSpec, type TracesView } from './traces-url.ts';
 import type { GroupSummary } from '../../core/model.ts';
+import { useSelectionOrder } from '../bulk/useSelectionSync.ts';
 
 const NO_GROUPS: readonly GroupSummary[] = [];
 
@@ -40,6 +41,20 @@ function GroupList({ experimentId, view, serverFilter, filterOk, filterMessage, 
     [query.data],
   );
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  // Each expanded group's loaded trace ids. Kept while its group is scrolled out of the (virtualized)
+  // list, so a shift range still spans it; a collapsed group's entry is ignored below.
+  const [groupRows, setGroupRows] = useState<ReadonlyMap<string, readonly string[]>>(new Map());
+  const onGroupRows = useCallback(
+    (value: string, ids: readonly string[]) =>
+      setGroupRows((old) => (old.get(value) === ids ? old : new Map(old).set(value, ids))),
+    [],
+  );
+  // Shift ranges run over the trace rows as displayed: expanded groups in list order, each group's rows in turn.
+  const order = useMemo(
+    () => groups.flatMap((group) => (expanded.has(group.value) ? (groupRows.get(group.value) ?? []) : [])),
+    [groups, expanded, groupRows],
+  );
+  useSelectionOrder(order);
   const scrollRef = useRef<HTMLDivElement>(null);
   // useVirtualizer returns a mutable instance the React Compiler cannot memoise; this component
   // is not compiled, so the warning does not apply.
@@ -115,6 +130,7 @@ function GroupList({ experimentId, view, serverFilter, filterOk, filterMessage, 
                   onSort={onSort}
                   openTraceId={view.trace}
                   onOpen={onOpen}
+                  onRows={onGroupRows}
                 />
               )}
             </div>

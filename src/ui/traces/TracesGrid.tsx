@@ -14,11 +14,13 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type Row, type SortingState, type Updater } from '@tanstack/react-table';
 import { columnsWithKeys, traceTableFeatures } from './trace-columns.tsx';
 import type { TraceRow } from './trace-row.ts';
-import { isSortableColumn, type SortSpec } from './traces-url.ts';
+import { isSortableColumn, type SortColumn, type SortSpec } from './traces-url.ts';
+import { sortFeature } from './supported-sort.ts';
 import { useTableColumns } from './useTableColumns.ts';
 import { useServerFeatures } from '../api/useServerFeatures.ts';
 import { columnVar } from './column-state.ts';
 import { RowActiveContext } from './row-active-context.ts';
+import { useTraceSelection } from '../bulk/selection-store.ts';
 import './traces-grid.css';
 
 export const ROW_HEIGHT = 34;
@@ -64,14 +66,12 @@ export function TracesGrid(props: TracesGridProps) {
   const { rows, sort, onSort, activeIndex, onActiveIndexChange, openTraceId, onOpen, idPrefix } = props;
   const { visibility, sizing, keyIds, setVisibility, setSizing } = useTableColumns();
   const columns = useMemo(() => columnsWithKeys(keyIds), [keyIds]);
-  // Token totals and feedback sort on a trace-explorer server only (extension order keys).
+  // Token totals, cost and feedback sort on a trace-explorer server only (extension order keys).
   const features = useServerFeatures();
-  const serverSorts = (column: string) =>
-    column === 'tokens'
-      ? features.has('order_by.total_tokens')
-      : column === 'feedback'
-        ? features.has('order_by.feedback')
-        : true;
+  const serverSorts = (column: SortColumn) => {
+    const feature = sortFeature(column);
+    return feature === null || features.has(feature);
+  };
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.desc }], [sort.column, sort.desc]);
   const table = useTable({
     features: traceTableFeatures,
@@ -184,6 +184,15 @@ export function TracesGrid(props: TracesGridProps) {
     } else if (event.key === 'Enter' && tableRows[activeIndex]) {
       event.preventDefault();
       onOpen(tableRows[activeIndex].id);
+    } else if (
+      (event.key === 'x' || event.key === 'X') &&
+      tableRows[activeIndex] &&
+      useTraceSelection.getState().enabled
+    ) {
+      // `x` ticks the cursor's row here, so that each grid of a grouped view selects its own rows
+      // (the page's `x` knows only the flat list); Shift+x extends a range from the last one ticked.
+      event.preventDefault();
+      useTraceSelection.getState().toggle(tableRows[activeIndex].id, event.shiftKey);
     }
   };
 

@@ -21,6 +21,8 @@ const pageAnswers = new Map<string, Answer>();
 const searchBodies: { page_token?: string; order_by?: string[] }[] = [];
 /** A plain MLflow server answers every extension endpoint with 404. */
 let plainMlflow = false;
+/** The capabilities' `extensions` list; undefined: a server from before the list (every extension). */
+let extensions: string[] | undefined;
 
 function fakeFetch(path: string, init?: RequestInit): Promise<Response> {
   if (path.endsWith('/traces/search')) {
@@ -35,7 +37,7 @@ function fakeFetch(path: string, init?: RequestInit): Promise<Response> {
       new Response(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'Not found' }), { status: 404 }),
     );
   const bodies: Record<string, unknown> = {
-    capabilities: { filter_dialects: ['mlflow', 'extended'], version: 't' },
+    capabilities: { filter_dialects: ['mlflow', 'extended'], version: 't', extensions },
     keys: { keys: [] },
     values: { values: [] },
     count: { count: 3, exact: true },
@@ -56,6 +58,7 @@ function renderPage(query = '') {
 
 beforeEach(() => {
   plainMlflow = false;
+  extensions = undefined;
   searchBodies.length = 0;
   pageAnswers.clear();
   // jsdom lays nothing out; give elements a viewport-sized box so the virtualizer renders rows.
@@ -233,6 +236,48 @@ describe('TracesPage', () => {
         .getByRole('columnheader', { name: /Start time/ })
         .querySelector('button'),
     ).toBeTruthy();
+  });
+
+  it.each([
+    ['feedback:desc', 'feedback'],
+    ['tokens:desc', 'tokens'],
+    ['cost:asc', 'cost'],
+  ])('a link sorted by %s opened against a plain MLflow server lists newest first and says why', async (sort, name) => {
+    plainMlflow = true;
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1)] } };
+    renderPage(`&sort=${encodeURIComponent(sort)}`);
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect(await within(grid).findByText('trace 1')).toBeTruthy();
+    expect(
+      screen
+        .getByText(`Sorting by ${name} is not supported by this server; showing newest first.`)
+        .getAttribute('role'),
+    ).toBe('status');
+    // No request ever carried the extension order (a plain server answers it with 400).
+    expect(searchBodies.length).toBeGreaterThan(0);
+    expect(searchBodies.map((body) => body.order_by)).toEqual(
+      searchBodies.map(() => ['timestamp_ms DESC', 'request_id ASC']),
+    );
+    expect(
+      within(grid)
+        .getByRole('columnheader', { name: /Start time/ })
+        .getAttribute('aria-sort'),
+    ).toBe('descending');
+    expect(screen.queryByRole('alert')).toBeNull();
+    // The link keeps its sort: opened against a server that can, it sorts as shared.
+    expect(new URLSearchParams(window.location.search).get('sort')).toBe(sort);
+  });
+
+  it('falls back only for the extension orders this server does not list', async () => {
+    extensions = ['count', 'order_by.feedback'];
+    searchAnswer = { status: 200, body: { traces: [trace(0), trace(1)] } };
+    renderPage(`&sort=${encodeURIComponent('feedback:asc')}`);
+    const grid = await screen.findByRole('grid', { name: 'Traces' });
+    expect(await within(grid).findByText('trace 1')).toBeTruthy();
+    expect(searchBodies.map((body) => body.order_by?.[0])).toEqual(
+      searchBodies.map(() => 'feedback.user_satisfaction ASC'),
+    );
+    expect(screen.queryByText(/is not supported by this server/)).toBeNull();
   });
 
   it('marks the results stale while the bar holds a filter that is not applied', async () => {

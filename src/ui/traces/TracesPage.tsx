@@ -26,6 +26,7 @@ import { DEFAULT_TRACE_DETAIL_VIEW } from '../trace-detail/trace-detail-url.ts';
 import { useDetailWidth } from './useDetailWidth.ts';
 import { anchoredNow } from './anchored-now.ts';
 import { useTraceRows } from './useTraceRows.ts';
+import { supportedSort } from './supported-sort.ts';
 import { useTracesKeyboard } from './useTracesKeyboard.ts';
 import { useLiveTail } from './useLiveTail.ts';
 import { LiveTailToggle, NewTracesNotice } from './LiveTailControls.tsx';
@@ -75,7 +76,15 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   const nowMs = anchoredNow(`${experimentId}|${view.filter}|${JSON.stringify(view.range)}`);
   const serverFilter = effectiveFilter(view, nowMs);
   const feedbackName = useFeedbackPreferences((s) => s.feedbackName);
-  const orderBy = useMemo(() => orderByFor(view.sort, feedbackName), [view.sort, feedbackName]);
+  // A shared link may sort by an extension order (feedback, tokens, cost) this server lacks: then the
+  // default order applies and a notice says so, rather than the server's 400.
+  const sortChoice = supportedSort(view.sort, features);
+  const appliedSort = sortChoice.sort;
+  const orderBy = useMemo(() => orderByFor(appliedSort, feedbackName), [appliedSort, feedbackName]);
+  const shownView = useMemo(
+    () => (appliedSort === view.sort ? view : { ...view, sort: appliedSort }),
+    [view, appliedSort],
+  );
   // Grouping needs the server's groups extension: against a plain MLflow server a grouped link
   // shows the flat list and says why (the picker is not offered there at all).
   const groupingUnavailable = view.group.kind !== 'none' && features.known && !features.has('groups');
@@ -87,7 +96,10 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     [experimentId, serverFilter, orderBy],
   );
   // Grouped, the flat list is only needed for stepping through the filtered set from the panel.
-  const { query, rows } = useTraceRows(searchParams, check.ok && !groupPending && (!grouped || view.trace !== null));
+  const { query, rows } = useTraceRows(
+    searchParams,
+    check.ok && !groupPending && !sortChoice.pending && (!grouped || view.trace !== null),
+  );
   // -1 until the person moves the cursor: then it follows the open trace (e.g. from a link).
   const [cursorIndex, setActiveIndex] = useState(-1);
   const openIndex = view.trace ? rows.findIndex((row) => row.id === view.trace) : -1;
@@ -133,7 +145,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
   // Bulk selection (src/ui/bulk): cleared when the experiment or filter changes.
   const rowIds = useMemo(() => rows.map((row) => row.id), [rows]);
   const bulk = features.has('traces.batch');
-  useSelectionSync(`${experimentId}|${serverFilter}`, rowIds, bulk);
+  // Grouped, the rows on screen are the expanded groups' traces: the group list keeps the order then.
+  useSelectionSync(`${experimentId}|${serverFilter}`, grouped ? null : rowIds, bulk);
   const [helpOpen, setHelpOpen] = useState(false);
   useTracesKeyboard({
     pageRef,
@@ -147,7 +160,8 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
     },
     openActive: () => rows[activeIndex] && open(rows[activeIndex].id),
     close: () => currentView().trace && close(),
-    toggleSelect: () => bulk && rows[activeIndex] && useTraceSelection.getState().toggle(rows[activeIndex].id),
+    toggleSelect: (range) =>
+      bulk && rows[activeIndex] && useTraceSelection.getState().toggle(rows[activeIndex].id, range),
     clearSelection: () => {
       const selection = useTraceSelection.getState();
       if (selection.ids.size === 0 && selection.all === null) return false;
@@ -255,10 +269,15 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 all matching traces are listed.
               </p>
             )}
+            {sortChoice.unsupported && (
+              <p className="feature-notice" role="status">
+                Sorting by {sortChoice.unsupported} is not supported by this server; showing newest first.
+              </p>
+            )}
             {grouped && features.known ? (
               <GroupedTraces
                 experimentId={experimentId}
-                view={view}
+                view={shownView}
                 serverFilter={serverFilter}
                 filterOk={check.ok}
                 filterMessage={check.ok ? null : check.diagnostic.message}
@@ -271,7 +290,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                 idPrefix="trace-row"
                 rows={rows}
                 total={count?.exact ? count.count : undefined}
-                sort={view.sort}
+                sort={appliedSort}
                 onSort={(sort) => update({ sort })}
                 activeIndex={activeIndex}
                 onActiveIndexChange={setActiveIndex}

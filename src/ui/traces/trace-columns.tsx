@@ -39,7 +39,8 @@ export const traceColumns = helper.columns([
   // Selection for bulk actions (src/ui/bulk): not hideable, sortable or resizable.
   helper.display({
     id: 'select',
-    header: () => <SelectLoadedCheckbox />,
+    // Each grid's own rows: grouped, the box of one group's table ticks that group's traces.
+    header: (h) => <SelectLoadedCheckbox rowIds={h.table.getRowModel().rows.map((row) => row.id)} />,
     size: 28,
     enableHiding: false,
     enableResizing: false,

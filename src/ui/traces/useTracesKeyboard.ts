@@ -7,8 +7,8 @@ interface Options {
   setActiveIndex: (index: number) => void;
   openActive: () => void;
   close: () => void;
-  /** `x`: tick or untick the active row for bulk actions. */
-  toggleSelect?: () => void;
+  /** `x`: tick or untick the active row for bulk actions; Shift+x: the range from the last one ticked. */
+  toggleSelect?: (range: boolean) => void;
   /** Esc clears a selection first (true when there was one to clear). */
   clearSelection?: () => boolean;
   /** `?`: the list of every shortcut. */
@@ -43,9 +43,9 @@ export function useTracesKeyboard(options: Options): void {
     } else if (event.key === 'Enter' && !inDetail && target === document.body && o.rowCount > 0) {
       event.preventDefault();
       o.openActive();
-    } else if (event.key === 'x' && !inDetail && o.toggleSelect && o.rowCount > 0) {
+    } else if ((event.key === 'x' || event.key === 'X') && !inDetail && o.toggleSelect && o.rowCount > 0) {
       event.preventDefault();
-      o.toggleSelect();
+      o.toggleSelect(event.shiftKey);
     } else if (event.key === '?' && o.showHelp) {
       event.preventDefault();
       o.showHelp();
