@@ -3,6 +3,7 @@
 // store's write hook (SQLite: StoreChange after each COMMIT) or by catching up from the database
 // before each answer (PostgreSQL: metrics-source.ts), never refreshed by hand.
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
+import type { GroupSummary } from '../../core/model.ts';
 import { toDataPoints, type GroupValues } from './metrics-aggregate.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 import type { StoreChange } from './store-change.ts';
@@ -41,6 +42,8 @@ export interface MetricsAccelerator {
   tryAssessments(query: MetricsQuery): Promise<GroupValues[] | undefined>;
   /** A page of a key's values for the groups extension. */
   groupPage(input: GroupPageInput): Promise<GroupPage>;
+  /** That page with each group's summary (group-summaries.ts). */
+  groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean }>;
   memory(): AcceleratorMemory;
 }
 
@@ -66,7 +69,11 @@ export function acceleratedGroupPage(
   accelerator: MetricsAccelerator | undefined,
   query: GroupsQuery,
 ): Promise<GroupPage> | undefined {
-  return accelerator?.groupPage({
+  return accelerator?.groupPage(groupPageInput(query));
+}
+
+export function groupPageInput(query: GroupsQuery): GroupPageInput {
+  return {
     experimentIds: query.experimentIds,
     kind: query.groupBy.kind,
     key: query.groupBy.key,
@@ -74,5 +81,5 @@ export function acceleratedGroupPage(
     order: query.order,
     offset: query.offset,
     limit: query.maxResults,
-  });
+  };
 }

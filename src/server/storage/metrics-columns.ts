@@ -15,8 +15,9 @@
 import Database from 'better-sqlite3';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { printFilter } from '../../core/filter/print-filter.ts';
-import { TAGS } from '../../core/model.ts';
+import { METADATA, TAGS, type GroupSummary } from '../../core/model.ts';
 import { DurationOrder } from './duration-order.ts';
+import { GroupTally, jsonNumberMember } from './group-summaries.ts';
 import { assessmentNumber, bucketLabel, ranksRead, type GroupValues, type RankedValues } from './metrics-aggregate.ts';
 import {
   DEFAULT_MAX_DIMENSION_BYTES,
@@ -34,6 +35,7 @@ import type { StoreChange } from './store-change.ts';
 
 const STATES = ['', 'OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED'];
 const STATE_CODE = new Map(STATES.map((s, i) => [s, i]));
+const ERROR = STATE_CODE.get('ERROR')!;
 
 interface DimColumn {
   codes: Int32Array;
@@ -88,6 +90,8 @@ export class MetricsColumns implements MetricsAccelerator {
   /** Rows by ascending duration: percentiles by one walk instead of a sort per group. */
   private readonly byDuration = new DurationOrder();
   private dirty = new Set<string>();
+  /** Total cost per row (NaN: none), for group summaries; loaded on first use. */
+  private costs?: Float64Array;
   /** Bumped on every touch/invalidate; part of the write stamp of cached filter masks. */
   private generation = 0;
   /** Filter → rowid masks, reused while no write happened (metrics-mask-cache.ts). */
@@ -119,7 +123,12 @@ export class MetricsColumns implements MetricsAccelerator {
     let dimensionBytes = 0;
     for (const col of this.dims.values()) dimensionBytes += col.codes.byteLength + col.dictBytes;
     const baseBytes =
-      this.exp.byteLength + this.ts.byteLength + this.dur.byteLength + this.state.byteLength + this.byDuration.bytes();
+      this.exp.byteLength +
+      this.ts.byteLength +
+      this.dur.byteLength +
+      this.state.byteLength +
+      this.byDuration.bytes() +
+      (this.costs?.byteLength ?? 0);
     return { dimensionBytes, dimensions: this.dims.size, baseBytes };
   }
 
@@ -155,6 +164,7 @@ export class MetricsColumns implements MetricsAccelerator {
     this.dirty.clear();
     this.byDuration.reset();
     this.assessmentList = undefined;
+    this.costs = undefined;
   }
 
   /** Group values for the query, or undefined when it needs the SQL path. */
@@ -383,13 +393,62 @@ export class MetricsColumns implements MetricsAccelerator {
    * from the columns: one linear scan instead of a join of every trace with the key.
    */
   groupPage(input: GroupPageInput): Promise<{ values: string[]; hasMore: boolean }> {
-    return this.run((reader) => this.pageOfGroups(reader, input));
+    return this.run(async (reader) => {
+      const { values, hasMore } = await this.pageOfGroups(reader, input);
+      return { values, hasMore };
+    });
+  }
+
+  /**
+   * A page of the groups extension with each group's summary (groups-summaries.ts), all from the
+   * columns: the page's order as groupPage(), its members' times, durations, states and costs, and
+   * feedback from the kept assessment list.
+   */
+  groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean }> {
+    return this.run(async (reader) => {
+      const page = await this.pageOfGroups(reader, input);
+      const { col, mask, codes } = page;
+      const costs = await this.costColumn(reader);
+      const tallies = page.values.map((value) => new GroupTally(value));
+      const slot = new Int32Array(col.dict.length).fill(-1);
+      codes.forEach((c, i) => (slot[c] = i));
+      const expIds = new Set(input.experimentIds);
+      const { exp, ts, dur, state } = this;
+      const member = (r: number) => {
+        const c = r < this.capacity ? col.codes[r] : -1;
+        if (c < 0 || slot[c] < 0 || state[r] === 0 || !expIds.has(exp[r]) || (mask && mask[r] === 0)) return undefined;
+        return tallies[slot[c]];
+      };
+      for (let r = 0; r < this.capacity; r++) {
+        const tally = member(r);
+        if (tally === undefined) continue;
+        const d = dur[r];
+        const cost = costs[r];
+        tally.add(ts[r], Number.isNaN(d) ? null : d, state[r] === ERROR, Number.isNaN(cost) ? null : cost);
+      }
+      if (tallies.length > 0)
+        for (const [r, , type, value] of await this.validAssessments(reader))
+          if (type === 'feedback' && value !== null) member(r)?.feedback(value, 1);
+      return { groups: tallies.map((t) => t.summary()), hasMore: page.hasMore };
+    });
+  }
+
+  /** Each trace's total cost (NaN: none), loaded on first use and refreshed with dirty rows. */
+  private async costColumn(reader: MetricsReader): Promise<Float64Array> {
+    if (this.costs === undefined) {
+      const costs = new Float64Array(this.capacity).fill(Number.NaN);
+      await reader.dimensionRows('metadata', METADATA.cost, undefined, (rows) => {
+        for (const [r, v] of rows) if (r < costs.length) costs[r] = jsonNumberMember(v, 'total_cost') ?? Number.NaN;
+      });
+      this.costs = costs;
+    }
+    return this.costs;
   }
 
   private async pageOfGroups(
     reader: MetricsReader,
     input: GroupPageInput,
-  ): Promise<{ values: string[]; hasMore: boolean }> {
+  ): Promise<{ values: string[]; hasMore: boolean; codes: number[]; col: DimColumn; mask: Uint8Array | undefined }> {
     await this.ensureLoaded(reader);
     const col = await this.dimension(reader, input.kind, input.key);
     const mask = await this.filterMask(reader, { experimentIds: input.experimentIds, filter: input.filter });
@@ -410,8 +469,14 @@ export class MetricsColumns implements MetricsAccelerator {
         (a, b) => counts[b] - counts[a] || (col.dict[a] < col.dict[b] ? -1 : col.dict[a] > col.dict[b] ? 1 : 0),
       );
     else present.sort((a, b) => latest[b] - latest[a] || (col.dict[a] < col.dict[b] ? -1 : 1));
-    const page = present.slice(input.offset, input.offset + input.limit).map((c) => col.dict[c]);
-    return { values: page, hasMore: present.length > input.offset + input.limit };
+    const codes = present.slice(input.offset, input.offset + input.limit);
+    return {
+      values: codes.map((c) => col.dict[c]),
+      hasMore: present.length > input.offset + input.limit,
+      codes,
+      col,
+      mask,
+    };
   }
 
   /**
@@ -503,6 +568,7 @@ export class MetricsColumns implements MetricsAccelerator {
     this.dur = grow(this.dur, (k) => new Float64Array(k), Number.NaN);
     this.state = grow(this.state, (k) => new Uint8Array(k));
     for (const col of this.dims.values()) col.codes = grow(col.codes, (k) => new Int32Array(k), -1);
+    if (this.costs) this.costs = grow(this.costs, (k) => new Float64Array(k), Number.NaN);
     this.capacity = cap;
   }
 
@@ -546,6 +612,13 @@ export class MetricsColumns implements MetricsAccelerator {
       for (const row of rows) col.codes[row[0]] = -1;
       await reader.dimensionRows(kind, key, ids, (values) => {
         for (const [rowid, value] of values) col.codes[rowid] = this.code(col, value);
+      });
+    }
+    const costs = this.costs;
+    if (costs) {
+      for (const row of rows) costs[row[0]] = Number.NaN;
+      await reader.dimensionRows('metadata', METADATA.cost, ids, (values) => {
+        for (const [rowid, value] of values) costs[rowid] = jsonNumberMember(value, 'total_cost') ?? Number.NaN;
       });
     }
   }

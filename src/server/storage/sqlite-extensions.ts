@@ -8,10 +8,9 @@ import type {
   KeysResponse,
   ValuesResponse,
 } from '../../core/model.ts';
-import { exactQuantile } from '../../core/stats/quantile.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
-import { costSummary } from './rules/cost-summary.ts';
 import { compileSearchFilter } from './search-sql.ts';
+import { GroupTally } from './group-summaries.ts';
 import type { GroupPage } from './metrics-accelerator.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 import { traceCostExpr } from './sql/trace-schema.ts';
@@ -173,54 +172,10 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
        WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql} GROUP BY g.value, a.value`,
     )
     .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; v: string; n: number }[];
-  const byValue = new Map<
-    string,
-    {
-      count: number;
-      errors: number;
-      first: number;
-      last: number;
-      durations: number[];
-      costs: number[];
-      up: number;
-      down: number;
-    }
-  >();
-  for (const v of values)
-    byValue.set(v, { count: 0, errors: 0, first: Infinity, last: -Infinity, durations: [], costs: [], up: 0, down: 0 });
-  for (const m of members) {
-    const g = byValue.get(m.value);
-    if (!g) continue;
-    g.count++;
-    if (m.state === 'ERROR') g.errors++;
-    g.first = Math.min(g.first, m.ts);
-    g.last = Math.max(g.last, m.ts);
-    if (m.ms !== null) g.durations.push(m.ms);
-    if (m.cost !== null) g.costs.push(m.cost);
-  }
-  for (const f of feedback) {
-    const g = byValue.get(f.value);
-    if (!g) continue;
-    if (f.v === 'true') g.up += f.n;
-    else g.down += f.n;
-  }
-  const groups: GroupSummary[] = values.map((value) => {
-    const g = byValue.get(value)!;
-    const sorted = Float64Array.from(g.durations).sort();
-    const costs = Float64Array.from(g.costs).sort();
-    return {
-      value,
-      count: g.count,
-      error_count: g.errors,
-      p50_ms: sorted.length > 0 ? exactQuantile(sorted, 0.5) : null,
-      p95_ms: sorted.length > 0 ? exactQuantile(sorted, 0.95) : null,
-      ...costSummary(costs),
-      feedback_up: g.up,
-      feedback_down: g.down,
-      first_ms: g.first === Infinity ? 0 : g.first,
-      last_ms: g.last === -Infinity ? 0 : g.last,
-    };
-  });
+  const byValue = new Map(values.map((v) => [v, new GroupTally(v)]));
+  for (const m of members) byValue.get(m.value)?.add(m.ts, m.ms, m.state === 'ERROR', m.cost);
+  for (const f of feedback) byValue.get(f.value)?.feedback(f.v, f.n);
+  const groups: GroupSummary[] = values.map((value) => byValue.get(value)!.summary());
   return {
     groups,
     ...(hasMore

@@ -3,7 +3,6 @@
 // every value is bound. Semantics are those of ../sqlite-extensions.ts: the same samples, orders and sums.
 import type { GroupSummary, GroupsResponse, KeyKind, KeysResponse, ValuesResponse } from '../../../core/model.ts';
 import { CATALOG_SAMPLE } from '../sqlite-extensions.ts';
-import type { GroupPage } from '../metrics-accelerator.ts';
 import type { GroupsQuery, ValuesQuery } from '../trace-store.ts';
 import { costSummary } from '../rules/cost-summary.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
@@ -71,37 +70,29 @@ interface GroupRow {
   costs: number[] | null;
 }
 
-/** `page`: the page of group values when the metrics accelerator found it (then only its groups are read). */
-export async function listGroupsSql(sql: Sql, query: GroupsQuery, page?: GroupPage): Promise<GroupsResponse> {
+export async function listGroupsSql(sql: Sql, query: GroupsQuery): Promise<GroupsResponse> {
   const table = TABLES[query.groupBy.kind];
   const binds = new Binds();
   const key = binds.add(query.groupBy.key);
   const scope = traceScope(binds, query.experimentIds, query.filter);
-  const known = page === undefined ? undefined : binds.add(page.values);
   const members = `SELECT g.value, t.trace_key, t.trace_id, t.timestamp_ms, t.execution_time_ms, t.state,
       ${traceCostExpr(postgresDialect, 'total_cost', POSTGRES_TRACE_SCHEMA)} AS cost
-    FROM traces t JOIN ${table} g ON g.trace_key = t.trace_key AND g.key = ${key}
-    WHERE ${scope}${known === undefined ? '' : ` AND g.value = ANY(${known}::text[])`}`;
-  // The page of group values: given, or by size, or by each group's newest trace (ties: that trace's id,
-  // as the SQLite store's newest-first walk sees them).
-  let pageSql: string;
-  if (known !== undefined) pageSql = `SELECT value, pos FROM unnest(${known}::text[]) WITH ORDINALITY AS v(value, pos)`;
-  else {
-    const limit = binds.add(query.maxResults + 1);
-    const offset = binds.add(query.offset);
-    const ranked =
-      query.order === 'recent'
-        ? `SELECT value, row_number() OVER (ORDER BY timestamp_ms DESC, trace_id) AS pos
+    FROM traces t JOIN ${table} g ON g.trace_key = t.trace_key AND g.key = ${key} WHERE ${scope}`;
+  // The page of group values: by size, or by each group's newest trace (ties: that trace's id, as the
+  // SQLite store's newest-first walk sees them).
+  const limit = binds.add(query.maxResults + 1);
+  const offset = binds.add(query.offset);
+  const page =
+    query.order === 'recent'
+      ? `SELECT value, row_number() OVER (ORDER BY timestamp_ms DESC, trace_id) AS pos
          FROM (SELECT DISTINCT ON (m.value) m.value, m.timestamp_ms, m.trace_id FROM m ORDER BY m.value, m.timestamp_ms DESC, m.trace_id) r`
-        : 'SELECT m.value, row_number() OVER (ORDER BY COUNT(*) DESC, m.value) AS pos FROM m GROUP BY m.value';
-    pageSql = `${ranked} ORDER BY pos LIMIT ${limit} OFFSET ${offset}`;
-  }
+      : 'SELECT m.value, row_number() OVER (ORDER BY COUNT(*) DESC, m.value) AS pos FROM m GROUP BY m.value';
   const p50 = binds.add(0.5);
   const p95 = binds.add(0.95);
   // Durations' percentiles by percentile_cont: the interpolation of core/stats/quantile.ts's exactQuantile.
   const rows = await sql.rows<GroupRow>(
     `WITH m AS MATERIALIZED (${members}),
-       p AS (${pageSql})
+       p AS (${page} ORDER BY pos LIMIT ${limit} OFFSET ${offset})
      SELECT p.value, COUNT(*) AS count, COUNT(*) FILTER (WHERE m.state = 'ERROR') AS errors,
        MIN(m.timestamp_ms) AS first_ms, MAX(m.timestamp_ms) AS last_ms,
        percentile_cont(${p50}::float8) WITHIN GROUP (ORDER BY m.execution_time_ms) AS p50,
@@ -114,7 +105,7 @@ export async function listGroupsSql(sql: Sql, query: GroupsQuery, page?: GroupPa
      GROUP BY p.value, p.pos ORDER BY p.pos`,
     binds.values,
   );
-  const hasMore = page?.hasMore ?? rows.length > query.maxResults;
+  const hasMore = rows.length > query.maxResults;
   const groups: GroupSummary[] = rows.slice(0, query.maxResults).map((r) => ({
     value: r.value,
     count: num(r.count),
@@ -130,8 +121,11 @@ export async function listGroupsSql(sql: Sql, query: GroupsQuery, page?: GroupPa
   if (groups.length === 0) return { groups: [] };
   return {
     groups,
-    ...(hasMore
-      ? { next_page_token: Buffer.from(JSON.stringify({ offset: query.offset + groups.length })).toString('base64') }
-      : {}),
+    ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}),
   };
+}
+
+/** The groups extension's next-page token (as SQLite's). */
+export function groupsPageToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64');
 }

@@ -17,8 +17,8 @@ import type {
   ValuesResponse,
 } from '../../../core/model.ts';
 import {
-  acceleratedGroupPage,
   acceleratedMetrics,
+  groupPageInput,
   type AcceleratorMemory,
   type AcceleratorOptions,
   type MetricsAccelerator,
@@ -48,7 +48,7 @@ import { migratePostgres } from './migrate-postgres.ts';
 import { PgAssessments } from './pg-assessments.ts';
 import { PgContext, type Sql } from './pg-context.ts';
 import { PgExperiments } from './pg-experiments.ts';
-import { listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
+import { groupsPageToken, listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
 import { PgMetricsSource } from './pg-metrics-source.ts';
 import { queryMetricsSql } from './pg-metrics.ts';
 import { countTracesSql, searchTracesSql } from './pg-search.ts';
@@ -269,10 +269,9 @@ export class PostgresTraceStore implements TraceStore {
     if (this.accelerator) {
       const experimentIds = await this.activeIds(query.experimentIds);
       if (experimentIds.length === 0) return { groups: [] };
-      const active = { ...query, experimentIds };
-      const page = await acceleratedGroupPage(this.accelerator, active);
-      if (page?.values.length === 0) return { groups: [] };
-      return this.ctx.read((sql) => listGroupsSql(sql, active, page));
+      const { groups, hasMore } = await this.accelerator.groupSummaries(groupPageInput({ ...query, experimentIds }));
+      if (groups.length === 0) return { groups: [] };
+      return { groups, ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}) };
     }
     return this.scoped(query.experimentIds, { groups: [] }, (sql, experimentIds) =>
       listGroupsSql(sql, { ...query, experimentIds }),
