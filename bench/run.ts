@@ -1,4 +1,5 @@
 // `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|big-write|all] [--traces N] [--spans N] [--url U --experiment E]`
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|ingest|all] [--traces N] [--url U --experiment E]`
 // (`server --backend postgresql://…` adds PostgreSQL beside SQLite: bench/server-postgres.ts):
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
@@ -22,6 +23,7 @@ const SUITES: Record<string, { file: string; exportName: string }> = {
   bulk: { file: 'bulk.ts', exportName: 'runBulkBench' },
   export: { file: 'export.ts', exportName: 'runExportBench' },
   'big-write': { file: 'big-write.ts', exportName: 'runBigWriteBench' },
+  ingest: { file: 'ingest.ts', exportName: 'runIngestBench' },
 };
 
 const args = process.argv.slice(2);
@@ -39,10 +41,13 @@ if (flag('--export') !== undefined) options.export = Number(flag('--export'));
 if (flag('--clients') !== undefined) options.clients = Number(flag('--clients'));
 if (flag('--seconds') !== undefined) options.seconds = Number(flag('--seconds'));
 if (flag('--backend') !== undefined) options.backend = flag('--backend');
+if (flag('--db') !== undefined) options.db = flag('--db');
+if (flag('--root') !== undefined) options.root = flag('--root');
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute), the bulk and
 // the export benchmarks take the machine: run them by name only.
 const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export', 'big-write']);
+const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export', 'ingest']);
 const selected =
   names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => !BY_NAME_ONLY.has(s)) : names;
 
