@@ -248,13 +248,21 @@ export async function authRoutes(app: FastifyInstance, { service }: { service: A
 
     app.get(`${base}/audit`, async (request) => {
       const traceId = requireString(readRequest(request), 'trace_id');
+      // The rule checked read on the trace's experiment, but a deleted trace has none to find: each
+      // event is kept only if its own experiment is readable (an event without one, only for admins).
+      const auth = request.auth!;
+      const readable = await auth.readableExperiments();
+      const visible = (experimentId: string | null) =>
+        experimentId === null ? auth.principal.user.isAdmin && !auth.principal.token : readable(experimentId);
       return {
-        events: (await store.auditOfTrace(traceId, 200)).map((e) => ({
-          time_ms: e.timeMs,
-          username: e.username,
-          action: e.action,
-          detail: e.detail,
-        })),
+        events: (await store.auditOfTrace(traceId, 200))
+          .filter((e) => visible(e.experimentId))
+          .map((e) => ({
+            time_ms: e.timeMs,
+            username: e.username,
+            action: e.action,
+            detail: e.detail,
+          })),
       };
     });
 

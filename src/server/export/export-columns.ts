@@ -93,6 +93,9 @@ export function labelValues(assessments: readonly Assessment[] | undefined): Map
   return out;
 }
 
+const ownValue = (map: Record<string, string>, key: string): string | undefined =>
+  Object.hasOwn(map, key) ? map[key] : undefined;
+
 /** A function from a trace to its cells for the chosen columns (compiled once per export). */
 export function rowWriter(columns: readonly string[]): (info: TraceInfo) => CsvValue[] {
   const tagCols = new Set(columns.filter((c) => c.startsWith('tag.')).map((c) => c.slice(4)));
@@ -101,10 +104,10 @@ export function rowWriter(columns: readonly string[]): (info: TraceInfo) => CsvV
   return (info) => {
     const labels = wantsLabels ? labelValues(info.assessments) : undefined;
     return columns.map((c) => {
-      const fixed = FIXED[c];
-      if (fixed) return fixed(info);
-      if (c.startsWith('tag.')) return info.tags[c.slice(4)];
-      if (c.startsWith('metadata.')) return info.trace_metadata[c.slice(9)];
+      if (Object.hasOwn(FIXED, c)) return FIXED[c](info);
+      // Own keys only: `tag.constructor` must not read Object.prototype's members.
+      if (c.startsWith('tag.')) return ownValue(info.tags, c.slice(4));
+      if (c.startsWith('metadata.')) return ownValue(info.trace_metadata, c.slice(9));
       if (c.startsWith('label.')) return labels!.get(c.slice(6));
       // `other`: what no column holds.
       const rest: Record<string, Record<string, string>> = {};

@@ -179,6 +179,19 @@ describe('export CSV', () => {
     expect(JSON.parse(rows[1][2]).tags.team).toBe('ops');
   });
 
+  it("leaves a key no trace has empty, even one named like an object's own members", async () => {
+    const r = await exportReq(a.app, {
+      experiment_ids: [exp],
+      format: 'csv',
+      columns: ['trace_id', 'tag.constructor', 'metadata.toString', 'label.__proto__'],
+      trace_ids: ['tr-e4'],
+    });
+    expect(parseCsv(r.body)).toEqual([
+      ['trace_id', 'tag.constructor', 'metadata.toString', 'label.__proto__'],
+      ['tr-e4', '', '', ''],
+    ]);
+  });
+
   it.each([
     [{ format: 'xml' }, /Invalid format/],
     [{ columns: ['nope'] }, /Unknown export column 'nope'/],

@@ -1,6 +1,7 @@
 // Row shapes of the trace tables and their conversion to MLflow's wire entities (§2.1, §2.4).
 import type { Assessment, AssessmentSourceType, JsonValue, TraceInfo, TraceState } from '../../core/model.ts';
 import { durationText, timestampText } from '../wire-format.ts';
+import type { SpanRecord } from './span-record.ts';
 
 export interface TraceRow {
   trace_id: string;
@@ -35,6 +36,57 @@ export interface AssessmentRow {
   error: string | null;
   create_time: number;
   last_update_time: number;
+}
+
+/** A span row as an engine reads it: nanosecond times (beyond 2^53) as BIGINT (SQLite's safe integers) or as text. */
+export interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  type: string | null;
+  status: string;
+  start_time_ns: bigint | string;
+  end_time_ns: bigint | string | null;
+  content: string;
+}
+
+export function toSpanRecord(r: SpanRow): SpanRecord {
+  return {
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    name: r.name,
+    type: r.type,
+    status: r.status as SpanRecord['status'],
+    startTimeNs: BigInt(r.start_time_ns),
+    endTimeNs: r.end_time_ns === null ? null : BigInt(r.end_time_ns),
+    content: r.content,
+  };
+}
+
+/** Appends `value` to the list under `key` (rows grouped by their trace, in row order). */
+export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
+/** A tag or metadata table's rows as one object per trace; `traceOf` names the row's trace (its id or key). */
+export function groupKeyValues<R extends { key: string; value: string }>(
+  rows: readonly R[],
+  traceOf: (row: R) => string,
+): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const r of rows) {
+    let map = out.get(traceOf(r));
+    if (!map) {
+      map = {};
+      out.set(traceOf(r), map);
+    }
+    map[r.key] = r.value;
+  }
+  return out;
 }
 
 export const TRACE_COLUMNS =

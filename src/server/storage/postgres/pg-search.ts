@@ -9,7 +9,7 @@ import type { CountResponse } from '../../../core/model.ts';
 import { invalidParameter } from '../../errors.ts';
 import { isDefaultOrder } from '../search-sql.ts';
 import { compileFilter } from '../sql/compile-filter.ts';
-import { compileOrderBy, keysetAfter, pageKey, type CompiledOrderTerm } from '../sql/compile-order-by.ts';
+import { compileOrderBy, keysetAfter, nextPageCursor, type CompiledOrderTerm } from '../sql/compile-order-by.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
 import { POSTGRES_TRACE_SCHEMA } from '../sql/trace-schema.ts';
 import type { SearchTracesQuery, SearchTracesResult } from '../trace-store.ts';
@@ -119,17 +119,7 @@ export async function searchTracesSql(
       throw error;
     });
   const traces = await reads.assemble(sql, rows);
-  const last = rows[rows.length - 1];
-  const next =
-    rows.length === query.maxResults && last
-      ? {
-          offset: query.cursor.offset + rows.length,
-          ...(order.isDefault
-            ? { after: { ts: num(last.timestamp_ms), id: last.trace_id } }
-            : { keys: order.terms.map((_, i) => pageKey(last[`k${i}`])) }),
-        }
-      : undefined;
-  return { traces, next };
+  return { traces, next: nextPageCursor(rows, query.maxResults, query.cursor.offset, order) };
 }
 
 /** How many traces match, counting at most `cap` + 1 of them. */

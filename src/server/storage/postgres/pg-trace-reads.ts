@@ -3,7 +3,16 @@
 import type { Assessment, TraceInfo } from '../../../core/model.ts';
 import { withArtifactLocation } from '../rules/artifact-location.ts';
 import type { SpanRecord } from '../span-record.ts';
-import { toAssessment, toTraceInfo, type AssessmentRow, type TraceRow } from '../trace-rows.ts';
+import {
+  groupKeyValues,
+  pushTo,
+  toAssessment,
+  toSpanRecord,
+  toTraceInfo,
+  type AssessmentRow,
+  type SpanRow,
+  type TraceRow,
+} from '../trace-rows.ts';
 import { num, numOrNull, type Sql } from './pg-context.ts';
 import type { PgExperiments } from './pg-experiments.ts';
 
@@ -42,33 +51,6 @@ export function toTraceRow(r: PgTraceRow): TraceRow {
 
 export function toAssessmentRow(r: AssessmentRow): AssessmentRow {
   return { ...r, create_time: num(r.create_time), last_update_time: num(r.last_update_time) };
-}
-
-function groupKeyValues(
-  rows: { trace_key: string; key: string; value: string }[],
-): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  for (const r of rows) {
-    let map = out.get(r.trace_key);
-    if (!map) {
-      map = {};
-      out.set(r.trace_key, map);
-    }
-    map[r.key] = r.value;
-  }
-  return out;
-}
-
-interface PgSpanRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  type: string | null;
-  status: string;
-  start_time_ns: string;
-  end_time_ns: string | null;
-  content: string;
 }
 
 export class PgTraceReads {
@@ -111,15 +93,10 @@ export class PgTraceReads {
         rows.map((r) => num(r.experiment_id)),
       ),
     ];
-    const tags = groupKeyValues(tagRows);
-    const metadata = groupKeyValues(metadataRows);
+    const tags = groupKeyValues(tagRows, (r) => r.trace_key);
+    const metadata = groupKeyValues(metadataRows, (r) => r.trace_key);
     const assessments = new Map<string, Assessment[]>();
-    for (const row of assessmentRows) {
-      const list = assessments.get(row.trace_id);
-      const assessment = toAssessment(toAssessmentRow(row));
-      if (list) list.push(assessment);
-      else assessments.set(row.trace_id, [assessment]);
-    }
+    for (const row of assessmentRows) pushTo(assessments, row.trace_id, toAssessment(toAssessmentRow(row)));
     return rows.map((r) =>
       toTraceInfo(
         toTraceRow(r),
@@ -148,29 +125,14 @@ export class PgTraceReads {
   async spansOfTraces(sql: Sql, traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
     const out = new Map<string, SpanRecord[]>();
     if (traceIds.length === 0) return out;
-    const rows = await sql.rows<PgSpanRow>(
+    const rows = await sql.rows<SpanRow>(
       `SELECT t.trace_id, s.span_id, s.parent_span_id, s.name, s.type, s.status, s.start_time_ns::text AS start_time_ns,
          s.end_time_ns::text AS end_time_ns, s.content
        FROM traces t JOIN spans s ON s.trace_key = t.trace_key WHERE t.trace_id = ANY($1::text[])
        ORDER BY s.trace_key, s.parent_span_id IS NOT NULL, s.start_time_ns, s.span_id`,
       [traceIds],
     );
-    for (const r of rows) {
-      const record: SpanRecord = {
-        traceId: r.trace_id,
-        spanId: r.span_id,
-        parentSpanId: r.parent_span_id,
-        name: r.name,
-        type: r.type,
-        status: r.status as SpanRecord['status'],
-        startTimeNs: BigInt(r.start_time_ns),
-        endTimeNs: r.end_time_ns === null ? null : BigInt(r.end_time_ns),
-        content: r.content,
-      };
-      const list = out.get(r.trace_id);
-      if (list) list.push(record);
-      else out.set(r.trace_id, [record]);
-    }
+    for (const r of rows) pushTo(out, r.trace_id, toSpanRecord(r));
     return out;
   }
 }

@@ -2,6 +2,7 @@
 // NULLS LAST handling (missing tags sort last in both directions) and its paging (../search-sql.ts).
 import type { OrderTerm } from '../../../core/filter/parse-order-by.ts';
 import { METADATA } from '../../../core/model.ts';
+import type { PageCursor } from '../trace-store.ts';
 import type { SqlDialect } from './sql-dialect.ts';
 import { attributeExpr, TRACE_SCHEMA, traceCostExpr, type TraceSchema } from './trace-schema.ts';
 
@@ -83,6 +84,26 @@ export function keysetAfter(
 }
 
 /** A page's last row's value of an order term as the page token carries it: text, a number or NULL (an engine's BIGINT may arrive as text; it binds back as one). */
-export function pageKey(value: unknown): string | number | null {
+function pageKey(value: unknown): string | number | null {
   return typeof value === 'string' || typeof value === 'number' ? value : null;
+}
+
+/**
+ * The cursor of the page after `rows` (undefined when the page is not full): MLflow's offset, and the last
+ * row's (timestamp, id) for the default order or its order-term values `k0, k1, …` for any other.
+ */
+export function nextPageCursor(
+  rows: readonly { trace_id: string; timestamp_ms: number | string }[],
+  maxResults: number,
+  offset: number,
+  order: { isDefault: boolean; terms: readonly unknown[] },
+): PageCursor | undefined {
+  const last = rows[rows.length - 1] as (typeof rows)[number] & Record<string, unknown>;
+  if (rows.length !== maxResults || !last) return undefined;
+  return {
+    offset: offset + rows.length,
+    ...(order.isDefault
+      ? { after: { ts: Number(last.timestamp_ms), id: last.trace_id } }
+      : { keys: order.terms.map((_, i) => pageKey(last[`k${i}`])) }),
+  };
 }

@@ -5,7 +5,7 @@
 import type { CountResponse, GroupsResponse, KeysResponse, TraceInfo, ValuesResponse } from '../../../core/model.ts';
 import type { MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
 import { compileSearchFilter, compileSearchOrder, orderKeyColumns, orderKeyset } from '../search-sql.ts';
-import { pageKey } from '../sql/compile-order-by.ts';
+import { nextPageCursor } from '../sql/compile-order-by.ts';
 import type { SpanRecord } from '../span-record.ts';
 import { queryMetricsSql } from '../sqlite-metrics.ts';
 import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from '../sqlite-extensions.ts';
@@ -127,17 +127,7 @@ export class SqliteReader {
         .all(...keyColumns.params, ...params, ...order.params, query.maxResults, offset) as TraceRow[];
     }
     const traces = this.reads.assemble(rows);
-    const last = rows[rows.length - 1];
-    const next =
-      rows.length === query.maxResults && last
-        ? {
-            offset: query.cursor.offset + rows.length,
-            ...(order.isDefault
-              ? { after: { ts: last.timestamp_ms, id: last.trace_id } }
-              : { keys: order.terms.map((_, i) => pageKey((last as unknown as Record<string, unknown>)[`k${i}`])) }),
-          }
-        : undefined;
-    return { traces, next };
+    return { traces, next: nextPageCursor(rows, query.maxResults, query.cursor.offset, order) };
   }
 
   // Every read scoped by experiment answers for active experiments only: a deleted experiment's

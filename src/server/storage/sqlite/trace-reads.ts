@@ -4,58 +4,23 @@ import type { Assessment, TraceInfo } from '../../../core/model.ts';
 import { withArtifactLocation } from '../rules/artifact-location.ts';
 import type { SpanRecord } from '../span-record.ts';
 import {
+  groupKeyValues,
+  pushTo,
   toAssessment,
+  toSpanRecord,
   toTraceInfo,
   TRACE_COLUMNS,
   type AssessmentRow,
   type KeyValueRow,
+  type SpanRow,
   type TraceRow,
 } from '../trace-rows.ts';
 import type { SqliteExperiments } from './experiments.ts';
 import { IDS_JSON, type SqliteContext } from './sqlite-context.ts';
 
-interface SpanRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  type: string | null;
-  status: string;
-  start_time_ns: bigint;
-  end_time_ns: bigint | null;
-  content: string;
-}
-
 const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content';
 /** getSpans order within a trace: root first, then by start time. */
 const SPAN_ORDER = 'parent_span_id IS NOT NULL, start_time_ns, span_id';
-
-function toSpanRecord(r: SpanRow): SpanRecord {
-  return {
-    traceId: r.trace_id,
-    spanId: r.span_id,
-    parentSpanId: r.parent_span_id,
-    name: r.name,
-    type: r.type,
-    status: r.status as SpanRecord['status'],
-    startTimeNs: r.start_time_ns,
-    endTimeNs: r.end_time_ns,
-    content: r.content,
-  };
-}
-
-function groupKeyValues(rows: KeyValueRow[]): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  for (const r of rows) {
-    let map = out.get(r.trace_id);
-    if (!map) {
-      map = {};
-      out.set(r.trace_id, map);
-    }
-    map[r.key] = r.value;
-  }
-  return out;
-}
 
 export class SqliteTraceReads {
   private readonly ctx: SqliteContext;
@@ -88,21 +53,19 @@ export class SqliteTraceReads {
       this.ctx
         .stmt(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN ${IDS_JSON}`)
         .all(idsJson) as KeyValueRow[],
+      (r) => r.trace_id,
     );
     const metadata = groupKeyValues(
       this.ctx
         .stmt(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN ${IDS_JSON}`)
         .all(idsJson) as KeyValueRow[],
+      (r) => r.trace_id,
     );
     const assessments = new Map<string, Assessment[]>();
     const assessmentRows = this.ctx
       .stmt(`SELECT * FROM assessments WHERE trace_id IN ${IDS_JSON} ORDER BY create_time, assessment_id`)
       .all(idsJson) as AssessmentRow[];
-    for (const row of assessmentRows) {
-      const list = assessments.get(row.trace_id);
-      if (list) list.push(toAssessment(row));
-      else assessments.set(row.trace_id, [toAssessment(row)]);
-    }
+    for (const row of assessmentRows) pushTo(assessments, row.trace_id, toAssessment(row));
     return rows.map((r) =>
       toTraceInfo(
         r,
@@ -131,12 +94,7 @@ export class SqliteTraceReads {
       .safeIntegers(true)
       .all(JSON.stringify(traceIds)) as SpanRow[];
     const out = new Map<string, SpanRecord[]>();
-    for (const r of rows) {
-      const record = toSpanRecord(r);
-      const list = out.get(r.trace_id);
-      if (list) list.push(record);
-      else out.set(r.trace_id, [record]);
-    }
+    for (const r of rows) pushTo(out, r.trace_id, toSpanRecord(r));
     return out;
   }
 
