@@ -1,5 +1,6 @@
 // `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|big-write|all] [--traces N] [--spans N] [--url U --experiment E]`
 // `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|ingest|all] [--traces N] [--url U --experiment E]`
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|all] [--traces N] [--spans N] [--url U --experiment E [--trace T]]`
 // (`server --backend postgresql://…` adds PostgreSQL beside SQLite: bench/server-postgres.ts):
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
@@ -35,6 +36,7 @@ const flag = (name: string): string | undefined => {
 const options: Record<string, unknown> = {};
 if (flag('--traces') !== undefined) options.traces = Number(flag('--traces'));
 if (flag('--spans') !== undefined) options.spans = Number(flag('--spans'));
+if (flag('--trace') !== undefined) options.traceId = flag('--trace');
 if (flag('--url') !== undefined) options.url = flag('--url');
 if (flag('--experiment') !== undefined) options.experimentId = flag('--experiment');
 if (flag('--export') !== undefined) options.export = Number(flag('--export'));

@@ -15,6 +15,9 @@ import { CHROMIUM_ARGS, startExplorerServer } from './explorer-server.ts';
 
 export interface UiTraceDetailBenchOptions {
   url?: string;
+  /** With `url`: measure this already-stored trace (of `spans` spans) instead of seeding one. */
+  experimentId?: string;
+  traceId?: string;
   spans?: number;
   repetitions?: number;
 }
@@ -117,6 +120,29 @@ async function measure(page: Page, href: string, lastSpan: string): Promise<Samp
   return { ...((await page.evaluate(READ)) as Omit<Sample, 'phases'>), phases };
 }
 
+/** One trace of `spanCount` spans, the e2e test's shape: 50-span chains under one root. */
+async function seedTrace(url: string, spanCount: number): Promise<{ experimentId: string; traceId: string }> {
+  const spans: SeedSpan[] = [{ name: 'root', startOffsetMs: 0, durationMs: spanCount + 100, type: 'AGENT' }];
+  for (let i = 1; i < spanCount; i++)
+    spans.push({
+      name: `step-${i}`,
+      parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50),
+      startOffsetMs: i,
+      durationMs: 1,
+      type: i % 7 === 0 ? 'TOOL' : 'LLM',
+    });
+  const api = await playwrightRequest.newContext({ baseURL: url, timeout: 600_000 });
+  const experimentId = await createExperiment(api, `trace-detail-bench-${Date.now()}`);
+  const traceId = await logTrace(api, experimentId, {
+    name: 'huge',
+    startMs: Date.now() - 120_000,
+    durationMs: spanCount + 100,
+    spans,
+  });
+  await api.dispose();
+  return { experimentId, traceId };
+}
+
 export async function runUiTraceDetailBench(options: UiTraceDetailBenchOptions = {}): Promise<string> {
   const spanCount = options.spans ?? 30_000;
   const repetitions = options.repetitions ?? (spanCount > 50_000 ? 3 : 5);
@@ -129,27 +155,14 @@ export async function runUiTraceDetailBench(options: UiTraceDetailBenchOptions =
       url = server.url;
       close = server.close;
     }
-    // The same shape as the e2e test: 50-span chains under one root.
-    const spans: SeedSpan[] = [{ name: 'root', startOffsetMs: 0, durationMs: spanCount + 100, type: 'AGENT' }];
-    for (let i = 1; i < spanCount; i++)
-      spans.push({
-        name: `step-${i}`,
-        parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50),
-        startOffsetMs: i,
-        durationMs: 1,
-        type: i % 7 === 0 ? 'TOOL' : 'LLM',
-      });
-    const api = await playwrightRequest.newContext({ baseURL: url, timeout: 600_000 });
-    const experimentId = await createExperiment(api, `trace-detail-bench-${Date.now()}`);
     const seedStart = Date.now();
-    const traceId = await logTrace(api, experimentId, {
-      name: 'huge',
-      startMs: Date.now() - 120_000,
-      durationMs: spanCount + 100,
-      spans,
-    });
-    const seedSeconds = (Date.now() - seedStart) / 1000;
-    await api.dispose();
+    const { experimentId, traceId } =
+      options.url && options.traceId && options.experimentId
+        ? { experimentId: options.experimentId, traceId: options.traceId }
+        : await seedTrace(url, spanCount);
+    const seeded = options.traceId
+      ? 'already stored'
+      : `seeded over OTLP in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`;
 
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -174,7 +187,7 @@ export async function runUiTraceDetailBench(options: UiTraceDetailBenchOptions =
     const row = (label: string, pick: (s: Sample) => number, goal = '') =>
       `| ${label} | ${ms(median(samples.map(pick)))} / ${ms(Math.max(...samples.map(pick)))} | ${goal} |`;
     return [
-      `Trace detail in Chromium (${spanCount.toLocaleString('en-US')}-span trace, seeded over OTLP in ${seedSeconds.toFixed(1)} s; ` +
+      `Trace detail in Chromium (${spanCount.toLocaleString('en-US')}-span trace, ${seeded}; ` +
         `${repetitions} cold loads at 1440×900; median / max).`,
       '',
       '| measure | value | target |',
