@@ -1,6 +1,4 @@
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|big-write|all] [--traces N] [--spans N] [--url U --experiment E]`
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|ingest|all] [--traces N] [--url U --experiment E]`
-// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|all] [--traces N] [--spans N] [--url U --experiment E [--trace T]]`
+// `npm run bench -- [filter|server|ui-traces|ui-compare|ui-trace-detail|ui-review-queue|load|live-tail|bulk|export|big-write|ingest|all] [--traces N] [--spans N] [--url U --experiment E [--trace T]]`
 // (`server --backend postgresql://…` adds PostgreSQL beside SQLite: bench/server-postgres.ts):
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
@@ -48,8 +46,7 @@ if (flag('--root') !== undefined) options.root = flag('--root');
 if (flag('--adversarial-seconds') !== undefined) options.adversarialSeconds = Number(flag('--adversarial-seconds'));
 // The load test, the live tail's (which seeds 100,000 traces and measures CPU over a minute), the bulk and
 // the export benchmarks take the machine: run them by name only.
-const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export', 'big-write']);
-const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export', 'ingest']);
+const BY_NAME_ONLY = new Set(['load', 'live-tail', 'bulk', 'export', 'big-write', 'ingest']);
 const selected =
   names.length === 0 || names.includes('all') ? Object.keys(SUITES).filter((s) => !BY_NAME_ONLY.has(s)) : names;
 
