@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
+import { METADATA } from '../../../core/model.ts';
 import { createExperiment, otlpJsonBody, startTrace, type TestTrace } from '../../test-helpers.ts';
 import { openStore } from '../open-store.ts';
 import type { TraceStore } from '../trace-store.ts';
@@ -42,7 +43,12 @@ function trace(i: number, version: string, extra: Partial<TestTrace> = {}): Test
     startMs: T0 + (i % 3) * DAY + i * 1000,
     durationMs: 10 * (i + 1),
     state: i % 4 === 3 ? 'ERROR' : 'OK',
-    metadata: { app_version: version, env: i % 2 === 0 ? 'prod' : 'dev' },
+    // Some traces have a cost: group pages sum it from a column of their own.
+    metadata: {
+      app_version: version,
+      env: i % 2 === 0 ? 'prod' : 'dev',
+      ...(i % 3 === 1 ? { [METADATA.cost]: JSON.stringify({ total_cost: i / 100 }) } : {}),
+    },
     tags: { team: i % 3 === 0 ? 'a' : 'b' },
     ...extra,
   };
@@ -178,6 +184,14 @@ describe('metrics accelerator across replicas', () => {
 
     // A new trace.
     await afterWrite(async () => ({ statusCode: 200, ...(await startTrace(a, trace(12, 'v3'))) }));
+    // A new trace with a cost, in a group B has summarised: its cost column follows too.
+    await afterWrite(async () => {
+      const cost = { [METADATA.cost]: JSON.stringify({ total_cost: 2.5 }) };
+      return {
+        statusCode: 200,
+        ...(await startTrace(a, trace(15, 'v1', { metadata: { app_version: 'v1', ...cost } }))),
+      };
+    });
     // A tag changed (a group-by dimension).
     await afterWrite(() =>
       a.inject({
