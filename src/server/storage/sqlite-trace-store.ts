@@ -149,6 +149,8 @@ export class SqliteTraceStore implements TraceStore {
           })
         : undefined;
     this.localWriter = this.writerThread ? undefined : new SqliteWriter(this.ctx);
+    // Lookups only now: a read worker's page cache (the writer thread keeps the writer's 64 MiB).
+    if (this.writerThread) db.pragma('cache_size = -16384');
     if (options.warmReadWorkers) this.writerThread?.warm();
   }
 
