@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, request as playwrightRequest, type Page } from '@playwright/test';
-import { createExperiment, logTrace, type SeedSpan } from '../e2e/fixtures/seed-api.ts';
+import { chainSpans, createExperiment, logTrace } from '../e2e/fixtures/seed-api.ts';
 import { CHROMIUM_ARGS, startExplorerServer } from './explorer-server.ts';
 
 export interface UiTraceDetailBenchOptions {
@@ -120,24 +120,15 @@ async function measure(page: Page, href: string, lastSpan: string): Promise<Samp
   return { ...((await page.evaluate(READ)) as Omit<Sample, 'phases'>), phases };
 }
 
-/** One trace of `spanCount` spans, the e2e test's shape: 50-span chains under one root. */
+/** One trace of `spanCount` spans, the e2e test's shape (chainSpans). */
 async function seedTrace(url: string, spanCount: number): Promise<{ experimentId: string; traceId: string }> {
-  const spans: SeedSpan[] = [{ name: 'root', startOffsetMs: 0, durationMs: spanCount + 100, type: 'AGENT' }];
-  for (let i = 1; i < spanCount; i++)
-    spans.push({
-      name: `step-${i}`,
-      parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50),
-      startOffsetMs: i,
-      durationMs: 1,
-      type: i % 7 === 0 ? 'TOOL' : 'LLM',
-    });
   const api = await playwrightRequest.newContext({ baseURL: url, timeout: 600_000 });
   const experimentId = await createExperiment(api, `trace-detail-bench-${Date.now()}`);
   const traceId = await logTrace(api, experimentId, {
     name: 'huge',
     startMs: Date.now() - 120_000,
     durationMs: spanCount + 100,
-    spans,
+    spans: chainSpans(spanCount),
   });
   await api.dispose();
   return { experimentId, traceId };

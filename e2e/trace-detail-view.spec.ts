@@ -1,6 +1,6 @@
 import { expectNoSeriousAxeFindings } from './axe.ts';
 import { expect, test } from './console-guard.ts';
-import { createExperiment, logTrace, uniqueName, type SeedSpan } from './fixtures/seed-api.ts';
+import { chainSpans, createExperiment, logTrace, uniqueName } from './fixtures/seed-api.ts';
 
 test('a trace opens with its spans, timeline and span details', async ({ page, request }) => {
   const experimentId = await createExperiment(request, uniqueName('td-view'));
@@ -85,20 +85,11 @@ test('a 100,000-span trace opens with a bounded DOM, scrolls, and reaches its la
   test.setTimeout(300_000);
   const experimentId = await createExperiment(request, uniqueName('td-big'));
   const SPANS = 100_000;
-  const spans: SeedSpan[] = [{ name: 'root', startOffsetMs: 0, durationMs: SPANS + 100, type: 'AGENT' }];
-  for (let i = 1; i < SPANS; i++)
-    spans.push({
-      name: `step-${i}`,
-      parent: i % 50 === 1 ? 0 : i - ((i - 1) % 50),
-      startOffsetMs: i,
-      durationMs: 1,
-      type: i % 7 === 0 ? 'TOOL' : 'LLM',
-    });
   const traceId = await logTrace(request, experimentId, {
     name: 'huge',
     startMs: Date.now() - 120_000,
     durationMs: SPANS + 100,
-    spans,
+    spans: chainSpans(SPANS),
   });
 
   // Whether the tab stays responsive is measured in bench/ui-trace-detail.ts (long tasks); here: it opens,
