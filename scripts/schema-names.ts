@@ -23,9 +23,10 @@ export function findSchemaNames(
   schema: { tables: string[]; indexes: string[] },
   wireWords: ReadonlySet<string>,
 ): SchemaName[] {
+  // Each name once: a later migration may rebuild a table or an index an earlier one created.
   const patterns = [
-    ...schema.indexes.map((name) => ({ name, re: new RegExp(`\\b${escape(name)}\\b`) })),
-    ...schema.tables.map((name) => ({
+    ...[...new Set(schema.indexes)].map((name) => ({ name, re: new RegExp(`\\b${escape(name)}\\b`) })),
+    ...[...new Set(schema.tables)].map((name) => ({
       name,
       re:
         wireWords.has(name) || !name.includes('_')
