@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { METADATA, SPAN_ATTRIBUTES } from '../core/model.ts';
+import { setOwnKey } from '../core/own-key.ts';
 import { buildTraceInfo } from './build-trace-info.ts';
 import type { ExportQueue } from './export-queue.ts';
 import { toAttributeValue } from './json-attribute.ts';
@@ -72,8 +73,8 @@ export class MlflowSpanProcessor implements SpanProcessor {
     const trace = this.pending.get(otelTraceId);
     if (!trace) return false;
     if (update.clientRequestId !== undefined) trace.clientRequestId = String(update.clientRequestId);
-    for (const [key, value] of Object.entries(update.metadata ?? {})) trace.metadata[key] = String(value);
-    for (const [key, value] of Object.entries(update.tags ?? {})) trace.tags[key] = String(value);
+    for (const [key, value] of Object.entries(update.metadata ?? {})) setOwnKey(trace.metadata, key, String(value));
+    for (const [key, value] of Object.entries(update.tags ?? {})) setOwnKey(trace.tags, key, String(value));
     if (update.user !== undefined) trace.metadata[METADATA.user] = String(update.user);
     if (update.session !== undefined) trace.metadata[METADATA.session] = String(update.session);
     return true;

@@ -170,7 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         message: `The server could not answer within ${limits.handlerTimeoutMs / 1000} s; try again later.`,
       });
     }
-    // SQLite's write lock stayed taken past busy_timeout (an auxiliary store's write beside the
+    // SQLite's write lock stayed taken past LockRetry's budget (an auxiliary store's write beside the
     // trace store's writer thread): nothing is wrong with the request, so it may be tried again.
     if (String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) {
       return reply

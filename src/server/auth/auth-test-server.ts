@@ -26,19 +26,24 @@ export interface AuthTestServer {
 }
 
 export async function createAuthTestServer(
-  options: { defaultPermission?: PermissionName; staticDir?: string } = {},
+  options: {
+    defaultPermission?: PermissionName;
+    staticDir?: string;
+    /** How long the auxiliary stores' writes keep trying for a taken write lock (LockRetry). */
+    lockBudgetMs?: number;
+  } = {},
 ): Promise<AuthTestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'trace-explorer-auth-'));
   const path = join(dir, 'test.db');
   const store = await openStore(`sqlite:///${path}`, { synchronous: 'NORMAL' });
-  const authStore = new SqliteAuthStore(path);
+  const authStore = new SqliteAuthStore(path, options.lockBudgetMs);
   const auth = await openAuth(
     authStore,
     { enabled: true, insecureNoAuth: false, defaultPermission: options.defaultPermission ?? 'READ' },
     { TRACE_EXPLORER_ADMIN_USERNAME: ADMIN.username, TRACE_EXPLORER_ADMIN_PASSWORD: ADMIN.password },
   );
-  const reviewQueues = new SqliteReviewQueueStore(openSqlite(path));
-  const savedViews = new SqliteSavedViewStore(path);
+  const reviewQueues = new SqliteReviewQueueStore(openSqlite(path), options.lockBudgetMs);
+  const savedViews = new SqliteSavedViewStore(path, options.lockBudgetMs);
   const app = await buildApp({ store, auth, staticDir: options.staticDir, reviewQueues, savedViews });
   return {
     app,

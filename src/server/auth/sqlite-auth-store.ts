@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { LockRetry } from '../storage/lock-retry.ts';
 import { AUTH_MIGRATIONS } from './auth-migrations.ts';
 import type { AuditEvent, AuthStore, ExperimentGrant, StoredSession, StoredToken, StoredUser } from './auth-store.ts';
 import type { PermissionName, TokenLevel } from './permissions.ts';
@@ -71,14 +72,18 @@ const GRANT_SELECT = `SELECT p.experiment_id, p.user_id, p.permission, u.usernam
 export class SqliteAuthStore implements AuthStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly writes: LockRetry;
 
-  constructor(path: string) {
+  /** `lockBudgetMs`: how long a write keeps trying while another connection holds the write lock. */
+  constructor(path: string, lockBudgetMs?: number) {
     this.db = new Database(path);
     if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
+    // Startup may wait for the lock; serving never does (LockRetry).
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.writes = new LockRetry(this.db, lockBudgetMs);
   }
 
   private migrate(): void {
@@ -103,10 +108,12 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async createUser(username: string, passwordHash: string, isAdmin: boolean): Promise<StoredUser | undefined> {
-    const result = this.stmt(
-      `INSERT INTO auth_users (username, password_hash, is_admin, created_at_ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (username) DO NOTHING`,
-    ).run(username, passwordHash, isAdmin ? 1 : 0, Date.now());
+    const result = await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO auth_users (username, password_hash, is_admin, created_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (username) DO NOTHING`,
+      ).run(username, passwordHash, isAdmin ? 1 : 0, Date.now()),
+    );
     if (result.changes === 0) return undefined;
     return { id: Number(result.lastInsertRowid), username, passwordHash, isAdmin };
   }
@@ -130,31 +137,38 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async updateUser(username: string, change: { passwordHash?: string; isAdmin?: boolean }): Promise<boolean> {
-    const result = this.stmt(
-      `UPDATE auth_users SET password_hash = COALESCE(?, password_hash), is_admin = COALESCE(?, is_admin)
-       WHERE username = ?`,
-    ).run(change.passwordHash ?? null, change.isAdmin === undefined ? null : change.isAdmin ? 1 : 0, username);
+    const result = await this.writes.write(() =>
+      this.stmt(
+        `UPDATE auth_users SET password_hash = COALESCE(?, password_hash), is_admin = COALESCE(?, is_admin)
+         WHERE username = ?`,
+      ).run(change.passwordHash ?? null, change.isAdmin === undefined ? null : change.isAdmin ? 1 : 0, username),
+    );
     return result.changes > 0;
   }
 
   async deleteUser(username: string): Promise<boolean> {
-    return this.stmt('DELETE FROM auth_users WHERE username = ?').run(username).changes > 0;
-  }
-
-  async createGrant(experimentId: string, userId: number, permission: PermissionName): Promise<boolean> {
     return (
-      this.stmt(
-        `INSERT INTO auth_experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)
-         ON CONFLICT (experiment_id, user_id) DO NOTHING`,
-      ).run(experimentId, userId, permission).changes > 0
+      (await this.writes.write(() => this.stmt('DELETE FROM auth_users WHERE username = ?').run(username))).changes > 0
     );
   }
 
+  async createGrant(experimentId: string, userId: number, permission: PermissionName): Promise<boolean> {
+    const result = await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO auth_experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)
+         ON CONFLICT (experiment_id, user_id) DO NOTHING`,
+      ).run(experimentId, userId, permission),
+    );
+    return result.changes > 0;
+  }
+
   async putGrant(experimentId: string, userId: number, permission: PermissionName): Promise<void> {
-    this.stmt(
-      `INSERT INTO auth_experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)
-       ON CONFLICT (experiment_id, user_id) DO UPDATE SET permission = excluded.permission`,
-    ).run(experimentId, userId, permission);
+    await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO auth_experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)
+         ON CONFLICT (experiment_id, user_id) DO UPDATE SET permission = excluded.permission`,
+      ).run(experimentId, userId, permission),
+    );
   }
 
   async getGrant(experimentId: string, userId: number): Promise<PermissionName | undefined> {
@@ -165,22 +179,24 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async updateGrant(experimentId: string, userId: number, permission: PermissionName): Promise<boolean> {
-    return (
+    const result = await this.writes.write(() =>
       this.stmt('UPDATE auth_experiment_permissions SET permission = ? WHERE experiment_id = ? AND user_id = ?').run(
         permission,
         experimentId,
         userId,
-      ).changes > 0
+      ),
     );
+    return result.changes > 0;
   }
 
   async deleteGrant(experimentId: string, userId: number): Promise<boolean> {
-    return (
+    const result = await this.writes.write(() =>
       this.stmt('DELETE FROM auth_experiment_permissions WHERE experiment_id = ? AND user_id = ?').run(
         experimentId,
         userId,
-      ).changes > 0
+      ),
     );
+    return result.changes > 0;
   }
 
   async grantsOfUser(userId: number, limit: number): Promise<ExperimentGrant[]> {
@@ -199,17 +215,19 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async createToken(token: Omit<StoredToken, 'username' | 'lastUsedAtMs'>): Promise<void> {
-    this.stmt(
-      `INSERT INTO auth_tokens (id, user_id, name, level, experiment_ids, secret_hash, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      token.id,
-      token.userId,
-      token.name,
-      token.level,
-      JSON.stringify(token.experimentIds),
-      token.secretHash,
-      token.createdAtMs,
+    await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO auth_tokens (id, user_id, name, level, experiment_ids, secret_hash, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        token.id,
+        token.userId,
+        token.name,
+        token.level,
+        JSON.stringify(token.experimentIds),
+        token.secretHash,
+        token.createdAtMs,
+      ),
     );
   }
 
@@ -230,18 +248,20 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async deleteToken(id: string): Promise<boolean> {
-    return this.stmt('DELETE FROM auth_tokens WHERE id = ?').run(id).changes > 0;
+    return (await this.writes.write(() => this.stmt('DELETE FROM auth_tokens WHERE id = ?').run(id))).changes > 0;
   }
 
   async touchToken(id: string, timeMs: number): Promise<void> {
-    this.stmt('UPDATE auth_tokens SET last_used_at_ms = ? WHERE id = ?').run(timeMs, id);
+    await this.writes.write(() => this.stmt('UPDATE auth_tokens SET last_used_at_ms = ? WHERE id = ?').run(timeMs, id));
   }
 
   async createSession(idDigest: string, userId: number, expiresAtMs: number): Promise<void> {
-    this.stmt('INSERT INTO auth_sessions (id_digest, user_id, expires_at_ms) VALUES (?, ?, ?)').run(
-      idDigest,
-      userId,
-      expiresAtMs,
+    await this.writes.write(() =>
+      this.stmt('INSERT INTO auth_sessions (id_digest, user_id, expires_at_ms) VALUES (?, ?, ?)').run(
+        idDigest,
+        userId,
+        expiresAtMs,
+      ),
     );
   }
 
@@ -252,21 +272,23 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async deleteSession(idDigest: string): Promise<void> {
-    this.stmt('DELETE FROM auth_sessions WHERE id_digest = ?').run(idDigest);
+    await this.writes.write(() => this.stmt('DELETE FROM auth_sessions WHERE id_digest = ?').run(idDigest));
   }
 
   async deleteSessionsOfUser(userId: number): Promise<void> {
-    this.stmt('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
+    await this.writes.write(() => this.stmt('DELETE FROM auth_sessions WHERE user_id = ?').run(userId));
   }
 
   async deleteExpiredSessions(nowMs: number): Promise<void> {
-    this.stmt('DELETE FROM auth_sessions WHERE expires_at_ms <= ?').run(nowMs);
+    await this.writes.write(() => this.stmt('DELETE FROM auth_sessions WHERE expires_at_ms <= ?').run(nowMs));
   }
 
   async recordAudit(event: AuditEvent): Promise<void> {
-    this.stmt(
-      `INSERT INTO auth_audit (time_ms, username, action, experiment_id, trace_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(event.timeMs, event.username, event.action, event.experimentId, event.traceId, event.detail);
+    await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO auth_audit (time_ms, username, action, experiment_id, trace_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(event.timeMs, event.username, event.action, event.experimentId, event.traceId, event.detail),
+    );
   }
 
   async auditOfTrace(traceId: string, limit: number): Promise<AuditEvent[]> {

@@ -3,6 +3,7 @@
 // beyond the header's keys (the key set is read before the first row, so a key first seen
 // later is still exported).
 import { CONTEXT_KEYS, METADATA, TAGS, type Assessment, type JsonValue, type TraceInfo } from '../../core/model.ts';
+import { setOwnKey } from '../../core/own-key.ts';
 import { parseWireDuration } from '../../core/wire-duration.ts';
 import { parseSums } from '../storage/rules/usage-sums.ts';
 import type { CsvValue } from './csv-cell.ts';
@@ -111,8 +112,9 @@ export function rowWriter(columns: readonly string[]): (info: TraceInfo) => CsvV
       if (c.startsWith('label.')) return labels!.get(c.slice(6));
       // `other`: what no column holds.
       const rest: Record<string, Record<string, string>> = {};
-      for (const [k, v] of Object.entries(info.tags)) if (!tagCols.has(k)) (rest.tags ??= {})[k] = v;
-      for (const [k, v] of Object.entries(info.trace_metadata)) if (!metaCols.has(k)) (rest.metadata ??= {})[k] = v;
+      for (const [k, v] of Object.entries(info.tags)) if (!tagCols.has(k)) setOwnKey((rest.tags ??= {}), k, v);
+      for (const [k, v] of Object.entries(info.trace_metadata))
+        if (!metaCols.has(k)) setOwnKey((rest.metadata ??= {}), k, v);
       return Object.keys(rest).length > 0 ? JSON.stringify(rest) : undefined;
     });
   };

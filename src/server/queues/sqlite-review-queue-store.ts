@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { QueueItemStatus } from '../../core/review-queue.ts';
+import { LockRetry } from '../storage/lock-retry.ts';
 import type { QueueChange, ReviewQueueStore, StoredCounts, StoredItem, StoredQueue } from './review-queue-store.ts';
 import { QUEUE_COLUMNS, queueSetClause, type QueueRow, toCounts, toItem, toQueue } from './queue-rows.ts';
 
@@ -17,14 +18,18 @@ const CLAIM = `UPDATE review_queue_items SET claimed_by = ?, claim_expires_ms = 
 /**
  * ReviewQueueStore on SQLite, on its own connection to the server's database file (opened by
  * openSqlite, which applies the migrations). Every statement runs to completion synchronously, so
- * the trace store's write queue on the other connection never finds the file locked by this one.
+ * the trace store's writer thread never finds the file locked by this one for long; a write that
+ * finds it locked by the writer is tried again from a timer (LockRetry), never waited for here.
  */
 export class SqliteReviewQueueStore implements ReviewQueueStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly writes: LockRetry;
 
-  constructor(db: Database.Database) {
+  /** `lockBudgetMs`: how long a write keeps trying while another connection holds the write lock. */
+  constructor(db: Database.Database, lockBudgetMs?: number) {
     this.db = db;
+    this.writes = new LockRetry(db, lockBudgetMs);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -37,19 +42,21 @@ export class SqliteReviewQueueStore implements ReviewQueueStore {
   }
 
   async createQueue(queue: Omit<StoredQueue, 'queueId'>): Promise<StoredQueue | undefined> {
-    const row = this.stmt(
-      `INSERT INTO review_queues (experiment_id, name, instructions, label_names, live_filter, live_state, created_by, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, name) DO NOTHING RETURNING ${QUEUE_COLUMNS}`,
-    ).get(
-      Number(queue.experimentId),
-      queue.name,
-      queue.instructions,
-      JSON.stringify(queue.labelNames),
-      queue.liveFilter,
-      queue.liveState,
-      queue.createdBy,
-      queue.createdAtMs,
-    ) as QueueRow | undefined;
+    const row = (await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO review_queues (experiment_id, name, instructions, label_names, live_filter, live_state, created_by, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, name) DO NOTHING RETURNING ${QUEUE_COLUMNS}`,
+      ).get(
+        Number(queue.experimentId),
+        queue.name,
+        queue.instructions,
+        JSON.stringify(queue.labelNames),
+        queue.liveFilter,
+        queue.liveState,
+        queue.createdBy,
+        queue.createdAtMs,
+      ),
+    )) as QueueRow | undefined;
     return row && toQueue(row);
   }
 
@@ -70,7 +77,9 @@ export class SqliteReviewQueueStore implements ReviewQueueStore {
     const { sql, params } = queueSetClause(change, () => '?');
     if (sql === '') return (await this.getQueue(queueId)) ? 'ok' : 'missing';
     try {
-      const result = this.stmt(`UPDATE review_queues SET ${sql} WHERE queue_id = ?`).run(...params, queueId);
+      const result = await this.writes.write(() =>
+        this.stmt(`UPDATE review_queues SET ${sql} WHERE queue_id = ?`).run(...params, queueId),
+      );
       return result.changes > 0 ? 'ok' : 'missing';
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'name-taken';
@@ -79,28 +88,35 @@ export class SqliteReviewQueueStore implements ReviewQueueStore {
   }
 
   async swapLiveState(queueId: string, expected: string | null, next: string): Promise<boolean> {
-    return (
+    const result = await this.writes.write(() =>
       this.stmt('UPDATE review_queues SET live_state = ? WHERE queue_id = ? AND live_state IS ?').run(
         next,
         queueId,
         expected,
-      ).changes > 0
+      ),
     );
+    return result.changes > 0;
   }
 
   async deleteQueue(queueId: string): Promise<boolean> {
-    return this.stmt('DELETE FROM review_queues WHERE queue_id = ?').run(queueId).changes > 0;
+    return (
+      (await this.writes.write(() => this.stmt('DELETE FROM review_queues WHERE queue_id = ?').run(queueId))).changes >
+      0
+    );
   }
 
   async addItems(queueId: string, experimentId: string, traceIds: string[], nowMs: number): Promise<number> {
     if (traceIds.length === 0) return 0;
     // Joining traces keeps out ids of another experiment (or none) whatever the caller checked.
-    return this.stmt(
-      `INSERT INTO review_queue_items (queue_id, trace_id, added_at_ms)
-       SELECT ?, t.trace_id, ? FROM json_each(?) j JOIN traces t ON t.trace_id = j.value
-       WHERE t.experiment_id = ? ORDER BY j.key
-       ON CONFLICT (queue_id, trace_id) DO NOTHING`,
-    ).run(queueId, nowMs, JSON.stringify(traceIds), Number(experimentId)).changes;
+    const result = await this.writes.write(() =>
+      this.stmt(
+        `INSERT INTO review_queue_items (queue_id, trace_id, added_at_ms)
+         SELECT ?, t.trace_id, ? FROM json_each(?) j JOIN traces t ON t.trace_id = j.value
+         WHERE t.experiment_id = ? ORDER BY j.key
+         ON CONFLICT (queue_id, trace_id) DO NOTHING`,
+      ).run(queueId, nowMs, JSON.stringify(traceIds), Number(experimentId)),
+    );
+    return result.changes;
   }
 
   async claimNext(
@@ -112,35 +128,40 @@ export class SqliteReviewQueueStore implements ReviewQueueStore {
     const mine = [queueId, nowMs, reviewer, excluded];
     // One UPDATE … RETURNING in an IMMEDIATE transaction: the choice and the claim are one write,
     // so another connection (another process on the same file) cannot claim between them.
-    const row = this.db
-      .transaction(() => this.stmt(CLAIM).get(reviewer, nowMs + leaseMs, ...mine, ...mine))
-      .immediate() as Record<string, unknown> | undefined;
+    const row = (await this.writes.write(() =>
+      this.db.transaction(() => this.stmt(CLAIM).get(reviewer, nowMs + leaseMs, ...mine, ...mine)).immediate(),
+    )) as Record<string, unknown> | undefined;
     return row && toItem(row);
   }
 
   async complete(queueId: string, traceId: string, reviewer: string, nowMs: number): Promise<StoredItem | undefined> {
-    const row = this.stmt(
-      `UPDATE review_queue_items SET status = 'done', completed_by = ?, completed_at_ms = ?, claimed_by = NULL,
-         claim_expires_ms = NULL WHERE queue_id = ? AND trace_id = ? RETURNING *`,
-    ).get(reviewer, nowMs, queueId, traceId) as Record<string, unknown> | undefined;
+    const row = (await this.writes.write(() =>
+      this.stmt(
+        `UPDATE review_queue_items SET status = 'done', completed_by = ?, completed_at_ms = ?, claimed_by = NULL,
+           claim_expires_ms = NULL WHERE queue_id = ? AND trace_id = ? RETURNING *`,
+      ).get(reviewer, nowMs, queueId, traceId),
+    )) as Record<string, unknown> | undefined;
     return row && toItem(row);
   }
 
   async skip(queueId: string, traceId: string, nowMs: number): Promise<StoredItem | undefined> {
-    this.stmt(
-      `UPDATE review_queue_items SET status = 'skipped', skipped_at_ms = ?, claimed_by = NULL, claim_expires_ms = NULL
-       WHERE queue_id = ? AND trace_id = ? AND status <> 'done'`,
-    ).run(nowMs, queueId, traceId);
+    await this.writes.write(() =>
+      this.stmt(
+        `UPDATE review_queue_items SET status = 'skipped', skipped_at_ms = ?, claimed_by = NULL, claim_expires_ms = NULL
+         WHERE queue_id = ? AND trace_id = ? AND status <> 'done'`,
+      ).run(nowMs, queueId, traceId),
+    );
     return this.getItem(queueId, traceId);
   }
 
   async release(queueId: string, traceId: string, reviewer: string): Promise<boolean> {
-    return (
+    const result = await this.writes.write(() =>
       this.stmt(
         `UPDATE review_queue_items SET claimed_by = NULL, claim_expires_ms = NULL
          WHERE queue_id = ? AND trace_id = ? AND claimed_by = ?`,
-      ).run(queueId, traceId, reviewer).changes > 0
+      ).run(queueId, traceId, reviewer),
     );
+    return result.changes > 0;
   }
 
   async getItem(queueId: string, traceId: string): Promise<StoredItem | undefined> {

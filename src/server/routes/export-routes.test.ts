@@ -327,6 +327,27 @@ describe('export JSONL and import', () => {
     expect(again.json().errors[0].message).toMatch(/exists in another experiment/);
   });
 
+  it('an import is not cut off by the request budget for answers (it has the budget of an export)', async () => {
+    const file = (await exportReq(a.app, { experiment_ids: [exp], format: 'jsonl', spans: true })).body;
+    // A server whose answers must come within 1 ms: no import of these traces could, had it that budget.
+    const hurried = await createTestServer({ app: { limits: { handlerTimeoutMs: 1 } } });
+    try {
+      const target = await hurried.store.createExperiment({ name: 'hurried' });
+      const r = await hurried.app.inject({
+        method: 'POST',
+        url: `/api/trace-explorer/v1/import?experiment_id=${target}`,
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: file,
+      });
+      expect({ status: r.statusCode, body: r.json() }).toEqual({
+        status: 200,
+        body: { imported: (await searchAll(a.app, exp)).length, failed: 0, errors: [] },
+      });
+    } finally {
+      await hurried.close();
+    }
+  });
+
   it('answers 404 for an unknown target experiment', async () => {
     const r = await b.app.inject({
       method: 'POST',

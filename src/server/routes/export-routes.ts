@@ -27,8 +27,11 @@ import { parseExperimentIds, parseTraceFilter } from './search-request.ts';
 const MAX_EXPORT_TRACE_IDS = 100_000;
 /** An import line (one trace with its spans) may be this long; the body itself is never held. */
 const MAX_IMPORT_LINE_BYTES = 64 * 1024 * 1024;
-/** An export may stream for this long (the 25 s request budget is for answers, not downloads). */
-const EXPORT_TIME_BUDGET_MS = 6 * 60 * 60 * 1000;
+/**
+ * An export may stream, and an import may read its body, for this long: the 25 s request budget is
+ * for answers, not transfers (a large import answered 503 at 25 s while it kept writing).
+ */
+const TRANSFER_TIME_BUDGET_MS = 6 * 60 * 60 * 1000;
 const NDJSON = 'application/x-ndjson';
 
 function experimentIdsOf(request: FastifyRequest, body: RequestFields): number[] {
@@ -111,7 +114,7 @@ export async function exportRoutes(
     return { columns: await columnsOf(store, experimentIdsOf(request, body)) };
   };
 
-  const importTraces = async (request: FastifyRequest) => {
+  const importTraces = async (request: FastifyRequest, reply: FastifyReply) => {
     const experimentId = (request.query as Record<string, unknown>).experiment_id;
     if (typeof experimentId !== 'string' || experimentId === '') throw missingParameter('experiment_id');
     const experiment = /^\d+$/.test(experimentId) ? await store.getExperiment(experimentId) : undefined;
@@ -121,14 +124,18 @@ export async function exportRoutes(
     const body: AsyncIterable<Buffer | string> | Buffer[] =
       raw instanceof Readable ? raw : [Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : '')];
     const importer = new TraceImporter(store, experiment.experiment_id, maxSpansPerTrace);
-    for await (const line of readLines(body, MAX_IMPORT_LINE_BYTES)) await importer.add(line);
-    return importer.finish();
+    for await (const line of readLines(body, MAX_IMPORT_LINE_BYTES)) {
+      // The budget ran out and the 503 went out: the client was told it failed, so write no more.
+      if (reply.sent) return undefined;
+      await importer.add(line);
+    }
+    return reply.sent ? undefined : importer.finish();
   };
 
   for (const base of bothPrefixes(EXTENSION_PREFIX)) {
-    app.get(`${base}/export`, { handlerTimeout: EXPORT_TIME_BUDGET_MS }, exportTraces);
-    app.post(`${base}/export`, { handlerTimeout: EXPORT_TIME_BUDGET_MS }, exportTraces);
+    app.get(`${base}/export`, { handlerTimeout: TRANSFER_TIME_BUDGET_MS }, exportTraces);
+    app.post(`${base}/export`, { handlerTimeout: TRANSFER_TIME_BUDGET_MS }, exportTraces);
     app.post(`${base}/export/columns`, exportColumns);
-    app.post(`${base}/import`, importTraces);
+    app.post(`${base}/import`, { handlerTimeout: TRANSFER_TIME_BUDGET_MS }, importTraces);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { invalidParameter, type MlflowError } from '../errors.ts';
+import { setOwnKey } from '../../core/own-key.ts';
 
 export type RequestFields = Record<string, unknown>;
 
@@ -203,7 +204,7 @@ export function optionalStringMap(fields: RequestFields, name: string): Record<s
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw typeError(name, value);
-    out[k] = v;
+    setOwnKey(out, k, v);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // values to 4096 (_truncate_tags). Storage keeps the full text, so filters and the server's own
 // reads (e.g. mlflow.trace.sizeStats) see it; only responses are cut.
 import type { TraceInfo } from '../../core/model.ts';
+import { setOwnKey } from '../../core/own-key.ts';
 
 export const MAX_METADATA_CHARS = 250;
 export const MAX_TAG_KEY_CHARS = 250;
@@ -33,7 +34,7 @@ function truncateMap(map: Record<string, string>, maxKey: number, maxValue: numb
   const out: Record<string, string> = {};
   // As Python's dict comprehension: when two keys truncate to the same text, the later one wins.
   for (const [key, value] of Object.entries(map))
-    out[truncateCodePoints(key, maxKey)] = truncateCodePoints(value, maxValue);
+    setOwnKey(out, truncateCodePoints(key, maxKey), truncateCodePoints(value, maxValue));
   return out;
 }
 

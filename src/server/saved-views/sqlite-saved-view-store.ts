@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SavedViewVisibility } from '../../core/saved-view.ts';
+import { LockRetry } from '../storage/lock-retry.ts';
 import { openSqlite } from '../storage/open-sqlite.ts';
 import type { SavedViewChange, SavedViewStore, StoredSavedView } from './saved-view-store.ts';
 
@@ -34,9 +35,12 @@ const toView = (r: Row): StoredSavedView => ({
  */
 export class SqliteSavedViewStore implements SavedViewStore {
   private readonly db: Database.Database;
+  private readonly writes: LockRetry;
 
-  constructor(path: string) {
+  /** `lockBudgetMs`: how long a write keeps trying while another connection holds the write lock. */
+  constructor(path: string, lockBudgetMs?: number) {
     this.db = openSqlite(path);
+    this.writes = new LockRetry(this.db, lockBudgetMs);
   }
 
   async list(experimentId: string, viewer: string | null, limit: number): Promise<StoredSavedView[]> {
@@ -65,53 +69,66 @@ export class SqliteSavedViewStore implements SavedViewStore {
   }
 
   async create(v: StoredSavedView): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO saved_views (view_id, experiment_id, name, owner, visibility, body, is_default, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-      )
-      .run(v.viewId, v.experimentId, v.name, v.owner, v.visibility, v.body, v.createdMs, v.updatedMs);
+    await this.writes.write(() =>
+      this.db
+        .prepare(
+          `INSERT INTO saved_views (view_id, experiment_id, name, owner, visibility, body, is_default, created_ms, updated_ms)
+           VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+        )
+        .run(v.viewId, v.experimentId, v.name, v.owner, v.visibility, v.body, v.createdMs, v.updatedMs),
+    );
   }
 
   async update(experimentId: string, viewId: string, change: SavedViewChange): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        `UPDATE saved_views SET name = COALESCE(?, name), visibility = COALESCE(?, visibility),
-           body = COALESCE(?, body), updated_ms = ? WHERE experiment_id = ? AND view_id = ?`,
-      )
-      .run(change.name ?? null, change.visibility ?? null, change.body ?? null, change.updatedMs, experimentId, viewId);
+    const result = await this.writes.write(() =>
+      this.db
+        .prepare(
+          `UPDATE saved_views SET name = COALESCE(?, name), visibility = COALESCE(?, visibility),
+             body = COALESCE(?, body), updated_ms = ? WHERE experiment_id = ? AND view_id = ?`,
+        )
+        .run(
+          change.name ?? null,
+          change.visibility ?? null,
+          change.body ?? null,
+          change.updatedMs,
+          experimentId,
+          viewId,
+        ),
+    );
     return result.changes > 0;
   }
 
   async delete(experimentId: string, viewId: string): Promise<boolean> {
-    return (
-      this.db.prepare('DELETE FROM saved_views WHERE experiment_id = ? AND view_id = ?').run(experimentId, viewId)
-        .changes > 0
+    const result = await this.writes.write(() =>
+      this.db.prepare('DELETE FROM saved_views WHERE experiment_id = ? AND view_id = ?').run(experimentId, viewId),
     );
+    return result.changes > 0;
   }
 
   async setDefault(experimentId: string, viewId: string | null): Promise<boolean> {
-    // IMMEDIATE: a transaction that reads, then writes cannot take the write lock while the trace
-    // store's writer thread holds it (SQLite answers SQLITE_BUSY at once, without busy_timeout).
-    return this.db
-      .transaction(() => {
-        if (
-          viewId !== null &&
-          !this.db
-            .prepare('SELECT 1 FROM saved_views WHERE experiment_id = ? AND view_id = ?')
-            .get(experimentId, viewId)
-        )
-          return false;
-        this.db
-          .prepare('UPDATE saved_views SET is_default = 0 WHERE experiment_id = ? AND is_default = 1')
-          .run(experimentId);
-        if (viewId !== null)
+    // IMMEDIATE: a deferred transaction that reads, then writes could meet SQLITE_BUSY half-way (the
+    // trace store's writer thread committed since it read); this way it meets it before it begins.
+    return this.writes.write(() =>
+      this.db
+        .transaction(() => {
+          if (
+            viewId !== null &&
+            !this.db
+              .prepare('SELECT 1 FROM saved_views WHERE experiment_id = ? AND view_id = ?')
+              .get(experimentId, viewId)
+          )
+            return false;
           this.db
-            .prepare('UPDATE saved_views SET is_default = 1 WHERE experiment_id = ? AND view_id = ?')
-            .run(experimentId, viewId);
-        return true;
-      })
-      .immediate();
+            .prepare('UPDATE saved_views SET is_default = 0 WHERE experiment_id = ? AND is_default = 1')
+            .run(experimentId);
+          if (viewId !== null)
+            this.db
+              .prepare('UPDATE saved_views SET is_default = 1 WHERE experiment_id = ? AND view_id = ?')
+              .run(experimentId, viewId);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Assessment, AssessmentSourceType, JsonValue, TraceInfo, TraceState } from '../../core/model.ts';
 import { durationText, timestampText } from '../wire-format.ts';
 import type { SpanRecord } from './span-record.ts';
+import { setOwnKey } from '../../core/own-key.ts';
 
 export interface TraceRow {
   trace_id: string;
@@ -84,7 +85,7 @@ export function groupKeyValues<R extends { key: string; value: string }>(
       map = {};
       out.set(traceOf(r), map);
     }
-    map[r.key] = r.value;
+    setOwnKey(map, r.key, r.value);
   }
   return out;
 }

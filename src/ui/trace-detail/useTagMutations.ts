@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TraceInfo } from '../../core/model.ts';
+import { setOwnKey } from '../../core/own-key.ts';
 import { traceDetailQueries } from '../api/trace-detail-queries.ts';
 import { invalidateTraceLists } from '../api/invalidate-trace-lists.ts';
 import { deleteTraceTag, setTraceTag } from '../api/trace-tag-api.ts';
@@ -21,7 +22,7 @@ export function useTagMutations(traceId: string) {
       const previous = queryClient.getQueryData<TraceInfo>(key);
       if (previous) {
         const tags = { ...previous.tags };
-        if (change.kind === 'set') tags[change.key] = change.value;
+        if (change.kind === 'set') setOwnKey(tags, change.key, change.value);
         else delete tags[change.key];
         queryClient.setQueryData<TraceInfo>(key, { ...previous, tags });
       }
