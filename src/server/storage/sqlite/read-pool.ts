@@ -6,7 +6,8 @@ import type { Worker } from 'node:worker_threads';
 import { MlflowError } from '../../errors.ts';
 import { READY, type ReadReply, type ReadRequest, type ReadWorkerData } from './read-protocol.ts';
 import type { ReadMethod, SqliteReader } from './sqlite-reader.ts';
-import { errorFromWire, startWorker } from './worker-thread.ts';
+import { startWorker } from '../../start-worker.ts';
+import { errorFromWire } from './worker-thread.ts';
 
 /** Default worker count: a few threads; more would only contend for the same cores and cache. */
 export const DEFAULT_READ_WORKERS = Math.min(4, availableParallelism());
