@@ -1,8 +1,6 @@
 // The messages between decode-pool.ts (the event loop) and decode-worker.ts (a decode thread).
 import type { DecodedSpans, OtlpEncoding } from './decode-spans.ts';
 
-export const DECODER_READY = 'ready';
-
 export interface DecodeRequest {
   id: number;
   encoding: OtlpEncoding;

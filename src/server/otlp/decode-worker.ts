@@ -2,7 +2,8 @@
 // decodeSpans the event loop runs for small ones.
 import { parentPort } from 'node:worker_threads';
 import { OtlpFormatError } from './decode-otlp.ts';
-import { DECODER_READY, type DecodeReply, type DecodeRequest } from './decode-protocol.ts';
+import { THREAD_READY } from '../thread-pool.ts';
+import type { DecodeReply, DecodeRequest } from './decode-protocol.ts';
 import { decodeSpans } from './decode-spans.ts';
 
 const port = parentPort!;
@@ -17,4 +18,4 @@ port.on('message', ({ id, encoding, body }: DecodeRequest) => {
   }
   port.postMessage(reply);
 });
-port.postMessage(DECODER_READY);
+port.postMessage(THREAD_READY);
