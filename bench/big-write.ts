@@ -1,7 +1,8 @@
 // `npm run bench -- big-write`: /health while one 100,000-span OTLP request (≈ 7 MiB of protobuf,
 // issue 14's case) is stored, with SQLite writes in the writer thread and, as the baseline, on the
-// event loop (`writerThread: false`). The server runs in this process; /health is probed every
-// 50 ms from a worker thread (bench/load.ts), so a blocked event loop shows as a slow probe.
+// event loop (`writerThread: false`); either way the body is decoded in a decode thread
+// (otlp/decode-pool.ts). The server runs in this process; /health is probed every 50 ms from a
+// worker thread (bench/load.ts), so a blocked event loop shows as a slow probe.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ async function measure(writerThread: boolean): Promise<string> {
       .sort((a, b) => a - b);
     const f = (v: number) => v.toFixed(v >= 100 ? 0 : 1);
     return (
-      `| ${writerThread ? 'writer thread' : 'event loop (baseline)'} | ${res.status}, ${spans?.toLocaleString('en-US')} spans stored | ` +
+      `| ${writerThread ? 'writer thread' : 'event loop'} | ${res.status}, ${spans?.toLocaleString('en-US')} spans stored | ` +
       `${f(wallMs)} ms | ${f(busyMs)} ms | ${during.length} | ${f(percentile(during, 0.5))} / ${f(percentile(during, 0.99))} / ${f(during[during.length - 1] ?? NaN)} ms | ${load.toFixed(1)} |`
     );
   } finally {

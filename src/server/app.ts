@@ -19,6 +19,7 @@ import { extensionRoutes } from './routes/extension-routes.ts';
 import { tailRoutes } from './routes/tail-routes.ts';
 import { traceBatchRoutes } from './routes/trace-batch-routes.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE, SpanCap } from './routes/span-cap.ts';
+import { DEFAULT_DECODE_INLINE_BYTES } from './otlp/decode-pool.ts';
 import type { TraceStore } from './storage/trace-store.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import { installAuthGuard } from './auth/auth-guard.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   serveSourceMaps?: boolean;
   /** Spans one trace may hold (OTLP refuses the excess by partial success, traces.json with 400). */
   maxSpansPerTrace?: number;
+  /** OTLP bodies below this many bytes are decoded on the event loop, larger ones in a decode thread (tests force 0). */
+  decodeInlineBytes?: number;
   /** With it, every route needs credentials and a permission (src/server/auth); without, all is open. */
   auth?: AuthService;
   /** Review queues (queues/review-queue-routes.ts); without it the app has no queue endpoints. */
@@ -196,7 +199,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(experimentRoutes, { store: options.store });
   await app.register(traceRoutes, { store: options.store });
   const spanCap = new SpanCap(options.store, options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE);
-  await app.register(otlpRoutes, { store: options.store, spanCap });
+  await app.register(otlpRoutes, {
+    store: options.store,
+    spanCap,
+    decodeInlineBytes: options.decodeInlineBytes ?? DEFAULT_DECODE_INLINE_BYTES,
+    // The handler's own budget: a body the request can no longer use is not decoded further.
+    decodeBudgetMs: limits.handlerTimeoutMs,
+  });
   await app.register(artifactRoutes, { store: options.store, spanCap });
   await app.register(assessmentRoutes, { store: options.store });
   await app.register(metricsRoutes, { store: options.store });

@@ -1,17 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { MlflowError } from '../errors.ts';
-import { convertOtlpSpan } from '../otlp/convert-span.ts';
+import { DecodePool } from '../otlp/decode-pool.ts';
+import type { DecodedSpans } from '../otlp/decode-spans.ts';
 import { needsDerivedCost, withDerivedCost } from '../otlp/span-cost.ts';
 import { priceTableOf } from './price-table-of.ts';
-import {
-  decodeOtlpJson,
-  decodeOtlpProtobuf,
-  encodeOtlpResponse,
-  OtlpFormatError,
-  type OtlpSpan,
-} from '../otlp/decode-otlp.ts';
-import type { SpanRecord } from '../storage/span-record.ts';
+import { encodeOtlpResponse, OtlpFormatError } from '../otlp/decode-otlp.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
 import type { SpanCap } from './span-cap.ts';
 
@@ -53,8 +47,17 @@ function decompress(body: Buffer, encoding: string | undefined): Buffer {
 
 export async function otlpRoutes(
   app: FastifyInstance,
-  { store, spanCap }: { store: TraceStore; spanCap: SpanCap },
+  {
+    store,
+    spanCap,
+    decodeInlineBytes,
+    decodeBudgetMs,
+  }: { store: TraceStore; spanCap: SpanCap; decodeInlineBytes: number; decodeBudgetMs: number },
 ): Promise<void> {
+  // Large bodies are decoded and converted in a decode thread, off the event loop.
+  const decoder = new DecodePool({ inlineMaxBytes: decodeInlineBytes, budgetMs: decodeBudgetMs });
+  app.addHook('onClose', () => decoder.close());
+
   const errorHandler = (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply) => {
     // The per-request budget is the app's rule (503 TEMPORARILY_UNAVAILABLE, which exporters retry):
     // rethrown, it reaches the app's error handler.
@@ -85,23 +88,15 @@ export async function otlpRoutes(
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const body = decompress(raw, request.headers['content-encoding']);
-    let otlpSpans: OtlpSpan[];
+    let decoded: DecodedSpans;
     try {
-      otlpSpans = contentType === 'application/json' ? decodeOtlpJson(body.toString('utf8')) : decodeOtlpProtobuf(body);
+      decoded = await decoder.decode(contentType === 'application/json' ? 'json' : 'protobuf', body);
     } catch (error) {
       if (error instanceof OtlpFormatError) throw new OtlpHttpError(400, error.message);
       throw error;
     }
-    const spans: SpanRecord[] = [];
-    let rejected = 0;
-    let reason = '';
-    for (const s of otlpSpans) {
-      const converted = convertOtlpSpan(s);
-      if (typeof converted === 'string') {
-        rejected++;
-        reason ||= converted;
-      } else spans.push(converted);
-    }
+    const { spans } = decoded;
+    let { rejected, reason } = decoded;
     // MLflow answers 422 when a span cannot be converted; with some good spans we store those
     // and report the rest through OTLP partial success instead.
     if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');

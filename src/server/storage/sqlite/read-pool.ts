@@ -1,12 +1,11 @@
 // The SQLite store's read workers: a few threads, each with its own read-only connection to the WAL
 // database, run the heavy reads (SqliteReader) so a slow query never blocks the event loop.
-// docs/architecture.md, "Threads", explains the model; this file is its mechanics.
+// docs/architecture.md, "Threads", explains the model; ../../thread-pool.ts holds the mechanics.
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { MlflowError } from '../../errors.ts';
-import { READY, type ReadReply, type ReadRequest, type ReadWorkerData } from './read-protocol.ts';
+import { ThreadPool } from '../../thread-pool.ts';
+import type { ReadReply, ReadWorkerData } from './read-protocol.ts';
 import type { ReadMethod, SqliteReader } from './sqlite-reader.ts';
-import { errorFromWire, startWorker } from './worker-thread.ts';
+import { errorFromWire } from './worker-thread.ts';
 
 /** Default worker count: a few threads; more would only contend for the same cores and cache. */
 export const DEFAULT_READ_WORKERS = Math.min(4, availableParallelism());
@@ -30,169 +29,59 @@ export interface ReadPoolOptions {
   onStatements?: (count: number) => void;
 }
 
-interface Job {
-  request: ReadRequest;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  timer: NodeJS.Timeout;
-  slot?: Slot;
-}
-
-interface Slot {
-  worker: Worker;
-  job?: Job;
-  /** Loaded and connected. Reads wait in the queue meanwhile (their budget runs). */
-  ready: boolean;
-}
-
-function busy(message: string): MlflowError {
-  return new MlflowError('TEMPORARILY_UNAVAILABLE', message);
-}
-
 /**
  * better-sqlite3 has no sqlite3_interrupt, so a read past its budget is stopped by terminating its
- * worker: the caller is answered at once (503) and a fresh worker takes the slot. V8 stops the old
- * thread the next time it runs JavaScript (the next row of an iteration or the next regexp() call);
- * a single native step runs to its end first. Terminating threads count against the pool, so a
- * burst of runaway reads cannot start more than twice `size` threads.
+ * worker (ThreadPool): the caller is answered at once (503) and a fresh worker takes the slot; a
+ * single native step (one row of an iteration, one regexp() call) runs to its end first.
  */
 export class ReadPool {
   private readonly options: ReadPoolOptions;
-  private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
-  private retiring = 0;
-  private nextId = 1;
-  private closed = false;
+  private readonly threads: ThreadPool<ReadReply>;
 
   constructor(options: ReadPoolOptions) {
     this.options = options;
+    const { path, searchWindows, regexpBudgetMs } = options;
+    const data: ReadWorkerData = { path, searchWindows, regexpBudgetMs };
+    this.threads = new ThreadPool({
+      entry: ENTRY,
+      data,
+      size: options.size,
+      heapMb: WORKER_HEAP_MB,
+      maxQueued: MAX_QUEUED,
+      refusals: {
+        queueFull: 'The server has too many reads waiting; try again shortly.',
+        waitedTooLong: 'Every read worker stayed busy for the whole read budget; try again shortly.',
+        overBudget: (budgetMs) =>
+          `The query took longer than ${budgetMs / 1000} s, this server's budget for one read ` +
+          '(--read-timeout). Narrow it (a time range, an exact tag or metadata value) or try again when the server is less busy.',
+        outOfMemory: 'The read needed more memory than a read worker may use.',
+        closed: 'The store is closed.',
+      },
+    });
   }
 
   /**
    * `urgent`: the read continues a response already under way (the next chunk of a streamed
    * trace); it goes before reads of requests not yet answered, so a stream is not starved.
    */
-  run<M extends ReadMethod>(
+  async run<M extends ReadMethod>(
     method: M,
     args: Parameters<SqliteReader[M]>,
     urgent = false,
   ): Promise<ReturnType<SqliteReader[M]>> {
-    if (this.closed) return Promise.reject(new Error('The store is closed.'));
-    if (this.queue.length >= MAX_QUEUED)
-      return Promise.reject(busy('The server has too many reads waiting; try again shortly.'));
-    return new Promise((resolve, reject) => {
-      const job: Job = {
-        request: { id: this.nextId++, method, args },
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        timer: setTimeout(() => this.expire(job), this.options.budgetMs),
-      };
-      if (urgent) this.queue.unshift(job);
-      else this.queue.push(job);
-      this.pump();
-    });
+    const reply = await this.threads.run({ method, args }, { budgetMs: this.options.budgetMs, urgent });
+    this.options.onStatements?.(reply.statements);
+    if (!reply.ok) throw errorFromWire(reply.error);
+    return reply.value as ReturnType<SqliteReader[M]>;
   }
 
   /** Starts every worker now (a server at start-up), so the first reads do not wait for them. */
   warm(): void {
-    while (!this.closed && this.slots.length < this.options.size) this.spawn();
+    this.threads.warm();
   }
 
   /** Stops every worker; reads still queued or running are refused. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const job of this.queue.splice(0)) this.finish(job, new Error('The store is closed.'));
-    const slots = this.slots.splice(0);
-    for (const slot of slots) if (slot.job) this.finish(slot.job, new Error('The store is closed.'));
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
-  }
-
-  private pump(): void {
-    while (this.queue.length > 0) {
-      const slot = this.slots.find((s) => s.ready && !s.job);
-      if (!slot) {
-        const starting = this.slots.filter((s) => !s.ready).length;
-        const room = this.slots.length < this.options.size && this.retiring < this.options.size;
-        if (!this.closed && room && starting < this.queue.length) this.spawn();
-        return;
-      }
-      const job = this.queue.shift()!;
-      slot.job = job;
-      job.slot = slot;
-      // A busy worker keeps the process alive (a script awaiting a read); an idle one does not.
-      slot.worker.ref();
-      slot.worker.postMessage(job.request);
-    }
-  }
-
-  private spawn(): Slot {
-    const { path, searchWindows, regexpBudgetMs } = this.options;
-    const data: ReadWorkerData = { path, searchWindows, regexpBudgetMs };
-    const worker = startWorker(ENTRY, data, { maxOldGenerationSizeMb: WORKER_HEAP_MB });
-    const slot: Slot = { worker, ready: false };
-    worker.on('message', (reply: ReadReply | typeof READY) => {
-      if (reply !== READY) return this.settle(slot, reply);
-      slot.ready = true;
-      this.pump();
-    });
-    worker.on('error', (error) => this.lost(slot, error));
-    worker.on('exit', () => this.lost(slot, new Error('A read worker stopped.')));
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private settle(slot: Slot, reply: ReadReply): void {
-    const job = slot.job;
-    if (!job || job.request.id !== reply.id) return;
-    slot.job = undefined;
-    slot.worker.unref();
-    this.options.onStatements?.(reply.statements);
-    if (reply.ok) this.finish(job, undefined, reply.value);
-    else this.finish(job, errorFromWire(reply.error));
-    this.pump();
-  }
-
-  /** The worker died (out of memory, failed to start): its read fails, a new worker serves the rest. */
-  private lost(slot: Slot, error: Error): void {
-    const index = this.slots.indexOf(slot);
-    if (index < 0) return;
-    this.slots.splice(index, 1);
-    const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const failure = outOfMemory ? busy('The read needed more memory than a read worker may use.') : error;
-    if (slot.job) this.finish(slot.job, failure);
-    // A worker that failed to start (bad path, no loader): every queued read would fail the same way.
-    if (!slot.ready && !outOfMemory) for (const job of this.queue.splice(0)) this.finish(job, error);
-    this.pump();
-  }
-
-  private expire(job: Job): void {
-    const slot = job.slot;
-    if (!slot) {
-      this.queue.splice(this.queue.indexOf(job), 1);
-      this.finish(job, busy('Every read worker stayed busy for the whole read budget; try again shortly.'));
-      return;
-    }
-    // Past its budget: stop the thread running it (see the class comment) and answer now.
-    this.slots.splice(this.slots.indexOf(slot), 1);
-    slot.job = undefined;
-    this.retiring++;
-    void slot.worker.terminate().finally(() => {
-      this.retiring--;
-      this.pump();
-    });
-    this.finish(
-      job,
-      busy(
-        `The query took longer than ${this.options.budgetMs / 1000} s, this server's budget for one read ` +
-          '(--read-timeout). Narrow it (a time range, an exact tag or metadata value) or try again when the server is less busy.',
-      ),
-    );
-    this.pump();
-  }
-
-  private finish(job: Job, error: unknown, value?: unknown): void {
-    clearTimeout(job.timer);
-    if (error === undefined) job.resolve(value);
-    else job.reject(error);
+  close(): Promise<void> {
+    return this.threads.close();
   }
 }

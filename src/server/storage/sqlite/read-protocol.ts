@@ -15,9 +15,6 @@ export interface ReadRequest {
   args: unknown[];
 }
 
-/** What a worker posts once its connection is open, before any reply. */
-export const READY = 'ready';
-
 /** `statements`: how many the request ran (the store's statementsRun() instrumentation). */
 export type ReadReply = { id: number; statements: number } & (
   { ok: true; value: unknown } | { ok: false; error: WireError }

@@ -4,7 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteReader } from '../open-sqlite.ts';
 import { SqliteExperiments } from './experiments.ts';
-import { READY, type ReadReply, type ReadRequest, type ReadWorkerData } from './read-protocol.ts';
+import { THREAD_READY } from '../../thread-pool.ts';
+import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.ts';
 import { SqliteContext } from './sqlite-context.ts';
 import { SqliteReader } from './sqlite-reader.ts';
 import { SqliteTraceReads } from './trace-reads.ts';
@@ -30,4 +31,5 @@ port.on('message', (request: ReadRequest) => {
   }
   port.postMessage(reply);
 });
-port.postMessage(READY);
+// Its connection is open: the pool may send reads.
+port.postMessage(THREAD_READY);

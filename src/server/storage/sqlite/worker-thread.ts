@@ -1,30 +1,6 @@
-// What the SQLite engine's worker threads (read-pool.ts, write-thread.ts) share: how a thread loads
-// TypeScript, and how an error crosses the thread boundary.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+// What the SQLite engine's worker threads (read-pool.ts, write-thread.ts) share: how an error
+// crosses the thread boundary (../../start-worker.ts starts them).
 import { MlflowError, type ErrorCode } from '../../errors.ts';
-
-// Workers load TypeScript like the rest of the server: this bootstrap registers tsx's ESM hooks in
-// the new thread (on Node 20 `--import tsx` registers them in the main thread only), then imports
-// the worker module. The same works under `npm start`, `node --import tsx`, the tsx CLI and vitest.
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-require('node:module').register(workerData.tsx, { data: {} });
-import(workerData.entry);
-`;
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-
-/** Starts `entry` (a module URL) in a new thread with `data` as its workerData; unref'd until busy. */
-export function startWorker(entry: URL, data: object, resourceLimits?: ResourceLimits): Worker {
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: { ...data, tsx: TSX, entry: entry.href },
-    resourceLimits,
-  });
-  worker.unref();
-  return worker;
-}
 
 /** An error as it crosses by structured clone (which keeps only Error's own message). */
 export interface WireError {

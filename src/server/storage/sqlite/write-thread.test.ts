@@ -1,6 +1,7 @@
 // SQLite writes in the writer thread: the event loop answers other requests while a 100,000-span
-// OTLP write is stored, a write is acknowledged only once it is in the file, closing drains the
-// writer, and a writer that dies fails its pending writes with 503 and is replaced.
+// OTLP request is decoded (otlp/decode-pool.ts) and stored, a write is acknowledged only once it is
+// in the file, closing drains the writer, and a writer that dies fails its pending writes with 503
+// and is replaced.
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import protobuf from 'protobufjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { MlflowError } from '../../errors.ts';
+import { DecodePool } from '../../otlp/decode-pool.ts';
 import { openSqlite } from '../open-sqlite.ts';
 import type { SpanRecord } from '../span-record.ts';
 import { SqliteTraceStore } from '../sqlite-trace-store.ts';
@@ -85,8 +87,21 @@ describe('the writer thread', () => {
   });
   afterEach(() => app.close());
 
-  it('leaves the event loop free: /health is answered while a 100,000-span OTLP request is stored', async () => {
+  it('leaves the event loop free: /health is answered while a 100,000-span OTLP request is decoded, then stored', async () => {
     const order: string[] = [];
+    // Learn when the route hands the body to the decoder, and when the decoded spans come back.
+    let decodeStarted!: () => void;
+    const decoding = new Promise<void>((resolve) => (decodeStarted = resolve));
+    const decode = DecodePool.prototype.decode;
+    const spy = vi.spyOn(DecodePool.prototype, 'decode').mockImplementation(function (this: DecodePool, ...args) {
+      decodeStarted();
+      // On the event loop, decoding would be over before this function returned.
+      return decode.apply(this, args).then((decoded) => {
+        order.push('decoded');
+        return decoded;
+      });
+    });
+    onTestFinished(() => spy.mockRestore());
     // Learn when the route hands the spans to the store, and when the store acknowledges them.
     let handedOver!: () => void;
     const writing = new Promise<void>((resolve) => (handedOver = resolve));
@@ -102,15 +117,19 @@ describe('the writer thread', () => {
       headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0' },
       payload: bigOtlpRequest(),
     });
+    await decoding;
+    const duringDecode = await app.inject({ method: 'GET', url: '/health' });
+    order.push('health');
     await writing;
     // On the event loop, the group commit would run (and block) at this turn's check phase.
     await new Promise((resolve) => setImmediate(resolve));
     const health = await app.inject({ method: 'GET', url: '/health' });
     order.push('health');
     const res = await otlp;
+    expect(duringDecode.statusCode).toBe(200);
     expect(health.statusCode).toBe(200);
     expect(res.statusCode).toBe(200);
-    expect(order).toEqual(['health', 'stored']);
+    expect(order).toEqual(['health', 'decoded', 'health', 'stored']);
     // Acknowledged means committed: a reader sees every span.
     expect((await store.spanCounts([`tr-${'ab'.repeat(16)}`])).get(`tr-${'ab'.repeat(16)}`)).toBe(BIG);
   }, 120_000);

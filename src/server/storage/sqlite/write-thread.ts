@@ -14,7 +14,8 @@ import {
   type WriteRequest,
   type WriteWorkerData,
 } from './write-protocol.ts';
-import { errorFromWire, startWorker } from './worker-thread.ts';
+import { startWorker } from '../../start-worker.ts';
+import { errorFromWire } from './worker-thread.ts';
 
 const ENTRY = new URL('./write-worker.ts', import.meta.url);
 /** The writer's JavaScript heap cap: a capped OTLP request's spans must fit, a runaway must not take the process. */
