@@ -159,6 +159,81 @@ describe('OTLP JSON ingestion', () => {
     expect(await costOf()).toEqual({ input_cost: 0.3, output_cost: 0.3, total_cost: 0.6 });
   });
 
+  it('stores a request of many traces as separate requests would (new and known traces, a span sent twice)', async () => {
+    const hex = (prefix: string, i: number, width: number) => `${prefix}${i.toString(16).padStart(width - 1, '0')}`;
+    const known = hex('e', 999, 32);
+    // A trace that exists before the request: its usage sum must grow, not restart.
+    await post(
+      otlpJsonBody([
+        {
+          traceId: known,
+          spanId: hex('a', 1, 16),
+          name: 'agent',
+          startNs: '1700000000000000000',
+          endNs: '1700000001000000000',
+          attributes: { 'gen_ai.usage.input_tokens': 5 },
+        },
+      ]),
+    );
+    const spans = [];
+    // 70 new traces of 2 spans: more than one 64-row chunk of span upserts, and a remainder.
+    for (let i = 0; i < 70; i++) {
+      const traceId = hex('f', i, 32);
+      spans.push(
+        {
+          traceId,
+          spanId: hex('b', i, 16),
+          name: `root-${i}`,
+          startNs: '1700000000000000000',
+          endNs: '1700000002000000000',
+        },
+        {
+          traceId,
+          spanId: hex('c', i, 16),
+          parentSpanId: hex('b', i, 16),
+          name: 'llm',
+          startNs: '1700000000500000000',
+          endNs: '1700000001000000000',
+          attributes: { 'gen_ai.usage.input_tokens': i, 'session.id': `s-${i}` },
+        },
+      );
+    }
+    const twice = {
+      traceId: known,
+      spanId: hex('d', 2, 16),
+      parentSpanId: hex('a', 1, 16),
+      startNs: '1700000000100000000',
+      endNs: '1700000000200000000',
+    };
+    spans.push(
+      { ...twice, name: 'first copy', attributes: { 'gen_ai.usage.input_tokens': 100 } },
+      { ...twice, name: 'last copy', attributes: { 'gen_ai.usage.input_tokens': 7 } },
+    );
+    expect((await post(otlpJsonBody(spans))).statusCode).toBe(200);
+
+    const trace = async (traceId: string) =>
+      (await server.app.inject({ url: `/api/3.0/mlflow/traces/tr-${traceId}` })).json().trace;
+    const usage = (t: { trace_info: { trace_metadata: Record<string, string> } }) =>
+      JSON.parse(t.trace_info.trace_metadata['mlflow.trace.tokenUsage']).input_tokens;
+    for (const i of [0, 63, 64, 69]) {
+      const t = await trace(hex('f', i, 32));
+      expect(t.trace_info.state).toBe('OK');
+      expect(t.trace_info.tags['mlflow.traceName']).toBe(`root-${i}`);
+      expect(t.trace_info.tags['mlflow.trace.spansLocation']).toBe('TRACKING_STORE');
+      expect(t.trace_info.trace_metadata['mlflow.trace.session']).toBe(`s-${i}`);
+      expect(usage(t)).toBe(i);
+      const artifact = await server.app.inject({
+        url: `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-${hex('f', i, 32)}`,
+      });
+      expect(artifact.json().spans.map((s: { name: string }) => s.name)).toEqual([`root-${i}`, 'llm']);
+    }
+    const k = await trace(known);
+    // 5 stored before, plus the twice-sent span counted once, as its last copy.
+    expect(usage(k)).toBe(12);
+    const artifact = await server.app.inject({ url: `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-${known}` });
+    expect(artifact.json().spans.map((s: { name: string }) => s.name)).toEqual(['agent', 'last copy']);
+  });
+
   it('keeps the OTLP start time and duration when a StartTraceV3 upsert omits them', async () => {
     const tid = 'c'.repeat(32);
     await post(
