@@ -1,7 +1,8 @@
 // The optional in-memory accelerator for metrics and group pages. A store may run without one
 // (answers then come from SQL alone, and must be the same); when present it is fed only by the
 // store's write hook (SQLite: StoreChange after each COMMIT) or by catching up from the database
-// before each answer (PostgreSQL: metrics-source.ts), never refreshed by hand.
+// before each answer (PostgreSQL: metrics-source.ts), never refreshed by hand. Every call answers
+// undefined while its columns are not loaded (they load in the background): callers then use SQL.
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { GroupSummary } from '../../core/model.ts';
 import { toDataPoints, type GroupValues } from './metrics-aggregate.ts';
@@ -40,11 +41,15 @@ export interface MetricsAccelerator {
   tryQuery(query: MetricsQuery): Promise<GroupValues[] | undefined>;
   /** ASSESSMENTS-view groups, or undefined when only SQL can answer exactly. */
   tryAssessments(query: MetricsQuery): Promise<GroupValues[] | undefined>;
-  /** A page of a key's values for the groups extension. */
-  groupPage(input: GroupPageInput): Promise<GroupPage>;
-  /** That page with each group's summary (group-summaries.ts). */
-  groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean }>;
+  /** A page of a key's values for the groups extension, or undefined when only SQL can answer. */
+  groupPage(input: GroupPageInput): Promise<GroupPage | undefined>;
+  /** That page with each group's summary (group-summaries.ts), or undefined when only SQL can answer. */
+  groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean } | undefined>;
   memory(): AcceleratorMemory;
+  /** Resolves once the columns are loaded, starting the load if needed (tests, benchmarks). */
+  ready(): Promise<void>;
+  /** Stops a background load; the store calls it before closing its connections. */
+  close(): Promise<void>;
 }
 
 export interface AcceleratorOptions {
@@ -68,7 +73,7 @@ export async function acceleratedMetrics(
 export function acceleratedGroupPage(
   accelerator: MetricsAccelerator | undefined,
   query: GroupsQuery,
-): Promise<GroupPage> | undefined {
+): Promise<GroupPage | undefined> | undefined {
   return accelerator?.groupPage(groupPageInput(query));
 }
 

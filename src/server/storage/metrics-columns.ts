@@ -12,6 +12,13 @@
 // Each call first catches up (SQLite's write hook has already called changed(); PostgreSQL's source
 // reads what other replicas committed since the previous call), then answers on one view of the
 // data. Calls run one at a time, so loads never interleave.
+//
+// The base columns load in the background, never inside a request (≈ 30 s at 1M traces on PostgreSQL,
+// beyond a request's budget): a call that finds them unloaded answers undefined at once (the caller's
+// SQL path is exact) and starts the load, which runs in its own read with its own time limit, one at a
+// time, abandoned on close or reset, retried after a backoff when it fails. Writes that commit while it
+// runs are kept as dirty traces (SQLite's write hook; PostgreSQL's catch-up starts at the load's
+// snapshot), refreshed by the next call as any other write.
 import Database from 'better-sqlite3';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { printFilter } from '../../core/filter/print-filter.ts';
@@ -56,10 +63,16 @@ type DimRef = { kind: 'tag' | 'metadata'; key: string } | { kind: 'state' };
 const MAX_DIRTY = 200_000;
 /** A filter may load a metadata/tag column it names while fewer than this many are loaded. */
 const MAX_FILTER_COLUMNS = 16;
+/** A background load's own limit: generous, but a stuck load must end and be retried. */
+const LOAD_TIMEOUT_MS = 5 * 60_000;
+/** The wait after a failed load before the next, doubled per failure up to LOAD_TIMEOUT_MS. */
+const RETRY_DELAY_MS = 10_000;
 
 export interface MetricsColumnsOptions extends AcceleratorOptions {
   /** Evaluate filters on the columns where they can (false: always through SQL). */
   columnFilters?: boolean;
+  /** The wait after a failed background load before a call starts another (tests: 0). */
+  retryDelayMs?: number;
 }
 
 export class MetricsColumns implements MetricsAccelerator {
@@ -71,6 +84,15 @@ export class MetricsColumns implements MetricsAccelerator {
   /** Numbers the public calls, so a call's own dimensions are pinned while it runs. */
   private call = 0;
   private loaded = false;
+  /** The background load of the base columns, while one is queued or running. */
+  private loading: Promise<void> | undefined;
+  /** Bumped by invalidate(): a load that began before a reset is abandoned. */
+  private epoch = 0;
+  private failures = 0;
+  /** No load starts before this time (Date.now()) after a failure. */
+  private retryAt = 0;
+  private closed = false;
+  private readonly retryDelayMs: number;
   private capacity = 0;
   private exp = new Int32Array(0);
   private ts = new Float64Array(0);
@@ -104,6 +126,7 @@ export class MetricsColumns implements MetricsAccelerator {
     this.source = source instanceof Database ? new SqliteMetricsSource(source) : source;
     this.maxDimensionBytes = options.maxDimensionBytes ?? DEFAULT_MAX_DIMENSION_BYTES;
     this.columnFilters = options.columnFilters ?? true;
+    this.retryDelayMs = options.retryDelayMs ?? RETRY_DELAY_MS;
   }
 
   changed(change: StoreChange): void {
@@ -114,7 +137,8 @@ export class MetricsColumns implements MetricsAccelerator {
     if (change.assessments) this.assessmentGeneration++;
     if (change.traces.size === 0) return;
     this.generation++;
-    if (!this.loaded) return;
+    // During a load, a write may land in a chunk already read: refresh it once the load is done.
+    if (!this.loaded && this.loading === undefined) return;
     for (const id of change.traces) this.dirty.add(id);
     if (this.dirty.size > MAX_DIRTY) this.invalidate();
   }
@@ -136,13 +160,17 @@ export class MetricsColumns implements MetricsAccelerator {
    * Runs one public call after the previous one ended, on one view of the data, after catching up on
    * the changes the engine's source reports (PostgreSQL: other replicas' commits).
    */
-  private run<T>(work: (reader: MetricsReader) => Promise<T>): Promise<T> {
-    const result = this.tail.then(() =>
-      this.source.read(async (reader) => {
+  private run<T>(work: (reader: MetricsReader) => Promise<T>): Promise<T | undefined> {
+    if (!this.loaded) return this.cold();
+    const result = this.tail.then(() => {
+      if (!this.loaded) return this.cold();
+      return this.source.read(async (reader) => {
         this.call++;
         try {
           const change = await reader.catchUp(this.loaded);
           if (change) this.changed(change);
+          // A reset (a delete, another replica's delete) unloaded the columns: SQL answers meanwhile.
+          if (!this.loaded) return this.cold();
           return await work(reader);
         } catch (error) {
           // A read that failed part way (a timeout, a lost connection) may have left rows refreshed
@@ -150,14 +178,105 @@ export class MetricsColumns implements MetricsAccelerator {
           this.invalidate();
           throw error;
         }
-      }),
-    );
+      });
+    });
     this.tail = result.catch(() => undefined);
     return result;
   }
 
+  /** The answer while the base columns are not loaded: none (SQL answers), and the load starts. */
+  private cold(): Promise<undefined> {
+    this.startLoad();
+    return Promise.resolve(undefined);
+  }
+
+  /** Starts the background load unless one is queued or running, the store closed, or a failure's backoff runs. */
+  private startLoad(): void {
+    if (this.loading !== undefined || this.closed || this.loaded || Date.now() < this.retryAt) return;
+    const epoch = this.epoch;
+    const loading: Promise<void> = this.tail
+      .then(() => this.load(epoch))
+      .then(
+        () => {
+          this.failures = 0;
+        },
+        (error: unknown) => {
+          // Closing or a reset abandons a load on purpose; the next call starts another.
+          if (this.closed || epoch !== this.epoch) return;
+          this.failures++;
+          const delay = Math.min(this.retryDelayMs * 2 ** (this.failures - 1), LOAD_TIMEOUT_MS);
+          this.retryAt = Date.now() + delay;
+          console.warn(
+            `metrics accelerator: loading the columns failed (${error instanceof Error ? error.message : String(error)}); SQL answers, next attempt in ${Math.round(delay / 1000)} s`,
+          );
+        },
+      )
+      .finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+    this.loading = loading;
+    this.tail = loading;
+  }
+
+  /**
+   * Reads the base columns in one view (PostgreSQL: one snapshot, which is where the next call's
+   * catch-up starts), chunk by chunk, yielding between chunks. Checked at every chunk: a reset or
+   * close abandons it, and it stops at LOAD_TIMEOUT_MS (as does each of its statements).
+   */
+  private async load(epoch: number): Promise<void> {
+    if (this.loaded || this.closed || epoch !== this.epoch) return;
+    const deadline = Date.now() + LOAD_TIMEOUT_MS;
+    const check = () => {
+      if (this.closed) throw new Error('the store closed');
+      if (epoch !== this.epoch) throw new Error('the data was reset');
+      if (Date.now() > deadline) throw new Error(`it took longer than ${LOAD_TIMEOUT_MS / 1000} s`);
+    };
+    await this.source.read(
+      async (reader) => {
+        await reader.catchUp(false);
+        // Writes from here on are reported (write hook, catch-up) and refreshed after the load.
+        this.dirty.clear();
+        this.capacity = 0;
+        this.exp = new Int32Array(0);
+        this.ts = new Float64Array(0);
+        this.dur = new Float64Array(0);
+        this.state = new Uint8Array(0);
+        this.minTs = Infinity;
+        this.maxTs = -Infinity;
+        this.byDuration.reset();
+        this.grow((await reader.maxRow()) + 1);
+        await reader.baseRows((rows) => {
+          check();
+          for (const row of rows) this.setRow(row);
+        });
+        check();
+        this.loaded = true;
+      },
+      { timeoutMs: LOAD_TIMEOUT_MS },
+    );
+  }
+
+  /**
+   * Resolves once the base columns are loaded, starting the load if needed (tests and benchmarks that
+   * want the accelerated path from the first call); rejects when that load fails.
+   */
+  async ready(): Promise<void> {
+    if (this.loaded) return;
+    this.retryAt = 0;
+    this.startLoad();
+    await this.loading;
+    if (!this.loaded) throw new Error('the metrics columns did not load');
+  }
+
+  /** Stops a background load (its read ends at the next chunk and rolls back); later calls answer undefined. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.loading;
+  }
+
   private invalidate(): void {
     this.generation++;
+    this.epoch++;
     this.masks.clear();
     this.loaded = false;
     this.dims.clear();
@@ -392,7 +511,7 @@ export class MetricsColumns implements MetricsAccelerator {
    * The page of group values for the groups extension, ordered by trace count or by latest trace,
    * from the columns: one linear scan instead of a join of every trace with the key.
    */
-  groupPage(input: GroupPageInput): Promise<{ values: string[]; hasMore: boolean }> {
+  groupPage(input: GroupPageInput): Promise<{ values: string[]; hasMore: boolean } | undefined> {
     return this.run(async (reader) => {
       const { values, hasMore } = await this.pageOfGroups(reader, input);
       return { values, hasMore };
@@ -404,7 +523,7 @@ export class MetricsColumns implements MetricsAccelerator {
    * columns: the page's order as groupPage(), its members' times, durations, states and costs, and
    * feedback from the kept assessment list.
    */
-  groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean }> {
+  groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean } | undefined> {
     return this.run(async (reader) => {
       const page = await this.pageOfGroups(reader, input);
       const { col, mask, codes } = page;
@@ -584,24 +703,8 @@ export class MetricsColumns implements MetricsAccelerator {
     this.byDuration.changed(rowid);
   }
 
+  /** Re-reads the dirty traces' rows (run() only calls work with the base columns loaded). */
   private async ensureLoaded(reader: MetricsReader): Promise<void> {
-    if (!this.loaded) {
-      this.capacity = 0;
-      this.exp = new Int32Array(0);
-      this.ts = new Float64Array(0);
-      this.dur = new Float64Array(0);
-      this.state = new Uint8Array(0);
-      this.minTs = Infinity;
-      this.maxTs = -Infinity;
-      this.byDuration.reset();
-      this.grow((await reader.maxRow()) + 1);
-      await reader.baseRows((rows) => {
-        for (const row of rows) this.setRow(row);
-      });
-      this.loaded = true;
-      this.dirty.clear();
-      return;
-    }
     if (this.dirty.size === 0) return;
     const ids = [...this.dirty];
     this.dirty.clear();

@@ -33,7 +33,8 @@ export interface MetricsReader {
   /**
    * Every trace's base row, handed to `each` in chunks (a callback, not an iterator: SQLite's statement
    * stays open only inside one synchronous loop, never across an await where other code may use the
-   * connection).
+   * connection). It yields between chunks (the background load): on SQLite writes may commit between
+   * them, which the write hook reports. `each` may throw to stop the read.
    */
   baseRows(each: (chunk: BaseRow[]) => void): Promise<void>;
   /** The base rows of these traces (those that still exist). */
@@ -58,6 +59,9 @@ export interface MetricsReader {
 }
 
 export interface MetricsSource {
-  /** Runs one accelerator call's reads on one consistent view (PostgreSQL: a REPEATABLE READ transaction). */
-  read<T>(work: (reader: MetricsReader) => Promise<T>): Promise<T>;
+  /**
+   * Runs one accelerator call's reads on one consistent view (PostgreSQL: a REPEATABLE READ transaction).
+   * `timeoutMs`: each statement's limit instead of the request budget (the background load's own).
+   */
+  read<T>(work: (reader: MetricsReader) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
 }

@@ -4,9 +4,8 @@
 // Adding an engine: docs/architecture.md, "How to add an engine".
 import { UsageError } from '../config.ts';
 import { openSqlite } from './open-sqlite.ts';
-import type { AcceleratorOptions } from './metrics-accelerator.ts';
 import { createPostgresPool } from './postgres/postgres-pool.ts';
-import { PostgresTraceStore } from './postgres/postgres-trace-store.ts';
+import { PostgresTraceStore, type PostgresStoreOptions } from './postgres/postgres-trace-store.ts';
 import { isPostgresUri, parsePostgresUri } from './postgres/postgres-uri.ts';
 import { SqliteTraceStore, type SqliteStoreOptions } from './sqlite-trace-store.ts';
 import type { TraceStore } from './trace-store.ts';
@@ -42,7 +41,7 @@ export interface OpenStoreOptions {
     /** Every statement of a request stops after this long and answers 503 (default 30 s). */
     statementTimeoutMs?: number;
     /** The metrics accelerator (default on); false answers metrics and groups from SQL alone. */
-    metricsAccelerator?: false | AcceleratorOptions;
+    metricsAccelerator?: PostgresStoreOptions['metricsAccelerator'];
   };
 }
 

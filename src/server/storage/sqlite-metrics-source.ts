@@ -7,7 +7,7 @@ import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { AssessmentRow, BaseRow, DimensionRow, MetricsReader, MetricsSource } from './metrics-source.ts';
 import { compileSearchFilter } from './search-sql.ts';
 
-/** Rows per chunk of a full read: the iteration stays synchronous, chunks only bound the arrays. */
+/** Rows per chunk of a full read (a dimension's iteration stays synchronous, chunks only bound the arrays). */
 const CHUNK = 65_536;
 
 const TABLES = { tag: 'trace_tags', metadata: 'trace_metadata' } as const;
@@ -39,14 +39,23 @@ export class SqliteMetricsSource implements MetricsSource, MetricsReader {
     return this.db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM traces').pluck().get() as number;
   }
 
+  /**
+   * Keyset pages by rowid with a yield between them (the background load must not hold the event loop
+   * for seconds at 1M traces): a write committing between pages is reported by the write hook.
+   */
   async baseRows(each: (chunk: BaseRow[]) => void): Promise<void> {
-    inChunks(
-      this.db
-        .prepare('SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces')
-        .raw(true)
-        .iterate() as IterableIterator<BaseRow>,
-      each,
-    );
+    const page = this.db
+      .prepare(
+        'SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      )
+      .raw(true);
+    for (let after = 0; ;) {
+      const rows = page.all(after, CHUNK) as BaseRow[];
+      if (rows.length > 0) each(rows);
+      if (rows.length < CHUNK) return;
+      after = rows[rows.length - 1][0];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async rowsOf(traceIds: string[]): Promise<BaseRow[]> {

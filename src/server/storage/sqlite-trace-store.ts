@@ -393,6 +393,11 @@ export class SqliteTraceStore implements TraceStore {
     return this.accelerator?.memory();
   }
 
+  /** Resolves once the accelerator's columns are loaded (it loads them in the background); tests await it. */
+  async acceleratorReady(): Promise<void> {
+    await this.accelerator?.ready();
+  }
+
   readonly engine = 'sqlite';
 
   /**
@@ -412,6 +417,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   async close(): Promise<void> {
+    await this.accelerator?.close();
     await this.writerThread?.close();
     await this.ctx.closeWrites();
     await this.pool?.close();

@@ -48,12 +48,13 @@ export class PgContext {
 
   /**
    * Read work on one snapshot for all its statements (REPEATABLE READ, read only): the metrics
-   * accelerator's catch-up and loads must see the same committed state.
+   * accelerator's catch-up and loads must see the same committed state. `timeoutMs`: the statements'
+   * limit when it is not the request budget (the accelerator's background load).
    */
-  snapshotRead<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  snapshotRead<T>(work: (sql: Sql) => Promise<T>, timeoutMs = this.statementTimeoutMs): Promise<T> {
     return withStatementTimeout(
       this.pool,
-      this.statementTimeoutMs,
+      timeoutMs,
       (client) => work(new Sql(client)),
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );

@@ -59,6 +59,7 @@ beforeAll(async () => {
   a = await replica(true);
   b = await replica(true);
   bStore = stores[1] as PostgresTraceStore;
+  await bStore.acceleratorReady();
   sqlOnly = await replica(false);
   exp = await createExperiment(a, 'replicas');
   for (let i = 0; i < 12; i++) await startTrace(a, trace(i, i < 6 ? 'v1' : 'v2'));

@@ -50,8 +50,8 @@ export class PgMetricsSource implements MetricsSource {
 
   constructor(private readonly ctx: PgContext) {}
 
-  read<T>(work: (reader: MetricsReader) => Promise<T>): Promise<T> {
-    return this.ctx.snapshotRead((sql) => work(new PgMetricsReader(sql, this)));
+  read<T>(work: (reader: MetricsReader) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.ctx.snapshotRead((sql) => work(new PgMetricsReader(sql, this)), options.timeoutMs);
   }
 
   /** The changes since the previous call's snapshot (`loaded` false: only the position moves). */

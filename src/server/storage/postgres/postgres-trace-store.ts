@@ -24,6 +24,7 @@ import {
   type MetricsAccelerator,
 } from '../metrics-accelerator.ts';
 import { MetricsColumns } from '../metrics-columns.ts';
+import type { MetricsSource } from '../metrics-source.ts';
 import type { MetricDataPoint, MetricsQuery } from '../metrics-query.ts';
 import type { SpanRecord } from '../span-record.ts';
 import type {
@@ -63,8 +64,11 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** How long a live-tail poll waits for transactions in flight when it starts (default 100 ms). */
   tailSettleMs?: number;
-  /** The in-memory metrics accelerator (default on, with these options); false answers from SQL alone. */
-  metricsAccelerator?: false | AcceleratorOptions;
+  /**
+   * The in-memory metrics accelerator (default on, with these options); false answers from SQL alone;
+   * a function builds it over this store's source (tests).
+   */
+  metricsAccelerator?: false | AcceleratorOptions | ((source: MetricsSource) => MetricsAccelerator);
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -93,7 +97,9 @@ export class PostgresTraceStore implements TraceStore {
       options.tailSettleMs ?? DEFAULT_TAIL_SETTLE_MS,
     );
     const choice = options.metricsAccelerator;
-    this.accelerator = choice === false ? undefined : new MetricsColumns(new PgMetricsSource(this.ctx), choice);
+    const source = new PgMetricsSource(this.ctx);
+    this.accelerator =
+      choice === false ? undefined : typeof choice === 'function' ? choice(source) : new MetricsColumns(source, choice);
   }
 
   /**
@@ -269,9 +275,12 @@ export class PostgresTraceStore implements TraceStore {
     if (this.accelerator) {
       const experimentIds = await this.activeIds(query.experimentIds);
       if (experimentIds.length === 0) return { groups: [] };
-      const { groups, hasMore } = await this.accelerator.groupSummaries(groupPageInput({ ...query, experimentIds }));
-      if (groups.length === 0) return { groups: [] };
-      return { groups, ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}) };
+      const page = await this.accelerator.groupSummaries(groupPageInput({ ...query, experimentIds }));
+      if (page !== undefined) {
+        const { groups, hasMore } = page;
+        if (groups.length === 0) return { groups: [] };
+        return { groups, ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}) };
+      }
     }
     return this.scoped(query.experimentIds, { groups: [] }, (sql, experimentIds) =>
       listGroupsSql(sql, { ...query, experimentIds }),
@@ -289,6 +298,11 @@ export class PostgresTraceStore implements TraceStore {
   /** The accelerator's memory, or undefined without one (the benchmark reports it). */
   acceleratorMemory(): AcceleratorMemory | undefined {
     return this.accelerator?.memory();
+  }
+
+  /** Resolves once the accelerator's columns are loaded (it loads them in the background); tests await it. */
+  async acceleratorReady(): Promise<void> {
+    await this.accelerator?.ready();
   }
 
   changesSince(query: ChangesQuery): Promise<ChangesResult> {
@@ -315,6 +329,7 @@ export class PostgresTraceStore implements TraceStore {
 
   /** Ends the pool once its checked-out connections come back (in-flight requests finish first). */
   async close(): Promise<void> {
+    await this.accelerator?.close();
     await this.ctx.pool.end();
   }
 }
