@@ -417,9 +417,12 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   async close(): Promise<void> {
+    // Refuse new writes at once (before any await), so a write sent after close() began is never taken.
+    const writerClosed = this.writerThread?.close();
+    const writesClosed = this.ctx.closeWrites();
     await this.accelerator?.close();
-    await this.writerThread?.close();
-    await this.ctx.closeWrites();
+    await writerClosed;
+    await writesClosed;
     await this.pool?.close();
     this.checkpointer?.stop();
     try {

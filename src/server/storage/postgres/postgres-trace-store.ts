@@ -329,7 +329,11 @@ export class PostgresTraceStore implements TraceStore {
 
   /** Ends the pool once its checked-out connections come back (in-flight requests finish first). */
   async close(): Promise<void> {
-    await this.accelerator?.close();
-    await this.ctx.pool.end();
+    // Both start before any await: a request sent after close() began is refused, not half served. The
+    // pool ends once the accelerator's background load (if any) has stopped and released its client.
+    const acceleratorClosed = this.accelerator?.close();
+    const poolEnded = this.ctx.pool.end();
+    await acceleratorClosed;
+    await poolEnded;
   }
 }
