@@ -62,3 +62,8 @@ export function jsonNumberMember(text: string, member: string): number | null {
     return null;
   }
 }
+
+/** The groups extension's next-page token, the same on both engines and both paths. */
+export function groupsPageToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64');
+}

@@ -4,10 +4,11 @@
 // before each answer (PostgreSQL: metrics-source.ts), never refreshed by hand. Every call answers
 // undefined while its columns are not loaded (they load in the background): callers then use SQL.
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
-import type { GroupSummary } from '../../core/model.ts';
+import type { GroupSummary, GroupsResponse } from '../../core/model.ts';
 import { toDataPoints, type GroupValues } from './metrics-aggregate.ts';
 import type { MetricDataPoint, MetricsQuery } from './metrics-query.ts';
 import type { StoreChange } from './store-change.ts';
+import { groupsPageToken } from './group-summaries.ts';
 import type { GroupsQuery } from './trace-store.ts';
 
 export interface GroupPageInput {
@@ -18,12 +19,6 @@ export interface GroupPageInput {
   order: 'count' | 'recent';
   offset: number;
   limit: number;
-}
-
-/** A page of group values. */
-export interface GroupPage {
-  values: string[];
-  hasMore: boolean;
 }
 
 export interface AcceleratorMemory {
@@ -41,9 +36,7 @@ export interface MetricsAccelerator {
   tryQuery(query: MetricsQuery): Promise<GroupValues[] | undefined>;
   /** ASSESSMENTS-view groups, or undefined when only SQL can answer exactly. */
   tryAssessments(query: MetricsQuery): Promise<GroupValues[] | undefined>;
-  /** A page of a key's values for the groups extension, or undefined when only SQL can answer. */
-  groupPage(input: GroupPageInput): Promise<GroupPage | undefined>;
-  /** That page with each group's summary (group-summaries.ts), or undefined when only SQL can answer. */
+  /** A page of the groups extension with each group's summary (group-summaries.ts), or undefined when only SQL can answer. */
   groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean } | undefined>;
   memory(): AcceleratorMemory;
   /** Resolves once the columns are loaded, starting the load if needed (tests, benchmarks). */
@@ -69,15 +62,22 @@ export async function acceleratedMetrics(
   return fast && toDataPoints(query, fast);
 }
 
-/** The accelerator's page of group values (`query.experimentIds` active), or undefined without one. */
-export function acceleratedGroupPage(
+/**
+ * A groups-extension page entirely from the columns (`query.experimentIds` active), or undefined when
+ * only SQL can answer: both engines, so a page of large groups never costs a scan of their members in SQL.
+ */
+export async function acceleratedGroups(
   accelerator: MetricsAccelerator | undefined,
   query: GroupsQuery,
-): Promise<GroupPage | undefined> | undefined {
-  return accelerator?.groupPage(groupPageInput(query));
+): Promise<GroupsResponse | undefined> {
+  const page = await accelerator?.groupSummaries(groupPageInput(query));
+  if (page === undefined) return undefined;
+  const { groups, hasMore } = page;
+  if (groups.length === 0) return { groups: [] };
+  return { groups, ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}) };
 }
 
-export function groupPageInput(query: GroupsQuery): GroupPageInput {
+function groupPageInput(query: GroupsQuery): GroupPageInput {
   return {
     experimentIds: query.experimentIds,
     kind: query.groupBy.kind,

@@ -508,20 +508,10 @@ export class MetricsColumns implements MetricsAccelerator {
   }
 
   /**
-   * The page of group values for the groups extension, ordered by trace count or by latest trace,
-   * from the columns: one linear scan instead of a join of every trace with the key.
-   */
-  groupPage(input: GroupPageInput): Promise<{ values: string[]; hasMore: boolean } | undefined> {
-    return this.run(async (reader) => {
-      const { values, hasMore } = await this.pageOfGroups(reader, input);
-      return { values, hasMore };
-    });
-  }
-
-  /**
    * A page of the groups extension with each group's summary (groups-summaries.ts), all from the
-   * columns: the page's order as groupPage(), its members' times, durations, states and costs, and
-   * feedback from the kept assessment list.
+   * columns: the page's order (by trace count or latest trace, one linear scan instead of a join of
+   * every trace with the key), its members' times, durations, states and costs, and feedback from
+   * the kept assessment list.
    */
   groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean } | undefined> {
     return this.run(async (reader) => {

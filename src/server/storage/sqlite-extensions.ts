@@ -10,8 +10,7 @@ import type {
 } from '../../core/model.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { compileSearchFilter } from './search-sql.ts';
-import { GroupTally } from './group-summaries.ts';
-import type { GroupPage } from './metrics-accelerator.ts';
+import { GroupTally, groupsPageToken } from './group-summaries.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 import { traceCostExpr } from './sql/trace-schema.ts';
 import { TRACE_COLUMNS } from './trace-rows.ts';
@@ -113,15 +112,13 @@ export function countTracesSql(store: SqliteReadContext, input: CountQuery): Cou
  * `page`: the group values when the caller already has them (the accelerator lives beside the
  * write connection, while this may run in a read worker without one).
  */
-export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page?: GroupPage): GroupsResponse {
+export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): GroupsResponse {
   const s = scope(query.experimentIds, query.filter);
   const table = TABLES[query.groupBy.kind];
   const wanted = query.offset + query.maxResults;
   let values: string[];
   let hasMore: boolean;
-  if (page) {
-    ({ values, hasMore } = page);
-  } else if (query.order === 'recent') {
+  if (query.order === 'recent') {
     // Walk traces newest first through the time index and stop once the page's groups are seen:
     // the order of first sight is the order of each group's latest trace.
     const seen: string[] = [];
@@ -178,8 +175,6 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery, page
   const groups: GroupSummary[] = values.map((value) => byValue.get(value)!.summary());
   return {
     groups,
-    ...(hasMore
-      ? { next_page_token: Buffer.from(JSON.stringify({ offset: query.offset + values.length })).toString('base64') }
-      : {}),
+    ...(hasMore ? { next_page_token: groupsPageToken(query.offset + values.length) } : {}),
   };
 }

@@ -16,7 +16,7 @@ import type {
 } from '../../core/model.ts';
 import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import {
-  acceleratedGroupPage,
+  acceleratedGroups,
   acceleratedMetrics,
   type AcceleratorMemory,
   type AcceleratorOptions,
@@ -318,7 +318,7 @@ export class SqliteTraceStore implements TraceStore {
     const experimentIds = this.experiments.activeIds(query.experimentIds);
     if (experimentIds.length === 0) return { groups: [] };
     const active = { ...query, experimentIds };
-    return this.read('listGroups', [active, await acceleratedGroupPage(this.accelerator, active)]);
+    return (await acceleratedGroups(this.accelerator, active)) ?? this.read('listGroups', [active]);
   }
 
   async changesSince(query: ChangesQuery): Promise<ChangesResult> {

@@ -5,6 +5,7 @@ import type { GroupSummary, GroupsResponse, KeyKind, KeysResponse, ValuesRespons
 import { CATALOG_SAMPLE } from '../sqlite-extensions.ts';
 import type { GroupsQuery, ValuesQuery } from '../trace-store.ts';
 import { costSummary } from '../rules/cost-summary.ts';
+import { groupsPageToken } from '../group-summaries.ts';
 import { postgresDialect } from '../sql/sql-dialect.ts';
 import { POSTGRES_TRACE_SCHEMA, traceCostExpr } from '../sql/trace-schema.ts';
 import { num, numOrNull, type Sql } from './pg-context.ts';
@@ -123,9 +124,4 @@ export async function listGroupsSql(sql: Sql, query: GroupsQuery): Promise<Group
     groups,
     ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}),
   };
-}
-
-/** The groups extension's next-page token (as SQLite's). */
-export function groupsPageToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64');
 }

@@ -18,7 +18,7 @@ import type {
 } from '../../../core/model.ts';
 import {
   acceleratedMetrics,
-  groupPageInput,
+  acceleratedGroups,
   type AcceleratorMemory,
   type AcceleratorOptions,
   type MetricsAccelerator,
@@ -49,7 +49,7 @@ import { migratePostgres } from './migrate-postgres.ts';
 import { PgAssessments } from './pg-assessments.ts';
 import { PgContext, type Sql } from './pg-context.ts';
 import { PgExperiments } from './pg-experiments.ts';
-import { groupsPageToken, listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
+import { listGroupsSql, listKeysSql, listValuesSql } from './pg-extensions.ts';
 import { PgMetricsSource } from './pg-metrics-source.ts';
 import { queryMetricsSql } from './pg-metrics.ts';
 import { countTracesSql, searchTracesSql } from './pg-search.ts';
@@ -275,12 +275,8 @@ export class PostgresTraceStore implements TraceStore {
     if (this.accelerator) {
       const experimentIds = await this.activeIds(query.experimentIds);
       if (experimentIds.length === 0) return { groups: [] };
-      const page = await this.accelerator.groupSummaries(groupPageInput({ ...query, experimentIds }));
-      if (page !== undefined) {
-        const { groups, hasMore } = page;
-        if (groups.length === 0) return { groups: [] };
-        return { groups, ...(hasMore ? { next_page_token: groupsPageToken(query.offset + groups.length) } : {}) };
-      }
+      const fast = await acceleratedGroups(this.accelerator, { ...query, experimentIds });
+      if (fast) return fast;
     }
     return this.scoped(query.experimentIds, { groups: [] }, (sql, experimentIds) =>
       listGroupsSql(sql, { ...query, experimentIds }),

@@ -9,7 +9,6 @@ import { nextPageCursor } from '../sql/compile-order-by.ts';
 import type { SpanRecord } from '../span-record.ts';
 import { queryMetricsSql } from '../sqlite-metrics.ts';
 import { countTracesSql, listGroupsSql, listKeysSql, listValuesSql } from '../sqlite-extensions.ts';
-import type { GroupPage } from '../metrics-accelerator.ts';
 import { TRACE_COLUMNS, type TraceRow } from '../trace-rows.ts';
 import type { CountQuery, GroupsQuery, SearchTracesQuery, SearchTracesResult, ValuesQuery } from '../trace-store.ts';
 import type { SqliteExperiments } from './experiments.ts';
@@ -159,8 +158,8 @@ export class SqliteReader {
   }
 
   /** `query.experimentIds` already active; `page` from the accelerator when it had one. */
-  listGroups(query: GroupsQuery, page: GroupPage | undefined): GroupsResponse {
-    return listGroupsSql(this.sql, query, page);
+  listGroups(query: GroupsQuery): GroupsResponse {
+    return listGroupsSql(this.sql, query);
   }
 }
 
