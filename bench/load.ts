@@ -1,5 +1,6 @@
-// `npm run bench -- load [--traces N] [--clients C] [--seconds S] [--adversarial-seconds A]`: the
-// issue-14 load test. Seeds a database of N synthetic traces (default 100,000), starts the server
+// `npm run bench -- load [--traces N] [--clients C] [--seconds S] [--adversarial-seconds A] [--db base.db]`:
+// the issue-14 load test. Seeds a database of N synthetic traces (default 100,000; with --db, once into
+// that file, which later runs copy instead of seeding again: the seed takes minutes on a busy machine), starts the server
 // on it in its own process (`src/server/main.ts`, as `npm start` does), then drives it from this
 // process with C keep-alive clients (default 200) for S seconds (default 60) with the team mix
 // (search, StartTraceV3 and OTLP ingest, tag edits, feedback, groups, metrics, GetTrace), while a
@@ -9,7 +10,8 @@
 // and the server's peak RSS.
 import protobuf from 'protobufjs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,8 @@ export interface LoadBenchOptions {
   clients?: number;
   seconds?: number;
   adversarialSeconds?: number;
+  /** A base database seeded once and copied for each run (seeded first when missing). */
+  db?: string;
   log?: (line: string) => void;
 }
 
@@ -450,9 +454,23 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<stri
   try {
     // ---- seed (in this process, before the server starts) ----
     const knownIds: string[] = [];
-    const experimentId = await seedSynthetic(dbPath, 'load', n, log, (traceId) => {
+    const keep = (traceId: string) => {
       if (knownIds.length < 5000 && Math.random() < 0.05) knownIds.push(traceId);
-    });
+    };
+    let experimentId: string;
+    let traceCount = n;
+    if (options.db === undefined) experimentId = await seedSynthetic(dbPath, 'load', n, log, keep);
+    else {
+      if (!existsSync(options.db)) await seedSynthetic(options.db, 'load', n, log);
+      copyFileSync(options.db, dbPath);
+      const base = new Database(dbPath, { readonly: true });
+      experimentId = String(base.prepare("SELECT experiment_id FROM experiments WHERE name = 'load'").pluck().get());
+      const ids = base.prepare('SELECT trace_id FROM traces WHERE experiment_id = ?').pluck().all(experimentId);
+      for (const id of ids as string[]) keep(id);
+      traceCount = ids.length;
+      base.close();
+      log(`copied ${options.db} (${ids.length} traces)`);
+    }
 
     const startLoad = loadavg()[0];
     const started = await startServer(dbPath);
@@ -560,7 +578,7 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<stri
     });
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
     target.agent.destroy();
-    return report(n, clients, phases, attackOutcomes, hwm ? Number(hwm[1]) / 1024 : NaN, startLoad);
+    return report(traceCount, clients, phases, attackOutcomes, hwm ? Number(hwm[1]) / 1024 : NaN, startLoad);
   } finally {
     server?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

@@ -3,7 +3,7 @@
 // runs the named benchmarks and prints their markdown tables (copy them into bench/RESULTS.md).
 // `--url`/`--experiment` point the UI benchmarks at an already-seeded server (e.g. one serving the
 // 1M-trace database built by the server benchmark), which is too slow to seed per run. `load` also
-// takes `--clients C --seconds S --adversarial-seconds A` (see bench/load.ts); `all` leaves it and `live-tail` out.
+// takes `--clients C --seconds S --adversarial-seconds A --db base.db` (see bench/load.ts); `all` leaves it and `live-tail` out.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
