@@ -264,7 +264,8 @@ describe('migration 6: child tables keyed by trace_key', () => {
     copyToVersion5(join(dir, 'current.db'), join(dir, 'old.db'));
     db = openSqlite(join(dir, 'old.db'));
     migrated = new SqliteTraceStore(db, { readWorkers: 0 });
-  });
+    // Two stores written and read in full: minutes on a loaded machine, not the hook's default 10 s.
+  }, 180_000);
   afterAll(async () => {
     await migrated?.close();
     rmSync(dir, { recursive: true, force: true });
