@@ -5,6 +5,7 @@
 // with the event loop's busy time and the CPU time of the server's main thread (from /proc, Linux) besides the
 // whole process's (read workers, checkpointer, the load generator's thread). `--root` measures another checkout
 // (e.g. a worktree of an older commit) with this same harness: its store, app and bench data are imported from there.
+// Storage writes: the process's `write_bytes` (/proc/self/io) in 4 KiB pages, WAL frames and checkpoints included.
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -30,6 +31,18 @@ function mainThreadCpuMs(): number {
     return Number.NaN;
   }
 }
+
+/** Bytes this process sent towards storage (Linux /proc/self/io `write_bytes`: the WAL, checkpoints), or NaN. */
+function writtenBytes(): number {
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Storage writes per item in 4 KiB pages (the store's page size). */
+const pagesPer = (bytes: number, items: number) => (bytes / 4096 / items).toFixed(1);
 
 const load = () =>
   loadavg()
@@ -91,11 +104,12 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
     let elu = nodePerformance.eventLoopUtilization();
     let cpu = process.cpuUsage();
     let main = mainThreadCpuMs();
+    let written = writtenBytes();
     const startSeconds = await bench.runLoad(`${url}/api/3.0/mlflow/traces`, json, bodies, 32);
     let busy = nodePerformance.eventLoopUtilization(elu).active / startN;
     let used = process.cpuUsage(cpu);
     rows.push(
-      `| StartTraceV3, concurrency 32 | ${Math.round(startN / startSeconds)} traces/s wall (${startN} traces); event loop busy ${busy.toFixed(2)} ms per trace; main thread CPU ${((mainThreadCpuMs() - main) / startN).toFixed(2)} ms per trace; process CPU ${((used.user + used.system) / startN / 1000).toFixed(2)} ms per trace |`,
+      `| StartTraceV3, concurrency 32 | ${Math.round(startN / startSeconds)} traces/s wall (${startN} traces); event loop busy ${busy.toFixed(2)} ms per trace; main thread CPU ${((mainThreadCpuMs() - main) / startN).toFixed(2)} ms per trace; process CPU ${((used.user + used.system) / startN / 1000).toFixed(2)} ms per trace; storage writes ${pagesPer(writtenBytes() - written, startN)} pages per trace |`,
     );
 
     const payloads = bench.otlpPayloads(batches);
@@ -103,11 +117,12 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
     elu = nodePerformance.eventLoopUtilization();
     cpu = process.cpuUsage();
     main = mainThreadCpuMs();
+    written = writtenBytes();
     const otlpSeconds = await bench.runLoad(`${url}/v1/traces`, protobuf, payloads, 4);
     busy = nodePerformance.eventLoopUtilization(elu).active / spans;
     used = process.cpuUsage(cpu);
     rows.push(
-      `| OTLP protobuf, batches of 512 spans (128 traces), 4 in flight | ${Math.round(spans / otlpSeconds)} spans/s wall (${spans} spans); event loop busy ${Math.round(busy * 1000)} µs per span; main thread CPU ${Math.round((1000 * (mainThreadCpuMs() - main)) / spans)} µs per span; process CPU ${((used.user + used.system) / (spans / 4) / 1000).toFixed(2)} ms per trace |`,
+      `| OTLP protobuf, batches of 512 spans (128 traces), 4 in flight | ${Math.round(spans / otlpSeconds)} spans/s wall (${spans} spans); event loop busy ${Math.round(busy * 1000)} µs per span; main thread CPU ${Math.round((1000 * (mainThreadCpuMs() - main)) / spans)} µs per span; process CPU ${((used.user + used.system) / (spans / 4) / 1000).toFixed(2)} ms per trace; storage writes ${pagesPer(writtenBytes() - written, spans / 4)} pages per trace |`,
     );
   } finally {
     await app.close();

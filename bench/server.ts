@@ -444,7 +444,7 @@ async function measureReads(
     }[];
     const total = sizes.reduce((s, r) => s + r.bytes, 0);
     const spanBytes = sizes
-      // sqlite_autoindex_spans_1: the (trace_id, span_id) key of the rowid spans table (migration 5).
+      // sqlite_autoindex_spans_1: the (trace_key, span_id) key of the rowid spans table (migrations 5, 6).
       .filter((r) => r.name === 'spans' || r.name.startsWith('spans_') || r.name === 'sqlite_autoindex_spans_1')
       .reduce((s, r) => s + r.bytes, 0);
     const spanTable = sizes.find((r) => r.name === 'spans')?.bytes ?? 0;

@@ -19,17 +19,14 @@ import {
 } from '../../core/filter/filter-arbitraries.test.ts';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { columnFilterMask, type FilterColumns } from './metrics-filter-mask.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { openSqlite } from './open-sqlite.ts';
 import { compileFilter } from './sql/compile-filter.ts';
 import { compileOrderBy } from './sql/compile-order-by.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
-import { registerSqliteFunctions } from './sqlite-functions.ts';
 
 function openDb(): Database.Database {
-  const db = new Database(':memory:');
-  db.pragma('case_sensitive_like = ON');
-  registerSqliteFunctions(db);
-  for (const m of MIGRATIONS) db.exec(m.sql);
+  // The server's own connection setup (LIKE semantics, regexp()) and migration runner.
+  const db = openSqlite(':memory:');
   db.prepare(
     'INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (1, ?, ?, 0, 0)',
   ).run('e', 'x');
@@ -43,16 +40,16 @@ const insert = {
   trace: db.prepare(
     'INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state) VALUES (?, 1, ?, ?, ?, ?)',
   ),
-  tag: db.prepare('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),
-  meta: db.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),
+  tag: db.prepare('INSERT INTO trace_tags (trace_key, key, value) VALUES (?, ?, ?)'),
+  meta: db.prepare('INSERT INTO trace_metadata (trace_key, key, value) VALUES (?, ?, ?)'),
   span: db.prepare(
-    'INSERT INTO spans (trace_id, span_id, name, type, status, start_time_ns, content) VALUES (?, ?, ?, ?, ?, 0, ?)',
+    'INSERT INTO spans (trace_key, span_id, name, type, status, start_time_ns, content) VALUES (?, ?, ?, ?, ?, 0, ?)',
   ),
   assessment: db.prepare(
-    "INSERT INTO assessments (assessment_id, trace_id, name, type, value, valid, metadata, source_type, create_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?, ?, 'HUMAN', 0, 0)",
+    "INSERT INTO assessments (assessment_id, trace_key, name, type, value, valid, metadata, source_type, create_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?, ?, 'HUMAN', 0, 0)",
   ),
-  run: db.prepare('INSERT INTO trace_run_links (trace_id, run_id) VALUES (?, ?)'),
-  prompt: db.prepare('INSERT INTO trace_prompt_links (trace_id, name, version) VALUES (?, ?, ?)'),
+  run: db.prepare('INSERT INTO trace_run_links (trace_key, run_id) VALUES (?, ?)'),
+  prompt: db.prepare('INSERT INTO trace_prompt_links (trace_key, name, version) VALUES (?, ?, ?)'),
 };
 
 const load = db.transaction((traces: EvalTrace[]) => {
@@ -68,18 +65,24 @@ const load = db.transaction((traces: EvalTrace[]) => {
     db.exec(`DELETE FROM ${table}`);
   let n = 0;
   for (const t of traces) {
-    insert.trace.run(t.trace_id, t.client_request_id, t.timestamp_ms, t.execution_time_ms, t.state);
-    for (const [k, v] of Object.entries(t.tags)) insert.tag.run(t.trace_id, k, v);
-    for (const [k, v] of Object.entries(t.metadata)) insert.meta.run(t.trace_id, k, v);
-    t.spans.forEach((s, i) => insert.span.run(t.trace_id, `s${i}`, s.name, s.type, s.status, s.content));
+    const key = insert.trace.run(
+      t.trace_id,
+      t.client_request_id,
+      t.timestamp_ms,
+      t.execution_time_ms,
+      t.state,
+    ).lastInsertRowid;
+    for (const [k, v] of Object.entries(t.tags)) insert.tag.run(key, k, v);
+    for (const [k, v] of Object.entries(t.metadata)) insert.meta.run(key, k, v);
+    t.spans.forEach((s, i) => insert.span.run(key, `s${i}`, s.name, s.type, s.status, s.content));
     for (const a of t.assessments as (EvalAssessment & Partial<GeneratedAssessment>)[]) {
       const metadata = a.session
         ? JSON.stringify({ 'mlflow.assessment.sourceRunId': 'r9', 'mlflow.trace.session': a.session })
         : null;
-      insert.assessment.run(`a${n++}`, t.trace_id, a.name, a.type, a.value, a.valid ? 1 : 0, metadata);
+      insert.assessment.run(`a${n++}`, key, a.name, a.type, a.value, a.valid ? 1 : 0, metadata);
     }
-    for (const r of t.run_ids) insert.run.run(t.trace_id, r);
-    for (const p of t.prompts) insert.prompt.run(t.trace_id, p.name, p.version);
+    for (const r of t.run_ids) insert.run.run(key, r);
+    for (const p of t.prompts) insert.prompt.run(key, p.name, p.version);
   }
 });
 

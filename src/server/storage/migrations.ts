@@ -11,6 +11,12 @@
 export interface Migration {
   version: number;
   sql: string;
+  /**
+   * Rebuilds a parent table (create new, copy, drop old, rename): SQLite's DROP TABLE of a parent with
+   * foreign keys on would cascade into its children, so the runner turns them off around this
+   * migration's transaction and checks every reference before it commits (SQLite's documented procedure).
+   */
+  rebuildsParentTable?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -222,6 +228,146 @@ DROP TABLE spans;
 ALTER TABLE spans_by_arrival RENAME TO spans;
 CREATE INDEX spans_by_name ON spans (name, trace_id);
 CREATE INDEX spans_by_type ON spans (type, trace_id);
+`,
+  },
+  {
+    // Child tables keyed by an append-mostly trace key, as PostgreSQL keys them (issue 14). The random
+    // `tr-<32 hex>` trace id led every child key and every (key, value, trace_id) / (name, trace_id)
+    // index, so each new trace dirtied a random leaf per index: 38.7 WAL pages written per trace at
+    // 100k traces. `traces.trace_key` is the rowid (INTEGER PRIMARY KEY), given in insertion order, so
+    // a new trace's child rows and index entries land on the right-most pages of each B-tree: 15.4
+    // pages per trace in the same measurement (bench/RESULTS.md, 2026-12-02 ingest). trace_id stays
+    // the external id (UNIQUE; review queue items still reference it). Keys are the old rowids, so
+    // the existing traces keep their insertion order. Children are copied in (trace_key, …) order,
+    // which packs their new B-trees densely. Triggers of migration 2 are recreated unchanged.
+    version: 6,
+    rebuildsParentTable: true,
+    sql: `
+CREATE TABLE traces_v6 (
+  trace_key INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL UNIQUE,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  client_request_id TEXT,
+  timestamp_ms INTEGER NOT NULL,
+  execution_time_ms INTEGER,
+  state TEXT NOT NULL,
+  request_preview TEXT,
+  response_preview TEXT,
+  created_seq INTEGER NOT NULL DEFAULT 0,
+  change_seq INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO traces_v6 (trace_key, trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state,
+    request_preview, response_preview, created_seq, change_seq)
+  SELECT rowid, trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state,
+    request_preview, response_preview, created_seq, change_seq FROM traces ORDER BY rowid;
+
+CREATE TABLE trace_tags_v6 (
+  trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (trace_key, key)
+) WITHOUT ROWID;
+INSERT INTO trace_tags_v6 (trace_key, key, value)
+  SELECT t.trace_key, g.key, g.value FROM traces_v6 t JOIN trace_tags g ON g.trace_id = t.trace_id ORDER BY t.trace_key, g.key;
+CREATE TABLE trace_metadata_v6 (
+  trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (trace_key, key)
+) WITHOUT ROWID;
+INSERT INTO trace_metadata_v6 (trace_key, key, value)
+  SELECT t.trace_key, g.key, g.value FROM traces_v6 t JOIN trace_metadata g ON g.trace_id = t.trace_id ORDER BY t.trace_key, g.key;
+CREATE TABLE spans_v6 (
+  trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  name TEXT NOT NULL,
+  type TEXT,
+  status TEXT NOT NULL,
+  start_time_ns INTEGER NOT NULL,
+  end_time_ns INTEGER,
+  content TEXT NOT NULL,
+  PRIMARY KEY (trace_key, span_id)
+);
+INSERT INTO spans_v6 (trace_key, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+  SELECT t.trace_key, s.span_id, s.parent_span_id, s.name, s.type, s.status, s.start_time_ns, s.end_time_ns, s.content
+  FROM traces_v6 t JOIN spans s ON s.trace_id = t.trace_id ORDER BY t.trace_key, s.span_id;
+CREATE TABLE assessments_v6 (
+  assessment_id TEXT PRIMARY KEY,
+  trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT,
+  valid INTEGER NOT NULL DEFAULT 1,
+  overrides TEXT,
+  span_id TEXT,
+  source_type TEXT NOT NULL,
+  source_id TEXT,
+  rationale TEXT,
+  metadata TEXT,
+  error TEXT,
+  create_time INTEGER NOT NULL,
+  last_update_time INTEGER NOT NULL
+);
+INSERT INTO assessments_v6 (assessment_id, trace_key, name, type, value, valid, overrides, span_id, source_type, source_id,
+    rationale, metadata, error, create_time, last_update_time)
+  SELECT a.assessment_id, t.trace_key, a.name, a.type, a.value, a.valid, a.overrides, a.span_id, a.source_type, a.source_id,
+    a.rationale, a.metadata, a.error, a.create_time, a.last_update_time
+  FROM traces_v6 t JOIN assessments a ON a.trace_id = t.trace_id ORDER BY a.rowid;
+CREATE TABLE trace_run_links_v6 (
+  trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+  run_id TEXT NOT NULL,
+  PRIMARY KEY (trace_key, run_id)
+) WITHOUT ROWID;
+INSERT INTO trace_run_links_v6 (trace_key, run_id)
+  SELECT t.trace_key, l.run_id FROM traces_v6 t JOIN trace_run_links l ON l.trace_id = t.trace_id;
+CREATE TABLE trace_prompt_links_v6 (
+  trace_key INTEGER NOT NULL REFERENCES traces(trace_key) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  PRIMARY KEY (trace_key, name, version)
+) WITHOUT ROWID;
+INSERT INTO trace_prompt_links_v6 (trace_key, name, version)
+  SELECT t.trace_key, l.name, l.version FROM traces_v6 t JOIN trace_prompt_links l ON l.trace_id = t.trace_id;
+
+DROP TABLE trace_tags;
+DROP TABLE trace_metadata;
+DROP TABLE spans;
+DROP TABLE assessments;
+DROP TABLE trace_run_links;
+DROP TABLE trace_prompt_links;
+DROP TABLE traces;
+ALTER TABLE traces_v6 RENAME TO traces;
+ALTER TABLE trace_tags_v6 RENAME TO trace_tags;
+ALTER TABLE trace_metadata_v6 RENAME TO trace_metadata;
+ALTER TABLE spans_v6 RENAME TO spans;
+ALTER TABLE assessments_v6 RENAME TO assessments;
+ALTER TABLE trace_run_links_v6 RENAME TO trace_run_links;
+ALTER TABLE trace_prompt_links_v6 RENAME TO trace_prompt_links;
+
+CREATE INDEX traces_by_time ON traces (experiment_id, timestamp_ms DESC, trace_id);
+CREATE INDEX traces_by_duration ON traces (experiment_id, execution_time_ms);
+CREATE INDEX traces_by_client_request_id ON traces (client_request_id) WHERE client_request_id IS NOT NULL;
+CREATE INDEX traces_by_change ON traces (experiment_id, change_seq);
+CREATE INDEX trace_tags_by_value ON trace_tags (key, value, trace_key);
+CREATE INDEX trace_metadata_by_value ON trace_metadata (key, value, trace_key);
+CREATE INDEX spans_by_name ON spans (name, trace_key);
+CREATE INDEX spans_by_type ON spans (type, trace_key);
+CREATE INDEX assessments_by_trace ON assessments (trace_key);
+CREATE INDEX assessments_by_name ON assessments (name, type, valid, trace_key);
+CREATE INDEX trace_run_links_by_run ON trace_run_links (run_id, trace_key);
+CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (name, version, trace_key);
+
+CREATE TRIGGER traces_change_on_insert AFTER INSERT ON traces BEGIN
+  UPDATE trace_change_clock SET seq = seq + 1 WHERE id = 1;
+  UPDATE traces SET created_seq = (SELECT seq FROM trace_change_clock WHERE id = 1),
+    change_seq = (SELECT seq FROM trace_change_clock WHERE id = 1) WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER traces_change_on_update
+AFTER UPDATE OF timestamp_ms, execution_time_ms, state, request_preview, response_preview ON traces BEGIN
+  UPDATE trace_change_clock SET seq = seq + 1 WHERE id = 1;
+  UPDATE traces SET change_seq = (SELECT seq FROM trace_change_clock WHERE id = 1) WHERE rowid = NEW.rowid;
+END;
 `,
   },
 ];

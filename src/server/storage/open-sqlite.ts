@@ -62,9 +62,17 @@ function migrate(db: Database.Database): void {
   const current = row.v ?? 0;
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version);
-    })();
+    // The pragma is a no-op inside a transaction, so it is set around it.
+    if (migration.rebuildsParentTable) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsParentTable && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+          throw new Error(`migration ${migration.version} left dangling references`);
+        db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version);
+      })();
+    } finally {
+      if (migration.rebuildsParentTable) db.pragma('foreign_keys = ON');
+    }
   }
 }

@@ -13,7 +13,6 @@ import { compileSearchFilter } from './search-sql.ts';
 import { GroupTally, groupsPageToken } from './group-summaries.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 import { traceCostExpr } from './sql/trace-schema.ts';
-import { TRACE_COLUMNS } from './trace-rows.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
 import type { CountQuery, GroupsQuery, ValuesQuery } from './trace-store.ts';
 
@@ -44,7 +43,7 @@ function scope(ids: readonly number[], filter?: CheckedFilter): Scope {
 }
 
 function sampleSql(s: Scope): string {
-  return `SELECT t.trace_id FROM traces t WHERE ${s.sql} ORDER BY t.timestamp_ms DESC LIMIT ${CATALOG_SAMPLE}`;
+  return `SELECT t.trace_key FROM traces t WHERE ${s.sql} ORDER BY t.timestamp_ms DESC LIMIT ${CATALOG_SAMPLE}`;
 }
 
 export function listKeysSql(store: SqliteReadContext, experimentIds: number[], limit: number): KeysResponse {
@@ -53,7 +52,7 @@ export function listKeysSql(store: SqliteReadContext, experimentIds: number[], l
   for (const kind of ['metadata', 'tag'] as const) {
     const rows = store
       .stmt(
-        `SELECT key, COUNT(*) AS count FROM ${TABLES[kind]} WHERE trace_id IN (${sampleSql(s)}) GROUP BY key ORDER BY count DESC, key LIMIT ?`,
+        `SELECT key, COUNT(*) AS count FROM ${TABLES[kind]} WHERE trace_key IN (${sampleSql(s)}) GROUP BY key ORDER BY count DESC, key LIMIT ?`,
       )
       .all(...s.params, limit) as { key: string; count: number }[];
     for (const r of rows) keys.push({ kind, key: r.key, count: r.count });
@@ -66,11 +65,11 @@ export function listValuesSql(store: SqliteReadContext, input: ValuesQuery): Val
   const s = scope(input.experimentIds);
   const table = TABLES[input.kind];
   if (input.prefix) {
-    // A prefix is a range on the (key, value, trace_id) index, so rare values are found too.
+    // A prefix is a range on the (key, value, trace_key) index, so rare values are found too.
     const upper = `${input.prefix}\u{10FFFF}`;
     const rows = store
       .stmt(
-        `SELECT value, COUNT(*) AS count FROM (SELECT g.value FROM ${table} g JOIN traces t ON t.trace_id = g.trace_id
+        `SELECT value, COUNT(*) AS count FROM (SELECT g.value FROM ${table} g JOIN traces t ON t.trace_key = g.trace_key
            WHERE g.key = ? AND g.value >= ? AND g.value < ? AND ${s.sql} LIMIT ${PREFIX_SCAN_LIMIT})
          GROUP BY value ORDER BY count DESC, value LIMIT ?`,
       )
@@ -79,7 +78,7 @@ export function listValuesSql(store: SqliteReadContext, input: ValuesQuery): Val
   }
   const rows = store
     .stmt(
-      `SELECT g.value AS value, COUNT(*) AS count FROM ${table} g WHERE g.key = ? AND g.trace_id IN (${sampleSql(s)})
+      `SELECT g.value AS value, COUNT(*) AS count FROM ${table} g WHERE g.key = ? AND g.trace_key IN (${sampleSql(s)})
        GROUP BY g.value ORDER BY count DESC, g.value LIMIT ?`,
     )
     .all(input.key, ...s.params, input.limit) as { value: string; count: number }[];
@@ -95,7 +94,7 @@ export function countTracesSql(store: SqliteReadContext, input: CountQuery): Cou
     const window = Math.min(4 * (input.cap + 1), 50_000);
     const probe = store
       .stmt(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT t.trace_key FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
            ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?)`,
       )
       .get(...ids, window, ...correlated.params, input.cap + 1) as { n: number };
@@ -125,7 +124,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): Gro
     const seenSet = new Set<string>();
     const it = store
       .stmt(
-        `SELECT g.value AS value FROM traces t JOIN ${table} g ON g.trace_id = t.trace_id AND g.key = ?
+        `SELECT g.value AS value FROM traces t JOIN ${table} g ON g.trace_key = t.trace_key AND g.key = ?
          WHERE ${s.sql} ORDER BY t.timestamp_ms DESC, t.trace_id`,
       )
       .iterate(query.groupBy.key, ...s.params) as IterableIterator<{ value: string }>;
@@ -141,7 +140,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): Gro
   } else {
     const rows = store
       .stmt(
-        `SELECT g.value AS value, COUNT(*) AS n FROM traces t JOIN ${table} g ON g.trace_id = t.trace_id AND g.key = ?
+        `SELECT g.value AS value, COUNT(*) AS n FROM traces t JOIN ${table} g ON g.trace_key = t.trace_key AND g.key = ?
          WHERE ${s.sql} GROUP BY g.value ORDER BY n DESC, g.value LIMIT ? OFFSET ?`,
       )
       .all(query.groupBy.key, ...s.params, query.maxResults + 1, query.offset) as { value: string; n: number }[];
@@ -153,7 +152,7 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): Gro
   const members = store
     .stmt(
       `SELECT g.value AS value, t.timestamp_ms AS ts, t.execution_time_ms AS ms, t.state AS state, ${traceCostExpr(sqliteDialect)} AS cost FROM ${table} g
-       JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql}`,
+       JOIN traces t ON t.trace_key = g.trace_key WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql}`,
     )
     .all(query.groupBy.key, valuesJson, ...s.params) as {
     value: string;
@@ -164,8 +163,8 @@ export function listGroupsSql(store: SqliteReadContext, query: GroupsQuery): Gro
   }[];
   const feedback = store
     .stmt(
-      `SELECT g.value AS value, a.value AS v, COUNT(*) AS n FROM ${table} g JOIN traces t ON t.trace_id = g.trace_id
-       JOIN assessments a ON a.trace_id = g.trace_id AND a.type = 'feedback' AND a.valid = 1 AND a.value IN ('true', 'false')
+      `SELECT g.value AS value, a.value AS v, COUNT(*) AS n FROM ${table} g JOIN traces t ON t.trace_key = g.trace_key
+       JOIN assessments a ON a.trace_key = g.trace_key AND a.type = 'feedback' AND a.valid = 1 AND a.value IN ('true', 'false')
        WHERE g.key = ? AND g.value IN (SELECT value FROM json_each(?)) AND ${s.sql} GROUP BY g.value, a.value`,
     )
     .all(query.groupBy.key, valuesJson, ...s.params) as { value: string; v: string; n: number }[];

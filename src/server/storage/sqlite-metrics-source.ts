@@ -73,13 +73,13 @@ export class SqliteMetricsSource implements MetricsSource, MetricsReader {
     traceIds: string[] | undefined,
     each: (chunk: DimensionRow[]) => void,
   ): Promise<void> {
-    const join = `SELECT t.rowid, g.value FROM ${TABLES[kind]} g JOIN traces t ON t.trace_id = g.trace_id WHERE g.key = ?`;
+    const join = `SELECT t.rowid, g.value FROM ${TABLES[kind]} g JOIN traces t ON t.trace_key = g.trace_key WHERE g.key = ?`;
     if (traceIds === undefined)
       inChunks(this.db.prepare(join).raw(true).iterate(key) as IterableIterator<DimensionRow>, each);
     else
       each(
         this.db
-          .prepare(`${join} AND g.trace_id IN (SELECT value FROM json_each(?))`)
+          .prepare(`${join} AND t.trace_id IN (SELECT value FROM json_each(?))`)
           .raw(true)
           .all(key, JSON.stringify(traceIds)) as DimensionRow[],
       );
@@ -88,7 +88,7 @@ export class SqliteMetricsSource implements MetricsSource, MetricsReader {
   async validAssessments(): Promise<AssessmentRow[]> {
     return this.db
       .prepare(
-        'SELECT t.rowid, a.name, a.type, a.value FROM assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id WHERE a.valid = 1',
+        'SELECT t.rowid, a.name, a.type, a.value FROM assessments a CROSS JOIN traces t ON t.trace_key = a.trace_key WHERE a.valid = 1',
       )
       .raw(true)
       .all() as AssessmentRow[];

@@ -30,11 +30,11 @@ interface Built {
 function dimensionSql(d: MetricDimension, params: unknown[]): string {
   if (d.kind !== 'builtin') {
     params.push(d.key);
-    return `(SELECT x.value FROM ${d.kind === 'tag' ? 'trace_tags' : 'trace_metadata'} x WHERE x.trace_id = t.trace_id AND x.key = ?)`;
+    return `(SELECT x.value FROM ${d.kind === 'tag' ? 'trace_tags' : 'trace_metadata'} x WHERE x.trace_key = t.trace_key AND x.key = ?)`;
   }
   switch (d.name) {
     case 'trace_name':
-      return `(SELECT x.value FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = 'mlflow.traceName')`;
+      return `(SELECT x.value FROM trace_tags x WHERE x.trace_key = t.trace_key AND x.key = 'mlflow.traceName')`;
     case 'trace_status':
       return 't.state';
     case 'span_name':
@@ -87,11 +87,11 @@ function build(query: MetricsQuery): Built {
       else if (isTraceCostMetric(query.metricName)) value = traceCostExpr(sqliteDialect, query.metricName);
       else if (TOKEN_PATHS[query.metricName]) {
         value = `(SELECT CASE WHEN json_valid(x.value) THEN json_extract(x.value, '${TOKEN_PATHS[query.metricName]}') END
-                  FROM trace_metadata x WHERE x.trace_id = t.trace_id AND x.key = 'mlflow.trace.tokenUsage')`;
+                  FROM trace_metadata x WHERE x.trace_key = t.trace_key AND x.key = 'mlflow.trace.tokenUsage')`;
       }
       break;
     case 'SPANS':
-      from = 'spans s JOIN traces t ON t.trace_id = s.trace_id';
+      from = 'spans s JOIN traces t ON t.trace_key = s.trace_key';
       if (query.metricName === 'latency') value = '(s.end_time_ns - s.start_time_ns) / 1000000.0';
       else if (query.metricName.endsWith('_cost')) {
         value = `json_extract(s.content, '$.attributes."mlflow.llm.cost"')`;
@@ -100,7 +100,7 @@ function build(query: MetricsQuery): Built {
       break;
     case 'ASSESSMENTS':
       // CROSS JOIN keeps assessments as the outer loop: there are far fewer of them than traces.
-      from = 'assessments a CROSS JOIN traces t ON t.trace_id = a.trace_id';
+      from = 'assessments a CROSS JOIN traces t ON t.trace_key = a.trace_key';
       where.push('a.valid = 1');
       if (query.metricName === 'assessment_value') {
         value = 'a.value';
@@ -128,7 +128,7 @@ function build(query: MetricsQuery): Built {
       case 'trace.tag':
       case 'trace.metadata':
         where.push(
-          `t.trace_id IN (SELECT trace_id FROM ${f.entity === 'trace.tag' ? 'trace_tags' : 'trace_metadata'} WHERE key = ? AND value = ?)`,
+          `t.trace_key IN (SELECT trace_key FROM ${f.entity === 'trace.tag' ? 'trace_tags' : 'trace_metadata'} WHERE key = ? AND value = ?)`,
         );
         whereParams.push(f.key, f.value);
         break;

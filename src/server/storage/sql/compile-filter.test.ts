@@ -38,36 +38,36 @@ describe('compileFilter', () => {
     ["status RLIKE '^E'", 't.state REGEXP ?', ['^E']],
     [
       "tag.env = 'prod'",
-      't.trace_id IN (SELECT x.trace_id FROM trace_tags x WHERE x.key = ? AND x.value = ?)',
+      't.trace_key IN (SELECT x.trace_key FROM trace_tags x WHERE x.key = ? AND x.value = ?)',
       ['env', 'prod'],
     ],
-    ['metadata.env IS NULL', 't.trace_id NOT IN (SELECT x.trace_id FROM trace_metadata x WHERE x.key = ?)', ['env']],
+    ['metadata.env IS NULL', 't.trace_key NOT IN (SELECT x.trace_key FROM trace_metadata x WHERE x.key = ?)', ['env']],
     [
       "run_id = 'r1'",
-      't.trace_id IN (SELECT x.trace_id FROM trace_metadata x WHERE x.key = ? AND x.value = ? UNION SELECT r.trace_id FROM trace_run_links r WHERE r.run_id = ?)',
+      't.trace_key IN (SELECT x.trace_key FROM trace_metadata x WHERE x.key = ? AND x.value = ? UNION SELECT r.trace_key FROM trace_run_links r WHERE r.run_id = ?)',
       ['mlflow.sourceRun', 'r1', 'r1'],
     ],
     [
       "span.name = 'a' AND span.status = 'OK'",
-      't.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.name = ? AND s.status = ?)',
+      't.trace_key IN (SELECT s.trace_key FROM spans s WHERE s.name = ? AND s.status = ?)',
       ['a', 'OK'],
     ],
     [
       "feedback.rel = 'yes'",
-      't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = ? AND a.type = ? AND a.valid = 1 AND a.value IN (?, ?)' +
-        ' UNION SELECT m.trace_id FROM trace_metadata m WHERE m.key = ? AND m.value IN' +
+      't.trace_key IN (SELECT a.trace_key FROM assessments a WHERE a.name = ? AND a.type = ? AND a.valid = 1 AND a.value IN (?, ?)' +
+        ' UNION SELECT m.trace_key FROM trace_metadata m WHERE m.key = ? AND m.value IN' +
         ' (SELECT (CASE WHEN json_valid(b.metadata) THEN json_extract(b.metadata, ?) END) FROM assessments b' +
         ' WHERE b.name = ? AND b.type = ? AND b.valid = 1 AND b.value IN (?, ?) AND instr(b.metadata, ?) > 0))',
       ['rel', 'feedback', 'yes', '"yes"', ...SESSION_PARAMS, 'mlflow.trace.session'],
     ],
     [
       "prompt = 'qa/2'",
-      't.trace_id IN (SELECT l.trace_id FROM trace_prompt_links l WHERE l.name = ? AND l.version = ?)',
+      't.trace_key IN (SELECT l.trace_key FROM trace_prompt_links l WHERE l.name = ? AND l.version = ?)',
       ['qa', '2'],
     ],
     [
       "issue.id = 'loop'",
-      't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = ? AND a.type = ? AND a.valid = 1)',
+      't.trace_key IN (SELECT a.trace_key FROM assessments a WHERE a.name = ? AND a.type = ? AND a.valid = 1)',
       ['loop', 'issue'],
     ],
   ])('%s', (text, sql, params) => {
@@ -77,34 +77,38 @@ describe('compileFilter', () => {
   it.each([
     [
       "tag.env = 'prod'",
-      'EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = ? AND x.value = ?)',
+      'EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_key = t.trace_key AND x.key = ? AND x.value = ?)',
       ['env', 'prod'],
     ],
-    ['tag.env IS NULL', 'NOT EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = ?)', ['env']],
+    [
+      'tag.env IS NULL',
+      'NOT EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_key = t.trace_key AND x.key = ?)',
+      ['env'],
+    ],
     [
       "span.name = 'a' AND span.attributes.k = 'v'",
-      'EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name = ? AND EXISTS (SELECT 1 FROM' +
+      'EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.name = ? AND EXISTS (SELECT 1 FROM' +
         " json_each(s.content, '$.attributes') j WHERE j.key = ? AND (CASE WHEN json_valid(j.value) THEN (CASE WHEN" +
         " json_type(j.value) = 'text' THEN json_extract(j.value, '$') ELSE j.value END) ELSE j.value END) = ?))",
       ['a', 'k', 'v'],
     ],
     [
       "run_id = 'r1'",
-      '(EXISTS (SELECT 1 FROM trace_metadata x WHERE x.trace_id = t.trace_id AND x.key = ? AND x.value = ?)' +
-        ' OR EXISTS (SELECT 1 FROM trace_run_links x WHERE x.trace_id = t.trace_id AND x.run_id = ?))',
+      '(EXISTS (SELECT 1 FROM trace_metadata x WHERE x.trace_key = t.trace_key AND x.key = ? AND x.value = ?)' +
+        ' OR EXISTS (SELECT 1 FROM trace_run_links x WHERE x.trace_key = t.trace_key AND x.run_id = ?))',
       ['mlflow.sourceRun', 'r1', 'r1'],
     ],
     [
       "feedback.rel != 'yes'",
-      '(EXISTS (SELECT 1 FROM assessments a WHERE a.trace_id = t.trace_id AND a.name = ? AND a.type = ? AND a.valid = 1 AND a.value NOT IN (?, ?))' +
-        ' OR EXISTS (SELECT 1 FROM trace_metadata m WHERE m.trace_id = t.trace_id AND m.key = ? AND m.value IN' +
+      '(EXISTS (SELECT 1 FROM assessments a WHERE a.trace_key = t.trace_key AND a.name = ? AND a.type = ? AND a.valid = 1 AND a.value NOT IN (?, ?))' +
+        ' OR EXISTS (SELECT 1 FROM trace_metadata m WHERE m.trace_key = t.trace_key AND m.key = ? AND m.value IN' +
         ' (SELECT (CASE WHEN json_valid(b.metadata) THEN json_extract(b.metadata, ?) END) FROM assessments b' +
         ' WHERE b.name = ? AND b.type = ? AND b.valid = 1 AND b.value NOT IN (?, ?) AND instr(b.metadata, ?) > 0)))',
       ['rel', 'feedback', 'yes', '"yes"', ...SESSION_PARAMS, 'mlflow.trace.session'],
     ],
     [
       "status = 'OK' AND NOT tag.a = 'b'",
-      '(t.state = ? AND NOT (EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND x.key = ? AND x.value = ?)))',
+      '(t.state = ? AND NOT (EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_key = t.trace_key AND x.key = ? AND x.value = ?)))',
       ['OK', 'a', 'b'],
     ],
   ])('correlated: %s', (text, sql, params) => {
@@ -130,14 +134,14 @@ describe('compileFilter', () => {
       }),
     ).toEqual({
       sql:
-        "(t.trace_id IN (SELECT x.trace_id FROM trace_tags x WHERE x.key = $4 AND x.value LIKE $5 ESCAPE '')" +
+        "(t.trace_key IN (SELECT x.trace_key FROM trace_tags x WHERE x.key = $4 AND x.value LIKE $5 ESCAPE '')" +
         " AND (t.state ILIKE $6 ESCAPE '' AND translate(t.state, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE" +
         " translate($6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ESCAPE '')" +
         ' AND (CASE WHEN regex_is_valid($7) THEN t.state ~ $7 ELSE FALSE END))',
       params: ['env', 'p%', 'o%', 'x'],
     });
     expect(compile("issue.id = 'loop'", { dialect: postgresDialect }).sql).toBe(
-      't.trace_id IN (SELECT a.trace_id FROM assessments a WHERE a.name = $1 AND a.type = $2 AND a.valid)',
+      't.trace_key IN (SELECT a.trace_key FROM assessments a WHERE a.name = $1 AND a.type = $2 AND a.valid)',
     );
   });
 
@@ -182,7 +186,7 @@ describe('compileOrderBy', () => {
     const r = parseOrderBy(['total_tokens DESC']);
     const [pg] = r.ok ? compileOrderBy(r.terms, postgresDialect, 2) : [];
     expect(pg).toEqual({
-      sql: "(SELECT (CASE WHEN jsonb_typeof(try_jsonb(o.value) -> 'total_tokens') = 'number' THEN (try_jsonb(o.value) ->> 'total_tokens')::double precision END) FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $2)",
+      sql: "(SELECT (CASE WHEN jsonb_typeof(try_jsonb(o.value) -> 'total_tokens') = 'number' THEN (try_jsonb(o.value) ->> 'total_tokens')::double precision END) FROM trace_metadata o WHERE o.trace_key = t.trace_key AND o.key = $2)",
       params: ['mlflow.trace.tokenUsage'],
       ascending: false,
     });
@@ -211,12 +215,12 @@ describe('compileOrderBy', () => {
     const terms = r.ok ? compileOrderBy(r.terms, postgresDialect, 3) : [];
     expect(terms).toEqual([
       {
-        sql: '(SELECT o.value FROM trace_tags o WHERE o.trace_id = t.trace_id AND o.key = $3)',
+        sql: '(SELECT o.value FROM trace_tags o WHERE o.trace_key = t.trace_key AND o.key = $3)',
         params: ['env'],
         ascending: true,
       },
       {
-        sql: '(SELECT o.value FROM trace_metadata o WHERE o.trace_id = t.trace_id AND o.key = $4)',
+        sql: '(SELECT o.value FROM trace_metadata o WHERE o.trace_key = t.trace_key AND o.key = $4)',
         params: ['m'],
         ascending: false,
       },

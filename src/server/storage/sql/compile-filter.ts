@@ -4,18 +4,18 @@
 // storage's half. Call checkFilter first: compiling a filter that still has errors throws.
 //
 // Two modes for predicates on the side tables (tags, metadata, spans, assessments, links):
-// - `membership` (default): `t.trace_id IN (SELECT trace_id FROM trace_tags WHERE key = ? AND …)`.
+// - `membership` (default): `t.trace_key IN (SELECT trace_key FROM trace_tags WHERE key = ? AND …)`.
 //   Uncorrelated: the engine computes the id set once. Right when the side table drives the plan
-//   (a rare value seeks the (key, value, trace_id) index; the metrics mask; groups).
-// - `correlated`: `EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_id = t.trace_id AND …)`. One
+//   (a rare value seeks the (key, value, trace_key) index; the metrics mask; groups).
+// - `correlated`: `EXISTS (SELECT 1 FROM trace_tags x WHERE x.trace_key = t.trace_key AND …)`. One
 //   index seek per trace row visited. The search walks an experiment's traces newest first through
 //   the time index over a bounded window (sqlite-trace-store.ts, searchTraces) and stops after about
 //   a page; SQLite would otherwise materialise the whole IN list first (700k ids for a value on 70%
-//   of a million traces). Equivalent to the membership form because trace ids are never NULL.
+//   of a million traces). Equivalent to the membership form because trace keys are never NULL.
 //
 // Other shapes chosen for the planner: every span clause of one AND-chain goes into ONE span
 // subquery, so they must hold for the same span (MLflow's semantics) and `span.name = ?` seeks
-// spans_by_name; assessments seek (name, type, valid, trace_id). Membership tests are two-valued and
+// spans_by_name; assessments seek (name, type, valid, trace_key). Membership tests are two-valued and
 // nullable trace columns are guarded with IS NOT NULL, so NOT never meets SQL's unknown: `NOT x` is
 // exactly the complement of `x`, as in the reference evaluator.
 import type { AttributeKey, Comparator, ComparisonNode, FilterExpr, ValueNode } from '../../../core/filter/ast.ts';

@@ -1,13 +1,11 @@
 // The schema description the SQL is generated from must name what the migrations create.
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../migrations.ts';
+import { openSqlite } from '../open-sqlite.ts';
 import { TRACE_SCHEMA } from './trace-schema.ts';
 
 describe('TRACE_SCHEMA', () => {
   it('names tables and columns that the migrations create', () => {
-    const db = new Database(':memory:');
-    for (const m of MIGRATIONS) db.exec(m.sql);
+    const db = openSqlite(':memory:');
     const columns = (table: string) =>
       new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     const s = TRACE_SCHEMA;

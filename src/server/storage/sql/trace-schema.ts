@@ -1,16 +1,18 @@
 // The one description of the trace tables that SQL is generated from: the filter compiler, the
 // order-by compiler and the correlated search windows read table and column names only from here
-// (migrations.ts creates them; trace-schema.test.ts checks the two agree). PostgreSQL keeps the same
-// tables and columns with a BIGINT trace key in child tables (POSTGRES_TRACE_SCHEMA below) and supplies a
-// dialect (sql-dialect.ts).
+// (migrations.ts creates them; trace-schema.test.ts checks the two agree). Both engines key child tables
+// by `traces.trace_key`, an append-mostly integer (SQLite's rowid, PostgreSQL's identity), never by the
+// random external trace_id; PostgreSQL adds the experiment to spans and assessments and prefix-indexes
+// free text (POSTGRES_TRACE_SCHEMA below), and supplies a dialect (sql-dialect.ts).
 import type { AttributeKey, SpanColumnKey } from '../../../core/filter/ast.ts';
 import { INDEXED_PREFIX_CHARS } from '../postgres/postgres-migrations.ts';
 import { METADATA } from '../../../core/model.ts';
 import type { SqlDialect } from './sql-dialect.ts';
 
-/** A narrow key/value table beside the traces: (trace id, key, value), indexed on (key, value, trace id). */
+/** A narrow key/value table beside the traces: (trace key, key, value), indexed on (key, value, trace key). */
 interface KeyValueTable {
   table: string;
+  /** The column holding the trace's key (`traces.trace_key`), in this and every child table. */
   traceId: string;
   key: string;
   value: string;
@@ -21,6 +23,7 @@ export interface TraceSchema {
     table: string;
     /** The alias every compiled expression uses for the trace row. */
     alias: string;
+    /** The key child tables reference (`trace_key`); the external id is the `request_id` attribute. */
     traceId: string;
     experimentId: string;
     timestamp: string;
@@ -64,7 +67,7 @@ export const TRACE_SCHEMA: TraceSchema = {
   traces: {
     table: 'traces',
     alias: 't',
-    traceId: 'trace_id',
+    traceId: 'trace_key',
     experimentId: 'experiment_id',
     timestamp: 'timestamp_ms',
     attributes: {
@@ -77,16 +80,16 @@ export const TRACE_SCHEMA: TraceSchema = {
       end_time_ms: { column: 'timestamp_ms', nullable: false },
     },
   },
-  tag: { table: 'trace_tags', traceId: 'trace_id', key: 'key', value: 'value' },
-  metadata: { table: 'trace_metadata', traceId: 'trace_id', key: 'key', value: 'value' },
+  tag: { table: 'trace_tags', traceId: 'trace_key', key: 'key', value: 'value' },
+  metadata: { table: 'trace_metadata', traceId: 'trace_key', key: 'key', value: 'value' },
   spans: {
     table: 'spans',
-    traceId: 'trace_id',
+    traceId: 'trace_key',
     columns: { name: 'name', type: 'type', status: 'status', content: 'content' },
   },
   assessments: {
     table: 'assessments',
-    traceId: 'trace_id',
+    traceId: 'trace_key',
     name: 'name',
     type: 'type',
     value: 'value',
@@ -95,25 +98,19 @@ export const TRACE_SCHEMA: TraceSchema = {
     id: 'assessment_id',
     createTime: 'create_time',
   },
-  runLinks: { table: 'trace_run_links', traceId: 'trace_id', runId: 'run_id' },
-  promptLinks: { table: 'trace_prompt_links', traceId: 'trace_id', name: 'name', version: 'version' },
+  runLinks: { table: 'trace_run_links', traceId: 'trace_key', runId: 'run_id' },
+  promptLinks: { table: 'trace_prompt_links', traceId: 'trace_key', name: 'name', version: 'version' },
 };
 
 /**
- * PostgreSQL's layout (postgres/postgres-migrations.ts): the same tables and columns, but child tables
- * reference the trace by `trace_key` (a BIGINT identity), spans and assessments carry the experiment, and
- * free text is indexed by its first 250 characters. Filters correlate on `t.trace_key`; the
- * `request_id` attribute is still `t.trace_id`.
+ * PostgreSQL's layout (postgres/postgres-migrations.ts): SQLite's tables, keys and columns, plus the
+ * experiment in spans and assessments (their indexes lead with it) and free text indexed by its first
+ * 250 characters.
  */
 export const POSTGRES_TRACE_SCHEMA: TraceSchema = {
   ...TRACE_SCHEMA,
-  traces: { ...TRACE_SCHEMA.traces, traceId: 'trace_key' },
-  tag: { ...TRACE_SCHEMA.tag, traceId: 'trace_key' },
-  metadata: { ...TRACE_SCHEMA.metadata, traceId: 'trace_key' },
-  spans: { ...TRACE_SCHEMA.spans, traceId: 'trace_key', experimentId: 'experiment_id' },
-  assessments: { ...TRACE_SCHEMA.assessments, traceId: 'trace_key', experimentId: 'experiment_id' },
-  runLinks: { ...TRACE_SCHEMA.runLinks, traceId: 'trace_key' },
-  promptLinks: { ...TRACE_SCHEMA.promptLinks, traceId: 'trace_key' },
+  spans: { ...TRACE_SCHEMA.spans, experimentId: 'experiment_id' },
+  assessments: { ...TRACE_SCHEMA.assessments, experimentId: 'experiment_id' },
   indexedPrefixChars: INDEXED_PREFIX_CHARS,
 };
 

@@ -26,15 +26,16 @@ export function bulkLoad(ctx: SqliteContext, assessments: SqliteAssessments, tra
     `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertTag = ctx.stmt('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)');
-  const insertMeta = ctx.stmt('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+  const insertTag = ctx.stmt('INSERT INTO trace_tags (trace_key, key, value) VALUES (?, ?, ?)');
+  const insertMeta = ctx.stmt('INSERT INTO trace_metadata (trace_key, key, value) VALUES (?, ?, ?)');
   const insertSpan = ctx.stmt(
-    `INSERT INTO spans (trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
+    `INSERT INTO spans (trace_key, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   ctx.db.transaction(() => {
     for (const t of traces) {
-      insertTrace.run(
+      // Child rows reference the new trace by its key (the rowid just given).
+      const { lastInsertRowid: key } = insertTrace.run(
         t.traceId,
         Number(t.experimentId),
         t.clientRequestId ?? null,
@@ -44,21 +45,11 @@ export function bulkLoad(ctx: SqliteContext, assessments: SqliteAssessments, tra
         t.requestPreview ?? null,
         t.responsePreview ?? null,
       );
-      for (const [k, v] of Object.entries(t.tags)) insertTag.run(t.traceId, k, v);
-      for (const [k, v] of Object.entries(t.metadata)) insertMeta.run(t.traceId, k, v);
+      for (const [k, v] of Object.entries(t.tags)) insertTag.run(key, k, v);
+      for (const [k, v] of Object.entries(t.metadata)) insertMeta.run(key, k, v);
       for (const s of t.spans)
-        insertSpan.run(
-          t.traceId,
-          s.spanId,
-          s.parentSpanId,
-          s.name,
-          s.type,
-          s.status,
-          s.startTimeNs,
-          s.endTimeNs,
-          s.content,
-        );
-      for (const a of t.assessments ?? []) assessments.insert({ ...a, traceId: t.traceId });
+        insertSpan.run(key, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeNs, s.endTimeNs, s.content);
+      for (const a of t.assessments ?? []) assessments.insert({ ...a, traceId: t.traceId }, key);
     }
   })();
 }

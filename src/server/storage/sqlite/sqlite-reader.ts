@@ -99,7 +99,7 @@ export class SqliteReader {
       const windowed = (size: number) =>
         this.ctx
           .stmt(
-            `SELECT * FROM (SELECT ${TRACE_COLUMNS} FROM traces t WHERE ${scope}${keyset ? ` AND ${keyset.sql}` : ''}
+            `SELECT ${TRACE_COLUMNS} FROM (SELECT t.trace_key, ${TRACE_COLUMNS} FROM traces t WHERE ${scope}${keyset ? ` AND ${keyset.sql}` : ''}
              ORDER BY t.timestamp_ms DESC, t.trace_id ASC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?`,
           )
           .all(...experimentIds, ...(keyset?.params ?? []), size, ...correlated.params, query.maxResults) as TraceRow[];

@@ -15,12 +15,16 @@ import {
   type SpanRow,
   type TraceRow,
 } from '../trace-rows.ts';
+import { ASSESSMENT_COLUMNS } from './assessments.ts';
 import type { SqliteExperiments } from './experiments.ts';
 import { IDS_JSON, type SqliteContext } from './sqlite-context.ts';
 
-const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_ns, end_time_ns, content';
+const SPAN_COLUMNS =
+  't.trace_id, s.span_id, s.parent_span_id, s.name, s.type, s.status, s.start_time_ns, s.end_time_ns, s.content';
 /** getSpans order within a trace: root first, then by start time. */
-const SPAN_ORDER = 'parent_span_id IS NOT NULL, start_time_ns, span_id';
+const SPAN_ORDER = 's.parent_span_id IS NOT NULL, s.start_time_ns, s.span_id';
+/** Child rows of the traces whose ids are bound as one JSON array (child tables are keyed by trace_key). */
+const OF_TRACES = `traces t ON t.trace_key = c.trace_key WHERE t.trace_id IN ${IDS_JSON}`;
 
 export class SqliteTraceReads {
   private readonly ctx: SqliteContext;
@@ -33,6 +37,11 @@ export class SqliteTraceReads {
 
   exists(traceId: string): boolean {
     return this.ctx.stmt('SELECT 1 FROM traces WHERE trace_id = ?').get(traceId) !== undefined;
+  }
+
+  /** The stored trace's key (what its child rows reference), or undefined when there is no such trace. */
+  key(traceId: string): number | undefined {
+    return this.ctx.stmt('SELECT trace_key FROM traces WHERE trace_id = ?').pluck().get(traceId) as number | undefined;
   }
 
   /** Trace infos for ids in the given order (unknown ids skipped): four statements whatever the count. */
@@ -51,19 +60,22 @@ export class SqliteTraceReads {
     const idsJson = JSON.stringify(rows.map((r) => r.trace_id));
     const tags = groupKeyValues(
       this.ctx
-        .stmt(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN ${IDS_JSON}`)
+        .stmt(`SELECT t.trace_id, c.key, c.value FROM trace_tags c JOIN ${OF_TRACES}`)
         .all(idsJson) as KeyValueRow[],
       (r) => r.trace_id,
     );
     const metadata = groupKeyValues(
       this.ctx
-        .stmt(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN ${IDS_JSON}`)
+        .stmt(`SELECT t.trace_id, c.key, c.value FROM trace_metadata c JOIN ${OF_TRACES}`)
         .all(idsJson) as KeyValueRow[],
       (r) => r.trace_id,
     );
     const assessments = new Map<string, Assessment[]>();
     const assessmentRows = this.ctx
-      .stmt(`SELECT * FROM assessments WHERE trace_id IN ${IDS_JSON} ORDER BY create_time, assessment_id`)
+      .stmt(
+        `SELECT ${ASSESSMENT_COLUMNS} FROM assessments a JOIN traces t ON t.trace_key = a.trace_key
+         WHERE t.trace_id IN ${IDS_JSON} ORDER BY a.create_time, a.assessment_id`,
+      )
       .all(idsJson) as AssessmentRow[];
     for (const row of assessmentRows) pushTo(assessments, row.trace_id, toAssessment(row));
     return rows.map((r) =>
@@ -79,7 +91,7 @@ export class SqliteTraceReads {
   /** Stored span count by trace (traces without spans absent): one statement, each count a primary-key range. */
   spanCounts(traceIds: string[]): Map<string, number> {
     const rows = this.ctx
-      .stmt(`SELECT trace_id, COUNT(*) AS n FROM spans WHERE trace_id IN ${IDS_JSON} GROUP BY trace_id`)
+      .stmt(`SELECT t.trace_id, COUNT(*) AS n FROM spans c JOIN ${OF_TRACES} GROUP BY t.trace_key`)
       .all(JSON.stringify(traceIds)) as { trace_id: string; n: number }[];
     return new Map(rows.map((r) => [r.trace_id, r.n]));
   }
@@ -88,8 +100,8 @@ export class SqliteTraceReads {
   spansOfTraces(traceIds: string[]): Map<string, SpanRecord[]> {
     const rows = this.ctx
       .stmt(
-        `SELECT ${SPAN_COLUMNS} FROM spans
-         WHERE trace_id IN ${IDS_JSON} ORDER BY trace_id, ${SPAN_ORDER}`,
+        `SELECT ${SPAN_COLUMNS} FROM traces t JOIN spans s ON s.trace_key = t.trace_key
+         WHERE t.trace_id IN ${IDS_JSON} ORDER BY t.trace_id, ${SPAN_ORDER}`,
       )
       .safeIntegers(true)
       .all(JSON.stringify(traceIds)) as SpanRow[];
@@ -101,7 +113,9 @@ export class SqliteTraceReads {
   /** A trace's span ids in spansOfTraces order, from the key columns only (streamed reads page by them). */
   spanOrder(traceId: string): string[] {
     return this.ctx
-      .stmt(`SELECT span_id FROM spans WHERE trace_id = ? ORDER BY ${SPAN_ORDER}`)
+      .stmt(
+        `SELECT s.span_id FROM traces t JOIN spans s ON s.trace_key = t.trace_key WHERE t.trace_id = ? ORDER BY ${SPAN_ORDER}`,
+      )
       .pluck()
       .all(traceId) as string[];
   }
@@ -109,7 +123,10 @@ export class SqliteTraceReads {
   /** The trace's spans with these ids, in the ids' order (ids no longer stored are skipped). */
   spansByIds(traceId: string, spanIds: string[]): SpanRecord[] {
     const rows = this.ctx
-      .stmt(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? AND span_id IN ${IDS_JSON}`)
+      .stmt(
+        `SELECT ${SPAN_COLUMNS} FROM traces t JOIN spans s ON s.trace_key = t.trace_key
+         WHERE t.trace_id = ? AND s.span_id IN ${IDS_JSON}`,
+      )
       .safeIntegers(true)
       .all(traceId, JSON.stringify(spanIds)) as SpanRow[];
     const byId = new Map(rows.map((r) => [r.span_id, r]));

@@ -12,12 +12,12 @@ import type { SqliteExperiments } from './experiments.ts';
 import { IDS_JSON, type SqliteContext } from './sqlite-context.ts';
 import type { SqliteTraceReads } from './trace-reads.ts';
 
-/** One statement per table: the pairs travel as one JSON array. */
+/** One statement per table: the pairs travel as one JSON array. Child rows name the trace by its trace_key. */
 const PUT_TAGS =
-  "INSERT OR REPLACE INTO trace_tags (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j";
+  "INSERT OR REPLACE INTO trace_tags (trace_key, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j";
 const PUT_METADATA =
-  "INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j";
-const PUT_TAG = 'INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)';
+  "INSERT OR REPLACE INTO trace_metadata (trace_key, key, value) SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j";
+const PUT_TAG = 'INSERT OR REPLACE INTO trace_tags (trace_key, key, value) VALUES (?, ?, ?)';
 
 export class SqliteTraceWrites {
   constructor(
@@ -29,14 +29,15 @@ export class SqliteTraceWrites {
 
   start(input: TraceInfoInput): TraceInfo {
     const experiment = this.experiments.requireActive(input.experimentId);
-    const exists = this.reads.exists(input.traceId);
+    const storedKey = this.reads.key(input.traceId);
+    const exists = storedKey !== undefined;
     if (exists) {
       this.ctx
         .stmt(
           // Times the request omits keep what OTLP spans (or an earlier call) recorded.
           `UPDATE traces SET client_request_id = COALESCE(?, client_request_id), timestamp_ms = COALESCE(?, timestamp_ms),
              execution_time_ms = COALESCE(?, execution_time_ms), state = ?,
-             request_preview = COALESCE(?, request_preview), response_preview = COALESCE(?, response_preview) WHERE trace_id = ?`,
+             request_preview = COALESCE(?, request_preview), response_preview = COALESCE(?, response_preview) WHERE trace_key = ?`,
         )
         .run(
           input.clientRequestId ?? null,
@@ -45,7 +46,7 @@ export class SqliteTraceWrites {
           input.state,
           input.requestPreview ?? null,
           input.responsePreview ?? null,
-          input.traceId,
+          storedKey,
         );
     }
     const row: TraceRow = {
@@ -58,23 +59,24 @@ export class SqliteTraceWrites {
       request_preview: input.requestPreview ?? null,
       response_preview: input.responsePreview ?? null,
     };
-    if (!exists) {
+    // A new trace's key is the next rowid: its child rows append to every (trace_key, …) B-tree.
+    const traceKey =
+      storedKey ??
       this.ctx
         .stmt(
           `INSERT INTO traces (trace_id, experiment_id, client_request_id, timestamp_ms, execution_time_ms, state, request_preview, response_preview)
            VALUES (@trace_id, @experiment_id, @client_request_id, @timestamp_ms, @execution_time_ms, @state, @request_preview, @response_preview)`,
         )
-        .run(row);
-    }
+        .run(row).lastInsertRowid;
     const tags = startTraceTags(input.tags, exists);
     const metadata = startTraceMetadata(input.metadata);
-    this.ctx.stmt(PUT_TAGS).run(input.traceId, JSON.stringify(Object.entries(tags)));
+    this.ctx.stmt(PUT_TAGS).run(traceKey, JSON.stringify(Object.entries(tags)));
     // A stored artifact location (set-tag earlier) is reset to the derived one, as StartTraceV3 overwrites it.
     if (exists)
-      this.ctx.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(input.traceId, TAGS.artifactLocation);
-    this.ctx.stmt(PUT_METADATA).run(input.traceId, JSON.stringify(Object.entries(metadata)));
+      this.ctx.stmt('DELETE FROM trace_tags WHERE trace_key = ? AND key = ?').run(traceKey, TAGS.artifactLocation);
+    this.ctx.stmt(PUT_METADATA).run(traceKey, JSON.stringify(Object.entries(metadata)));
     const assessments = input.assessments.map((a) =>
-      toAssessment(this.assessments.insert({ ...a, traceId: input.traceId })),
+      toAssessment(this.assessments.insert({ ...a, traceId: input.traceId }, traceKey)),
     );
     if (exists) return this.reads.infos([input.traceId])[0];
     // A new trace holds exactly what was just written: answer without reading it back.
@@ -91,42 +93,45 @@ export class SqliteTraceWrites {
     }
     return this.ctx
       .stmt(
-        `DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM traces WHERE experiment_id = ? AND timestamp_ms <= ?
+        `DELETE FROM traces WHERE trace_key IN (SELECT trace_key FROM traces WHERE experiment_id = ? AND timestamp_ms <= ?
            ORDER BY timestamp_ms ASC LIMIT ?)`,
       )
       .run(experimentId, input.maxTimestampMillis, input.maxTraces ?? -1).changes;
   }
 
-  private requireTrace(traceId: string): void {
-    if (!this.reads.exists(traceId)) throw traceNotFound(traceId);
+  /** The trace's key, or MLflow's not-found error. */
+  private requireTrace(traceId: string): number {
+    const key = this.reads.key(traceId);
+    if (key === undefined) throw traceNotFound(traceId);
+    return key;
   }
 
   setTag(traceId: string, key: string, value: string): void {
-    this.requireTrace(traceId);
-    this.ctx.stmt(PUT_TAG).run(traceId, key, value);
+    this.ctx.stmt(PUT_TAG).run(this.requireTrace(traceId), key, value);
   }
 
   deleteTag(traceId: string, key: string): void {
-    this.requireTrace(traceId);
-    const { changes } = this.ctx.stmt('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?').run(traceId, key);
+    const traceKey = this.requireTrace(traceId);
+    const { changes } = this.ctx.stmt('DELETE FROM trace_tags WHERE trace_key = ? AND key = ?').run(traceKey, key);
     if (changes === 0) throw traceTagNotFound(traceId, key);
   }
 
   linkToRun(traceIds: string[], runId: string): void {
-    const link = this.ctx.stmt(
-      'INSERT OR IGNORE INTO trace_run_links (trace_id, run_id) SELECT trace_id, ? FROM traces WHERE trace_id = ?',
-    );
-    for (const id of traceIds) link.run(runId, id);
+    this.ctx
+      .stmt(
+        `INSERT OR IGNORE INTO trace_run_links (trace_key, run_id) SELECT trace_key, ? FROM traces WHERE trace_id IN ${IDS_JSON}`,
+      )
+      .run(runId, JSON.stringify(traceIds));
   }
 
   linkPrompts(traceId: string, prompts: { name: string; version: string }[]): void {
-    this.requireTrace(traceId);
-    const link = this.ctx.stmt('INSERT OR IGNORE INTO trace_prompt_links (trace_id, name, version) VALUES (?, ?, ?)');
-    for (const p of prompts) link.run(traceId, p.name, p.version);
+    const traceKey = this.requireTrace(traceId);
+    const link = this.ctx.stmt('INSERT OR IGNORE INTO trace_prompt_links (trace_key, name, version) VALUES (?, ?, ?)');
+    for (const p of prompts) link.run(traceKey, p.name, p.version);
     // MLflow also records the links in the mlflow.linkedPrompts tag.
     const all = this.ctx
-      .stmt('SELECT name, version FROM trace_prompt_links WHERE trace_id = ? ORDER BY name, version')
-      .all(traceId) as { name: string; version: string }[];
-    this.ctx.stmt(PUT_TAG).run(traceId, TAGS.linkedPrompts, JSON.stringify(all));
+      .stmt('SELECT name, version FROM trace_prompt_links WHERE trace_key = ? ORDER BY name, version')
+      .all(traceKey) as { name: string; version: string }[];
+    this.ctx.stmt(PUT_TAG).run(traceKey, TAGS.linkedPrompts, JSON.stringify(all));
   }
 }
