@@ -5,8 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { ThreadPool } from '../thread-pool.ts';
 import { OtlpFormatError } from './decode-otlp.ts';
+import type { PriceTable } from '../../core/cost/price-table.ts';
+import type { SpanRecord } from '../storage/span-record.ts';
 import type { DecodeReply } from './decode-protocol.ts';
-import { decodeSpans, type DecodedSpans, type OtlpEncoding } from './decode-spans.ts';
+import { decodeSpans, type PackedDecodedSpans, type OtlpEncoding } from './decode-spans.ts';
+import { needsDerivedCost, withDerivedCost } from './span-cost.ts';
 
 /** Bodies below this size (after decompression) are decoded on the event loop. */
 export const DEFAULT_DECODE_INLINE_BYTES = 64 * 1024;
@@ -25,6 +28,11 @@ export interface DecodePoolOptions {
   /** Time budget of one body, queueing included. */
   budgetMs: number;
 }
+
+/** What a body became: records (decoded here) or packed chunks (decoded in a thread, never unpacked here). */
+export type Decoded =
+  | ({ packed: false } & { spans: SpanRecord[]; rejected: number; reason: string })
+  | ({ packed: true } & PackedDecodedSpans);
 
 export class DecodePool {
   private readonly options: DecodePoolOptions;
@@ -49,17 +57,28 @@ export class DecodePool {
     this.options = options;
   }
 
-  /** Decodes and converts `body`; rejects with OtlpFormatError when it is not OTLP in `encoding`. */
-  async decode(encoding: OtlpEncoding, body: Buffer): Promise<DecodedSpans> {
-    if (body.byteLength < this.options.inlineMaxBytes) return decodeSpans(encoding, body);
+  /**
+   * Decodes and converts `body`, with derived costs from `prices` (asked for only when a span needs it on
+   * the event loop; always before a thread's turn, which cannot ask); rejects with OtlpFormatError when it is
+   * not OTLP in `encoding`.
+   */
+  async decode(encoding: OtlpEncoding, body: Buffer, prices: () => Promise<PriceTable>): Promise<Decoded> {
+    if (body.byteLength < this.options.inlineMaxBytes) {
+      const { spans, rejected, reason } = decodeSpans(encoding, body);
+      if (spans.some(needsDerivedCost)) {
+        const table = await prices();
+        for (let i = 0; i < spans.length; i++) spans[i] = withDerivedCost(spans[i], table);
+      }
+      return { packed: false, spans, rejected, reason };
+    }
     // Transferred, not copied, when the body owns its whole buffer (a large body always does).
     const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
     const owned = whole && body.buffer instanceof ArrayBuffer ? body : new Uint8Array(body);
     const reply = await this.threads.run(
-      { encoding, body: owned },
+      { encoding, body: owned, prices: await prices() },
       { budgetMs: this.options.budgetMs, transfer: [owned.buffer as ArrayBuffer] },
     );
-    if (reply.ok) return reply.value;
+    if (reply.ok) return { packed: true, ...reply.value };
     throw reply.format ? new OtlpFormatError(reply.message) : new Error(reply.message);
   }
 

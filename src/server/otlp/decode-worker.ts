@@ -1,21 +1,24 @@
 // One decode thread (started by decode-pool.ts): decodes and converts OTLP bodies with the same
-// decodeSpans the event loop runs for small ones.
+// code the event loop runs for small ones, and packs the spans (transferred back, not copied).
 import { parentPort } from 'node:worker_threads';
 import { OtlpFormatError } from './decode-otlp.ts';
 import { THREAD_READY } from '../thread-pool.ts';
 import type { DecodeReply, DecodeRequest } from './decode-protocol.ts';
-import { decodeSpans } from './decode-spans.ts';
+import { decodePackedSpans } from './decode-spans.ts';
 
 const port = parentPort!;
 
-port.on('message', ({ id, encoding, body }: DecodeRequest) => {
+port.on('message', ({ id, encoding, body, prices }: DecodeRequest) => {
   let reply: DecodeReply;
+  let transfer: ArrayBuffer[] = [];
   try {
-    reply = { id, ok: true, value: decodeSpans(encoding, body) };
+    const value = decodePackedSpans(encoding, body, prices);
+    reply = { id, ok: true, value };
+    transfer = value.spans.chunks;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     reply = { id, ok: false, format: error instanceof OtlpFormatError, message };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, transfer);
 });
 port.postMessage(THREAD_READY);

@@ -1,13 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import { MlflowError } from '../errors.ts';
-import { DecodePool } from '../otlp/decode-pool.ts';
-import type { DecodedSpans } from '../otlp/decode-spans.ts';
-import { needsDerivedCost, withDerivedCost } from '../otlp/span-cost.ts';
+import { DecodePool, type Decoded } from '../otlp/decode-pool.ts';
 import { priceTableOf } from './price-table-of.ts';
 import { encodeOtlpResponse, OtlpFormatError } from '../otlp/decode-otlp.ts';
 import type { TraceStore } from '../storage/trace-store.ts';
-import type { SpanCap } from './span-cap.ts';
+import { admittedSpans, countByTrace, type SpanCap } from './span-cap.ts';
 
 export const MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024;
 
@@ -22,18 +21,23 @@ class OtlpHttpError extends Error {
   }
 }
 
-function decompress(body: Buffer, encoding: string | undefined): Buffer {
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+
+/** Decompressed in libuv's thread pool, not on the event loop; at most MAX_DECOMPRESSED_BYTES come out (bombs: 413). */
+async function decompress(body: Buffer, encoding: string | undefined): Promise<Buffer> {
   const enc = (encoding ?? '').trim().toLowerCase();
   const options = { maxOutputLength: MAX_DECOMPRESSED_BYTES };
   try {
     if (enc === '' || enc === 'identity') return body;
-    if (enc === 'gzip' || enc === 'x-gzip') return gunzipSync(body, options);
+    if (enc === 'gzip' || enc === 'x-gzip') return await gunzipAsync(body, options);
     if (enc === 'deflate') {
       try {
-        return inflateSync(body, options);
+        return await inflateAsync(body, options);
       } catch (error) {
         if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw error;
-        return inflateRawSync(body, options);
+        return await inflateRawAsync(body, options);
       }
     }
   } catch (error) {
@@ -87,29 +91,33 @@ export async function otlpRoutes(
       );
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const body = decompress(raw, request.headers['content-encoding']);
-    let decoded: DecodedSpans;
+    const body = await decompress(raw, request.headers['content-encoding']);
+    let decoded: Decoded;
     try {
-      decoded = await decoder.decode(contentType === 'application/json' ? 'json' : 'protobuf', body);
+      const encoding = contentType === 'application/json' ? 'json' : 'protobuf';
+      decoded = await decoder.decode(encoding, body, () => priceTableOf(store, experimentId));
     } catch (error) {
       if (error instanceof OtlpFormatError) throw new OtlpHttpError(400, error.message);
       throw error;
     }
-    const { spans } = decoded;
     let { rejected, reason } = decoded;
     // MLflow answers 422 when a span cannot be converted; with some good spans we store those
     // and report the rest through OTLP partial success instead.
-    if (spans.length === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
-    if (spans.some(needsDerivedCost)) {
-      const table = await priceTableOf(store, experimentId);
-      for (let i = 0; i < spans.length; i++) spans[i] = withDerivedCost(spans[i], table);
-    }
+    const count = decoded.packed ? decoded.spans.count : decoded.spans.length;
+    if (count === 0) throw new OtlpHttpError(422, 'Cannot convert OpenTelemetry span to MLflow span');
+    // A large body's spans stay packed (a decode thread made them): the event loop sees their counts per trace.
+    const traces = decoded.packed ? decoded.traces : countByTrace(decoded.spans);
+    const traceIds = traces.map(([traceId]) => traceId);
     // With auth on: spans may also land in traces that already exist, so their experiments are checked too.
-    await request.auth?.requireTraces([...new Set(spans.map((s) => s.traceId))], 'ingest');
+    await request.auth?.requireTraces(traceIds, 'ingest');
     // Spans beyond the per-trace cap are refused through partial success too (200, so exporters do not retry).
-    const admission = await spanCap.admit(spans);
+    const admission = await spanCap.admit(traces);
     try {
-      if (admission.admitted.length > 0) await store.logSpans({ experimentId, spans: admission.admitted });
+      if (admission.admitted > 0) {
+        if (decoded.packed)
+          await store.logPackedSpans({ experimentId, spans: decoded.spans, traceIds, limits: admission.limits });
+        else await store.logSpans({ experimentId, spans: admittedSpans(decoded.spans, admission) });
+      }
     } finally {
       spanCap.release(admission);
     }

@@ -46,6 +46,7 @@ import type {
   DatabaseHealth,
   DeleteTracesInput,
   GroupsQuery,
+  PackedSpanBatch,
   SearchExperimentsQuery,
   SearchTracesQuery,
   SearchTracesResult,
@@ -226,6 +227,11 @@ export class SqliteTraceStore implements TraceStore {
     return this.write('logSpans', [batch], { traces: new Set(batch.spans.map((s) => s.traceId)) });
   }
 
+  logPackedSpans(batch: PackedSpanBatch): Promise<void> {
+    // The chunks move to the writer thread (transferred, not copied): the event loop never unpacks them.
+    return this.write('logPackedSpans', [batch], { traces: batch.traceIds }, batch.spans.chunks);
+  }
+
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void> {
     return this.write('putTraceSpans', [traceId, spans], { traces: [traceId] });
   }
@@ -328,13 +334,16 @@ export class SqliteTraceStore implements TraceStore {
   /**
    * Runs a write in the writer thread, else here in this connection's group commit: the same
    * SqliteWriter method either way. Resolves after COMMIT and after the write hook heard of it.
+   * `transfer`: buffers of `args` moved to the writer thread, not copied.
    */
   private write<M extends WriteMethod>(
     method: M,
     args: Parameters<SqliteWriter[M]>,
     declares: WriteDeclaration,
+    transfer: ArrayBuffer[] = [],
   ): Promise<ReturnType<SqliteWriter[M]>> {
-    if (this.writerThread) return this.writerThread.run(method, args, declares) as Promise<ReturnType<SqliteWriter[M]>>;
+    if (this.writerThread)
+      return this.writerThread.run(method, args, declares, transfer) as Promise<ReturnType<SqliteWriter[M]>>;
     const writer = this.localWriter!;
     return this.ctx.write(declares, () => applyWrite(writer, method, args) as ReturnType<SqliteWriter[M]>);
   }

@@ -12,6 +12,7 @@ import type {
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { OrderTerm } from '../../core/filter/parse-order-by.ts';
 import type { SpanRecord } from './span-record.ts';
+import type { PackedSpans } from './packed-spans.ts';
 import type { MetricsQuery, MetricDataPoint } from './metrics-query.ts';
 
 /** A trace info as StartTraceV3 received it, already decoded from the wire. */
@@ -97,6 +98,19 @@ export type DeleteTracesInput =
 export interface SpanBatch {
   experimentId: string;
   spans: SpanRecord[];
+}
+
+/**
+ * A large OTLP batch as a decode thread packed it (packed-spans.ts): stored as logSpans would store
+ * its spans in order, one chunk at a time, in one transaction.
+ */
+export interface PackedSpanBatch {
+  experimentId: string;
+  spans: PackedSpans;
+  /** The batch's traces (the write hook's declaration). */
+  traceIds: string[];
+  /** Spans kept per trace, the first of the batch (the span cap's admission); traces not named keep all. */
+  limits: Map<string, number>;
 }
 
 /** One SearchExperiments filter clause after parsing (routes/experiment-search.ts). */
@@ -241,6 +255,8 @@ export interface TraceStore {
 
   /** OTLP ingestion: upserts spans by (trace_id, span_id) and creates or widens trace rows (§7.3, §7.4). */
   logSpans(batch: SpanBatch): Promise<void>;
+  /** logSpans for a packed batch; its chunks may be transferred (detached) by the call. */
+  logPackedSpans(batch: PackedSpanBatch): Promise<void>;
   /** traces.json upload: replaces the trace's spans by these. */
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void>;
 

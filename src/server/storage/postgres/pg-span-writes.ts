@@ -15,7 +15,8 @@ import {
 import { FINALIZED_KEY } from '../rules/start-trace.ts';
 import { addToSum, roundCost, sumDeltas, type StoredContribution, type Sums } from '../rules/usage-sums.ts';
 import type { SpanRecord } from '../span-record.ts';
-import type { SpanBatch } from '../trace-store.ts';
+import { unpackSpans } from '../packed-spans.ts';
+import type { PackedSpanBatch, SpanBatch } from '../trace-store.ts';
 import { num, numOrNull, type PgContext, type Sql } from './pg-context.ts';
 import type { PgExperiments } from './pg-experiments.ts';
 import { insertOrLockTrace, putKeyValues } from './pg-trace-writes.ts';
@@ -67,6 +68,18 @@ function spansJson(spans: { traceKey: string; span: SpanRecord }[]): string {
   );
 }
 
+/** Spans per upsert statement: a 100,000-span batch is not one JSON text of its whole content built at once. */
+const UPSERT_ROWS = 2000;
+
+/**
+ * Upserts in statements of UPSERT_ROWS spans, in batch order: a span id repeated across two statements ends as
+ * its later copy, as the last-of-each rule within one statement has it.
+ */
+async function upsertSpans(sql: Sql, experimentId: number | string, spans: { traceKey: string; span: SpanRecord }[]) {
+  for (let i = 0; i < spans.length; i += UPSERT_ROWS)
+    await sql.run(UPSERT_SPANS, [experimentId, spansJson(spans.slice(i, i + UPSERT_ROWS))]);
+}
+
 /** What a batch writes besides the trace rows, gathered over its traces and written once per kind. */
 interface BatchWrites {
   spans: { traceKey: string; span: SpanRecord }[];
@@ -87,17 +100,31 @@ export class PgSpanWrites {
    * read and widened) in trace id order; then the batch's spans, sums, metadata and tags are one statement each.
    */
   log(batch: SpanBatch): Promise<void> {
+    return this.ctx.write((sql) => this.logIn(sql, batch));
+  }
+
+  /**
+   * A packed batch (a large OTLP request): unpacked and logged a chunk at a time in one transaction, so the
+   * event loop holds one chunk's records at a time and each step between round trips is bounded.
+   */
+  logPacked(batch: PackedSpanBatch): Promise<void> {
     return this.ctx.write(async (sql) => {
-      const experimentId = await this.experiments.requireActive(sql, batch.experimentId);
-      const byTrace = [...spansByTrace(batch.spans)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const writes: BatchWrites = { spans: [], sums: [], metadataIfAbsent: [], tagsSet: [], tagsIfAbsent: [] };
-      for (const [traceId, spans] of byTrace) await this.logTraceSpans(sql, experimentId, traceId, spans, writes);
-      await sql.run(UPSERT_SPANS, [experimentId, spansJson(writes.spans)]);
-      await putTraceKeyValues(sql, 'trace_metadata', writes.sums, 'replace');
-      await putTraceKeyValues(sql, 'trace_metadata', writes.metadataIfAbsent, 'keep');
-      await putTraceKeyValues(sql, 'trace_tags', writes.tagsSet, 'replace');
-      await putTraceKeyValues(sql, 'trace_tags', writes.tagsIfAbsent, 'keep');
+      for (const spans of unpackSpans(batch.spans, batch.limits))
+        await this.logIn(sql, { experimentId: batch.experimentId, spans });
     });
+  }
+
+  /** One batch inside the caller's transaction. */
+  private async logIn(sql: Sql, batch: SpanBatch): Promise<void> {
+    const experimentId = await this.experiments.requireActive(sql, batch.experimentId);
+    const byTrace = [...spansByTrace(batch.spans)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const writes: BatchWrites = { spans: [], sums: [], metadataIfAbsent: [], tagsSet: [], tagsIfAbsent: [] };
+    for (const [traceId, spans] of byTrace) await this.logTraceSpans(sql, experimentId, traceId, spans, writes);
+    await upsertSpans(sql, experimentId, writes.spans);
+    await putTraceKeyValues(sql, 'trace_metadata', writes.sums, 'replace');
+    await putTraceKeyValues(sql, 'trace_metadata', writes.metadataIfAbsent, 'keep');
+    await putTraceKeyValues(sql, 'trace_tags', writes.tagsSet, 'replace');
+    await putTraceKeyValues(sql, 'trace_tags', writes.tagsIfAbsent, 'keep');
   }
 
   /** Inserts or locks and widens the trace row; what the spans write besides goes to `writes`. */
@@ -199,10 +226,11 @@ export class PgSpanWrites {
       );
       if (!row) throw traceNotFound(traceId);
       await sql.run('DELETE FROM spans WHERE trace_key = $1', [row.trace_key]);
-      await sql.run(UPSERT_SPANS, [
+      await upsertSpans(
+        sql,
         row.experiment_id,
-        spansJson(spans.map((span) => ({ traceKey: row.trace_key, span }))),
-      ]);
+        spans.map((span) => ({ traceKey: row.trace_key, span })),
+      );
       await putKeyValues(sql, 'trace_tags', row.trace_key, { [SPANS_LOCATION_TAG.key]: SPANS_LOCATION_TAG.value });
     });
   }

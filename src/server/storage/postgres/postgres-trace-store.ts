@@ -39,6 +39,7 @@ import type {
   SearchExperimentsQuery,
   SearchTracesQuery,
   SearchTracesResult,
+  PackedSpanBatch,
   SpanBatch,
   TraceInfoInput,
   TraceStore,
@@ -188,6 +189,10 @@ export class PostgresTraceStore implements TraceStore {
 
   logSpans(batch: SpanBatch): Promise<void> {
     return this.spanWrites.log(batch);
+  }
+
+  logPackedSpans(batch: PackedSpanBatch): Promise<void> {
+    return this.spanWrites.logPacked(batch);
   }
 
   putTraceSpans(traceId: string, spans: SpanRecord[]): Promise<void> {

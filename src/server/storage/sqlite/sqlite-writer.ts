@@ -3,11 +3,13 @@
 // (write-worker.ts) or, for an in-memory database, on the event loop. The code, and so the
 // answers, are the same either way. Each method runs inside a write transaction.
 import type { Assessment, TraceInfo } from '../../../core/model.ts';
+import { unpackSpans } from '../packed-spans.ts';
 import type { SpanRecord } from '../span-record.ts';
 import type {
   AssessmentInput,
   AssessmentUpdate,
   DeleteTracesInput,
+  PackedSpanBatch,
   SpanBatch,
   TraceInfoInput,
 } from '../trace-store.ts';
@@ -82,6 +84,15 @@ export class SqliteWriter {
 
   logSpans(batch: SpanBatch): void {
     this.spanWrites.log(batch);
+  }
+
+  /**
+   * A packed batch, unpacked and logged a chunk at a time inside this one write (one savepoint of the group
+   * commit), so only a chunk's records live at once and the batch is stored whole or not at all.
+   */
+  logPackedSpans(batch: PackedSpanBatch): void {
+    for (const spans of unpackSpans(batch.spans, batch.limits))
+      this.spanWrites.log({ experimentId: batch.experimentId, spans });
   }
 
   putTraceSpans(traceId: string, spans: SpanRecord[]): void {

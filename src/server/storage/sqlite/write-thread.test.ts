@@ -105,11 +105,11 @@ describe('the writer thread', () => {
     // Learn when the route hands the spans to the store, and when the store acknowledges them.
     let handedOver!: () => void;
     const writing = new Promise<void>((resolve) => (handedOver = resolve));
-    const logSpans = store.logSpans.bind(store);
-    store.logSpans = (batch) => {
-      if (batch.spans.length < BIG) return logSpans(batch);
+    const logPackedSpans = store.logPackedSpans.bind(store);
+    store.logPackedSpans = (batch) => {
+      if (batch.spans.count < BIG) return logPackedSpans(batch);
       handedOver();
-      return logSpans(batch).then(() => void order.push('stored'));
+      return logPackedSpans(batch).then(() => void order.push('stored'));
     };
     const otlp = app.inject({
       method: 'POST',

@@ -46,8 +46,9 @@ export class WriterThread {
   private worker: Worker | undefined;
   private ready = false;
   private readonly pending = new Map<number, Pending>();
-  /** Writes of this event-loop turn, not yet posted. */
+  /** Writes of this event-loop turn, not yet posted, and the buffers they move to the thread. */
   private outgoing: WriteRequest[] = [];
+  private outgoingTransfer: ArrayBuffer[] = [];
   private nextId = 1;
   private closing: Promise<void> | undefined;
   /** Commits of threads that stopped, plus the current thread's latest counters. */
@@ -58,7 +59,13 @@ export class WriterThread {
     this.options = options;
   }
 
-  run(method: WriteMethod, args: unknown[], declares: WriteDeclaration): Promise<unknown> {
+  /** `transfer`: buffers inside `args` that move to the thread instead of being copied (a packed span batch). */
+  run(
+    method: WriteMethod,
+    args: unknown[],
+    declares: WriteDeclaration,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<unknown> {
     if (this.closing) return Promise.reject(new Error('The store is closed.'));
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
@@ -66,6 +73,7 @@ export class WriterThread {
       this.pending.set(id, { resolve, reject });
       // A busy writer keeps the process alive (a script awaiting a write); an idle one does not.
       worker.ref();
+      this.outgoingTransfer.push(...transfer);
       // The writes of one event-loop turn travel as one message (setImmediate, as group commit had it).
       if (this.outgoing.push({ id, method, args, declares }) === 1) setImmediate(() => this.post());
     });
@@ -73,10 +81,12 @@ export class WriterThread {
 
   private post(): void {
     const requests = this.outgoing;
+    const transfer = this.outgoingTransfer;
     this.outgoing = [];
+    this.outgoingTransfer = [];
     if (requests.length === 0 || !this.worker) return;
     try {
-      this.worker.postMessage(requests);
+      this.worker.postMessage(requests, transfer);
     } catch (error) {
       // Arguments that cannot be cloned (never from the routes, which pass plain data).
       for (const { id } of requests) this.pending.get(id)?.reject(error);
@@ -170,6 +180,7 @@ export class WriterThread {
     }
     // Their callers were answered above: a new thread must not run them.
     this.outgoing = [];
+    this.outgoingTransfer = [];
     if (wasReady && !this.closing) this.spawn();
   }
 }
