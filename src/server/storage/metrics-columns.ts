@@ -1,7 +1,7 @@
 // In-memory columns for trace-level metrics at a million traces. A join of traces with a
 // metadata key costs one B-tree seek per trace (~1 s at 1M), too slow for the version-comparison
-// page, so the first metrics query loads (experiment, start, duration, state) per trace rowid
-// into typed arrays, and each dimension key it meets into a dictionary-encoded column; later
+// page, so (experiment, start, duration, state) per trace rowid are loaded into typed arrays, and
+// each dimension key the queries meet into a dictionary-encoded column (both in the background); later
 // queries are a linear scan (~10 ms per million). The store's write hook (changed()) marks
 // traces dirty and the next query re-reads just those rows; deletes drop everything (they are
 // rare). Dimensions are kept least-recently-used under a byte cap. SQL stays the source of
@@ -11,7 +11,7 @@
 // (metrics-source.ts; SQLite: sqlite-metrics-source.ts, PostgreSQL: postgres/pg-metrics-source.ts).
 // Each call first catches up (SQLite's write hook has already called changed(); PostgreSQL's source
 // reads what other replicas committed since the previous call), then answers on one view of the
-// data. Calls run one at a time, so loads never interleave.
+// data. Calls run one at a time; so do loads, and only the base load waits for the running call.
 //
 // Nothing loads inside a request: neither the base columns (≈ 30 s at 1M traces on PostgreSQL, beyond a
 // request's budget) nor a dimension (≈ 1 s per 100,000 traces). A call that needs something not loaded
