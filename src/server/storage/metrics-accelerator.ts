@@ -2,7 +2,7 @@
 // (answers then come from SQL alone, and must be the same); when present it is fed only by the
 // store's write hook (SQLite: StoreChange after each COMMIT) or by catching up from the database
 // before each answer (PostgreSQL: metrics-source.ts), never refreshed by hand. Every call answers
-// undefined while its columns are not loaded (they load in the background): callers then use SQL.
+// undefined while a column it needs is not loaded (they load in the background): callers then use SQL.
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { GroupSummary, GroupsResponse } from '../../core/model.ts';
 import { toDataPoints, type GroupValues } from './metrics-aggregate.ts';
@@ -39,7 +39,7 @@ export interface MetricsAccelerator {
   /** A page of the groups extension with each group's summary (group-summaries.ts), or undefined when only SQL can answer. */
   groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean } | undefined>;
   memory(): AcceleratorMemory;
-  /** Resolves once the columns are loaded, starting the load if needed (tests, benchmarks). */
+  /** Resolves once nothing is left to load (base columns, dimensions asked for), starting it if needed (tests, benchmarks). */
   ready(): Promise<void>;
   /** Stops a background load; the store calls it before closing its connections. */
   close(): Promise<void>;

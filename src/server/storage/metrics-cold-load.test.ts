@@ -1,9 +1,8 @@
-// A cold metrics accelerator never holds a request: while its base columns load (in the background, held
-// open here at will by a wrapped source) every answer comes from SQL, equal to a store without an
-// accelerator; writes that commit during the load are in the answers once it is done (SQLite: through the
-// store's own write hook; PostgreSQL: through another replica, found by the catch-up from the load's
-// snapshot); a load that fails is logged and retried by a later call; closing the store stops a held load.
-// Runs on both engines.
+// A cold metrics accelerator never holds a request: while its base columns or a dimension load (in the
+// background, held open here at will by a wrapped source) every answer comes from SQL, equal to a store
+// without an accelerator; writes that commit during a load are in the answers once it is done (SQLite:
+// through the store's own write hook; PostgreSQL: through another replica, found by the catch-up); a load
+// that fails is logged and retried by a later call; closing the store stops a held load. Runs on both engines.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,52 +17,62 @@ import { createTestDatabase } from './postgres/test-database.ts';
 import { SqliteMetricsSource } from './sqlite-metrics-source.ts';
 import type { TraceStore } from './trace-store.ts';
 
+/** What the accelerator loads in the background: its base columns, or a whole dimension (or the cost column). */
+type LoadKind = 'base' | 'dimension';
+
 /** The engine's source, counting the accelerator's answering calls, able to hold or fail its loads. */
 class TestSource implements MetricsSource {
-  /** Calls that answered from the columns (reads that were not a load). */
+  /** Calls that answered from the columns (reads that were not a load and did not decline). */
   answers = 0;
-  failNext = false;
-  /** Set by hold(): the load waits here after reading every row, before it completes. */
-  private held: Promise<void> | undefined;
-  private reached: (() => void) | undefined;
+  /** The next load of that kind fails. */
+  readonly fail: Record<LoadKind, boolean> = { base: false, dimension: false };
+  /** Set by hold(): the next load of that kind waits here after reading every row, before it completes. */
+  private readonly holds: Partial<Record<LoadKind, { held: Promise<void>; reached: () => void }>> = {};
 
   constructor(private readonly inner: MetricsSource) {}
 
-  /** Holds the next load; resolves `loading` when it is held, and releases it on `release()`. */
-  hold(): { loading: Promise<void>; release: () => void } {
+  /** Holds the next load of this kind; resolves `loading` when it is held, and releases it on `release()`. */
+  hold(kind: LoadKind = 'base'): { loading: Promise<void>; release: () => void } {
     let release!: () => void;
-    this.held = new Promise((resolve) => (release = resolve));
-    const loading = new Promise<void>((resolve) => (this.reached = resolve));
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const loading = new Promise<void>((resolve) => (reached = resolve));
+    this.holds[kind] = { held, reached };
     return { loading, release };
   }
 
   read<T>(work: (reader: MetricsReader) => Promise<T>, options?: { timeoutMs?: number }): Promise<T> {
     return this.inner.read(async (reader) => {
       let load = false;
+      const loading = async (kind: LoadKind, read: () => Promise<void>) => {
+        load = true;
+        if (this.fail[kind]) {
+          this.fail[kind] = false;
+          throw new Error('connection lost (test)');
+        }
+        await read();
+        const hold = this.holds[kind];
+        delete this.holds[kind];
+        hold?.reached();
+        await hold?.held;
+      };
       const wrapped: MetricsReader = {
         catchUp: (loaded) => reader.catchUp(loaded),
         maxRow: () => reader.maxRow(),
-        baseRows: async (each) => {
-          load = true;
-          if (this.failNext) {
-            this.failNext = false;
-            throw new Error('connection lost (test)');
-          }
-          await reader.baseRows(each);
-          const held = this.held;
-          this.held = undefined;
-          this.reached?.();
-          await held;
-        },
+        baseRows: (each) => loading('base', () => reader.baseRows(each)),
         rowsOf: (ids) => reader.rowsOf(ids),
-        dimensionRows: (kind, key, ids, each) => reader.dimensionRows(kind, key, ids, each),
+        // Every trace's values: a dimension's load; the values of given traces: a refresh.
+        dimensionRows: (kind, key, ids, each) =>
+          ids === undefined
+            ? loading('dimension', () => reader.dimensionRows(kind, key, ids, each))
+            : reader.dimensionRows(kind, key, ids, each),
         validAssessments: () => reader.validAssessments(),
         matchingRows: (filter, ids) => reader.matchingRows(filter, ids),
         maskStamp: () => reader.maskStamp(),
         assessmentStamp: () => reader.assessmentStamp(),
       };
       const result = await work(wrapped);
-      if (!load) this.answers++;
+      if (!load && result !== undefined) this.answers++;
       return result;
     }, options);
   }
@@ -137,7 +146,10 @@ async function engine(kind: 'sqlite' | 'postgresql'): Promise<Engine> {
 }
 
 const T0 = Date.UTC(2026, 2, 1, 9);
-/** Both stores have it beside acceleratorMemory(); routes never need it, so TraceStore does not. */
+/**
+ * Resolves once nothing is loading (base columns, dimensions asked for). Both stores have it beside
+ * acceleratorMemory(); routes never need it, so TraceStore does not.
+ */
 const loaded = (store: TraceStore) => (store as unknown as { acceleratorReady(): Promise<void> }).acceleratorReady();
 
 describe.each(['sqlite', 'postgresql'] as const)('a cold metrics accelerator (%s)', (kind) => {
@@ -209,6 +221,9 @@ describe.each(['sqlite', 'postgresql'] as const)('a cold metrics accelerator (%s
     expect(source.answers).toBe(0);
     held.release();
     await loaded(store);
+    // The dimensions the calls need load once asked for (the first call after the base load asks).
+    await agreed(app);
+    await loaded(store);
     const after = await agreed(app);
     expect(source.answers).toBeGreaterThan(0);
     expect(after).toEqual(during);
@@ -220,7 +235,7 @@ describe.each(['sqlite', 'postgresql'] as const)('a cold metrics accelerator (%s
     const failed = new Promise<string>((resolve) => (warned = resolve));
     vi.spyOn(console, 'warn').mockImplementation((message: string) => warned(message));
     const { app, store, source } = await env.accelerated();
-    source.failNext = true;
+    source.fail.base = true;
     // The load after the failing one is held until checked (no backoff in this test: the next call starts it).
     const held = source.hold();
     await agreed(app);
@@ -231,6 +246,8 @@ describe.each(['sqlite', 'postgresql'] as const)('a cold metrics accelerator (%s
     held.release();
     await loaded(store);
     await write(await env.writer(app), 'v2');
+    await agreed(app);
+    await loaded(store);
     await agreed(app);
     expect(source.answers).toBeGreaterThan(0);
   });
@@ -245,6 +262,63 @@ describe.each(['sqlite', 'postgresql'] as const)('a cold metrics accelerator (%s
     held.release();
     await closed;
     // Abandoned on purpose: not a failure to log.
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('answers from SQL while a new dimension loads, then from its columns, with writes made during that load', async () => {
+    const { app, store, source } = await env.accelerated();
+    const writer = await env.writer(app);
+    await loaded(store);
+    // The base columns are loaded; metadata.app_version is not. The first call asks for it and SQL answers.
+    const held = source.hold('dimension');
+    await agreed(app);
+    await held.loading;
+    await agreed(app);
+    expect(source.answers).toBe(0);
+    // Written while the dimension's load is held (after it read every row): not in what it read.
+    await write(writer, 'v4');
+    await write(writer, 'v2');
+    const during = await agreed(app);
+    expect(source.answers).toBe(0);
+    held.release();
+    await loaded(store);
+    // The first answer from the columns has the writes made during the load.
+    const first = await metrics(app);
+    expect(source.answers).toBe(1);
+    expect(first).toEqual(await metrics(sqlOnly));
+    expect(first).toEqual(during[0]);
+    expect(JSON.stringify(first)).toContain('"v4"');
+    await agreed(app);
+  });
+
+  it('logs a failed dimension load, keeps answering from SQL, and loads it on a later call', async () => {
+    let warned!: (message: string) => void;
+    const failed = new Promise<string>((resolve) => (warned = resolve));
+    vi.spyOn(console, 'warn').mockImplementation((message: string) => warned(message));
+    const { app, store, source } = await env.accelerated();
+    await loaded(store);
+    source.fail.dimension = true;
+    await agreed(app);
+    expect(source.answers).toBe(0);
+    expect(await failed).toMatch(/loading metadata\.app_version failed \(connection lost \(test\)\)/);
+    await agreed(app);
+    await loaded(store);
+    const answered = source.answers;
+    await metrics(app);
+    expect(source.answers).toBe(answered + 1);
+    await agreed(app);
+  });
+
+  it('stops a dimension load when the store closes', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { app, store, source } = await env.accelerated();
+    await loaded(store);
+    const held = source.hold('dimension');
+    await agreed(app);
+    await held.loading;
+    const closed = env.closeNow(store);
+    held.release();
+    await closed;
     expect(warn).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 // In-memory columns for trace-level metrics at a million traces. A join of traces with a
 // metadata key costs one B-tree seek per trace (~1 s at 1M), too slow for the version-comparison
-// page, so the first metrics query loads (experiment, start, duration, state) per trace rowid
-// into typed arrays, and each dimension key it meets into a dictionary-encoded column; later
+// page, so (experiment, start, duration, state) per trace rowid are loaded into typed arrays, and
+// each dimension key the queries meet into a dictionary-encoded column (both in the background); later
 // queries are a linear scan (~10 ms per million). The store's write hook (changed()) marks
 // traces dirty and the next query re-reads just those rows; deletes drop everything (they are
 // rare). Dimensions are kept least-recently-used under a byte cap. SQL stays the source of
@@ -11,14 +11,16 @@
 // (metrics-source.ts; SQLite: sqlite-metrics-source.ts, PostgreSQL: postgres/pg-metrics-source.ts).
 // Each call first catches up (SQLite's write hook has already called changed(); PostgreSQL's source
 // reads what other replicas committed since the previous call), then answers on one view of the
-// data. Calls run one at a time, so loads never interleave.
+// data. Calls run one at a time; so do loads, and only the base load waits for the running call.
 //
-// The base columns load in the background, never inside a request (≈ 30 s at 1M traces on PostgreSQL,
-// beyond a request's budget): a call that finds them unloaded answers undefined at once (the caller's
-// SQL path is exact) and starts the load, which runs in its own read with its own time limit, one at a
-// time, abandoned on close or reset, retried after a backoff when it fails. Writes that commit while it
-// runs are kept as dirty traces (SQLite's write hook; PostgreSQL's catch-up starts at the load's
-// snapshot), refreshed by the next call as any other write.
+// Nothing loads inside a request: neither the base columns (≈ 30 s at 1M traces on PostgreSQL, beyond a
+// request's budget) nor a dimension (≈ 1 s per 100,000 traces). A call that needs something not loaded
+// answers undefined at once (the caller's SQL path is exact) and asks for it; the loads run in the
+// background, one at a time (the base columns first), each in its own read with its own time limit,
+// abandoned on close or reset, retried after a backoff when one fails. Calls do not wait for a dimension
+// load. Every write reaches the columns through changed() (SQLite's write hook, PostgreSQL's catch-up),
+// and a load keeps the traces changed while it runs and hands them to the dirty set when it is installed,
+// so a write that landed in a chunk already read is refreshed by the next call as any other write.
 import Database from 'better-sqlite3';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { printFilter } from '../../core/filter/print-filter.ts';
@@ -59,10 +61,28 @@ const DICT_ENTRY_BYTES = 64;
 
 type DimRef = { kind: 'tag' | 'metadata'; key: string } | { kind: 'state' };
 
+/** What a background load fills: the base columns, one dimension, or the cost column. */
+type LoadTarget = { kind: 'base' } | { kind: 'tag' | 'metadata'; key: string } | { kind: 'cost' };
+
+/** A load under way: the traces changed since it began (undefined: too many, it is abandoned). */
+interface RunningLoad {
+  missed: Set<string> | undefined;
+}
+
+/** filterMask()'s answer when a column the filter names is still loading: SQL answers the call. */
+const UNLOADED = Symbol('unloaded');
+
+/** Stands in for a column still loading, so one evaluation finds every such column (its mask is discarded). */
+const PLACEHOLDER = { codes: new Int32Array(0), dict: [] as string[] };
+
+const dimName = (kind: 'tag' | 'metadata', key: string) => `${kind}\u0000${key}`;
+
 /** Beyond this many dirty traces a full reload is cheaper than a refresh. */
 const MAX_DIRTY = 200_000;
 /** A filter may load a metadata/tag column it names while fewer than this many are loaded. */
 const MAX_FILTER_COLUMNS = 16;
+/** Dimensions (and the cost column) that may wait for a background load; later requests are dropped. */
+const MAX_WANTED = 16;
 /** A background load's own limit: generous, but a stuck load must end and be retried. */
 const LOAD_TIMEOUT_MS = 5 * 60_000;
 /** The wait after a failed load before the next, doubled per failure up to LOAD_TIMEOUT_MS. */
@@ -84,8 +104,12 @@ export class MetricsColumns implements MetricsAccelerator {
   /** Numbers the public calls, so a call's own dimensions are pinned while it runs. */
   private call = 0;
   private loaded = false;
-  /** The background load of the base columns, while one is queued or running. */
+  /** The background load (base columns, a dimension or the cost column) queued or running, one at a time. */
   private loading: Promise<void> | undefined;
+  /** The running load's record of changed traces. */
+  private running: RunningLoad | undefined;
+  /** Dimensions and the cost column asked for and not loaded yet, by name, in the order asked. */
+  private readonly wanted = new Map<string, LoadTarget>();
   /** Bumped by invalidate(): a load that began before a reset is abandoned. */
   private epoch = 0;
   private failures = 0;
@@ -137,8 +161,13 @@ export class MetricsColumns implements MetricsAccelerator {
     if (change.assessments) this.assessmentGeneration++;
     if (change.traces.size === 0) return;
     this.generation++;
-    // During a load, a write may land in a chunk already read: refresh it once the load is done.
-    if (!this.loaded && this.loading === undefined) return;
+    // During a load, a write may land in a chunk already read: the load hands it to the dirty set.
+    const running = this.running;
+    if (running?.missed) {
+      for (const id of change.traces) running.missed.add(id);
+      if (running.missed.size > MAX_DIRTY) running.missed = undefined;
+    }
+    if (!this.loaded) return;
     for (const id of change.traces) this.dirty.add(id);
     if (this.dirty.size > MAX_DIRTY) this.invalidate();
   }
@@ -186,16 +215,46 @@ export class MetricsColumns implements MetricsAccelerator {
 
   /** The answer while the base columns are not loaded: none (SQL answers), and the load starts. */
   private cold(): Promise<undefined> {
-    this.startLoad();
+    this.pump();
     return Promise.resolve(undefined);
   }
 
-  /** Starts the background load unless one is queued or running, the store closed, or a failure's backoff runs. */
-  private startLoad(): void {
-    if (this.loading !== undefined || this.closed || this.loaded || Date.now() < this.retryAt) return;
+  /** Asks for a dimension or the cost column to be loaded in the background (MAX_WANTED wait at most). */
+  private want(target: LoadTarget & { kind: 'tag' | 'metadata' | 'cost' }): void {
+    const name = target.kind === 'cost' ? 'cost' : dimName(target.kind, target.key);
+    if (this.wanted.size < MAX_WANTED) this.wanted.set(name, target);
+    this.pump();
+  }
+
+  /**
+   * Starts the next background load unless one is queued or running, the store closed, or a failure's
+   * backoff runs: the base columns while they are not loaded, else the oldest dimension asked for.
+   */
+  private pump(): void {
+    if (this.loading !== undefined || this.closed || Date.now() < this.retryAt) return;
+    let target: LoadTarget | undefined;
+    if (!this.loaded) target = { kind: 'base' };
+    else
+      for (const [name, t] of this.wanted) {
+        this.wanted.delete(name);
+        if (t.kind === 'cost' ? this.costs === undefined : !this.dims.has(name)) {
+          target = t;
+          break;
+        }
+      }
+    if (target === undefined) return;
     const epoch = this.epoch;
-    const loading: Promise<void> = this.tail
-      .then(() => this.load(epoch))
+    const what =
+      target.kind === 'base'
+        ? 'the columns'
+        : target.kind === 'cost'
+          ? 'the cost column'
+          : `${target.kind}.${target.key}`;
+    // The base columns replace every array: the running call ends first. A dimension is read beside
+    // the calls (they do not wait for it) and installed at once when complete.
+    const after = target.kind === 'base' ? this.tail : Promise.resolve();
+    const loading: Promise<void> = after
+      .then(() => this.load(target, epoch))
       .then(
         () => {
           this.failures = 0;
@@ -207,64 +266,108 @@ export class MetricsColumns implements MetricsAccelerator {
           const delay = Math.min(this.retryDelayMs * 2 ** (this.failures - 1), LOAD_TIMEOUT_MS);
           this.retryAt = Date.now() + delay;
           console.warn(
-            `metrics accelerator: loading the columns failed (${error instanceof Error ? error.message : String(error)}); SQL answers, next attempt in ${Math.round(delay / 1000)} s`,
+            `metrics accelerator: loading ${what} failed (${error instanceof Error ? error.message : String(error)}); SQL answers, next attempt in ${Math.round(delay / 1000)} s`,
           );
         },
       )
       .finally(() => {
-        if (this.loading === loading) this.loading = undefined;
+        if (this.loading !== loading) return;
+        this.loading = undefined;
+        this.running = undefined;
+        this.pump();
       });
     this.loading = loading;
-    this.tail = loading;
+    if (target.kind === 'base') this.tail = loading;
   }
 
   /**
-   * Reads the base columns in one view (PostgreSQL: one snapshot, which is where the next call's
-   * catch-up starts), chunk by chunk, yielding between chunks. Checked at every chunk: a reset or
-   * close abandons it, and it stops at LOAD_TIMEOUT_MS (as does each of its statements).
+   * Reads one target in its own view (PostgreSQL: one snapshot; for the base columns it is where the
+   * next call's catch-up starts), chunk by chunk, yielding between chunks. Checked at every chunk: a
+   * reset or close abandons it, and it stops at LOAD_TIMEOUT_MS (as does each of its statements).
+   * The traces changed from its start on are kept (changed()) and become dirty when it is installed.
    */
-  private async load(epoch: number): Promise<void> {
-    if (this.loaded || this.closed || epoch !== this.epoch) return;
+  private async load(target: LoadTarget, epoch: number): Promise<void> {
+    if (this.closed || epoch !== this.epoch) return;
+    const running: RunningLoad = { missed: new Set(this.dirty) };
+    this.running = running;
     const deadline = Date.now() + LOAD_TIMEOUT_MS;
     const check = () => {
       if (this.closed) throw new Error('the store closed');
       if (epoch !== this.epoch) throw new Error('the data was reset');
+      if (running.missed === undefined) throw new Error(`more than ${MAX_DIRTY} traces changed meanwhile`);
       if (Date.now() > deadline) throw new Error(`it took longer than ${LOAD_TIMEOUT_MS / 1000} s`);
+    };
+    /** The load's result goes in; the traces written meanwhile are refreshed by the next call. */
+    const install = (put: () => void) => {
+      check();
+      put();
+      for (const id of running.missed!) this.dirty.add(id);
     };
     await this.source.read(
       async (reader) => {
-        await reader.catchUp(false);
-        // Writes from here on are reported (write hook, catch-up) and refreshed after the load.
-        this.dirty.clear();
-        this.capacity = 0;
-        this.exp = new Int32Array(0);
-        this.ts = new Float64Array(0);
-        this.dur = new Float64Array(0);
-        this.state = new Uint8Array(0);
-        this.minTs = Infinity;
-        this.maxTs = -Infinity;
-        this.byDuration.reset();
-        this.grow((await reader.maxRow()) + 1);
-        await reader.baseRows((rows) => {
-          check();
-          for (const row of rows) this.setRow(row);
-        });
-        check();
-        this.loaded = true;
+        if (target.kind === 'base') {
+          // Calls are cold meanwhile (they neither read nor refresh these arrays).
+          await reader.catchUp(false);
+          this.capacity = 0;
+          this.exp = new Int32Array(0);
+          this.ts = new Float64Array(0);
+          this.dur = new Float64Array(0);
+          this.state = new Uint8Array(0);
+          this.minTs = Infinity;
+          this.maxTs = -Infinity;
+          this.byDuration.reset();
+          this.grow((await reader.maxRow()) + 1);
+          await reader.baseRows((rows) => {
+            check();
+            for (const row of rows) this.setRow(row);
+          });
+          install(() => (this.loaded = true));
+        } else if (target.kind === 'cost') {
+          let costs = new Float64Array(this.capacity).fill(Number.NaN);
+          await reader.dimensionRows('metadata', METADATA.cost, undefined, (rows) => {
+            check();
+            for (const [r, v] of rows) {
+              if (r >= costs.length) costs = widened(costs, Math.max(r + 1, costs.length * 2), Number.NaN);
+              costs[r] = jsonNumberMember(v, 'total_cost') ?? Number.NaN;
+            }
+          });
+          install(() => (this.costs = widened(costs, this.capacity, Number.NaN)));
+        } else {
+          const col: DimColumn = {
+            codes: new Int32Array(this.capacity).fill(-1),
+            dict: [],
+            index: new Map(),
+            dictBytes: 0,
+            usedIn: this.call,
+          };
+          await reader.dimensionRows(target.kind, target.key, undefined, (rows) => {
+            check();
+            for (const [r, value] of rows) {
+              if (r >= col.codes.length) col.codes = widened(col.codes, Math.max(r + 1, col.codes.length * 2), -1);
+              col.codes[r] = this.code(col, value);
+            }
+          });
+          install(() => {
+            col.codes = widened(col.codes, this.capacity, -1);
+            this.dims.set(dimName(target.kind, target.key), col);
+            this.evict(col);
+          });
+        }
       },
       { timeoutMs: LOAD_TIMEOUT_MS },
     );
   }
 
   /**
-   * Resolves once the base columns are loaded, starting the load if needed (tests and benchmarks that
-   * want the accelerated path from the first call); rejects when that load fails.
+   * Resolves once nothing is left to load: the base columns (the load starts if needed, without waiting
+   * for a failure's backoff) and every dimension asked for so far (tests and benchmarks that want the
+   * accelerated path); rejects when the base columns failed to load.
    */
   async ready(): Promise<void> {
-    if (this.loaded) return;
     this.retryAt = 0;
-    this.startLoad();
-    await this.loading;
+    this.pump();
+    // Each load starts the next as it ends.
+    while (this.loading !== undefined) await this.loading;
     if (!this.loaded) throw new Error('the metrics columns did not load');
   }
 
@@ -302,21 +405,25 @@ export class MetricsColumns implements MetricsAccelerator {
       else return undefined;
     }
     await this.ensureLoaded(reader);
-    const filterCols: { col: DimColumn; code: number }[] = [];
+    const filterRefs: { kind: 'tag' | 'metadata'; key: string; value: string }[] = [];
     let stateFilter = -1;
     for (const f of query.filters) {
       if (f.entity === 'trace.status') {
         const code = STATE_CODE.get(f.value) ?? 99;
         if (stateFilter !== -1 && stateFilter !== code) return [];
         stateFilter = code;
-      } else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata') {
-        const col = await this.dimension(reader, f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
-        filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
-      } else return undefined;
+      } else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata')
+        filterRefs.push({ kind: f.entity === 'trace.tag' ? 'tag' : 'metadata', key: f.key ?? '', value: f.value });
+      else return undefined;
     }
+    // Every column the query needs is asked for before answering undefined, so they load in one go.
+    const filterByCols = filterRefs.map((f) => this.dimension(f.kind, f.key));
+    const cols = dimRefs.map((d) => (d.kind === 'state' ? undefined : this.dimension(d.kind, d.key)));
+    if (filterByCols.includes(undefined) || cols.some((col, i) => col === undefined && dimRefs[i].kind !== 'state'))
+      return this.declined(query);
+    const filterCols = filterByCols.map((col, i) => ({ col: col!, code: col!.index.get(filterRefs[i].value) ?? -2 }));
     const mask = await this.filterMask(reader, query);
-    const cols: (DimColumn | undefined)[] = [];
-    for (const d of dimRefs) cols.push(d.kind === 'state' ? undefined : await this.dimension(reader, d.kind, d.key));
+    if (mask === UNLOADED) return undefined;
     const expIds = new Set(query.experimentIds);
     const start = query.startTimeMs ?? -Infinity;
     const end = query.endTimeMs ?? Infinity;
@@ -444,22 +551,30 @@ export class MetricsColumns implements MetricsAccelerator {
     let stateFilter = -1;
     const filterCols: { col: DimColumn; code: number }[] = [];
     await this.ensureLoaded(reader);
+    // Every column the query needs is asked for before answering undefined, so they load in one go.
+    let missing = false;
     for (const f of query.filters) {
       if (f.entity === 'assessment.name' || f.entity === 'assessment.type') assessmentFilters.push(f);
       else if (f.entity === 'trace.status') stateFilter = STATE_CODE.get(f.value) ?? 99;
       else if (f.entity === 'trace.tag' || f.entity === 'trace.metadata') {
-        const col = await this.dimension(reader, f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
-        filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
+        const col = this.dimension(f.entity === 'trace.tag' ? 'tag' : 'metadata', f.key ?? '');
+        if (col) filterCols.push({ col, code: col.index.get(f.value) ?? -2 });
+        else missing = true;
       } else return undefined;
     }
     const dims: Dim[] = [];
     for (const d of query.dimensions) {
-      if (d.kind !== 'builtin') dims.push({ kind: 'col', col: await this.dimension(reader, d.kind, d.key) });
-      else if (d.name === 'assessment_name') dims.push({ kind: 'name' });
+      if (d.kind !== 'builtin') {
+        const col = this.dimension(d.kind, d.key);
+        if (col) dims.push({ kind: 'col', col });
+        else missing = true;
+      } else if (d.name === 'assessment_name') dims.push({ kind: 'name' });
       else if (d.name === 'assessment_value') dims.push({ kind: 'value' });
       else return undefined;
     }
+    if (missing) return this.declined(query);
     const mask = await this.filterMask(reader, query);
+    if (mask === UNLOADED) return undefined;
     const expIds = new Set(query.experimentIds);
     const start = query.startTimeMs ?? -Infinity;
     const end = query.endTimeMs ?? Infinity;
@@ -516,8 +631,10 @@ export class MetricsColumns implements MetricsAccelerator {
   groupSummaries(input: GroupPageInput): Promise<{ groups: GroupSummary[]; hasMore: boolean } | undefined> {
     return this.run(async (reader) => {
       const page = await this.pageOfGroups(reader, input);
+      if (page === undefined) return undefined;
       const { col, mask, codes } = page;
-      const costs = await this.costColumn(reader);
+      const costs = this.costColumn();
+      if (costs === undefined) return undefined;
       const tallies = page.values.map((value) => new GroupTally(value));
       const slot = new Int32Array(col.dict.length).fill(-1);
       codes.forEach((c, i) => (slot[c] = i));
@@ -542,25 +659,23 @@ export class MetricsColumns implements MetricsAccelerator {
     });
   }
 
-  /** Each trace's total cost (NaN: none), loaded on first use and refreshed with dirty rows. */
-  private async costColumn(reader: MetricsReader): Promise<Float64Array> {
-    if (this.costs === undefined) {
-      const costs = new Float64Array(this.capacity).fill(Number.NaN);
-      await reader.dimensionRows('metadata', METADATA.cost, undefined, (rows) => {
-        for (const [r, v] of rows) if (r < costs.length) costs[r] = jsonNumberMember(v, 'total_cost') ?? Number.NaN;
-      });
-      this.costs = costs;
-    }
+  /** Each trace's total cost (NaN: none), or undefined while it loads (asked for on first use). */
+  private costColumn(): Float64Array | undefined {
+    if (this.costs === undefined) this.want({ kind: 'cost' });
     return this.costs;
   }
 
   private async pageOfGroups(
     reader: MetricsReader,
     input: GroupPageInput,
-  ): Promise<{ values: string[]; hasMore: boolean; codes: number[]; col: DimColumn; mask: Uint8Array | undefined }> {
+  ): Promise<
+    { values: string[]; hasMore: boolean; codes: number[]; col: DimColumn; mask: Uint8Array | undefined } | undefined
+  > {
     await this.ensureLoaded(reader);
-    const col = await this.dimension(reader, input.kind, input.key);
+    const col = this.dimension(input.kind, input.key);
+    if (col === undefined) return this.declined(input);
     const mask = await this.filterMask(reader, { experimentIds: input.experimentIds, filter: input.filter });
+    if (mask === UNLOADED) return undefined;
     const expIds = new Set(input.experimentIds);
     const counts = new Float64Array(col.dict.length);
     const latest = new Float64Array(col.dict.length).fill(-Infinity);
@@ -597,7 +712,7 @@ export class MetricsColumns implements MetricsAccelerator {
   private async filterMask(
     reader: MetricsReader,
     query: { experimentIds: readonly number[]; filter?: CheckedFilter },
-  ): Promise<Uint8Array | undefined> {
+  ): Promise<Uint8Array | undefined | typeof UNLOADED> {
     if (query.filter === undefined) return undefined;
     const ids = [...query.experimentIds];
     // The printed filter is canonical: equivalent spellings share one mask.
@@ -605,7 +720,8 @@ export class MetricsColumns implements MetricsAccelerator {
     const stamp = this.writeStamp(reader);
     const cached = this.masks.get(key, stamp);
     if (cached && cached.length === this.capacity) return cached;
-    let mask = this.columnFilters ? await this.columnMask(reader, query.filter, ids) : undefined;
+    let mask = this.columnFilters ? this.columnMask(query.filter, ids) : undefined;
+    if (mask === UNLOADED) return UNLOADED;
     if (mask) this.maskSources.columns++;
     else {
       mask = new Uint8Array(this.capacity);
@@ -626,58 +742,52 @@ export class MetricsColumns implements MetricsAccelerator {
   }
 
   /**
-   * The filter evaluated on the columns, or undefined when a clause needs SQL. The evaluator is
-   * synchronous: a column it asks for that is not loaded (and may be: fewer than MAX_FILTER_COLUMNS
-   * are) is loaded and the evaluation runs again, so the columns loaded are those it reaches, in order.
+   * A call's answer when a column it needs is loading: undefined (SQL answers), after asking for the
+   * columns its filter names as well, so that they all load before the next call.
    */
-  private async columnMask(
-    reader: MetricsReader,
-    filter: CheckedFilter,
-    ids: number[],
-  ): Promise<Uint8Array | undefined> {
+  private declined(query: { experimentIds: readonly number[]; filter?: CheckedFilter }): undefined {
+    if (query.filter !== undefined && this.columnFilters) this.columnMask(query.filter, [...query.experimentIds]);
+    return undefined;
+  }
+
+  /**
+   * The filter evaluated on the columns, or undefined when a clause needs SQL. A column it reaches that
+   * is not loaded (and may be: fewer than MAX_FILTER_COLUMNS are) is asked for, and the answer is
+   * UNLOADED: a placeholder lets the one evaluation reach every such column, so they load in one go.
+   */
+  private columnMask(filter: CheckedFilter, ids: number[]): Uint8Array | undefined | typeof UNLOADED {
     const n = this.capacity;
     const expIds = new Set(ids);
     const universe = new Uint8Array(n);
     for (let r = 0; r < n; r++) if (this.state[r] !== 0 && expIds.has(this.exp[r])) universe[r] = 1;
-    for (;;) {
-      let missing: { kind: 'tag' | 'metadata'; key: string } | undefined;
-      const mask = columnFilterMask(filter, universe, {
-        capacity: n,
-        state: this.state,
-        stateNames: STATES,
-        ts: this.ts,
-        dur: this.dur,
-        column: (kind, key) => {
-          const col = this.loadedDimension(kind, key);
-          if (col === undefined && missing === undefined && this.dims.size < MAX_FILTER_COLUMNS)
-            missing = { kind, key };
-          return col;
-        },
-      });
-      if (missing === undefined) return mask;
-      await this.dimension(reader, missing.kind, missing.key);
-    }
+    const missing: { kind: 'tag' | 'metadata'; key: string }[] = [];
+    const mask = columnFilterMask(filter, universe, {
+      capacity: n,
+      state: this.state,
+      stateNames: STATES,
+      ts: this.ts,
+      dur: this.dur,
+      column: (kind, key) => {
+        const col = this.loadedDimension(kind, key);
+        if (col !== undefined || this.dims.size + missing.length >= MAX_FILTER_COLUMNS) return col;
+        missing.push({ kind, key });
+        return PLACEHOLDER;
+      },
+    });
+    if (missing.length === 0) return mask;
+    for (const m of missing) this.want(m);
+    return UNLOADED;
   }
 
   private grow(minCapacity: number): void {
     if (minCapacity <= this.capacity) return;
     const cap = Math.max(minCapacity, Math.ceil(this.capacity * 1.5), 1024);
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(
-      old: T,
-      make: (n: number) => T,
-      fill?: number,
-    ): T => {
-      const next = make(cap);
-      if (fill !== undefined) next.fill(fill);
-      next.set(old);
-      return next;
-    };
-    this.exp = grow(this.exp, (k) => new Int32Array(k));
-    this.ts = grow(this.ts, (k) => new Float64Array(k));
-    this.dur = grow(this.dur, (k) => new Float64Array(k), Number.NaN);
-    this.state = grow(this.state, (k) => new Uint8Array(k));
-    for (const col of this.dims.values()) col.codes = grow(col.codes, (k) => new Int32Array(k), -1);
-    if (this.costs) this.costs = grow(this.costs, (k) => new Float64Array(k), Number.NaN);
+    this.exp = widened(this.exp, cap);
+    this.ts = widened(this.ts, cap);
+    this.dur = widened(this.dur, cap, Number.NaN);
+    this.state = widened(this.state, cap);
+    for (const col of this.dims.values()) col.codes = widened(col.codes, cap, -1);
+    if (this.costs) this.costs = widened(this.costs, cap, Number.NaN);
     this.capacity = cap;
   }
 
@@ -728,16 +838,17 @@ export class MetricsColumns implements MetricsAccelerator {
   }
 
   /**
-   * Drops least recently used dimensions until the loaded ones fit the cap, except those the
-   * running call uses (a single call needing more than the cap holds them until the next call).
-   * A dropped column is unreferenced here and its memory goes back to the heap.
+   * Drops least recently used dimensions until the loaded ones fit the cap, except `keep` (the one
+   * just loaded) and those the latest call used (a call needing more than the cap answers from SQL,
+   * as its columns never all fit). A dropped column is unreferenced here and its memory goes back to
+   * the heap (a call still holding it finishes with it).
    */
-  private evict(): void {
+  private evict(keep: DimColumn): void {
     let bytes = 0;
     for (const col of this.dims.values()) bytes += col.codes.byteLength + col.dictBytes;
     for (const [name, col] of this.dims) {
       if (bytes <= this.maxDimensionBytes) break;
-      if (col.usedIn === this.call) continue;
+      if (col === keep || col.usedIn === this.call) continue;
       this.dims.delete(name);
       bytes -= col.codes.byteLength + col.dictBytes;
     }
@@ -745,7 +856,7 @@ export class MetricsColumns implements MetricsAccelerator {
 
   /** A loaded dimension, marked used by this call (most recently used last), or undefined. */
   private loadedDimension(kind: 'tag' | 'metadata', key: string): DimColumn | undefined {
-    const name = `${kind}\u0000${key}`;
+    const name = dimName(kind, key);
     const col = this.dims.get(name);
     if (col) {
       this.dims.delete(name);
@@ -755,24 +866,24 @@ export class MetricsColumns implements MetricsAccelerator {
     return col;
   }
 
-  private async dimension(reader: MetricsReader, kind: 'tag' | 'metadata', key: string): Promise<DimColumn> {
-    const loaded = this.loadedDimension(kind, key);
-    if (loaded) return loaded;
-    const name = `${kind}\u0000${key}`;
-    const col: DimColumn = {
-      codes: new Int32Array(this.capacity).fill(-1),
-      dict: [],
-      index: new Map(),
-      dictBytes: 0,
-      usedIn: this.call,
-    };
-    await reader.dimensionRows(kind, key, undefined, (rows) => {
-      for (const [rowid, value] of rows) if (rowid < col.codes.length) col.codes[rowid] = this.code(col, value);
-    });
-    this.dims.set(name, col);
-    this.evict();
+  /** A loaded dimension (marked used by this call), or undefined after asking for it to be loaded. */
+  private dimension(kind: 'tag' | 'metadata', key: string): DimColumn | undefined {
+    const col = this.loadedDimension(kind, key);
+    if (col === undefined) this.want({ kind, key });
     return col;
   }
+}
+
+/**
+ * `old` copied into an array of `length`, the rest filled with `fill`; `old` itself when it is that long
+ * already (a column loaded in the background may have seen a row the base columns have not yet).
+ */
+function widened<T extends Int32Array | Float64Array | Uint8Array>(old: T, length: number, fill = 0): T {
+  if (old.length >= length) return old;
+  const next = new (old.constructor as new (n: number) => T)(length);
+  if (fill !== 0) next.fill(fill, old.length);
+  next.set(old);
+  return next;
 }
 
 /** The assessment_value dimension as SQL computes it: a JSON string's content, else the stored text. */

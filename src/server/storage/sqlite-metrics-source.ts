@@ -1,28 +1,35 @@
 // The metrics accelerator's reads on SQLite (metrics-source.ts): the connection it lives beside, rows
-// numbered by rowid. better-sqlite3 is synchronous, so a call's reads run without yielding to the event
-// loop's macrotasks (group commit's COMMIT is one, a setImmediate): nothing commits inside a call, and
-// the write hook (`changed()`) reports every write, so catchUp has nothing to add.
+// numbered by rowid. better-sqlite3 is synchronous and this connection is the event loop's, so every
+// read is cut into statements of a few milliseconds (bench/RESULTS.md, "Metrics dimensions off the
+// request") with a yield between them: a background load of 1M rows never holds the loop, nor does a call
+// that refreshes many changed traces. Writes may commit between two statements; the write hook
+// (`changed()`) reports every write, so catchUp has nothing to add, and the accelerator refreshes what
+// changed during a load or a call on its next call.
 import type Database from 'better-sqlite3';
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import type { AssessmentRow, BaseRow, DimensionRow, MetricsReader, MetricsSource } from './metrics-source.ts';
 import { compileSearchFilter } from './search-sql.ts';
 
-/** Rows per chunk of a full read (a dimension's iteration stays synchronous, chunks only bound the arrays). */
-const CHUNK = 65_536;
+/** Base rows per statement of the background load (≈ 8 ms on the shared 2-core bench machine). */
+const BASE_CHUNK = 2048;
+/** Traces per statement of a dimension's load: a seek per trace into the key's table (≈ 30 µs each under load). */
+const DIMENSION_CHUNK = 256;
+/** Trace ids per statement of a refresh (two seeks each). */
+const IDS_CHUNK = 256;
+
+const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
+
+/** `read` over `ids` a chunk at a time, with a yield between chunks; the rows in order. */
+async function inIdChunks<T>(ids: string[], read: (chunk: string) => T[]): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < ids.length; i += IDS_CHUNK) {
+    if (i > 0) await yieldToLoop();
+    for (const row of read(JSON.stringify(ids.slice(i, i + IDS_CHUNK)))) rows.push(row);
+  }
+  return rows;
+}
 
 const TABLES = { tag: 'trace_tags', metadata: 'trace_metadata' } as const;
-
-function inChunks<T>(rows: IterableIterator<T>, each: (chunk: T[]) => void): void {
-  let chunk: T[] = [];
-  for (const row of rows) {
-    chunk.push(row);
-    if (chunk.length === CHUNK) {
-      each(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) each(chunk);
-}
 
 export class SqliteMetricsSource implements MetricsSource, MetricsReader {
   constructor(private readonly db: Database.Database) {}
@@ -50,21 +57,21 @@ export class SqliteMetricsSource implements MetricsSource, MetricsReader {
       )
       .raw(true);
     for (let after = 0; ;) {
-      const rows = page.all(after, CHUNK) as BaseRow[];
+      const rows = page.all(after, BASE_CHUNK) as BaseRow[];
       if (rows.length > 0) each(rows);
-      if (rows.length < CHUNK) return;
+      if (rows.length < BASE_CHUNK) return;
       after = rows[rows.length - 1][0];
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToLoop();
     }
   }
 
   async rowsOf(traceIds: string[]): Promise<BaseRow[]> {
-    return this.db
+    const rows = this.db
       .prepare(
         'SELECT rowid, experiment_id, timestamp_ms, execution_time_ms, state FROM traces WHERE trace_id IN (SELECT value FROM json_each(?))',
       )
-      .raw(true)
-      .all(JSON.stringify(traceIds)) as BaseRow[];
+      .raw(true);
+    return inIdChunks(traceIds, (ids) => rows.all(ids) as BaseRow[]);
   }
 
   async dimensionRows(
@@ -73,16 +80,27 @@ export class SqliteMetricsSource implements MetricsSource, MetricsReader {
     traceIds: string[] | undefined,
     each: (chunk: DimensionRow[]) => void,
   ): Promise<void> {
-    const join = `SELECT t.rowid, g.value FROM ${TABLES[kind]} g JOIN traces t ON t.trace_key = g.trace_key WHERE g.key = ?`;
-    if (traceIds === undefined)
-      inChunks(this.db.prepare(join).raw(true).iterate(key) as IterableIterator<DimensionRow>, each);
-    else
-      each(
-        this.db
-          .prepare(`${join} AND t.trace_id IN (SELECT value FROM json_each(?))`)
-          .raw(true)
-          .all(key, JSON.stringify(traceIds)) as DimensionRow[],
-      );
+    if (traceIds === undefined) {
+      // Ranges of rowids, each trace's value by its primary key (CROSS JOIN keeps traces the outer loop).
+      const range = this.db
+        .prepare(
+          `SELECT t.rowid, g.value FROM traces t CROSS JOIN ${TABLES[kind]} g ON g.trace_key = t.trace_key AND g.key = ? WHERE t.rowid > ? AND t.rowid <= ?`,
+        )
+        .raw(true);
+      const last = await this.maxRow();
+      for (let after = 0; after < last; after += DIMENSION_CHUNK) {
+        if (after > 0) await yieldToLoop();
+        const rows = range.all(key, after, after + DIMENSION_CHUNK) as DimensionRow[];
+        if (rows.length > 0) each(rows);
+      }
+      return;
+    }
+    const join = this.db
+      .prepare(
+        `SELECT t.rowid, g.value FROM traces t JOIN ${TABLES[kind]} g ON g.trace_key = t.trace_key AND g.key = ? WHERE t.trace_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw(true);
+    each(await inIdChunks(traceIds, (ids) => join.all(key, ids) as DimensionRow[]));
   }
 
   async validAssessments(): Promise<AssessmentRow[]> {

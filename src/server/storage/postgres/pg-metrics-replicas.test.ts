@@ -179,7 +179,10 @@ async function afterWrite(write: () => Promise<{ statusCode: number }>): Promise
 describe('metrics accelerator across replicas', () => {
   it('answers from its columns, and each kind of write through another replica is in its next answer', async () => {
     await agreed();
-    // B answered from memory, not from SQL.
+    // The dimensions B was asked for load in the background (SQL answered meanwhile); from here on B
+    // answers from memory, not from SQL.
+    await bStore.acceleratorReady();
+    await agreed();
     expect(bStore.acceleratorMemory()?.baseBytes).toBeGreaterThan(0);
     expect(bStore.acceleratorMemory()?.dimensions).toBeGreaterThan(0);
 

@@ -301,7 +301,7 @@ export class PostgresTraceStore implements TraceStore {
     return this.accelerator?.memory();
   }
 
-  /** Resolves once the accelerator's columns are loaded (it loads them in the background); tests await it. */
+  /** Resolves once the accelerator has nothing left to load (it loads in the background); tests await it. */
   async acceleratorReady(): Promise<void> {
     await this.accelerator?.ready();
   }
