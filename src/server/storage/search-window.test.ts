@@ -109,6 +109,28 @@ describe('newest-first search windows', () => {
     }
   });
 
+  it.each([
+    ["span.name = 'rare_tool'", 30],
+    ["span.name = 'rare_tool'", 45],
+    ["tag.rare = 'yes'", 10],
+    ["metadata.user = 'u7' OR span.name = 'rare_tool'", 40],
+  ] as const)(
+    "%s, %i a page: a page the second window completes is the plain plan's page",
+    async (text, maxResults) => {
+      const filter = parseTraceFilter(text);
+      const before = store.statementsRun();
+      const windowed = await store.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
+      const statements = store.statementsRun() - before;
+      const plain = await plainStore.searchTraces({ experimentIds: [exp], filter, maxResults, cursor: { offset: 0 } });
+      expect(windowed.traces).toHaveLength(maxResults);
+      expect(windowed.traces.map((t) => t.trace_id)).toEqual(plain.traces.map((t) => t.trace_id));
+      expect(windowed.next).toEqual(plain.next);
+      // The active-experiment check, both windows (the first too sparse for a page, the second
+      // completing it: no index plan after them), then tags, metadata and assessments.
+      expect(statements).toBe(6);
+    },
+  );
+
   it('runs a fixed number of statements per page, whatever its size', async () => {
     const statements = async (maxResults: number) => {
       const before = store.statementsRun();
