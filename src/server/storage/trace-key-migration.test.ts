@@ -178,7 +178,11 @@ async function answers(store: SqliteTraceStore, ids: string[]): Promise<unknown>
     keys: await store.listKeys(experimentIds, 20),
     values: await store.listValues({ experimentIds, kind: 'metadata', key: 'env', limit: 10 }),
     prefixed: await store.listValues({ experimentIds, kind: 'tag', key: 'team', prefix: 'b', limit: 10 }),
-    count: await store.countTraces({ experimentIds, filter: parseTraceFilter("tag.team = 'a'"), cap: 1000 }),
+    count: await store.countTraces({
+      experimentIds,
+      filter: parseTraceFilter("tag.team = 'a' OR status = 'ERROR'"),
+      cap: 1000,
+    }),
     groups: await store.listGroups({
       experimentIds,
       groupBy: { kind: 'metadata', key: 'mlflow.trace.session' },
