@@ -60,6 +60,7 @@ function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
   const current = row.v ?? 0;
+  let rebuilt = false;
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     // The pragma is a no-op inside a transaction, so it is set around it.
@@ -74,5 +75,13 @@ function migrate(db: Database.Database): void {
     } finally {
       if (migration.rebuildsParentTable) db.pragma('foreign_keys = ON');
     }
+    rebuilt ||= migration.rebuildsParentTable === true;
+  }
+  // Dropping the old tables dropped their planner statistics: a database that had them gets them back
+  // (sampled, so seconds at a million traces), or its searches would plan without them until the next ANALYZE.
+  const hadStatistics = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get() !== undefined;
+  if (rebuilt && hadStatistics) {
+    db.pragma('analysis_limit = 1000');
+    db.exec('ANALYZE');
   }
 }

@@ -11,6 +11,7 @@ import type {
 import type { CheckedFilter } from '../../core/filter/check-filter.ts';
 import { compileSearchFilter } from './search-sql.ts';
 import { GroupTally, groupsPageToken } from './group-summaries.ts';
+import { TRACE_COLUMNS } from './trace-rows.ts';
 import { sqliteDialect } from './sql/sql-dialect.ts';
 import { traceCostExpr } from './sql/trace-schema.ts';
 import type { SqliteReadContext } from './sqlite/sqlite-context.ts';
@@ -94,7 +95,7 @@ export function countTracesSql(store: SqliteReadContext, input: CountQuery): Cou
     const window = Math.min(4 * (input.cap + 1), 50_000);
     const probe = store
       .stmt(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT t.trace_key FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM (SELECT t.trace_key, ${TRACE_COLUMNS} FROM traces t WHERE t.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})
            ORDER BY t.timestamp_ms DESC LIMIT ?) t WHERE ${correlated.sql} LIMIT ?)`,
       )
       .get(...ids, window, ...correlated.params, input.cap + 1) as { n: number };
