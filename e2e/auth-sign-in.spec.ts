@@ -100,3 +100,18 @@ test('a page on another port of the same host cannot write with the session cook
   expect(info.tags.owner).toBe('same-origin');
   await admin.dispose();
 });
+
+test.describe('a wrong password', () => {
+  // The refused sign-in is a 401, which Chromium logs as a failed resource.
+  test.use({ expectedConsoleErrors: [/status of 401/] });
+
+  test('is refused with a styled error box (its style is global, not in the trace detail chunk)', async ({ page }) => {
+    await page.goto('/');
+    await page.getByLabel('User name').fill(E2E_ADMIN.username);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('Invalid user name or password');
+    expect(await alert.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+  });
+});

@@ -74,6 +74,14 @@ for (const size of [
       const box = (await header.boundingBox())!;
       expect(box.x + box.width, `${await header.innerText()} ends on screen`).toBeLessThanOrEqual(size.width);
     }
+    // The quick filters, time range, grouping, columns, live and export controls share one row (selects sized to
+    // their value: sized to their longest option they pushed Export onto a row of its own at 1280 px).
+    const controls = page.locator('.traces-controls');
+    const firstControl = (await controls.getByRole('combobox').first().boundingBox())!;
+    const exportButton = (await controls.getByRole('button', { name: 'Export' }).boundingBox())!;
+    expect(
+      Math.abs(exportButton.y + exportButton.height / 2 - (firstControl.y + firstControl.height / 2)),
+    ).toBeLessThan(firstControl.height / 2);
     // A tag chip shows its key and value whole.
     const chip = grid(page).locator('.grid-body [role="row"]').first().locator('.filter-value[data-key]');
     expect(await chip.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
@@ -84,6 +92,10 @@ for (const size of [
     await grid(page).locator('.grid-body [role="row"]').nth(2).click();
     const reviewer = page.getByRole('textbox', { name: 'Reviewer id' });
     await expect(reviewer).toBeInViewport({ ratio: 1 });
+    // The span tree shows below the feedback without scrolling (the feedback area is bounded).
+    await expect(page.getByRole('tree', { name: 'Span tree' }).getByRole('treeitem').first()).toBeInViewport({
+      ratio: 1,
+    });
     await reviewer.fill('reviewer@example.com');
     await page.getByRole('button', { name: 'Save' }).click();
     const thumbsUp = page.getByRole('button', { name: 'Thumbs up', exact: true });

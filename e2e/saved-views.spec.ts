@@ -151,6 +151,11 @@ test("the experiment's default view is what / opens", async ({ page, request }) 
   await page.goto('/');
   await expect(page).toHaveURL(new RegExp(`saved=${viewId}`));
   await expect(groupBy(page)).toHaveValue('version');
+  // A bare /queues opens the same experiment's queues (it had opened experiment 0), without a saved view.
+  await page.goto('/queues');
+  await expect.poll(() => param(page, 'experiment')).toBe(experimentId);
+  expect(param(page, 'saved')).toBeNull();
+  await expect(page.getByRole('heading', { name: 'Review queues' })).toBeVisible();
 });
 
 test('sort by a tag column through the server, both directions', async ({ page, request }) => {
@@ -177,4 +182,13 @@ test('sort by a tag column through the server, both directions', async ({ page, 
   // The picker at 1280×720, open over the sorted table.
   await pickerSummary(page).click();
   await page.screenshot({ path: '/tmp/saved-views-picker-1280.png' });
+  // The drop-downs close like menus: Esc with focus on their summary (focus stays there), a press outside.
+  await expect(page.locator('.saved-views-panel')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.saved-views-panel')).toBeHidden();
+  await expect(pickerSummary(page)).toBeFocused();
+  await page.locator('.column-chooser > summary').click();
+  await expect(page.getByRole('button', { name: 'Add column' })).toBeVisible();
+  await page.locator('.match-count').click();
+  await expect(page.getByRole('button', { name: 'Add column' })).toBeHidden();
 });

@@ -111,6 +111,10 @@ test('a 100,000-span trace opens with a bounded DOM, scrolls, and reaches its la
   await tree.focus();
   await page.keyboard.press('End');
   await expect(tree.getByText(`step-${SPANS - 1}`, { exact: true })).toBeVisible();
+  const last = tree.getByRole('treeitem').filter({ hasText: `step-${SPANS - 1}` });
+  await expect(last).toBeInViewport({ ratio: 1 });
+  // A smaller window shrinks the tree from below: the selected last span stays in its visible part.
   await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(last).toBeInViewport({ ratio: 1 });
   await page.screenshot({ path: '/tmp/big-trace-end-1280.png' });
 });

@@ -37,7 +37,7 @@ function SignedInApp() {
   useEffect(() => {
     if (named) rememberExperiment(route.experimentId);
   }, [named, route.experimentId]);
-  const landing = !named && (route.page === 'traces' || route.page === 'compare');
+  const landing = !named && (route.page === 'traces' || route.page === 'compare' || route.page === 'queues');
   // Compare splits metrics by tag and metadata values, an extension of this server's metrics endpoint.
   const compareUnavailable = route.page === 'compare' && features.known && !features.has('metrics.dimensions');
   return (
@@ -51,7 +51,9 @@ function SignedInApp() {
             </p>
           }
         >
-          {landing && <LandingRedirect page={route.page === 'compare' ? 'compare' : 'traces'} />}
+          {landing && (
+            <LandingRedirect page={route.page === 'compare' || route.page === 'queues' ? route.page : 'traces'} />
+          )}
           {!landing && route.page === 'traces' && <TracesPage experimentId={route.experimentId} />}
           {!landing && route.page === 'compare' && compareUnavailable && (
             <p className="placeholder" role="status">
@@ -66,7 +68,7 @@ function SignedInApp() {
             <TraceDetailPanel traceId={route.traceId} experimentId={route.experimentId} variant="page" />
           )}
           {route.page === 'admin' && <AdminPage experimentId={route.experimentId} />}
-          {route.page === 'queues' && <QueuesPage experimentId={route.experimentId} />}
+          {!landing && route.page === 'queues' && <QueuesPage experimentId={route.experimentId} />}
           {route.page === 'queue' && (
             <QueueWorkPage
               key={`${route.experimentId}/${route.queueId}`}

@@ -7,6 +7,7 @@ import { useSignedInUser } from '../auth/useAuthStatus.ts';
 import { navigate, useLocationHref } from '../navigation.ts';
 import { useColumnPrefs } from '../traces/useColumnPrefs.ts';
 import { captureViewBody, sameViewBody, savedViewHref } from './saved-view-url.ts';
+import { useDetailsDismiss } from '../components/useDetailsDismiss.ts';
 import './saved-views.css';
 
 /** The address with `saved` set (or removed), keeping every other parameter. */
@@ -44,6 +45,7 @@ function Picker({ experimentId, tab }: { experimentId: string; tab: SavedViewTab
   const modified = current !== undefined && !sameViewBody(current.body, body);
 
   const details = useRef<HTMLDetailsElement>(null);
+  const dismiss = useDetailsDismiss(details);
   const [name, setName] = useState('');
   const [visibility, setVisibility] = useState<SavedViewVisibility>('shared');
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -107,11 +109,12 @@ function Picker({ experimentId, tab }: { experimentId: string; tab: SavedViewTab
       <details
         ref={details}
         className="saved-views-menu"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            close();
-            details.current?.querySelector('summary')?.focus();
-          }
+        onKeyDown={dismiss}
+        onToggle={(e) => {
+          // However it closed (Esc, a press outside, an action), a half-done rename or delete starts over.
+          if ((e.currentTarget as HTMLDetailsElement).open) return;
+          setConfirmDelete(false);
+          setRenaming(null);
         }}
       >
         <summary aria-label={current ? `Saved view: ${current.name}${modified ? ' (modified)' : ''}` : 'Saved views'}>

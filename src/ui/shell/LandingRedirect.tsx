@@ -12,10 +12,10 @@ import { savedViewHref } from '../saved-views/saved-view-url.ts';
 /**
  * An address without an experiment (`/`, the README's address) opens the experiment the person
  * used last, else the one with the newest trace: not experiment 0 when that is empty and the data
- * is elsewhere. The address is then rewritten (replace) so that it names the experiment. A bare
+ * is elsewhere (`/compare` and `/queues` likewise). The address is then rewritten (replace) so that it names the experiment. A bare
  * address opens that experiment's default saved view, when it has one (saved-views/).
  */
-export function LandingRedirect({ page }: { page: 'traces' | 'compare' }) {
+export function LandingRedirect({ page }: { page: 'traces' | 'compare' | 'queues' }) {
   const experiments = useQuery(experimentQueries.list());
   const ids = experiments.data?.map((e) => e.experiment_id) ?? [];
   const lastUsed = readLastExperiment();
@@ -31,7 +31,8 @@ export function LandingRedirect({ page }: { page: 'traces' | 'compare' }) {
   const features = useServerFeatures();
   const probe = useQuery(catalogQueries.capabilities());
   const bare = window.location.search === '' || window.location.search === '?';
-  const wantsDefault = bare && features.has('saved-views');
+  // Saved views belong to the Traces and Compare tabs; `/queues` only needs its experiment.
+  const wantsDefault = bare && page !== 'queues' && features.has('saved-views');
   const views = useQuery({ ...savedViewQueries.list(target ?? ''), enabled: target !== null && wantsDefault });
   // Without the extension (known once the probe answered or failed) or with a view list that
   // failed, the experiment opens plain.

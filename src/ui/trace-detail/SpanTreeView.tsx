@@ -1,5 +1,5 @@
 import type { KeyboardEvent } from 'react';
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SpanTree } from '../../core/span-tree.ts';
 import { ancestorsOf, searchSpans, visibleRows } from '../../core/span-tree.ts';
@@ -44,6 +44,32 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
     initialRect: { width: 0, height: typeof window === 'undefined' ? 600 : window.innerHeight },
   });
 
+  // When the window (or the splitter) shrinks the tree, the selected row can end up below the new bottom edge. Keep
+  // it in view if it was in view before, read from the DOM so the order of resize observers does not matter; a row
+  // the person had scrolled away from stays where it is.
+  const selectedRow = useMemo(() => rows.indexOf(selected), [rows, selected]);
+  const selectedPosition = useRef(selectedRow);
+  useEffect(() => {
+    selectedPosition.current = selectedRow;
+  }, [selectedRow]);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    let height = element.clientHeight;
+    const observer = new ResizeObserver(() => {
+      const before = height;
+      height = element.clientHeight;
+      const position = selectedPosition.current;
+      if (position < 0 || height === before) return;
+      const top = position * ROW_HEIGHT;
+      const bottom = top + ROW_HEIGHT;
+      const wasInView = top >= element.scrollTop && bottom <= element.scrollTop + before;
+      if (wasInView && bottom > element.scrollTop + height) element.scrollTop = bottom - height;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
   const toggle = useCallback((index: number) => {
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -70,7 +96,7 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const position = rows.indexOf(selected);
+    const position = selectedRow;
     const node = tree.nodes[selected];
     let handled = true;
     if (event.key === 'ArrowDown' && position < rows.length - 1) reveal(rows[position + 1]);
@@ -175,7 +201,7 @@ export function SpanTreeView({ tree, selected, onSelect }: SpanTreeViewProps) {
         role="tree"
         aria-label="Span tree"
         tabIndex={0}
-        aria-activedescendant={rows.includes(selected) ? `span-row-${selected}` : undefined}
+        aria-activedescendant={selectedRow >= 0 ? `span-row-${selected}` : undefined}
         onKeyDown={onKeyDown}
       >
         {rows.length === 0 && (

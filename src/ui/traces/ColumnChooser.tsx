@@ -4,6 +4,7 @@ import { catalogQueries } from '../api/catalog-queries.ts';
 import { COLUMN_LABELS, keyColumnLabel } from './trace-columns.tsx';
 import { keyColumnId, keyColumnOf, normalizeVisible } from './column-state.ts';
 import { useColumnPrefs } from './useColumnPrefs.ts';
+import { useDetailsDismiss } from '../components/useDetailsDismiss.ts';
 
 /**
  * A disclosure with one checkbox per column, and a form to add a column for any tag or metadata
@@ -14,6 +15,7 @@ export function ColumnChooser({ experimentId, catalogEnabled }: { experimentId: 
   const columns = useColumnPrefs((s) => s.columns);
   const setColumns = useColumnPrefs((s) => s.setColumns);
   const details = useRef<HTMLDetailsElement>(null);
+  const dismiss = useDetailsDismiss(details);
   const [open, setOpen] = useState(false);
   const [kind, setKind] = useState<'tag' | 'metadata'>('tag');
   const [key, setKey] = useState('');
@@ -38,12 +40,10 @@ export function ColumnChooser({ experimentId, catalogEnabled }: { experimentId: 
       className="column-chooser"
       ref={details}
       onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+      onKeyDown={dismiss}
     >
       <summary>Columns</summary>
-      <div
-        className="column-chooser-list"
-        onKeyDown={(e) => e.key === 'Escape' && details.current?.removeAttribute('open')}
-      >
+      <div className="column-chooser-list">
         <fieldset id={id}>
           <legend className="visually-hidden">Visible columns</legend>
           {COLUMN_LABELS.filter((c) => c.id !== 'id').map((column) => (

@@ -10,6 +10,8 @@ export interface EmptyReasons {
   rangeLabel: string | null;
   onApply: (filter: string) => void;
   onAllTime: () => void;
+  /** The experiment searched: with no filter and no time range, an empty answer means it has no traces yet. */
+  experimentId: string;
 }
 
 /** What the table says instead of rows: loading, a filter that cannot run, a server problem, or nothing found. */
@@ -59,6 +61,7 @@ export function SearchStatus(props: {
       </div>
     );
   const empty = props.empty;
+  if (empty && !props.hasFilter) return <NoTracesYet experimentId={empty.experimentId} />;
   const reasons = empty ? empty.hints.length + (empty.rangeLabel ? 1 : 0) : 0;
   return (
     <div role="status" className="search-status">
@@ -94,6 +97,19 @@ export function SearchStatus(props: {
           )}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** A new experiment (or a new server) is empty, not filtered away: say how to send its first traces. */
+function NoTracesYet({ experimentId }: { experimentId: string }) {
+  const origin = window.location.origin;
+  return (
+    <div role="status" className="search-status">
+      <strong>No traces in this experiment yet.</strong> Send some with an MLflow SDK (tracking URI{' '}
+      <code>{origin}</code>, experiment id <code>{experimentId}</code>) or any OpenTelemetry exporter (OTLP/HTTP to{' '}
+      <code>{origin}/v1/traces</code> with the header <code>x-mlflow-experiment-id: {experimentId}</code>); they show
+      here as they arrive while Live is on.
     </div>
   );
 }

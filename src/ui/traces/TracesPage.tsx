@@ -319,6 +319,7 @@ export function TracesPage({ experimentId }: { experimentId: string }) {
                             : 'custom window',
                       onApply: commitFilter,
                       onAllTime: () => update({ range: { kind: 'all' } }),
+                      experimentId,
                     }}
                   />
                 }
