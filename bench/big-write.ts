@@ -3,7 +3,7 @@
 // fresh process of its own (this file, `--one`), so its peak RSS (VmHWM) is that request's: the server is
 // built in that process (buildApp, as main.ts does) beside the bench's client (the body, a /health prober
 // thread), and /health is probed every 50 ms from that thread (bench/load.ts), so a blocked event loop shows
-// as a slow probe.
+// as a slow probe; the request is sent from another thread.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const vmHwmMiB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
 
 /** One measurement, in this process: a table row. */
+/** POSTs the body file to /v1/traces and posts back the status. */
+const SEND_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const body = require('node:fs').readFileSync(workerData.bodyFile);
+const req = require('node:http').request(
+  { host: '127.0.0.1', port: workerData.port, path: '/v1/traces', method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0', 'content-length': body.length } },
+  (res) => { res.resume(); res.on('end', () => parentPort.postMessage(res.statusCode)); },
+);
+req.on('error', () => parentPort.postMessage(0));
+req.end(body);
+`;
+
 async function measureOne(bodyFile: string, traceId: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'big-write-'));
   const store = new SqliteTraceStore(openSqlite(join(dir, 'b.db')), { warmReadWorkers: true });
@@ -29,7 +42,6 @@ async function measureOne(bodyFile: string, traceId: string): Promise<string> {
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as AddressInfo).port;
-    const body = readFileSync(bodyFile);
     const health = new Worker(HEALTH_WORKER, { eval: true, workerData: { port } });
     await sleep(1000);
     const load = loadavg()[0];
@@ -37,12 +49,13 @@ async function measureOne(bodyFile: string, traceId: string): Promise<string> {
     const from = Date.now();
     const started = performance.now();
     const elu = performance.eventLoopUtilization();
-    const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0' },
-      body: new Uint8Array(body),
+    // Sent from a thread of its own: the client's copy of the body must not stall the server's event loop.
+    const sender = new Worker(SEND_WORKER, { eval: true, workerData: { port, bodyFile } });
+    const status = await new Promise<number>((resolve, reject) => {
+      sender.once('message', resolve);
+      sender.once('error', reject);
     });
-    await res.arrayBuffer();
+    await sender.terminate();
     const wallMs = performance.now() - started;
     const busyMs = performance.eventLoopUtilization(elu).active;
     const to = Date.now();
@@ -57,7 +70,7 @@ async function measureOne(bodyFile: string, traceId: string): Promise<string> {
       .sort((a, b) => a - b);
     const f = (v: number) => v.toFixed(v >= 100 ? 0 : 1);
     return (
-      `| ${res.status}, ${spans?.toLocaleString('en-US')} spans stored | ` +
+      `| ${status}, ${spans?.toLocaleString('en-US')} spans stored | ` +
       `${f(wallMs)} ms | ${f(busyMs)} ms | ${during.length} | ${f(percentile(during, 0.5))} / ${f(percentile(during, 0.99))} / ${f(during[during.length - 1] ?? NaN)} ms | ` +
       `${rssBefore.toFixed(0)} → ${rssPeak.toFixed(0)} MiB | ${load.toFixed(1)} |`
     );

@@ -6,9 +6,8 @@ import { availableParallelism } from 'node:os';
 import { ThreadPool } from '../thread-pool.ts';
 import { OtlpFormatError } from './decode-otlp.ts';
 import type { PriceTable } from '../../core/cost/price-table.ts';
-import type { SpanRecord } from '../storage/span-record.ts';
 import type { DecodeReply } from './decode-protocol.ts';
-import { decodeSpans, type PackedDecodedSpans, type OtlpEncoding } from './decode-spans.ts';
+import { decodeSpans, type DecodedSpans, type PackedDecodedSpans, type OtlpEncoding } from './decode-spans.ts';
 import { needsDerivedCost, withDerivedCost } from './span-cost.ts';
 
 /** Bodies below this size (after decompression) are decoded on the event loop. */
@@ -30,9 +29,7 @@ export interface DecodePoolOptions {
 }
 
 /** What a body became: records (decoded here) or packed chunks (decoded in a thread, never unpacked here). */
-export type Decoded =
-  | ({ packed: false } & { spans: SpanRecord[]; rejected: number; reason: string })
-  | ({ packed: true } & PackedDecodedSpans);
+export type Decoded = ({ packed: false } & DecodedSpans) | ({ packed: true } & PackedDecodedSpans);
 
 export class DecodePool {
   private readonly options: DecodePoolOptions;

@@ -56,13 +56,6 @@ export class SpanPacker {
   }
 }
 
-/** Packs `spans` (tests, and a caller that has the records already). */
-export function packSpans(spans: readonly SpanRecord[]): PackedSpans {
-  const packer = new SpanPacker();
-  for (const span of spans) packer.add(span);
-  return packer.finish().spans;
-}
-
 /**
  * The spans again, one chunk at a time, in batch order. `limits` caps the spans kept per trace (the
  * first ones of the batch, as the span cap admits them); a trace it does not name keeps all of its.

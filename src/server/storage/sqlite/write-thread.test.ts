@@ -45,12 +45,12 @@ const trace = (traceId: string): TraceInfoInput => ({
 });
 
 /** A 100,000-span trace as one OTLP protobuf request (≈ 5 MiB; JSON would pass the 20 MiB body limit). */
-function bigOtlpRequest(): Buffer {
+function bigOtlpRequest(count = BIG): Buffer {
   const proto = readFileSync(new URL('../../otlp/otlp-trace.proto', import.meta.url), 'utf8');
   const Request = protobuf.parse(proto).root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
   const traceId = Buffer.from('ab'.repeat(16), 'hex');
   const id = (i: number) => Buffer.from((i + 1).toString(16).padStart(16, '0'), 'hex');
-  const spans = Array.from({ length: BIG }, (_, i) => ({
+  const spans = Array.from({ length: count }, (_, i) => ({
     traceId,
     spanId: id(i),
     ...(i === 0 ? {} : { parentSpanId: id(0) }),
@@ -171,6 +171,45 @@ describe('the writer thread', () => {
     expect(infos.map((i) => i.trace_id).sort()).toEqual(['tr-after', 'tr-before']);
     expect(infos.find((i) => i.trace_id === 'tr-before')?.tags.k).toBe('v');
   }, 60_000);
+});
+
+describe('a writer that dies while it stores a packed OTLP request', () => {
+  it('answers 503, stores none of that request, keeps what was acknowledged before; the request sent again is stored whole', async () => {
+    const app = await buildApp({ store, decodeInlineBytes: 0, limits: { handlerTimeoutMs: 110_000 } });
+    try {
+      const post = () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/traces',
+          headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0' },
+          payload: bigOtlpRequest(20_000),
+        });
+      await store.startTrace(trace('tr-acked'));
+      const thread = (store as unknown as { writerThread: { worker: Worker } }).writerThread;
+      const logPackedSpans = store.logPackedSpans.bind(store);
+      let kill = true;
+      store.logPackedSpans = (batch) => {
+        const written = logPackedSpans(batch);
+        // The batch is posted at this turn's check phase; the thread dies right after, while it unpacks
+        // and writes the chunks (what an out-of-memory or a native fault would do).
+        if (kill) setImmediate(() => void thread.worker.terminate());
+        kill = false;
+        return written;
+      };
+      const lost = await post();
+      expect(lost.statusCode).toBe(503);
+      expect(lost.json()).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
+      const big = `tr-${'ab'.repeat(16)}`;
+      // One transaction: the chunks it had written are rolled back with it.
+      expect(await store.getTraceInfo(big)).toBeUndefined();
+      expect((await store.getTraceInfo('tr-acked'))?.trace_id).toBe('tr-acked');
+      // A new writer takes the retry (what an exporter does with a 503) and stores every span.
+      expect((await post()).statusCode).toBe(200);
+      expect((await store.spanCounts([big])).get(big)).toBe(20_000);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
 });
 
 describe('another connection holding the write lock', () => {
