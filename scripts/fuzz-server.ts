@@ -601,6 +601,19 @@ function healthPoller(server: Server): { paused: boolean; stop: () => Promise<nu
   };
 }
 
+/** A StartTraceV3 body: an OK trace in the experiment, with these trace_info fields. */
+const startTraceBody = (traceId: string, experimentId: string, fields: Record<string, unknown>): string =>
+  JSON.stringify({
+    trace: {
+      trace_info: {
+        trace_id: traceId,
+        trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+        state: 'OK',
+        ...fields,
+      },
+    },
+  });
+
 // ---- seed data ----------------------------------------------------------------------------------------------------
 
 async function seedData(server: Server, headers: Record<string, string> = {}): Promise<void> {
@@ -619,18 +632,11 @@ async function seedData(server: Server, headers: Record<string, string> = {}): P
       server,
       'POST',
       '/api/3.0/mlflow/traces',
-      JSON.stringify({
-        trace: {
-          trace_info: {
-            trace_id: traceId,
-            trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: ctx.experimentId } },
-            request_time: new Date(1_700_000_000_000 + i * 1000).toISOString(),
-            execution_duration: '0.5s',
-            state: 'OK',
-            trace_metadata: { app_version: 'v1' },
-            tags: { k: `${'a'.repeat(30)}!`, 'mlflow.traceName': 'chat' },
-          },
-        },
+      startTraceBody(traceId, ctx.experimentId, {
+        request_time: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+        execution_duration: '0.5s',
+        trace_metadata: { app_version: 'v1' },
+        tags: { k: `${'a'.repeat(30)}!`, 'mlflow.traceName': 'chat' },
       }),
       json,
     );
@@ -718,17 +724,10 @@ async function crashCycles(dir: string, cycles: number): Promise<{ acked: number
           server,
           'POST',
           '/api/3.0/mlflow/traces',
-          JSON.stringify({
-            trace: {
-              trace_info: {
-                trace_id: traceId,
-                trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
-                request_time: new Date().toISOString(),
-                state: 'OK',
-                trace_metadata: { padding: 'x'.repeat(500) },
-                tags: { w: String(w) },
-              },
-            },
+          startTraceBody(traceId, experimentId, {
+            request_time: new Date().toISOString(),
+            trace_metadata: { padding: 'x'.repeat(500) },
+            tags: { w: String(w) },
           }),
           { 'content-type': 'application/json' },
           5_000,
