@@ -2,7 +2,7 @@
 // API's rows (count, ids, fields), and a JSONL export with spans imported into a second server
 // reads back the same through its API.
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createExperiment, createTestServer, otlpJsonBody, startTrace, type TestServer } from '../test-helpers.ts';
 import { parseCsv } from '../../../e2e/fixtures/parse-csv.ts';
 
@@ -216,6 +216,31 @@ describe('export CSV', () => {
     );
   });
 
+  it('answers HEAD with the headers of GET without reading a trace', async () => {
+    const url = `/ajax-api/trace-explorer/v1/export?experiment_ids=${exp}&format=csv`;
+    const reads = [
+      vi.spyOn(a.store, 'searchTraces'),
+      vi.spyOn(a.store, 'getTraceInfos'),
+      vi.spyOn(a.store, 'listKeys'),
+    ];
+    try {
+      const head = await a.app.inject({ method: 'HEAD', url });
+      expect(head.statusCode).toBe(200);
+      expect(head.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(head.headers['content-disposition']).toMatch(/^attachment; filename="traces-/);
+      expect(head.body).toBe('');
+      expect(reads.map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
+      // A bad request is refused as GET refuses it.
+      const bad = await a.app.inject({ method: 'HEAD', url: `${url}&trace_ids=tr-e1&filter=x` });
+      expect(bad.statusCode).toBe(400);
+      // GET does read (so the spies above would have seen HEAD's reads).
+      await a.app.inject({ method: 'GET', url });
+      expect(reads[0].mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      for (const spy of reads) spy.mockRestore();
+    }
+  });
+
   it('lists the columns for the chooser', async () => {
     const r = await a.app.inject({
       method: 'POST',
@@ -346,6 +371,23 @@ describe('export JSONL and import', () => {
     } finally {
       await hurried.close();
     }
+  });
+
+  it('refuses a line over 16 MiB with a 413, after importing the lines before it', async () => {
+    const target = await createExperiment(b.app, 'long-line');
+    const good = (await exportReq(a.app, { experiment_ids: [other], format: 'jsonl' })).body.split('\n');
+    const huge = `{"info": {"trace_id": "tr-huge", "note": "${'x'.repeat(16 * 1024 * 1024)}"}}`;
+    const r = await b.app.inject({
+      method: 'POST',
+      url: `/api/trace-explorer/v1/import?experiment_id=${target}`,
+      headers: { 'content-type': 'application/x-ndjson' },
+      // Ids of their own: the earlier tests imported these traces into another experiment of b.
+      payload: [...good.slice(0, 2).map((l) => l.replaceAll('tr-elsewhere', 'tr-long')), huge, good[0], ''].join('\n'),
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error_code).toBe('REQUEST_LIMIT_EXCEEDED');
+    expect(r.json().message).toMatch(/line 3: .*16 MiB.*\(2 imported, 0 failed\)/);
+    expect((await searchAll(b.app, target)).map((t) => t.trace_id).sort()).toEqual(['tr-long', 'tr-long2']);
   });
 
   it('answers 404 for an unknown target experiment', async () => {

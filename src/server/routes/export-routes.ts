@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EXTENSION_PREFIX } from '../../core/model.ts';
-import { invalidParameter, notFound } from '../errors.ts';
+import { invalidParameter, MlflowError, notFound } from '../errors.ts';
 import { allColumns, columnError } from '../export/export-columns.ts';
 import { exportChunks, type ExportOptions } from '../export/export-chunks.ts';
 import { TraceImporter } from '../export/import-traces.ts';
@@ -25,8 +25,12 @@ import { parseExperimentIds, parseTraceFilter } from './search-request.ts';
 
 /** A selection by ids holds at most this many (the explorer's selections are far smaller). */
 const MAX_EXPORT_TRACE_IDS = 100_000;
-/** An import line (one trace with its spans) may be this long; the body itself is never held. */
-const MAX_IMPORT_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * An import line (one trace with its spans) may be this long; the body itself is never held. Parsing a
+ * line takes about eight times its size in memory (a 64 MiB line took ≈0.5 GB), so it stays below the
+ * 20 MiB body limit of the JSON routes: no trace imports that could not also be sent as a request.
+ */
+const MAX_IMPORT_LINE_BYTES = 16 * 1024 * 1024;
 /**
  * An export may stream, and an import may read its body, for this long: the 25 s request budget is
  * for answers, not transfers (a large import answered 503 at 25 s while it kept writing).
@@ -87,26 +91,27 @@ export async function exportRoutes(
     const selection: ExportSelection = traceIds
       ? { kind: 'ids', experimentIds, traceIds }
       : { kind: 'filter', experimentIds, filter: parseTraceFilter(filterText) };
-    let options: ExportOptions;
-    if (format === 'csv') {
-      const requested = optionalStringList(body, 'columns', readsQuery(request));
-      for (const c of requested ?? []) {
-        const error = columnError(c);
-        if (error) throw invalidParameter(error);
-      }
-      options = {
-        format,
-        columns: requested && requested.length > 0 ? requested : await columnsOf(store, experimentIds),
-      };
-    } else options = { format, spans: optionalBool(body, 'spans') ?? false };
+    const requested = format === 'csv' ? optionalStringList(body, 'columns', readsQuery(request)) : undefined;
+    for (const c of requested ?? []) {
+      const error = columnError(c);
+      if (error) throw invalidParameter(error);
+    }
+    const spans = format === 'jsonl' && (optionalBool(body, 'spans') ?? false);
+    const headers = {
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : `${NDJSON}; charset=utf-8`,
+      'Content-Disposition': `attachment; filename="${fileName(experimentIds, format)}"`,
+      'Cache-Control': 'no-store',
+    };
+    // HEAD: GET's status and headers without the export (Fastify would run the whole stream to discard it).
+    if (request.method === 'HEAD') return reply.headers(headers).send(Readable.from([]));
+    const options: ExportOptions =
+      format === 'csv'
+        ? { format, columns: requested && requested.length > 0 ? requested : await columnsOf(store, experimentIds) }
+        : { format, spans };
 
     const stream = Readable.from(exportChunks(store, selection, options), { objectMode: false });
     stream.on('error', (error) => request.log.error(error, 'export stopped'));
-    return reply
-      .header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : `${NDJSON}; charset=utf-8`)
-      .header('Content-Disposition', `attachment; filename="${fileName(experimentIds, format)}"`)
-      .header('Cache-Control', 'no-store')
-      .send(stream);
+    return reply.headers(headers).send(stream);
   };
 
   const exportColumns = async (request: FastifyRequest) => {
@@ -127,6 +132,16 @@ export async function exportRoutes(
     for await (const line of readLines(body, MAX_IMPORT_LINE_BYTES)) {
       // The budget ran out and the 503 went out: the client was told it failed, so write no more.
       if (reply.sent) return undefined;
+      if ('tooLong' in line) {
+        // The lines before it are written; the client learns where to resume (the rest is not read).
+        const { imported, failed } = await importer.finish();
+        throw new MlflowError(
+          'REQUEST_LIMIT_EXCEEDED',
+          `Import stopped at line ${line.number}: it is longer than ${MAX_IMPORT_LINE_BYTES / 1024 / 1024} MiB. ` +
+            `The lines before it were read (${imported} imported, ${failed} failed); send the rest in a new request.`,
+          413,
+        );
+      }
       await importer.add(line);
     }
     return reply.sent ? undefined : importer.finish();
