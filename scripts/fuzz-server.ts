@@ -172,8 +172,8 @@ function check(label: string, method: string, path: string, reply: Reply): void 
     try {
       const json = JSON.parse(reply.body) as { error_code?: unknown; message?: unknown };
       ok = typeof json.error_code === 'string' && typeof json.message === 'string';
-      // MLflow's OTLP endpoint is FastAPI: its errors are `{"detail": …}` (docs/mlflow-contract.md §1.4).
-      if (path.startsWith('/v1/')) ok ||= 'detail' in json;
+      // /v1 errors carry FastAPI's `detail` (MLflow's OTLP endpoint) beside the envelope: both are checked.
+      if (path.startsWith('/v1/')) ok &&= 'detail' in json;
     } catch {
       ok = false;
     }

@@ -48,13 +48,21 @@ describe('POST /v1/traces through the decode pool', () => {
     for (const server of [inline, threaded]) {
       expect((await post(server, '{not json', 'application/json')).json()).toEqual({
         detail: 'Invalid OpenTelemetry format',
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: 'Invalid OpenTelemetry format',
       });
       expect((await post(server, Buffer.from([0xff, 0xff, 0xff]))).json()).toEqual({
         detail: 'Invalid OpenTelemetry format',
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: 'Invalid OpenTelemetry format',
       });
       const noSpans = await post(server, '{}', 'application/json');
       expect(noSpans.statusCode).toBe(400);
-      expect(noSpans.json()).toEqual({ detail: 'Invalid OpenTelemetry format - no spans found' });
+      expect(noSpans.json()).toEqual({
+        detail: 'Invalid OpenTelemetry format - no spans found',
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: 'Invalid OpenTelemetry format - no spans found',
+      });
       const allBad = JSON.stringify({
         resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '', spanId: '', name: 'bad' }] }] }],
       });

@@ -291,7 +291,11 @@ describe('OTLP JSON ingestion', () => {
     expect((await post(gzipSync(body), { 'content-encoding': 'gzip' })).statusCode).toBe(200);
     expect((await post(deflateRawSync(body), { 'content-encoding': 'deflate' })).statusCode).toBe(200);
     const bad = await post(body, { 'content-encoding': 'br' });
-    expect(bad.json()).toEqual({ detail: 'Unsupported Content-Encoding: br' });
+    expect(bad.json()).toEqual({
+      detail: 'Unsupported Content-Encoding: br',
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Unsupported Content-Encoding: br',
+    });
   });
 
   it("answers errors in FastAPI's shape", async () => {
@@ -303,8 +307,17 @@ describe('OTLP JSON ingestion', () => {
     });
     expect(noHeader.statusCode).toBe(422);
     expect(noHeader.json().detail[0].loc).toEqual(['header', 'x-mlflow-experiment-id']);
-    expect((await post('{not json')).json()).toEqual({ detail: 'Invalid OpenTelemetry format' });
-    expect((await post({})).json()).toEqual({ detail: 'Invalid OpenTelemetry format - no spans found' });
+    expect(noHeader.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) });
+    expect((await post('{not json')).json()).toEqual({
+      detail: 'Invalid OpenTelemetry format',
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Invalid OpenTelemetry format',
+    });
+    expect((await post({})).json()).toEqual({
+      detail: 'Invalid OpenTelemetry format - no spans found',
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Invalid OpenTelemetry format - no spans found',
+    });
     const allBad = await post(otlpJsonBody([{ traceId: '', spanId: '', name: 'bad', startNs: '1', endNs: '2' }]));
     expect(allBad.statusCode).toBe(422);
     const type = await post(root, { 'content-type': 'text/plain' });

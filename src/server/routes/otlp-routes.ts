@@ -10,7 +10,7 @@ import { admittedSpans, countByTrace, type SpanCap } from './span-cap.ts';
 
 export const MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024;
 
-/** FastAPI's error shape, which MLflow's OTLP route uses instead of the MLflow envelope (§3.13). */
+/** FastAPI's error shape, which MLflow's OTLP route uses (§3.13); answered with MLflow's envelope beside it. */
 class OtlpHttpError extends Error {
   readonly status: number;
   readonly detail: unknown;
@@ -62,18 +62,25 @@ export async function otlpRoutes(
   const decoder = new DecodePool({ inlineMaxBytes: decodeInlineBytes, budgetMs: decodeBudgetMs });
   app.addHook('onClose', () => decoder.close());
 
+  // FastAPI's `detail` (what MLflow's OTLP route answers) beside MLflow's envelope, so a client reading
+  // either shape finds its error: every /v1 error carries `error_code` and `message` as /api's do.
+  const fail = (reply: FastifyReply, status: number, detail: unknown) =>
+    reply.code(status).send({
+      detail,
+      error_code: status === 413 ? 'REQUEST_LIMIT_EXCEEDED' : 'INVALID_PARAMETER_VALUE',
+      message: typeof detail === 'string' ? detail : 'Invalid OTLP request',
+    });
   const errorHandler = (error: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply) => {
     // The per-request budget is the app's rule (503 TEMPORARILY_UNAVAILABLE, which exporters retry):
     // rethrown, it reaches the app's error handler.
     if ((error as FastifyError).code === 'FST_ERR_HANDLER_TIMEOUT') throw error;
-    if (error instanceof OtlpHttpError) return reply.code(error.status).send({ detail: error.detail });
+    if (error instanceof OtlpHttpError) return fail(reply, error.status, error.detail);
     if (error instanceof MlflowError)
       return reply.code(error.statusCode).send({ error_code: error.errorCode, message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413) return reply.code(413).send({ detail: `Request body exceeds ${MAX_DECOMPRESSED_BYTES} bytes` });
-    if (typeof status === 'number' && status >= 400 && status < 500)
-      return reply.code(status).send({ detail: 'Invalid request' });
-    return reply.code(422).send({ detail: 'Failed to log OpenTelemetry spans' });
+    if (status === 413) return fail(reply, 413, `Request body exceeds ${MAX_DECOMPRESSED_BYTES} bytes`);
+    if (typeof status === 'number' && status >= 400 && status < 500) return fail(reply, status, 'Invalid request');
+    return fail(reply, 422, 'Failed to log OpenTelemetry spans');
   };
 
   app.post('/v1/traces', { errorHandler }, async (request, reply) => {
