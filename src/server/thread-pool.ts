@@ -36,12 +36,22 @@ export interface RunOptions {
   urgent?: boolean;
   /** Moved to the thread, not copied. */
   transfer?: ArrayBuffer[];
+  /**
+   * A job that may hold its thread for long (an aggregation over every trace): such jobs run on at most
+   * `size - 1` threads at once, so one thread stays for the short ones (a page of search, a trace) even
+   * when a burst of heavy ones arrives, as at a cold start when every metrics call falls back to SQL.
+   */
+  heavy?: boolean;
+  /** Called when a thread takes the job (it leaves the queue). */
+  onStart?: () => void;
 }
 
 interface Job<Reply> {
   message: object & { id: number };
   transfer: ArrayBuffer[];
   budgetMs: number;
+  heavy: boolean;
+  onStart?: () => void;
   resolve: (reply: Reply) => void;
   reject: (error: unknown) => void;
   timer: NodeJS.Timeout;
@@ -81,7 +91,10 @@ export class ThreadPool<Reply extends { id: number }> {
   }
 
   /** Posts `request` with an id; resolves with the thread's reply, whatever it says. */
-  run(request: object, { budgetMs, urgent = false, transfer = [] }: RunOptions): Promise<Reply> {
+  run(
+    request: object,
+    { budgetMs, urgent = false, transfer = [], heavy = false, onStart }: RunOptions,
+  ): Promise<Reply> {
     if (this.closed) return Promise.reject(new Error(this.options.refusals.closed));
     if (this.queue.length >= this.options.maxQueued) return Promise.reject(busy(this.options.refusals.queueFull));
     return new Promise((resolve, reject) => {
@@ -89,6 +102,8 @@ export class ThreadPool<Reply extends { id: number }> {
         message: { ...request, id: this.nextId++ },
         transfer,
         budgetMs,
+        heavy,
+        onStart,
         resolve,
         reject,
         timer: setTimeout(() => this.expire(job), budgetMs),
@@ -123,9 +138,12 @@ export class ThreadPool<Reply extends { id: number }> {
         if (!this.closed && room && starting < this.queue.length) this.spawn();
         return;
       }
-      const job = this.queue.shift()!;
+      const next = this.nextRunnable();
+      if (next < 0) return;
+      const job = this.queue.splice(next, 1)[0];
       slot.job = job;
       job.slot = slot;
+      job.onStart?.();
       // A busy thread keeps the process alive (a script awaiting a job); an idle one does not.
       slot.worker.ref();
       try {
@@ -137,6 +155,13 @@ export class ThreadPool<Reply extends { id: number }> {
         this.finish(job, error);
       }
     }
+  }
+
+  /** The first queued job a free thread may take: any, unless the heavy jobs' threads are all taken. */
+  private nextRunnable(): number {
+    const heavyLimit = Math.max(1, this.options.size - 1);
+    const heavyRunning = this.slots.filter((s) => s.job?.heavy).length;
+    return heavyRunning < heavyLimit ? 0 : this.queue.findIndex((job) => !job.heavy);
   }
 
   private spawn(): void {

@@ -159,6 +159,20 @@ describe('SQLite reads in worker threads', () => {
   });
 });
 
+describe('heavy reads', () => {
+  it('identical ones waiting for a worker run once and share the answer', async () => {
+    const query = { experimentIds: [Number(experimentId)], filter: parseTraceFilter("tags.team = 'a'"), cap: 10_000 };
+    const before = pooled.statementsRun();
+    const alone = await pooled.countTraces(query);
+    const one = pooled.statementsRun() - before;
+    const start = pooled.statementsRun();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => pooled.countTraces(query)));
+    for (const answer of answers) expect(answer).toEqual(alone);
+    // The first may start at once; the other five wait behind it for the heavy reads' worker and join one run.
+    expect(pooled.statementsRun() - start).toBeLessThanOrEqual(2 * one);
+  });
+});
+
 describe('a read past its budget', () => {
   let budgetDir: string;
   let store: SqliteTraceStore;

@@ -18,6 +18,13 @@ const WORKER_HEAP_MB = 256;
 
 const ENTRY = new URL('./read-worker.ts', import.meta.url);
 
+/**
+ * Reads that aggregate over every trace of a scope (seconds at 100,000 traces): the metrics and groups
+ * that the in-memory accelerator cannot answer (every call while it loads), and counts. They never take
+ * the last free worker (ThreadPool `heavy`), so searches and trace reads keep flowing behind a burst.
+ */
+const HEAVY_READS: ReadonlySet<ReadMethod> = new Set(['metrics', 'listGroups', 'countTraces']);
+
 export interface ReadPoolOptions {
   /** The database file (WAL mode). */
   path: string;
@@ -37,6 +44,8 @@ export interface ReadPoolOptions {
 export class ReadPool {
   private readonly options: ReadPoolOptions;
   private readonly threads: ThreadPool<ReadReply>;
+  /** Heavy reads still waiting for a worker, by method and arguments: an identical read joins one. */
+  private readonly queuedHeavy = new Map<string, Promise<ReadReply>>();
 
   constructor(options: ReadPoolOptions) {
     this.options = options;
@@ -69,11 +78,42 @@ export class ReadPool {
     args: Parameters<SqliteReader[M]>,
     urgent = false,
   ): Promise<ReturnType<SqliteReader[M]>> {
-    const reply = await this.threads.run({ method, args }, { budgetMs: this.options.budgetMs, urgent });
-    this.options.onStatements?.(reply.statements);
+    const reply = await (HEAVY_READS.has(method)
+      ? this.heavy(method, args)
+      : this.threads.run({ method, args }, { budgetMs: this.options.budgetMs, urgent }).then(this.counted));
     if (!reply.ok) throw errorFromWire(reply.error);
     return reply.value as ReturnType<SqliteReader[M]>;
   }
+
+  /**
+   * A heavy read identical to one still queued shares that one's answer (a cold start's burst of the
+   * same metrics and group pages runs each once). Only while queued: a read that has started may
+   * predate a write acknowledged before this request arrived, one still queued cannot.
+   */
+  private heavy(method: ReadMethod, args: unknown[]): Promise<ReadReply> {
+    const key = JSON.stringify([method, args]);
+    const queued = this.queuedHeavy.get(key);
+    if (queued) return queued;
+    const reply = this.threads
+      .run(
+        { method, args },
+        { budgetMs: this.options.budgetMs, heavy: true, onStart: () => this.queuedHeavy.delete(key) },
+      )
+      .then(this.counted);
+    this.queuedHeavy.set(key, reply);
+    // Refused before any thread took it (queue full, waited past the budget, closed): forget it too.
+    reply
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.queuedHeavy.get(key) === reply) this.queuedHeavy.delete(key);
+      });
+    return reply;
+  }
+
+  private readonly counted = (reply: ReadReply): ReadReply => {
+    this.options.onStatements?.(reply.statements);
+    return reply;
+  };
 
   /** Starts every worker now (a server at start-up), so the first reads do not wait for them. */
   warm(): void {
