@@ -32,6 +32,18 @@ describe('ThreadPool', () => {
     expect(finished).toEqual(['short', 'heavy 1', 'heavy 2']);
   });
 
+  it('takes an urgent job before the ones queued ahead of it', async () => {
+    pool = new ThreadPool({ entry: ENTRY, data: {}, size: 1, heapMb: 64, maxQueued: 10, refusals });
+    pool.warm();
+    const finished: string[] = [];
+    const run = (name: string, ms: number, urgent: boolean) =>
+      pool!.run({ name, ms }, { budgetMs: 60_000, urgent }).then((reply) => finished.push(reply.name));
+    await run('warm-up', 1, false); // the thread is up: the next job starts at once, the others queue
+    finished.length = 0;
+    await Promise.all([run('running', 500, false), run('search', 10, false), run('trace read', 10, true)]);
+    expect(finished).toEqual(['running', 'trace read', 'search']);
+  });
+
   it('runs heavy jobs on every thread of a pool of one', async () => {
     pool = new ThreadPool({ entry: ENTRY, data: {}, size: 1, heapMb: 64, maxQueued: 10, refusals });
     const finished: string[] = [];

@@ -238,8 +238,10 @@ export class SqliteTraceStore implements TraceStore {
 
   // ---- trace reads (in a read worker when the store has a pool, see read()) --------------------
 
+  // One trace by id (GetTrace, the explorer opening a trace): a few index seeks, so it goes before
+  // queued searches rather than waiting behind a busy pool's backlog of them.
   getTraceInfo(traceId: string): Promise<TraceInfo | undefined> {
-    return this.read('traceInfos', [[traceId]]).then((infos) => infos[0]);
+    return this.read('traceInfos', [[traceId]], true).then((infos) => infos[0]);
   }
 
   getTraceInfos(traceIds: string[]): Promise<TraceInfo[]> {
@@ -256,7 +258,7 @@ export class SqliteTraceStore implements TraceStore {
 
   async spanChunks(traceId: string): Promise<SpanChunks | undefined> {
     // The order costs one pass over the trace's key columns; then each chunk is primary-key lookups.
-    const head = await this.read('spanHead', [traceId, SPAN_CHUNK]);
+    const head = await this.read('spanHead', [traceId, SPAN_CHUNK], true);
     if (!head) return undefined;
     const { order, first } = head;
     const read = (ids: string[]) => this.read('spansByIds', [traceId, ids], true);
